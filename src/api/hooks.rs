@@ -1,0 +1,149 @@
+//! Per-request behaviour of the generated client: API path prefixes, request logging,
+//! 429 retries, and remembering the reply's status for error messages.
+
+use super::Client;
+use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
+use std::cell::Cell;
+use std::time::{Duration, Instant};
+
+/// Retries after `429 M_LIMIT_EXCEEDED` before giving up.
+const MAX_RETRIES: u32 = 3;
+/// Longest server-requested wait honoured before giving up instead.
+const MAX_RETRY_WAIT: Duration = Duration::from_secs(30);
+
+/// The spec's default prefixes; configs may mount the APIs elsewhere.
+pub const DEFAULT_ADMIN_PATH: &str = "/_synapse/admin";
+pub const DEFAULT_MATRIX_PATH: &str = "/_matrix";
+
+/// State the generated client carries into every request.
+#[derive(Debug, Clone, Default)]
+pub struct Hooks {
+    /// 0 quiet, 1 log each request, 2 also log status and duration.
+    pub verbose: u8,
+    /// Where the admin API is mounted when not at `/_synapse/admin`.
+    pub admin_path: Option<String>,
+    /// Where the Matrix APIs are mounted when not at `/_matrix`.
+    pub matrix_path: Option<String>,
+    /// Path part of the base URL (e.g. `/synapse` for `https://host/synapse`).
+    pub base_path: String,
+}
+
+tokio::task_local! {
+    /// HTTP status of the last reply within one `api::call`, so that an undecodable
+    /// reply can still be reported with its status (progenitor drops it).
+    pub(super) static LAST_STATUS: Cell<Option<u16>>;
+}
+
+impl Hooks {
+    /// Moves a spec path (`/_synapse/admin/...`, `/_matrix/...`) to the configured mount.
+    fn rewrite_path(&self, path: &str) -> Option<String> {
+        let rest = path.strip_prefix(&self.base_path)?;
+        for (default, custom) in [
+            (DEFAULT_ADMIN_PATH, &self.admin_path),
+            (DEFAULT_MATRIX_PATH, &self.matrix_path),
+        ] {
+            if let (Some(custom), Some(tail)) = (custom, rest.strip_prefix(default)) {
+                return Some(format!("{}{}{}", self.base_path, custom, tail));
+            }
+        }
+        None
+    }
+}
+
+fn retry_after(response: &reqwest::Response) -> Option<Duration> {
+    let secs: u64 = response
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
+    Some(Duration::from_secs(secs)).filter(|d| *d <= MAX_RETRY_WAIT)
+}
+
+impl ClientHooks<Hooks> for Client {
+    async fn exec(
+        &self,
+        mut request: reqwest::Request,
+        _info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        let hooks = self.inner();
+        if let Some(path) = hooks.rewrite_path(request.url().path()) {
+            request.url_mut().set_path(&path);
+        }
+        let mut attempt = 0;
+        loop {
+            // Bodies here are always buffered JSON, so cloning succeeds.
+            let retry = request.try_clone();
+            if hooks.verbose >= 1 {
+                eprintln!("synadm: {} {}", request.method(), request.url());
+            }
+            let started = Instant::now();
+            let result = self.client().execute(request).await;
+            if let Ok(response) = &result {
+                if hooks.verbose >= 2 {
+                    eprintln!(
+                        "synadm: ← {} in {} ms",
+                        response.status(),
+                        started.elapsed().as_millis()
+                    );
+                }
+                let _ = LAST_STATUS.try_with(|s| s.set(Some(response.status().as_u16())));
+                if response.status() == reqwest::StatusCode::TOO_MANY_REQUESTS
+                    && attempt < MAX_RETRIES
+                    && let (Some(wait), Some(next)) = (retry_after(response), retry)
+                {
+                    eprintln!(
+                        "synadm: rate-limited by the server; retrying in {} s",
+                        wait.as_secs()
+                    );
+                    tokio::time::sleep(wait).await;
+                    attempt += 1;
+                    request = next;
+                    continue;
+                }
+            }
+            return result;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hooks(admin: Option<&str>, matrix: Option<&str>, base: &str) -> Hooks {
+        Hooks {
+            verbose: 0,
+            admin_path: admin.map(str::to_string),
+            matrix_path: matrix.map(str::to_string),
+            base_path: base.to_string(),
+        }
+    }
+
+    #[test]
+    fn default_mounts_leave_paths_alone() {
+        let h = hooks(None, None, "");
+        assert_eq!(h.rewrite_path("/_synapse/admin/v2/users"), None);
+    }
+
+    #[test]
+    fn custom_admin_mount_replaces_the_prefix_only() {
+        let h = hooks(Some("/admin-api"), None, "");
+        assert_eq!(
+            h.rewrite_path("/_synapse/admin/v2/users").as_deref(),
+            Some("/admin-api/v2/users")
+        );
+        assert_eq!(h.rewrite_path("/_matrix/client/v3/login"), None);
+    }
+
+    #[test]
+    fn custom_matrix_mount_below_a_base_path() {
+        let h = hooks(None, Some("/m"), "/synapse");
+        assert_eq!(
+            h.rewrite_path("/synapse/_matrix/key/v2/server").as_deref(),
+            Some("/synapse/m/key/v2/server")
+        );
+    }
+}

@@ -1,0 +1,94 @@
+//! The typed Synapse client generated from `openapi/synapse.yaml`, plus the thin
+//! hand-written glue around it: construction, hooks, error mapping and pagination.
+
+#[allow(clippy::all, unused, missing_docs)]
+mod generated {
+    include!(concat!(env!("OUT_DIR"), "/codegen.rs"));
+}
+
+mod bodies;
+mod connect;
+mod hooks;
+mod paginate;
+
+pub use bodies::UserUpsert;
+pub use connect::{Connection, Transport, normalize_base_url};
+pub use generated::{Client, builder, types};
+pub use hooks::Hooks;
+pub use paginate::{Page, pages};
+
+use crate::Error;
+use crate::error::snippet;
+use progenitor_client::ResponseValue;
+use std::cell::Cell;
+use std::future::Future;
+
+type ApiResult<T> = Result<ResponseValue<T>, progenitor_client::Error<types::MatrixError>>;
+
+/// Awaits one generated request (`client.get_user().user_id(id).send()`) and turns its
+/// outcome into the tool's own result type.
+pub async fn call<T>(request: impl Future<Output = ApiResult<T>>) -> Result<T, Error> {
+    hooks::LAST_STATUS
+        .scope(Cell::new(None), async {
+            match request.await {
+                Ok(value) => Ok(value.into_inner()),
+                Err(e) => Err(map_error(e, hooks::LAST_STATUS.with(Cell::get))),
+            }
+        })
+        .await
+}
+
+fn map_error(e: progenitor_client::Error<types::MatrixError>, status: Option<u16>) -> Error {
+    use progenitor_client::Error as E;
+    match e {
+        E::ErrorResponse(reply) => {
+            let status = reply.status().as_u16();
+            let reply = reply.into_inner();
+            Error::Matrix {
+                status,
+                errcode: reply.errcode,
+                message: reply.error.unwrap_or_default(),
+            }
+        }
+        E::CommunicationError(e) | E::ResponseBodyError(e) | E::InvalidUpgrade(e) => {
+            Error::Network(describe_reqwest(&e))
+        }
+        E::InvalidResponsePayload(bytes, err) => {
+            let is_json = serde_json::from_slice::<serde_json::Value>(&bytes).is_ok();
+            let success = status.is_some_and(|s| (200..300).contains(&s));
+            let snippet = if is_json && success {
+                // Valid JSON of the wrong shape: the spec and the server disagree.
+                format!("unexpected reply shape ({err}): {}", snippet(&bytes))
+            } else {
+                snippet(&bytes)
+            };
+            Error::NonMatrix { status, snippet }
+        }
+        E::UnexpectedResponse(response) => Error::NonMatrix {
+            status: Some(response.status().as_u16()),
+            snippet: "unexpected HTTP status".into(),
+        },
+        E::InvalidRequest(msg) => Error::Usage(msg),
+        E::Custom(msg) => Error::Io(msg),
+    }
+}
+
+/// A reqwest error with its causes (DNS, refused connection, TLS) but never headers.
+fn describe_reqwest(e: &reqwest::Error) -> String {
+    let mut text = if e.is_timeout() {
+        "the request timed out".to_string()
+    } else if e.is_connect() {
+        "cannot connect".to_string()
+    } else {
+        "request failed".to_string()
+    };
+    if let Some(url) = e.url() {
+        text.push_str(&format!(" ({})", url.as_str()));
+    }
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        text.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    text
+}

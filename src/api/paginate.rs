@@ -1,0 +1,101 @@
+//! Offset pagination (`from` / `next_token`) as a stream of pages, so that `--all`
+//! holds one page in memory however many items the server has.
+
+use super::types;
+use crate::Error;
+use futures::Stream;
+use std::future::Future;
+
+/// A reply that is one page of an offset-paginated list.
+pub trait Page {
+    type Item;
+    /// The page's items and the offset of the next page, if there is one.
+    fn split(self) -> Result<(Vec<Self::Item>, Option<i64>), Error>;
+}
+
+impl Page for types::UserList {
+    type Item = types::UserListEntry;
+    fn split(self) -> Result<(Vec<Self::Item>, Option<i64>), Error> {
+        // Synapse sends this next_token as a decimal string.
+        let next = match self.next_token {
+            None => None,
+            Some(t) => Some(t.parse().map_err(|_| Error::NonMatrix {
+                status: Some(200),
+                snippet: format!("next_token {t:?} is not an offset"),
+            })?),
+        };
+        Ok((self.users, next))
+    }
+}
+
+impl Page for types::UserMediaList {
+    type Item = types::LocalMedia;
+    fn split(self) -> Result<(Vec<Self::Item>, Option<i64>), Error> {
+        Ok((self.media, self.next_token))
+    }
+}
+
+/// Fetches pages starting at offset `from`, following `next_token` until the server
+/// sends none. Stops with an error if the server's token does not move forward.
+pub fn pages<P, F, Fut>(from: i64, fetch: F) -> impl Stream<Item = Result<Vec<P::Item>, Error>>
+where
+    P: Page,
+    F: FnMut(i64) -> Fut,
+    Fut: Future<Output = Result<P, Error>>,
+{
+    futures::stream::try_unfold((Some(from), fetch), |(at, mut fetch)| async move {
+        let Some(at) = at else { return Ok(None) };
+        let (items, next) = fetch(at).await?.split()?;
+        if let Some(next) = next
+            && (next <= at || items.is_empty())
+        {
+            return Err(Error::NonMatrix {
+                status: Some(200),
+                snippet: format!("pagination does not advance (from {at}, next_token {next})"),
+            });
+        }
+        Ok(Some((items, (next, fetch))))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures::TryStreamExt;
+
+    struct Fake(Vec<u32>, Option<i64>);
+    impl Page for Fake {
+        type Item = u32;
+        fn split(self) -> Result<(Vec<u32>, Option<i64>), Error> {
+            Ok((self.0, self.1))
+        }
+    }
+
+    fn run<F: FnMut(i64) -> Fake>(mut f: F) -> Result<Vec<Vec<u32>>, Error> {
+        let stream = pages(0, move |at| {
+            let page = f(at);
+            async move { Ok(page) }
+        });
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(stream.try_collect())
+    }
+
+    #[test]
+    fn follows_next_token_to_the_end() {
+        let got = run(|at| match at {
+            0 => Fake(vec![1, 2], Some(2)),
+            2 => Fake(vec![3, 4], Some(4)),
+            _ => Fake(vec![5], None),
+        })
+        .unwrap();
+        assert_eq!(got, vec![vec![1, 2], vec![3, 4], vec![5]]);
+    }
+
+    #[test]
+    fn a_token_that_does_not_advance_is_an_error() {
+        let got = run(|_| Fake(vec![1], Some(0)));
+        assert!(matches!(got, Err(Error::NonMatrix { .. })));
+    }
+}

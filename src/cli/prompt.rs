@@ -1,0 +1,48 @@
+//! Questions to the person at the terminal: confirmations and secrets. All prompts go to
+//! stderr so that stdout carries data only.
+
+use std::io::{BufRead, IsTerminal, Write};
+use synadm::Error;
+
+/// Reads one line from stdin after printing `question` on stderr; `None` at end of input.
+pub fn ask(question: &str) -> Result<Option<String>, Error> {
+    eprint!("{question}");
+    let _ = std::io::stderr().flush();
+    let mut line = String::new();
+    let read = std::io::stdin().lock().read_line(&mut line)?;
+    Ok((read > 0).then(|| line.trim_end_matches(['\r', '\n']).to_string()))
+}
+
+/// Asks a yes/no question (default no); anything but yes aborts the command.
+pub fn confirm(question: &str) -> Result<(), Error> {
+    match ask(&format!("{question} [y/N] "))? {
+        Some(answer) if matches!(answer.trim().to_lowercase().as_str(), "y" | "yes") => Ok(()),
+        Some(_) => Err(Error::Aborted("not confirmed".into())),
+        None => Err(Error::Aborted(
+            "no answer to the confirmation prompt (stdin closed); pass --batch to skip it".into(),
+        )),
+    }
+}
+
+/// Reads a secret without echo when stdin is a terminal (a plain line otherwise).
+pub fn secret(question: &str) -> Result<String, Error> {
+    if std::io::stdin().is_terminal() {
+        rpassword::prompt_password(question)
+            .map_err(|e| Error::Io(format!("cannot read the answer: {e}")))
+    } else {
+        ask(question)?.ok_or_else(|| Error::Aborted("no answer (stdin closed)".into()))
+    }
+}
+
+/// Asks for a new password twice and insists both agree.
+pub fn new_password() -> Result<String, Error> {
+    let first = secret("New password: ")?;
+    if first.is_empty() {
+        return Err(Error::Usage("the password must not be empty".into()));
+    }
+    let again = secret("Repeat the new password: ")?;
+    if first != again {
+        return Err(Error::Usage("the two passwords differ".into()));
+    }
+    Ok(first)
+}

@@ -1,0 +1,109 @@
+//! Moderation: `user redact`, `redact-status`, `shadow-ban`, `suspend`.
+
+use crate::cli::context::Ctx;
+use synadm::Error;
+use synadm::api::{call, types};
+use synadm::output::View;
+
+#[derive(Debug, clap::Args)]
+pub struct RedactArgs {
+    /// The user (full ID or localpart); remote users work too.
+    user_id: String,
+    /// Only redact in this room (room ID); repeatable. Default: every room.
+    #[arg(short, long = "room", value_name = "ROOM_ID")]
+    rooms: Vec<String>,
+    /// Reason shown in the redaction events.
+    #[arg(long)]
+    reason: Option<String>,
+    /// Redact at most this many events per room (Synapse's default: 1000).
+    #[arg(short, long)]
+    limit: Option<std::num::NonZeroU64>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RedactStatusArgs {
+    /// The redact_id printed by `user redact`.
+    redact_id: String,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ShadowBanArgs {
+    /// The user (full ID or localpart).
+    user_id: String,
+    /// Lift the shadow-ban instead.
+    #[arg(short, long)]
+    unban: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SuspendArgs {
+    /// The user (full ID or localpart).
+    user_id: String,
+    /// Lift the suspension instead.
+    #[arg(short = 'U', long)]
+    unsuspend: bool,
+}
+
+pub async fn redact(ctx: &Ctx, a: RedactArgs) -> Result<(), Error> {
+    let user_id = ctx.user_id(&a.user_id).await?;
+    let scope = if a.rooms.is_empty() {
+        "every room".to_string()
+    } else {
+        format!("{} room(s)", a.rooms.len())
+    };
+    ctx.confirm(&format!("Redact the events {user_id} sent in {scope}?"))?;
+    let body = types::RedactRequest {
+        rooms: a.rooms,
+        reason: a.reason,
+        limit: a.limit,
+    };
+    let started = call(
+        ctx.client
+            .redact_user_events()
+            .user_id(user_id)
+            .body(body)
+            .send(),
+    )
+    .await?;
+    ctx.note(&format!(
+        "Redaction started; follow it with `synadm user redact-status {}`.",
+        started.redact_id
+    ));
+    ctx.print(&started, &View::PLAIN)
+}
+
+pub async fn redact_status(ctx: &Ctx, a: RedactStatusArgs) -> Result<(), Error> {
+    let status = call(ctx.client.get_redact_status().redact_id(a.redact_id).send()).await?;
+    ctx.print(&status, &View::PLAIN)
+}
+
+pub async fn shadow_ban(ctx: &Ctx, a: ShadowBanArgs) -> Result<(), Error> {
+    let user_id = ctx.user_id(&a.user_id).await?;
+    let reply = if a.unban {
+        call(
+            ctx.client
+                .unshadow_ban_user()
+                .user_id(user_id.clone())
+                .send(),
+        )
+        .await?
+    } else {
+        call(ctx.client.shadow_ban_user().user_id(user_id.clone()).send()).await?
+    };
+    ctx.note(&format!(
+        "{user_id} is {}shadow-banned.",
+        if a.unban { "no longer " } else { "now " }
+    ));
+    ctx.print(&reply, &View::PLAIN)
+}
+
+pub async fn suspend(ctx: &Ctx, a: SuspendArgs) -> Result<(), Error> {
+    let user_id = ctx.user_id(&a.user_id).await?;
+    let verb = if a.unsuspend { "unsuspend" } else { "suspend" };
+    ctx.confirm(&format!("Are you sure you want to {verb} {user_id}?"))?;
+    let body = types::SuspendRequest {
+        suspend: !a.unsuspend,
+    };
+    let reply = call(ctx.client.suspend_user().user_id(user_id).body(body).send()).await?;
+    ctx.print(&reply, &View::PLAIN)
+}

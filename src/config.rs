@@ -1,0 +1,316 @@
+//! The synadm.yaml config file, drop-in compatible with Python synadm 0.49.2: same path,
+//! same keys, same meaning. Unknown keys are kept when the file is rewritten.
+
+use crate::Error;
+use crate::output::Format;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+pub const DEFAULT_BASE_URL: &str = "http://localhost:8008";
+pub const DEFAULT_ADMIN_PATH: &str = "/_synapse/admin";
+pub const DEFAULT_MATRIX_PATH: &str = "/_matrix";
+pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
+pub const AUTO_RETRIEVAL: &str = "auto-retrieval";
+/// Used when the file has no `format` (Python synadm crashed with KeyError instead).
+pub const DEFAULT_FORMAT: Format = Format::Yaml;
+
+/// The file as written by `synadm config`; every key optional so partial files load.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct ConfigFile {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin_path: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub homeserver: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub matrix_path: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_discovery: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssl_verify: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    /// Keys this version does not know; written back unchanged.
+    #[serde(flatten)]
+    pub other: BTreeMap<String, serde_yaml::Value>,
+}
+
+/// A config with every value resolved (defaults applied) and validated.
+#[derive(Clone)]
+pub struct Settings {
+    pub user: String,
+    pub token: String,
+    pub base_url: String,
+    pub unix_socket: Option<PathBuf>,
+    pub admin_path: String,
+    pub matrix_path: String,
+    pub timeout: u64,
+    pub format: Format,
+    /// A fixed server name, or `None` for auto-retrieval.
+    pub homeserver: Option<String>,
+    pub ssl_verify: bool,
+}
+
+impl std::fmt::Debug for Settings {
+    // Hand-written so that the token never reaches a log or panic message.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("user", &self.user)
+            .field("token", &"<redacted>")
+            .field("base_url", &self.base_url)
+            .field("format", &self.format)
+            .field("homeserver", &self.homeserver)
+            .finish_non_exhaustive()
+    }
+}
+
+/// `~/.config/synadm.yaml`, synadm's default location.
+pub fn default_path() -> PathBuf {
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_default();
+    home.join(".config").join("synadm.yaml")
+}
+
+fn non_empty(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+impl ConfigFile {
+    /// Reads the file; a missing file is an empty config (so `synadm config` can start).
+    pub fn load(path: &Path) -> Result<ConfigFile, Error> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
+            Err(e) => {
+                return Err(Error::Config(format!(
+                    "cannot read {}: {e}",
+                    path.display()
+                )));
+            }
+        };
+        if text.trim().is_empty() {
+            return Ok(Self::default());
+        }
+        serde_yaml::from_str(&text).map_err(|e| {
+            Error::Config(format!(
+                "{} is not a valid synadm config: {e}",
+                path.display()
+            ))
+        })
+    }
+
+    /// Writes the file atomically with mode 0600 from the first byte on (it holds a token).
+    pub fn save(&self, path: &Path) -> Result<(), Error> {
+        let text = serde_yaml::to_string(self).map_err(|e| Error::Config(e.to_string()))?;
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Error::Io(format!("cannot create {}: {e}", dir.display())))?;
+        let tmp = dir.join(format!(
+            ".{}.tmp{}",
+            path.file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("synadm.yaml"),
+            std::process::id()
+        ));
+        let write = || -> std::io::Result<()> {
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            let mut file = options.open(&tmp)?;
+            file.write_all(text.as_bytes())?;
+            file.sync_all()?;
+            std::fs::rename(&tmp, path)
+        };
+        write().map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            Error::Io(format!("cannot write {}: {e}", path.display()))
+        })
+    }
+
+    /// Applies defaults and checks every value. `token_override` (SYNADM_TOKEN) wins over
+    /// the file's token; `format_override` (-o) over its format.
+    pub fn resolve(
+        &self,
+        path: &Path,
+        token_override: Option<&str>,
+        format_override: Option<Format>,
+    ) -> Result<Settings, Error> {
+        let missing = |what: &str| {
+            Error::Config(format!(
+                "{what} is not set in {}; run `synadm config` to set up synadm",
+                path.display()
+            ))
+        };
+        let token = token_override
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .or(non_empty(&self.token))
+            .ok_or_else(|| missing("the admin access token (token)"))?
+            .to_string();
+        let format = match (format_override, non_empty(&self.format)) {
+            (Some(f), _) => f,
+            (None, Some(f)) => f
+                .parse()
+                .map_err(|e| Error::Config(format!("format: {e}")))?,
+            (None, None) => DEFAULT_FORMAT,
+        };
+        let base_url = non_empty(&self.base_url)
+            .unwrap_or(DEFAULT_BASE_URL)
+            .to_string();
+        let unix_socket = match non_empty(&self.protocol).unwrap_or("http") {
+            "http" => {
+                crate::api::normalize_base_url(&base_url)?;
+                None
+            }
+            "unix" => Some(PathBuf::from(&base_url)),
+            other => {
+                return Err(Error::Config(format!(
+                    "protocol must be http or unix, not {other:?}"
+                )));
+            }
+        };
+        let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT_SECS);
+        if timeout == 0 {
+            return Err(Error::Config("timeout must be at least 1 second".into()));
+        }
+        let homeserver = non_empty(&self.homeserver)
+            .filter(|h| *h != AUTO_RETRIEVAL)
+            .map(str::to_string);
+        if let Some(name) = &homeserver {
+            crate::ids::check_server_name(name)
+                .map_err(|e| Error::Config(format!("homeserver: {e}")))?;
+        }
+        if let Some(mode) = non_empty(&self.server_discovery)
+            && !matches!(mode, "well-known" | "dns")
+        {
+            return Err(Error::Config(format!(
+                "server_discovery must be well-known or dns, not {mode:?}"
+            )));
+        }
+        Ok(Settings {
+            user: non_empty(&self.user).unwrap_or_default().to_string(),
+            token,
+            base_url,
+            unix_socket,
+            admin_path: non_empty(&self.admin_path)
+                .unwrap_or(DEFAULT_ADMIN_PATH)
+                .to_string(),
+            matrix_path: non_empty(&self.matrix_path)
+                .unwrap_or(DEFAULT_MATRIX_PATH)
+                .to_string(),
+            timeout,
+            format,
+            homeserver,
+            ssl_verify: self.ssl_verify.unwrap_or(true),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PYTHON_SYNADM: &str = "admin_path: /_synapse/admin\nbase_url: http://localhost:8008\n\
+        format: yaml\nhomeserver: auto-retrieval\nmatrix_path: /_matrix\nprotocol: http\n\
+        server_discovery: well-known\nssl_verify: true\ntimeout: 30\ntoken: syt_abc\nuser: admin\n";
+
+    #[test]
+    fn python_synadm_config_resolves_unchanged() {
+        let file: ConfigFile = serde_yaml::from_str(PYTHON_SYNADM).unwrap();
+        let s = file.resolve(Path::new("x"), None, None).unwrap();
+        assert_eq!(s.token, "syt_abc");
+        assert_eq!(s.base_url, "http://localhost:8008");
+        assert_eq!(s.format, Format::Yaml);
+        assert_eq!(s.homeserver, None);
+        assert_eq!(s.timeout, 30);
+        assert!(s.ssl_verify);
+        assert_eq!(serde_yaml::to_string(&file).unwrap(), PYTHON_SYNADM);
+    }
+
+    #[test]
+    fn missing_format_falls_back_to_the_default() {
+        let file: ConfigFile = serde_yaml::from_str("token: t\nbase_url: https://h\n").unwrap();
+        assert_eq!(
+            file.resolve(Path::new("x"), None, None).unwrap().format,
+            DEFAULT_FORMAT
+        );
+    }
+
+    #[test]
+    fn missing_token_is_a_config_error_naming_the_file() {
+        let file: ConfigFile = serde_yaml::from_str("token: ''\n").unwrap();
+        let err = file
+            .resolve(Path::new("/etc/x.yaml"), None, None)
+            .unwrap_err();
+        assert!(
+            matches!(&err, Error::Config(m) if m.contains("/etc/x.yaml")),
+            "{err}"
+        );
+        assert!(
+            file.resolve(Path::new("x"), Some("env-token"), None)
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn bad_values_are_config_errors() {
+        for text in [
+            "token: t\nformat: xml\n",
+            "token: t\nprotocol: ftp\n",
+            "token: t\ntimeout: 0\n",
+            "token: t\nbase_url: localhost:8008\n",
+            "token: t\nhomeserver: 'bad name'\n",
+        ] {
+            let file: ConfigFile = serde_yaml::from_str(text).unwrap();
+            assert!(
+                matches!(
+                    file.resolve(Path::new("x"), None, None),
+                    Err(Error::Config(_))
+                ),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn unknown_keys_survive_a_rewrite() {
+        let file: ConfigFile = serde_yaml::from_str("token: t\nfuture_key: 5\n").unwrap();
+        assert!(
+            serde_yaml::to_string(&file)
+                .unwrap()
+                .contains("future_key: 5")
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn saved_file_is_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub").join("synadm.yaml");
+        let file = ConfigFile {
+            token: Some("t".into()),
+            ..Default::default()
+        };
+        file.save(&path).unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        assert_eq!(ConfigFile::load(&path).unwrap(), file);
+    }
+}
