@@ -325,10 +325,8 @@ def cmd_install(_args):
 
 def build_venv():
     t0 = time.monotonic()
-    try:
-        import venv  # noqa: F401
-        import ensurepip  # noqa: F401
-    except ImportError:
+    import importlib.util
+    if importlib.util.find_spec("venv") is None or importlib.util.find_spec("ensurepip") is None:
         raise HarnessError(
             "python3 has no working venv/ensurepip module; install it with: "
             "apt-get install python3-venv",
@@ -832,6 +830,9 @@ def spawn_synapse(data_dir, config_path):
         env = dict(os.environ)
         env.pop("PYTHONPATH", None)
         env.pop("PYTHONHOME", None)
+        # Synapse appends git details of the repository around its install dir to its version
+        # ("1.163.2 (b=main,0927521)"): the venv sits inside this project's git work tree.
+        env["GIT_CEILING_DIRECTORIES"] = VENV
         proc = subprocess.Popen(
             [VENV_PYTHON, "-m", "synapse.app.homeserver", "-c", config_path],
             cwd=data_dir, stdin=subprocess.DEVNULL, stdout=stdio, stderr=stdio,
@@ -922,6 +923,12 @@ def cmd_start(args):
         raise HarnessError("--owner-pid %d is not a running process" % args.owner_pid)
     global OWNER_PID
     OWNER_PID = args.owner_pid
+
+    def terminated(signum, _frame):
+        raise SystemExit(128 + signum)  # unwinds through the cleanup below
+
+    signal.signal(signal.SIGTERM, terminated)
+    signal.signal(signal.SIGHUP, terminated)
     # Prerequisites first, so a missing PostgreSQL is reported before anything is touched.
     if args.db == "postgres":
         find_pg_bin()
@@ -993,7 +1000,7 @@ def stop(data_dir, quiet=False):
             log("Synapse (pid %d) is not running" % pid)
     elif not is_our_synapse(pid, config_path):
         log("pid %d is alive but is not Synapse with config %s (cmdline %r); not signalling it"
-            % (pid, config_path, cmdline(pid)))
+            % (pid, config_path, (cmdline(pid) or [])[:3]))
     else:
         terminate(pid, "synapse")
     if pid is not None and not (alive(pid) and is_our_synapse(pid, config_path)):
