@@ -186,7 +186,11 @@ mod human {
             Value::Object(map) => {
                 let key_width = map.keys().map(|k| width(k)).max().unwrap_or(0);
                 let mut out = String::new();
-                for (k, v) in map {
+                let preferred = view.columns.iter().filter_map(|c| map.get_key_value(*c));
+                let rest = map
+                    .iter()
+                    .filter(|(k, _)| !view.columns.contains(&k.as_str()));
+                for (k, v) in preferred.chain(rest) {
                     let pad = key_width - width(k);
                     out.push_str(&format!("{k}{}  {}\n", " ".repeat(pad), cell(k, v, view)));
                 }

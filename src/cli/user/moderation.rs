@@ -74,7 +74,13 @@ pub async fn redact(ctx: &Ctx, a: RedactArgs) -> Result<(), Error> {
 
 pub async fn redact_status(ctx: &Ctx, a: RedactStatusArgs) -> Result<(), Error> {
     let status = call(ctx.client.get_redact_status().redact_id(a.redact_id).send()).await?;
-    ctx.print(&status, &View::PLAIN)
+    ctx.print(
+        &status,
+        &View {
+            columns: &["status"],
+            humanize_times: true,
+        },
+    )
 }
 
 pub async fn shadow_ban(ctx: &Ctx, a: ShadowBanArgs) -> Result<(), Error> {

@@ -1,0 +1,202 @@
+//! The config file: synadm 0.49.2 compatibility, `synadm config`, permissions, secrets.
+
+use crate::support::{Env, TOKEN};
+use httpmock::Method::GET;
+use serde_json::json;
+use std::os::unix::fs::PermissionsExt;
+
+/// A config exactly as Python synadm 0.49.2's configurator writes it.
+const PYTHON_CONFIG: &str = "admin_path: /_synapse/admin\nbase_url: BASE\nformat: yaml\n\
+homeserver: auto-retrieval\nmatrix_path: /_matrix\nprotocol: http\nserver_discovery: well-known\n\
+ssl_verify: true\ntimeout: 30\ntoken: syt_wire_test_secret_token\nuser: admin\n";
+
+#[test]
+fn a_python_synadm_config_works_unchanged() {
+    let env = Env::new();
+    std::fs::write(
+        env.config_path(),
+        PYTHON_CONFIG.replace("BASE", &env.server.base_url()),
+    )
+    .unwrap();
+    env.server.mock(|when, then| {
+        when.method(GET).path("/_synapse/admin/v1/server_version");
+        then.status(200)
+            .json_body(json!({"server_version": "1.163.2"}));
+    });
+    assert_eq!(
+        env.run(&["version"]).ok().stdout,
+        "server_version: 1.163.2\n"
+    );
+}
+
+#[test]
+fn a_config_without_format_uses_the_default() {
+    let env = Env::new();
+    std::fs::write(
+        env.config_path(),
+        format!("base_url: {}\ntoken: {TOKEN}\n", env.server.base_url()),
+    )
+    .unwrap();
+    env.server.mock(|when, then| {
+        when.method(GET).path("/_synapse/admin/v1/server_version");
+        then.status(200).json_body(json!({"server_version": "1"}));
+    });
+    assert_eq!(env.run(&["version"]).ok().stdout, "server_version: '1'\n");
+}
+
+#[test]
+fn config_problems_exit_3_before_any_request() {
+    let env = Env::new();
+    let any = env.server.mock(|when, then| {
+        when.any_request();
+        then.status(200).json_body(json!({}));
+    });
+    std::fs::write(env.config_path(), "token: ''\n").unwrap();
+    env.run(&["version"]).fails(3, "run `synadm config`");
+    std::fs::write(env.config_path(), "token: t\nbase_url: localhost:8008\n").unwrap();
+    env.run(&["version"]).fails(3, "base_url");
+    std::fs::write(env.config_path(), "token: [unclosed\n").unwrap();
+    env.run(&["version"]).fails(3, "not a valid synadm config");
+    std::fs::remove_file(env.config_path()).unwrap();
+    env.run(&["version"]).fails(3, "not set");
+    any.assert_calls(0);
+}
+
+#[test]
+fn help_never_needs_a_config() {
+    let env = Env::new();
+    std::fs::remove_file(env.config_path()).unwrap();
+    for args in [
+        &["--help"][..],
+        &["user", "--help"],
+        &["user", "list", "--help"],
+        &["user", "modify", "-h"],
+        &["--version"],
+    ] {
+        let run = env.run(args);
+        assert_eq!(run.code, 0, "{args:?}: {run:#?}");
+        assert!(!run.stdout.is_empty());
+    }
+}
+
+#[test]
+fn batch_config_writes_a_private_file_from_flags_alone() {
+    let env = Env::new();
+    let path = env.home.path().join("new/synadm.yaml");
+    let path_s = path.to_str().unwrap();
+    let run = env.run(&[
+        "--batch",
+        "-c",
+        path_s,
+        "config",
+        "-u",
+        "admin",
+        "-t",
+        "syt_new_token",
+        "-b",
+        "https://matrix.example.org/",
+        "-o",
+        "human",
+        "-n",
+        "example.org",
+        "--no-ssl-verify",
+    ]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert!(!run.stderr.contains("syt_new_token"));
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+    let written: serde_yaml::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(written["token"], "syt_new_token");
+    assert_eq!(written["ssl_verify"], false);
+    assert_eq!(written["format"], "human");
+    assert_eq!(written["homeserver"], "example.org");
+    assert_eq!(written["admin_path"], "/_synapse/admin");
+    assert_eq!(written["timeout"], 30);
+
+    // Changing one value keeps the others.
+    env.run(&["--batch", "-c", path_s, "config", "-w", "120"]);
+    let again: serde_yaml::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(again["timeout"], 120);
+    assert_eq!(again["token"], "syt_new_token");
+}
+
+#[test]
+fn batch_config_refuses_an_incomplete_or_invalid_config() {
+    let env = Env::new();
+    let path = env.home.path().join("other.yaml");
+    let path_s = path.to_str().unwrap();
+    env.run(&["--batch", "-c", path_s, "config", "-b", "https://h"])
+        .fails(3, "token");
+    env.run(&["--batch", "-c", path_s, "config", "-t", "x", "-b", "nope"])
+        .fails(3, "base_url");
+    assert!(!path.exists());
+}
+
+#[test]
+fn interactive_config_asks_in_synadm_order_and_keeps_defaults() {
+    let env = Env::new();
+    let path = env.home.path().join("asked.yaml");
+    let answers = "admin\nsyt_typed\n\nhttps://m.example.org\n\n\njson\n\nexample.org\nno\n\n";
+    let run = env.run_with_input(&["-c", path.to_str().unwrap(), "config"], answers);
+    assert_eq!(run.code, 0, "{run:#?}");
+    let written: serde_yaml::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(written["token"], "syt_typed");
+    assert_eq!(written["base_url"], "https://m.example.org");
+    assert_eq!(written["format"], "json");
+    assert_eq!(written["ssl_verify"], false);
+    assert_eq!(written["protocol"], "http");
+    assert!(run.stdout.is_empty(), "prompts go to stderr: {run:#?}");
+}
+
+#[test]
+fn token_from_the_environment_overrides_the_file() {
+    let env = Env::new();
+    std::fs::write(
+        env.config_path(),
+        format!("base_url: {}\nformat: json\n", env.server.base_url()),
+    )
+    .unwrap();
+    let m = env.server.mock(|when, then| {
+        when.method(GET)
+            .path("/_synapse/admin/v1/server_version")
+            .header("authorization", "Bearer syt_from_env");
+        then.status(200).json_body(json!({"server_version": "1"}));
+    });
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_synadm"))
+        .arg("version")
+        .env_clear()
+        .env("HOME", env.home.path())
+        .env("SYNADM_TOKEN", "syt_from_env")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    m.assert();
+}
+
+#[test]
+fn custom_api_mounts_and_base_path_are_honoured() {
+    let env = Env::new();
+    let base = format!("{}/synapse/", env.server.base_url());
+    std::fs::write(
+        env.config_path(),
+        format!("base_url: {base}\ntoken: {TOKEN}\nformat: json\nadmin_path: /admin-api\nmatrix_path: /m\nhomeserver: auto-retrieval\n"),
+    )
+    .unwrap();
+    let whoami = env.server.mock(|when, then| {
+        when.method(GET).path("/synapse/m/client/v3/account/whoami");
+        then.status(200)
+            .json_body(json!({"user_id": "@admin:example.org", "is_guest": false}));
+    });
+    let user = env.server.mock(|when, then| {
+        when.method(GET)
+            .path("/synapse/admin-api/v2/users/@bob:example.org");
+        then.status(200)
+            .json_body(crate::support::admin_user("@bob:example.org"));
+    });
+    env.run(&["user", "details", "bob"]).ok();
+    whoami.assert();
+    user.assert();
+}

@@ -1,0 +1,171 @@
+//! Failures: Matrix errors, non-Matrix replies, network trouble, rate limits. Each must
+//! exit non-zero with one line on stderr and nothing on stdout.
+
+use crate::support::Env;
+use httpmock::Method::GET;
+use serde_json::json;
+use std::time::{Duration, Instant};
+
+const DETAILS: &str = "/_synapse/admin/v2/users/@alice:example.org";
+
+fn replying(status: u16, body: serde_json::Value) -> Env {
+    let env = Env::new();
+    env.server.mock(|when, then| {
+        when.method(GET).path(DETAILS);
+        then.status(status).json_body(body);
+    });
+    env
+}
+
+#[test]
+fn matrix_errors_name_errcode_and_status() {
+    let cases = [
+        (401, "M_UNKNOWN_TOKEN", "Invalid access token passed."),
+        (403, "M_FORBIDDEN", "You are not a server admin"),
+        (404, "M_NOT_FOUND", "User not found"),
+        (429, "M_LIMIT_EXCEEDED", "Too Many Requests"),
+        (500, "M_UNKNOWN", "Internal server error"),
+    ];
+    for (status, errcode, message) in cases {
+        let env = replying(
+            status,
+            json!({"errcode": errcode, "error": message, "retry_after_ms": 10}),
+        );
+        let run = env.run(&["user", "details", "alice"]);
+        run.fails(1, &format!("error: {errcode}: {message} (HTTP {status})\n"));
+    }
+}
+
+#[test]
+fn every_user_command_reports_server_errors() {
+    let commands: &[&[&str]] = &[
+        &["version"],
+        &["user", "list"],
+        &["user", "list", "--all"],
+        &["user", "search", "a"],
+        &["user", "details", "a"],
+        &["user", "modify", "a", "-n", "x"],
+        &["user", "deactivate", "a"],
+        &["user", "deactivate-regex", "a"],
+        &["user", "password", "a", "-p", "x"],
+        &["user", "login", "a"],
+        &["user", "media", "a"],
+        &["user", "media", "a", "--all"],
+        &["user", "membership", "a"],
+        &["user", "whois", "a"],
+        &["user", "3pid", "a@example.org"],
+        &["user", "auth-provider", "-p", "oidc", "a"],
+        &["user", "prune-devices", "a"],
+        &["user", "redact", "a"],
+        &["user", "redact-status", "a"],
+        &["user", "shadow-ban", "a"],
+        &["user", "suspend", "a"],
+    ];
+    let env = Env::new();
+    env.server.mock(|when, then| {
+        when.any_request();
+        then.status(500)
+            .json_body(json!({"errcode": "M_UNKNOWN", "error": "Internal server error"}));
+    });
+    for args in commands {
+        let full: Vec<&str> = ["--batch"].iter().chain(args.iter()).copied().collect();
+        env.run(&full)
+            .fails(1, "M_UNKNOWN: Internal server error (HTTP 500)");
+    }
+}
+
+#[test]
+fn a_proxy_html_page_is_a_non_matrix_reply_with_status_and_first_bytes() {
+    let env = Env::new();
+    env.server.mock(|when, then| {
+        when.method(GET).path(DETAILS);
+        then.status(502)
+            .header("content-type", "text/html")
+            .body("<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>");
+    });
+    let run = env
+        .run(&["user", "details", "alice"])
+        .fails(5, "(HTTP 502)");
+    assert!(
+        run.stderr.contains("<title>502 Bad Gateway</title>"),
+        "{run:#?}"
+    );
+    assert_eq!(run.stderr.lines().count(), 1, "{run:#?}");
+}
+
+#[test]
+fn a_success_reply_of_the_wrong_shape_is_reported() {
+    let env = replying(200, json!({"unexpected": true}));
+    env.run(&["user", "details", "alice"])
+        .fails(5, "unexpected reply shape");
+}
+
+#[test]
+fn an_unreachable_server_is_a_network_error() {
+    let env = Env::with_config("homeserver: example.org\n");
+    let config = std::fs::read_to_string(env.config_path()).unwrap();
+    let closed = config.replace(&env.server.base_url(), "http://127.0.0.1:9");
+    std::fs::write(env.config_path(), closed).unwrap();
+    env.run(&["version"]).fails(4, "network: cannot connect");
+}
+
+#[test]
+fn a_slow_server_times_out_per_the_config() {
+    let env = Env::with_config("homeserver: example.org\ntimeout: 1\n");
+    env.server.mock(|when, then| {
+        when.method(GET).path("/_synapse/admin/v1/server_version");
+        then.status(200)
+            .delay(Duration::from_secs(4))
+            .json_body(json!({"server_version": "1"}));
+    });
+    let started = Instant::now();
+    env.run(&["version"]).fails(4, "timed out");
+    assert!(started.elapsed() < Duration::from_secs(4));
+}
+
+#[test]
+fn rate_limiting_with_retry_after_is_retried() {
+    let env = Env::new();
+    let mut limited = env.server.mock(|when, then| {
+        when.method(GET).path("/_synapse/admin/v1/server_version");
+        then.status(429)
+            .header("retry-after", "1")
+            .json_body(json!({"errcode": "M_LIMIT_EXCEEDED", "error": "Too Many Requests", "retry_after_ms": 1000}));
+    });
+    let bin = env!("CARGO_BIN_EXE_synadm");
+    let child = std::process::Command::new(bin)
+        .args(["version"])
+        .env_clear()
+        .env("HOME", env.home.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while limited.calls() == 0 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    limited.delete();
+    env.server.mock(|when, then| {
+        when.method(GET).path("/_synapse/admin/v1/server_version");
+        then.status(200)
+            .json_body(json!({"server_version": "1.163.2"}));
+    });
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("rate-limited"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("1.163.2"));
+}
+
+#[test]
+fn verbose_logging_shows_requests_but_never_the_token() {
+    let env = Env::new();
+    env.server.mock(|when, then| {
+        when.method(GET).path(DETAILS);
+        then.status(200)
+            .json_body(crate::support::admin_user("@alice:example.org"));
+    });
+    let run = env.run(&["-vv", "user", "details", "alice"]).ok();
+    assert!(run.stderr.contains("GET http://127.0.0.1"), "{run:#?}");
+    assert!(run.stderr.contains("200 OK"), "{run:#?}");
+}

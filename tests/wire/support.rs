@@ -1,0 +1,135 @@
+//! Running the real `synadm` binary against an httpmock server with a throwaway config.
+
+use httpmock::MockServer;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+pub const TOKEN: &str = "syt_wire_test_secret_token";
+pub const AUTH: &str = "Bearer syt_wire_test_secret_token";
+
+/// One mock Synapse plus a home directory holding a synadm.yaml that points at it.
+pub struct Env {
+    pub server: MockServer,
+    pub home: tempfile::TempDir,
+}
+
+/// What one run of the binary did.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// Parses stdout as exactly one JSON document.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not one JSON document ({e}): {self:#?}"))
+    }
+
+    #[track_caller]
+    pub fn ok(self) -> Run {
+        assert_eq!(self.code, 0, "expected success: {self:#?}");
+        assert!(
+            !self.stdout.contains(TOKEN) && !self.stderr.contains(TOKEN),
+            "token leaked"
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn fails(self, code: i32, stderr_has: &str) -> Run {
+        assert_eq!(self.code, code, "unexpected exit code: {self:#?}");
+        assert!(
+            self.stderr.contains(stderr_has),
+            "stderr lacks {stderr_has:?}: {self:#?}"
+        );
+        assert!(
+            self.stdout.is_empty(),
+            "nothing may reach stdout on failure: {self:#?}"
+        );
+        assert!(!self.stderr.contains(TOKEN), "token leaked");
+        self
+    }
+}
+
+impl Env {
+    /// A mock server and a config with `homeserver: example.org`.
+    pub fn new() -> Env {
+        Env::with_config("homeserver: example.org\n")
+    }
+
+    /// A mock server and a config whose extra YAML lines are `extra`.
+    pub fn with_config(extra: &str) -> Env {
+        let server = MockServer::start();
+        let home = tempfile::tempdir().expect("temp dir");
+        let config = format!(
+            "base_url: {}\ntoken: {TOKEN}\nformat: json\nuser: admin\n{extra}",
+            server.base_url()
+        );
+        std::fs::create_dir_all(home.path().join(".config")).unwrap();
+        std::fs::write(home.path().join(".config/synadm.yaml"), config).unwrap();
+        Env { server, home }
+    }
+
+    pub fn config_path(&self) -> PathBuf {
+        self.home.path().join(".config/synadm.yaml")
+    }
+
+    /// Runs `synadm ARGS` with this home directory and no stdin.
+    pub fn run(&self, args: &[&str]) -> Run {
+        self.run_with_input(args, "")
+    }
+
+    /// Runs `synadm ARGS`, feeding `input` on stdin.
+    pub fn run_with_input(&self, args: &[&str], input: &str) -> Run {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_synadm"))
+            .args(args)
+            .env_clear()
+            .env("HOME", self.home.path())
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("TZ", "UTC")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run synadm");
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+}
+
+/// A full AdminUser reply as Synapse 1.163 sends it.
+pub fn admin_user(name: &str) -> serde_json::Value {
+    serde_json::json!({
+        "name": name, "displayname": "Alice Ä", "avatar_url": null, "admin": false,
+        "deactivated": false, "erased": false, "locked": false, "suspended": false,
+        "shadow_banned": false, "is_guest": false, "user_type": null,
+        "creation_ts": 1700000000, "last_seen_ts": 1700000123456_i64, "appservice_id": null,
+        "consent_server_notice_sent": null, "consent_version": null, "consent_ts": null,
+        "threepids": [{"medium": "email", "address": "alice@example.org", "validated_at": 1, "added_at": 1}],
+        "external_ids": [], "brand_new_field": "kept"
+    })
+}
+
+/// A user entry of the v2 user list.
+pub fn list_entry(name: &str) -> serde_json::Value {
+    serde_json::json!({
+        "name": name, "user_type": null, "is_guest": false, "admin": false,
+        "deactivated": false, "shadow_banned": false, "displayname": "Someone",
+        "avatar_url": null, "creation_ts": 1700000000000_i64, "erased": false,
+        "last_seen_ts": null, "locked": false
+    })
+}

@@ -1,0 +1,905 @@
+//! Every `user` command (and `version`): the exact request on the wire and the output.
+
+use crate::support::{AUTH, Env, admin_user, list_entry};
+use httpmock::Method::{DELETE, GET, POST, PUT};
+use serde_json::json;
+
+#[test]
+fn version_prints_the_server_version() {
+    let env = Env::new();
+    let m = env.server.mock(|when, then| {
+        when.method(GET).path("/_synapse/admin/v1/server_version");
+        then.status(200)
+            .json_body(json!({"server_version": "1.163.2"}));
+    });
+    assert_eq!(
+        env.run(&["version"]).ok().json(),
+        json!({"server_version": "1.163.2"})
+    );
+    assert_eq!(
+        env.run(&["-o", "human", "version"]).ok().stdout,
+        "server_version  1.163.2\n"
+    );
+    assert_eq!(
+        env.run(&["-o", "yaml", "version"]).ok().stdout,
+        "server_version: 1.163.2\n"
+    );
+    assert_eq!(
+        env.run(&["-o", "minified", "version"]).ok().stdout,
+        "{\"server_version\":\"1.163.2\"}\n"
+    );
+    assert_eq!(
+        env.run(&["-o", "p", "version"]).ok().stdout,
+        "{'server_version': '1.163.2'}\n"
+    );
+    m.assert_calls(5);
+}
+
+#[test]
+fn every_request_carries_token_user_agent_and_accept() {
+    let env = Env::new();
+    let m = env.server.mock(|when, then| {
+        when.method(GET)
+            .path("/_synapse/admin/v1/server_version")
+            .header("authorization", AUTH)
+            .header("accept", "application/json")
+            .header("user-agent", concat!("synadm/", env!("CARGO_PKG_VERSION")));
+        then.status(200).json_body(json!({"server_version": "1"}));
+    });
+    env.run(&["version"]).ok();
+    m.assert();
+}
+
+#[test]
+fn user_list_sends_the_defaults_and_renders_json_and_human() {
+    let env = Env::new();
+    let reply = json!({"users": [list_entry("@alice:example.org")], "total": 1});
+    let m = env.server.mock(|when, then| {
+        when.method(GET)
+            .path("/_synapse/admin/v2/users")
+            .query_param("from", "0")
+            .query_param("limit", "100")
+            .query_param_missing("guests")
+            .query_param_missing("deactivated")
+            .query_param_missing("locked")
+            .query_param_missing("name")
+            .header("authorization", AUTH);
+        then.status(200).json_body(reply.clone());
+    });
+    assert_eq!(env.run(&["user", "list"]).ok().json(), reply);
+    let human = env.run(&["-o", "h", "user", "list"]).ok();
+    let lines: Vec<&str> = human.stdout.lines().collect();
+    assert!(
+        lines[0].starts_with("name") && lines[0].contains("displayname"),
+        "{human:#?}"
+    );
+    assert!(
+        lines[2].starts_with("@alice:example.org  Someone"),
+        "{human:#?}"
+    );
+    assert!(
+        lines[2].contains("2023-11-14"),
+        "creation_ts readable: {human:#?}"
+    );
+    assert!(
+        human
+            .stderr
+            .contains("Total users (excluding deactivated): 1")
+    );
+    m.assert_calls(2);
+}
+
+#[test]
+fn user_list_filters_map_to_query_parameters() {
+    let env = Env::new();
+    let m = env.server.mock(|when, then| {
+        when.method(GET)
+            .path("/_synapse/admin/v2/users")
+            .query_param("from", "5")
+            .query_param("limit", "7")
+            .query_param("guests", "false")
+            .query_param("deactivated", "true")
+            .query_param("admins", "false")
+            .query_param("order_by", "creation_ts")
+            .query_param("dir", "b")
+            .query_param("locked", "true")
+            .query_param("user_id", "ali")
+            .query_param_count("not_user_type", ".*", 2)
+            .query_param("not_user_type", "bot")
+            .query_param("not_user_type", "");
+        then.status(200).json_body(json!({"users": [], "total": 0}));
+    });
+    env.run(&[
+        "user",
+        "list",
+        "-f",
+        "5",
+        "-l",
+        "7",
+        "-G",
+        "-d",
+        "-A",
+        "--sort-by",
+        "creation_ts",
+        "--reverse",
+        "-L",
+        "-i",
+        "ali",
+        "--exclude-user-type",
+        "bot",
+        "--exclude-user-type",
+        "",
+    ])
+    .ok();
+    m.assert();
+}
+
+#[test]
+fn user_list_name_and_user_id_are_mutually_exclusive() {
+    let env = Env::new();
+    let run = env.run(&["user", "list", "-n", "a", "-i", "b"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("cannot be used with"), "{run:#?}");
+}
+
+#[test]
+fn user_list_all_follows_next_token_and_prints_one_document() {
+    let env = Env::new();
+    let first = env.server.mock(|when, then| {
+        when.method(GET)
+            .path("/_synapse/admin/v2/users")
+            .query_param("from", "0")
+            .query_param("limit", "2");
+        then.status(200).json_body(json!({
+            "users": [list_entry("@a:example.org"), list_entry("@b:example.org")],
+            "total": 3, "next_token": "2"
+        }));
+    });
+    let second = env.server.mock(|when, then| {
+        when.method(GET)
+            .path("/_synapse/admin/v2/users")
+            .query_param("from", "2")
+            .query_param("limit", "2");
+        then.status(200)
+            .json_body(json!({"users": [list_entry("@c:example.org")], "total": 3}));
+    });
+    let out = env.run(&["user", "list", "--all", "-l", "2"]).ok().json();
+    let names: Vec<&str> = out
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["@a:example.org", "@b:example.org", "@c:example.org"]
+    );
+    for format in ["yaml", "minified", "human", "pprint"] {
+        let run = env
+            .run(&["-o", format, "user", "list", "--all", "-l", "2"])
+            .ok();
+        assert!(run.stdout.contains("@c:example.org"), "{format}: {run:#?}");
+    }
+    let yaml: serde_yaml::Value = serde_yaml::from_str(
+        &env.run(&["-o", "yaml", "user", "list", "--all", "-l", "2"])
+            .ok()
+            .stdout,
+    )
+    .unwrap();
+    assert_eq!(yaml.as_sequence().unwrap().len(), 3);
+    first.assert_calls(6);
+    second.assert_calls(6);
+}
+
+#[test]
+fn user_list_all_with_no_users_prints_an_empty_list() {
+    let env = Env::new();
+    env.server.mock(|when, then| {
+        when.method(GET).path("/_synapse/admin/v2/users");
+        then.status(200).json_body(json!({"users": [], "total": 0}));
+    });
+    assert_eq!(env.run(&["user", "list", "--all"]).ok().json(), json!([]));
+}
+
+#[test]
+fn user_search_is_one_case_insensitive_request() {
+    let env = Env::new();
+    let m = env.server.mock(|when, then| {
+        when.method(GET)
+            .path("/_synapse/admin/v2/users")
+            .query_param("name", "ALI")
+            .query_param("guests", "true")
+            .query_param("deactivated", "true");
+        then.status(200)
+            .json_body(json!({"users": [list_entry("@alice:example.org")], "total": 1}));
+    });
+    let out = env.run(&["user", "search", "ALI"]).ok().json();
+    assert_eq!(out["total"], 1);
+    m.assert_calls(1);
+}
+
+#[test]
+fn user_details_completes_a_localpart_and_keeps_unknown_fields() {
+    let env = Env::new();
+    let m = env.server.mock(|when, then| {
+        when.method(GET)
+            .path("/_synapse/admin/v2/users/@alice:example.org")
+            .header("authorization", AUTH);
+        then.status(200).json_body(admin_user("@alice:example.org"));
+    });
+    let out = env.run(&["user", "details", "alice"]).ok().json();
+    assert_eq!(out, admin_user("@alice:example.org"));
+    let human = env
+        .run(&["-o", "human", "user", "details", "@alice:example.org"])
+        .ok()
+        .stdout;
+    assert!(human.starts_with("name "), "{human}");
+    assert!(
+        human.contains("displayname                 Alice Ä\n"),
+        "{human}"
+    );
+    assert!(
+        human.contains("brand_new_field             kept\n"),
+        "{human}"
+    );
+    assert!(
+        human.contains("creation_ts                 2023-11-14 22:13:20\n"),
+        "{human}"
+    );
+    m.assert_calls(2);
+}
+
+#[test]
+fn localpart_completion_asks_whoami_once_when_no_homeserver_is_set() {
+    let env = Env::with_config("homeserver: auto-retrieval\n");
+    let whoami = env.server.mock(|when, then| {
+        when.method(GET)
+            .path("/_matrix/client/v3/account/whoami")
+            .header("authorization", AUTH);
+        then.status(200)
+            .json_body(json!({"user_id": "@admin:discovered.example", "is_guest": false}));
+    });
+    let user = env.server.mock(|when, then| {
+        when.method(GET)
+            .path("/_synapse/admin/v2/users/@bob:discovered.example");
+        then.status(200)
+            .json_body(admin_user("@bob:discovered.example"));
+    });
+    env.run(&["user", "details", "bob"]).ok();
+    whoami.assert_calls(1);
+    user.assert_calls(1);
+}
+
+#[test]
+fn failed_discovery_stops_before_sending_a_wrong_user_id() {
+    let env = Env::with_config("homeserver: auto-retrieval\n");
+    let nothing = env.server.mock(|when, then| {
+        when.any_request();
+        then.status(404)
+            .json_body(json!({"errcode": "M_UNRECOGNIZED", "error": "Unrecognized request"}));
+    });
+    env.run(&["user", "details", "bob"])
+        .fails(3, "set `homeserver` in the config");
+    nothing.assert_calls(2); // whoami and the key server, never the user
+}
+
+#[test]
+fn malformed_user_ids_fail_before_any_request() {
+    let env = Env::new();
+    let any = env.server.mock(|when, then| {
+        when.any_request();
+        then.status(200).json_body(json!({}));
+    });
+    for bad in ["al ice", "@:example.org", "@bob:bad host", "bob#1"] {
+        env.run(&["user", "details", bad])
+            .fails(2, "is not a Matrix user ID");
+    }
+    any.assert_calls(0);
+}
+
+#[test]
+fn user_modify_existing_user_sends_only_the_changes() {
+    let env = Env::new();
+    let get = env.server.mock(|when, then| {
+        when.method(GET)
+            .path("/_synapse/admin/v2/users/@alice:example.org");
+        then.status(200).json_body(admin_user("@alice:example.org"));
+    });
+    let put = env.server.mock(|when, then| {
+        when.method(PUT)
+            .path("/_synapse/admin/v2/users/@alice:example.org")
+            .header("content-type", "application/json")
+            .json_body(json!({
+                "password": "s3cret", "logout_devices": false, "displayname": "New Name",
+                "threepids": [{"medium": "email", "address": "a@example.org"}, {"medium": "msisdn", "address": "123"}],
+                "admin": true, "locked": false, "user_type": null
+            }));
+        then.status(200).json_body(admin_user("@alice:example.org"));
+    });
+    let run = env.run(&[
+        "--batch",
+        "user",
+        "modify",
+        "alice",
+        "-P",
+        "s3cret",
+        "--no-logout",
+        "-n",
+        "New Name",
+        "-t",
+        "email",
+        "a@example.org",
+        "-t",
+        "msisdn",
+        "123",
+        "-a",
+        "-L",
+        "--user-type",
+        "regular",
+    ]);
+    let run = run.ok();
+    assert_eq!(run.json()["name"], "@alice:example.org");
+    assert!(!run.stderr.contains("s3cret"), "password shown: {run:#?}");
+    get.assert();
+    put.assert();
+}
+
+#[test]
+fn user_modify_existing_user_asks_first_and_stops_on_no() {
+    let env = Env::new();
+    env.server.mock(|when, then| {
+        when.method(GET)
+            .path("/_synapse/admin/v2/users/@alice:example.org");
+        then.status(200).json_body(admin_user("@alice:example.org"));
+    });
+    let put = env.server.mock(|when, then| {
+        when.method(PUT);
+        then.status(200).json_body(admin_user("@alice:example.org"));
+    });
+    env.run_with_input(&["user", "modify", "alice", "-n", "X"], "n\n")
+        .fails(6, "aborted");
+    env.run(&["user", "modify", "alice", "-n", "X"])
+        .fails(6, "--batch");
+    put.assert_calls(0);
+    env.run_with_input(&["user", "modify", "alice", "-n", "X"], "y\n")
+        .ok();
+    put.assert_calls(1);
+}
+
+#[test]
+fn user_modify_creates_a_missing_user_without_asking() {
+    let env = Env::new();
+    env.server.mock(|when, then| {
+        when.method(GET)
+            .path("/_synapse/admin/v2/users/@new:example.org");
+        then.status(404)
+            .json_body(json!({"errcode": "M_NOT_FOUND", "error": "User not found"}));
+    });
+    let put = env.server.mock(|when, then| {
+        when.method(PUT)
+            .path("/_synapse/admin/v2/users/@new:example.org")
+            .json_body(json!({"threepids": []}));
+        then.status(201).json_body(admin_user("@new:example.org"));
+    });
+    let run = env
+        .run(&["user", "modify", "new", "--clear-threepids"])
+        .ok();
+    assert!(run.stderr.contains("will be created"));
+    put.assert();
+}
+
+#[test]
+fn user_modify_password_prompt_is_refused_in_batch_mode() {
+    let env = Env::new();
+    let any = env.server.mock(|when, then| {
+        when.any_request();
+        then.status(200).json_body(json!({}));
+    });
+    env.run(&["--batch", "user", "modify", "@a:example.org", "-p"])
+        .fails(2, "-P/--password");
+    env.run(&["user", "modify", "@a:example.org"])
+        .fails(2, "required");
+    any.assert_calls(0);
+}
+
+#[test]
+fn user_deactivate_in_batch_mode_posts_erase() {
+    let env = Env::new();
+    let m = env.server.mock(|when, then| {
+        when.method(POST)
+            .path("/_synapse/admin/v1/deactivate/@alice:example.org")
+            .json_body(json!({"erase": true}));
+        then.status(200)
+            .json_body(json!({"id_server_unbind_result": "success"}));
+    });
+    let out = env
+        .run(&["--batch", "user", "deactivate", "alice", "-e"])
+        .ok();
+    assert_eq!(out.json(), json!({"id_server_unbind_result": "success"}));
+    m.assert();
+}
+
+#[test]
+fn user_deactivate_interactive_shows_the_user_then_asks() {
+    let env = Env::new();
+    let details = env.server.mock(|when, then| {
+        when.method(GET)
+            .path("/_synapse/admin/v2/users/@alice:example.org");
+        then.status(200).json_body(admin_user("@alice:example.org"));
+    });
+    env.server.mock(|when, then| {
+        when.method(GET)
+            .path("/_synapse/admin/v1/users/@alice:example.org/joined_rooms");
+        then.status(200)
+            .json_body(json!({"joined_rooms": ["!r:example.org"], "total": 1}));
+    });
+    let post = env.server.mock(|when, then| {
+        when.method(POST)
+            .path("/_synapse/admin/v1/deactivate/@alice:example.org")
+            .json_body(json!({"erase": false}));
+        then.status(200)
+            .json_body(json!({"id_server_unbind_result": "success"}));
+    });
+    env.run_with_input(&["user", "deactivate", "alice"], "no\n")
+        .fails(6, "aborted");
+    post.assert_calls(0);
+    let run = env
+        .run_with_input(&["-o", "human", "user", "deactivate", "alice"], "y\n")
+        .ok();
+    assert!(
+        run.stderr.contains("Alice Ä") && run.stderr.contains("1 rooms"),
+        "{run:#?}"
+    );
+    assert_eq!(run.stdout, "id_server_unbind_result  success\n");
+    post.assert_calls(1);
+    details.assert_calls(2);
+}
+
+#[test]
+fn user_deactivate_regex_matches_the_start_of_ids() {
+    let env = Env::new();
+    let list = env.server.mock(|when, then| {
+        when.method(GET)
+            .path("/_synapse/admin/v2/users")
+            .query_param("limit", "500")
+            .query_param("guests", "true");
+        then.status(200).json_body(json!({"users": [
+            list_entry("@spam1:example.org"), list_entry("@alice:example.org"),
+            list_entry("@spam2:example.org"), list_entry("@notspam:example.org")
+        ], "total": 4}));
+    });
+    let post = env.server.mock(|when, then| {
+        when.method(POST)
+            .path_matches(r"^/_synapse/admin/v1/deactivate/@spam[12]:example\.org$")
+            .json_body(json!({"erase": false}));
+        then.status(200)
+            .json_body(json!({"id_server_unbind_result": "success"}));
+    });
+    let dry = env
+        .run(&["user", "deactivate-regex", "@spam", "--dry-run"])
+        .ok()
+        .json();
+    assert_eq!(dry, json!(["@spam1:example.org", "@spam2:example.org"]));
+    post.assert_calls(0);
+    let done = env
+        .run(&["--batch", "user", "deactivate-regex", "@spam"])
+        .ok()
+        .json();
+    assert_eq!(done.as_array().unwrap().len(), 2);
+    assert_eq!(done[0]["deactivated"], true);
+    post.assert_calls(2);
+    list.assert_calls(2);
+    env.run(&["user", "deactivate-regex", "("])
+        .fails(2, "invalid regular expression");
+}
+
+#[test]
+fn user_password_sends_new_password_and_no_logout() {
+    let env = Env::new();
+    let m = env.server.mock(|when, then| {
+        when.method(POST)
+            .path("/_synapse/admin/v1/reset_password/@alice:example.org")
+            .json_body(json!({"new_password": "pw", "logout_devices": false}));
+        then.status(200).json_body(json!({}));
+    });
+    assert_eq!(
+        env.run(&["user", "password", "alice", "-p", "pw", "-n"])
+            .ok()
+            .json(),
+        json!({})
+    );
+    m.assert();
+    env.run(&["--batch", "user", "password", "alice"])
+        .fails(2, "-p/--password");
+}
+
+#[test]
+fn user_login_defaults_to_one_day_and_supports_never() {
+    let env = Env::new();
+    let day = env.server.mock(|when, then| {
+        when.method(POST)
+            .path("/_synapse/admin/v1/users/@alice:example.org/login")
+            .body_matches(r#"^\{"valid_until_ms":\d{13}\}$"#);
+        then.status(200)
+            .json_body(json!({"access_token": "syt_alice"}));
+    });
+    let never = env.server.mock(|when, then| {
+        when.method(POST)
+            .path("/_synapse/admin/v1/users/@bob:example.org/login")
+            .json_body(json!({}));
+        then.status(200)
+            .json_body(json!({"access_token": "syt_bob"}));
+    });
+    let at = env.server.mock(|when, then| {
+        when.method(POST)
+            .path("/_synapse/admin/v1/users/@carol:example.org/login")
+            .json_body(json!({"valid_until_ms": 1893456000000_i64}));
+        then.status(200)
+            .json_body(json!({"access_token": "syt_carol"}));
+    });
+    let run = env.run(&["user", "login", "alice"]).ok();
+    assert_eq!(run.json(), json!({"access_token": "syt_alice"}));
+    assert!(run.stderr.contains("privacy"));
+    env.run(&["--batch", "user", "login", "bob", "--expire-never"])
+        .ok();
+    env.run(&[
+        "--batch",
+        "user",
+        "login",
+        "carol",
+        "--expire",
+        "2030-01-01",
+    ])
+    .ok();
+    env.run(&[
+        "--batch",
+        "user",
+        "login",
+        "carol",
+        "--expire",
+        "2030-01-01T00:00:00Z",
+    ])
+    .ok();
+    env.run(&[
+        "--batch",
+        "user",
+        "login",
+        "carol",
+        "--expire-ts",
+        "1893456000000",
+    ])
+    .ok();
+    day.assert();
+    never.assert();
+    at.assert_calls(3);
+    env.run(&["user", "login", "carol", "--expire", "tomorrow"])
+        .fails(2, "is not a date");
+    env.run(&["user", "login", "carol", "-d", "1", "--expire-never"])
+        .fails(2, "cannot be used with");
+}
+
+#[test]
+fn user_media_pages_sorts_and_humanizes() {
+    let env = Env::new();
+    let media = json!({"media_id": "abc", "media_type": "image/png", "media_length": 67,
+        "upload_name": "a.png", "created_ts": 1700000000000_i64, "last_access_ts": null,
+        "url_cache": null, "quarantined_by": null, "safe_from_quarantine": 0,
+        "user_id": "@alice:example.org", "authenticated": 1, "sha256": null});
+    let m = env.server.mock(|when, then| {
+        when.method(GET)
+            .path("/_synapse/admin/v1/users/@alice:example.org/media")
+            .query_param("order_by", "media_length")
+            .query_param("dir", "b");
+        then.status(200)
+            .json_body(json!({"media": [media.clone()], "total": 3, "next_token": 1}));
+    });
+    let out = env
+        .run(&["user", "media", "alice", "-s", "media_length", "-r"])
+        .ok()
+        .json();
+    assert_eq!(
+        out["media"][0], media,
+        "SQLite 0/1 booleans pass through unchanged"
+    );
+    let human = env
+        .run(&[
+            "-o",
+            "h",
+            "user",
+            "media",
+            "alice",
+            "-s",
+            "media_length",
+            "-r",
+        ])
+        .ok();
+    assert!(human.stdout.contains("2023-11-14 22:13:20"), "{human:#?}");
+    assert!(human.stderr.contains("--from 1"), "{human:#?}");
+    let raw = env
+        .run(&[
+            "-o",
+            "h",
+            "user",
+            "media",
+            "alice",
+            "-s",
+            "media_length",
+            "-r",
+            "--ts",
+        ])
+        .ok();
+    assert!(raw.stdout.contains("1700000000000"), "{raw:#?}");
+    m.assert_calls(3);
+}
+
+#[test]
+fn user_media_all_follows_integer_next_token() {
+    let env = Env::new();
+    let item = |id: &str| {
+        json!({"media_id": id, "media_type": "text/plain", "media_length": 1,
+        "upload_name": null, "created_ts": 1, "last_access_ts": null, "url_cache": null,
+        "quarantined_by": null, "safe_from_quarantine": false, "user_id": null,
+        "authenticated": true, "sha256": null})
+    };
+    env.server.mock(|when, then| {
+        when.method(GET)
+            .path("/_synapse/admin/v1/users/@alice:example.org/media")
+            .query_param("from", "0");
+        then.status(200)
+            .json_body(json!({"media": [item("a")], "total": 2, "next_token": 1}));
+    });
+    env.server.mock(|when, then| {
+        when.method(GET)
+            .path("/_synapse/admin/v1/users/@alice:example.org/media")
+            .query_param("from", "1");
+        then.status(200)
+            .json_body(json!({"media": [item("b")], "total": 2}));
+    });
+    let out = env
+        .run(&["user", "media", "alice", "--all", "-l", "1"])
+        .ok()
+        .json();
+    assert_eq!(out.as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn user_membership_with_ids_and_with_aliases() {
+    let env = Env::new();
+    let rooms = env.server.mock(|when, then| {
+        when.method(GET)
+            .path("/_synapse/admin/v1/users/@alice:example.org/joined_rooms");
+        then.status(200)
+            .json_body(json!({"joined_rooms": ["!pub:example.org", "!HrU8private"], "total": 2}));
+    });
+    let aliases = env.server.mock(|when, then| {
+        when.method(GET)
+            .path("/_matrix/client/v3/rooms/!pub:example.org/aliases");
+        then.status(200)
+            .json_body(json!({"aliases": ["#general:example.org"]}));
+    });
+    env.server.mock(|when, then| {
+        when.method(GET)
+            .path("/_matrix/client/v3/rooms/!HrU8private/aliases");
+        then.status(403)
+            .json_body(json!({"errcode": "M_FORBIDDEN", "error": "not in room"}));
+    });
+    let ids = env
+        .run(&["user", "membership", "alice", "--ids"])
+        .ok()
+        .json();
+    assert_eq!(ids["total"], 2);
+    aliases.assert_calls(0);
+    let out = env.run(&["user", "membership", "alice"]).ok().json();
+    assert_eq!(
+        out["joined_rooms"][0],
+        json!({"room_id": "!pub:example.org", "aliases": ["#general:example.org"]})
+    );
+    assert_eq!(
+        out["joined_rooms"][1],
+        json!({"room_id": "!HrU8private", "aliases": []})
+    );
+    let human = env.run(&["-o", "h", "user", "membership", "alice"]).ok();
+    assert!(
+        human
+            .stdout
+            .contains("!pub:example.org  #general:example.org"),
+        "{human:#?}"
+    );
+    rooms.assert_calls(3);
+}
+
+#[test]
+fn user_whois_json_is_raw_and_human_is_a_connection_table() {
+    let env = Env::new();
+    let reply = json!({"user_id": "@alice:example.org", "devices": {"": {"sessions": [{"connections": [
+        {"ip": "10.1.2.3", "last_seen": 1700000000000_i64, "user_agent": "Element"}]}]}}});
+    let m = env.server.mock(|when, then| {
+        when.method(GET)
+            .path("/_synapse/admin/v1/whois/@alice:example.org");
+        then.status(200).json_body(reply.clone());
+    });
+    assert_eq!(env.run(&["user", "whois", "alice"]).ok().json(), reply);
+    let human = env
+        .run(&["-o", "human", "user", "whois", "alice"])
+        .ok()
+        .stdout;
+    assert!(
+        human.contains("10.1.2.3") && human.contains("2023-11-14") && human.contains("Element"),
+        "{human}"
+    );
+    m.assert_calls(2);
+}
+
+#[test]
+fn user_3pid_and_auth_provider_encode_path_segments() {
+    let env = Env::new();
+    let threepid = env.server.mock(|when, then| {
+        when.method(GET)
+            .path("/_synapse/admin/v1/threepid/email/users/a+b@example.org");
+        then.status(200)
+            .json_body(json!({"user_id": "@a:example.org"}));
+    });
+    let sso = env.server.mock(|when, then| {
+        when.method(GET)
+            .path("/_synapse/admin/v1/auth_providers/oidc/users/sub%2F1%23x%3Fy%20z");
+        then.status(200)
+            .json_body(json!({"user_id": "@b:example.org"}));
+    });
+    assert_eq!(
+        env.run(&["user", "3pid", "a+b@example.org"]).ok().json()["user_id"],
+        "@a:example.org"
+    );
+    assert_eq!(
+        env.run(&["user", "auth-provider", "-p", "oidc", "sub/1#x?y z"])
+            .ok()
+            .json()["user_id"],
+        "@b:example.org"
+    );
+    threepid.assert();
+    sso.assert();
+    env.run(&["user", "auth-provider", "x"])
+        .fails(2, "--provider");
+}
+
+#[test]
+fn user_prune_devices_deletes_old_devices_of_the_completed_id() {
+    let env = Env::new();
+    let old = 1_000_000_000_000_i64;
+    let fresh = 4_000_000_000_000_i64;
+    let device = |id: &str, seen: Option<i64>| {
+        json!({"device_id": id, "user_id": "@alice:example.org",
+        "display_name": null, "last_seen_ip": null, "last_seen_ts": seen, "last_seen_user_agent": null})
+    };
+    env.server.mock(|when, then| {
+        when.method(GET).path("/_synapse/admin/v2/users/@alice:example.org/devices");
+        then.status(200).json_body(json!({"devices": [device("FRESH", Some(fresh)), device("OLD", Some(old)), device("NEVER", None)], "total": 3}));
+    });
+    let delete = env.server.mock(|when, then| {
+        when.method(POST)
+            .path("/_synapse/admin/v2/users/@alice:example.org/delete_devices")
+            .json_body(json!({"devices": ["NEVER", "OLD"]}));
+        then.status(200).json_body(json!({}));
+    });
+    let listed = env
+        .run(&["user", "prune-devices", "alice", "--list-only"])
+        .ok()
+        .json();
+    assert_eq!(listed.as_array().unwrap().len(), 2);
+    delete.assert_calls(0);
+    env.run(&["user", "prune-devices", "alice"])
+        .fails(6, "aborted");
+    delete.assert_calls(0);
+    env.run(&["--batch", "user", "prune-devices", "alice"]).ok();
+    delete.assert_calls(1);
+}
+
+#[test]
+fn user_redact_sends_rooms_reason_limit_and_asks_first() {
+    let env = Env::new();
+    let m = env.server.mock(|when, then| {
+        when.method(POST)
+            .path("/_synapse/admin/v1/user/@alice:example.org/redact")
+            .json_body(json!({"rooms": ["!a:example.org", "!b"], "reason": "spam", "limit": 5}));
+        then.status(200).json_body(json!({"redact_id": "r1"}));
+    });
+    let all = env.server.mock(|when, then| {
+        when.method(POST)
+            .path("/_synapse/admin/v1/user/@bob:example.org/redact")
+            .json_body(json!({"rooms": []}));
+        then.status(200).json_body(json!({"redact_id": "r2"}));
+    });
+    env.run(&["user", "redact", "alice", "-r", "!a:example.org"])
+        .fails(6, "aborted");
+    let out = env.run(&[
+        "--batch",
+        "user",
+        "redact",
+        "alice",
+        "-r",
+        "!a:example.org",
+        "-r",
+        "!b",
+        "--reason",
+        "spam",
+        "-l",
+        "5",
+    ]);
+    assert_eq!(out.ok().json(), json!({"redact_id": "r1"}));
+    env.run_with_input(&["user", "redact", "bob"], "y\n").ok();
+    m.assert();
+    all.assert();
+}
+
+#[test]
+fn user_redact_status_prints_the_task() {
+    let env = Env::new();
+    let reply = json!({"status": "complete", "failed_redactions": {"$e": "boom"}});
+    env.server.mock(|when, then| {
+        when.method(GET)
+            .path("/_synapse/admin/v1/user/redact_status/r1");
+        then.status(200).json_body(reply.clone());
+    });
+    assert_eq!(env.run(&["user", "redact-status", "r1"]).ok().json(), reply);
+    assert!(
+        env.run(&["-o", "human", "user", "redact-status", "r1"])
+            .ok()
+            .stdout
+            .starts_with("status             complete\n")
+    );
+}
+
+#[test]
+fn user_shadow_ban_posts_and_unban_deletes() {
+    let env = Env::new();
+    let ban = env.server.mock(|when, then| {
+        when.method(POST)
+            .path("/_synapse/admin/v1/users/@alice:example.org/shadow_ban");
+        then.status(200).json_body(json!({}));
+    });
+    let unban = env.server.mock(|when, then| {
+        when.method(DELETE)
+            .path("/_synapse/admin/v1/users/@alice:example.org/shadow_ban");
+        then.status(200).json_body(json!({}));
+    });
+    assert_eq!(
+        env.run(&["user", "shadow-ban", "alice"]).ok().json(),
+        json!({})
+    );
+    assert_eq!(
+        env.run(&["-o", "human", "user", "shadow-ban", "alice", "-u"])
+            .ok()
+            .stdout,
+        ""
+    );
+    ban.assert();
+    unban.assert();
+}
+
+#[test]
+fn user_suspend_and_capital_u_unsuspends() {
+    let env = Env::new();
+    let suspend = env.server.mock(|when, then| {
+        when.method(PUT)
+            .path("/_synapse/admin/v1/suspend/@alice:example.org")
+            .json_body(json!({"suspend": true}));
+        then.status(200)
+            .json_body(json!({"user_@alice:example.org_suspended": true}));
+    });
+    let unsuspend = env.server.mock(|when, then| {
+        when.method(PUT)
+            .path("/_synapse/admin/v1/suspend/@alice:example.org")
+            .json_body(json!({"suspend": false}));
+        then.status(200)
+            .json_body(json!({"user_@alice:example.org_suspended": false}));
+    });
+    let out = env
+        .run(&["--batch", "user", "suspend", "alice"])
+        .ok()
+        .json();
+    assert_eq!(out, json!({"user_@alice:example.org_suspended": true}));
+    env.run(&["--batch", "user", "suspend", "alice", "-U"]).ok();
+    env.run_with_input(&["user", "suspend", "alice", "--unsuspend"], "y\n")
+        .ok();
+    suspend.assert_calls(1);
+    unsuspend.assert_calls(2);
+}
