@@ -49,7 +49,6 @@ pub struct ConfigFile {
 /// A config with every value resolved (defaults applied) and validated.
 #[derive(Clone)]
 pub struct Settings {
-    pub user: String,
     pub token: String,
     pub base_url: String,
     pub unix_socket: Option<PathBuf>,
@@ -66,7 +65,6 @@ impl std::fmt::Debug for Settings {
     // Hand-written so that the token never reaches a log or panic message.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Settings")
-            .field("user", &self.user)
             .field("token", &"<redacted>")
             .field("base_url", &self.base_url)
             .field("format", &self.format)
@@ -204,7 +202,6 @@ impl ConfigFile {
             )));
         }
         Ok(Settings {
-            user: non_empty(&self.user).unwrap_or_default().to_string(),
             token,
             base_url,
             unix_socket,

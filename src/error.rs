@@ -53,14 +53,6 @@ impl Error {
             Error::Io(_) => 7,
         }
     }
-
-    /// The Matrix errcode, if this is a Matrix error.
-    pub fn errcode(&self) -> Option<&str> {
-        match self {
-            Error::Matrix { errcode, .. } => Some(errcode),
-            _ => None,
-        }
-    }
 }
 
 fn non_matrix_message(status: Option<u16>, snippet: &str) -> String {

@@ -2,6 +2,8 @@
 //! the wire (method, path encoding, query, body, headers) and stdout, stderr, exit code.
 
 mod config;
+mod encoding;
 mod errors;
+mod parity;
 mod support;
 mod user;

@@ -1,0 +1,82 @@
+//! The exact request line on the wire, captured with a raw socket (httpmock normalises
+//! some characters before matching, so it cannot pin these down).
+
+use crate::support::{Env, TOKEN};
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+
+/// Serves one request with `reply`, returning its request line and headers.
+fn capture(args: &[&str], reply: &str) -> (String, Vec<String>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let env = Env::new();
+    std::fs::write(
+        env.config_path(),
+        format!("base_url: {base}/\ntoken: {TOKEN}\nformat: json\nhomeserver: example.org\n"),
+    )
+    .unwrap();
+    let body = reply.to_string();
+    let server = std::thread::spawn(move || {
+        let (stream, _) = listener.accept().unwrap();
+        let mut reader = BufReader::new(stream.try_clone().unwrap());
+        let mut lines = Vec::new();
+        loop {
+            let mut line = String::new();
+            reader.read_line(&mut line).unwrap();
+            if line.trim().is_empty() {
+                break;
+            }
+            lines.push(line.trim_end().to_string());
+        }
+        let mut stream = stream;
+        write!(stream, "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len()).unwrap();
+        lines
+    });
+    let run = env.run(args);
+    assert_eq!(run.code, 0, "{run:#?}");
+    let mut lines = server.join().unwrap();
+    let first = lines.remove(0);
+    (first, lines)
+}
+
+#[test]
+fn matrix_id_sigils_go_out_as_synapse_accepts_them() {
+    let (line, headers) = capture(
+        &["user", "auth-provider", "-p", "oidc", "sub/1#x?y z$!@:+ä"],
+        r#"{"user_id": "@a:example.org"}"#,
+    );
+    // `/ # ? space %` and non-ASCII are escaped; `$ ! @ : +` stay raw (Synapse unquotes).
+    assert_eq!(
+        line,
+        "GET /_synapse/admin/v1/auth_providers/oidc/users/sub%2F1%23x%3Fy%20z$!@:+%C3%A4 HTTP/1.1"
+    );
+    assert!(
+        headers
+            .iter()
+            .any(|h| h.eq_ignore_ascii_case(&format!("authorization: Bearer {TOKEN}")))
+    );
+}
+
+#[test]
+fn base_url_trailing_slash_does_not_double_the_slash() {
+    let (line, _) = capture(
+        &["user", "details", "@alice:example.org"],
+        &crate::support::admin_user("@alice:example.org").to_string(),
+    );
+    assert_eq!(
+        line,
+        "GET /_synapse/admin/v2/users/@alice:example.org HTTP/1.1"
+    );
+}
+
+#[test]
+fn dollar_ids_keep_their_sigil_in_the_path() {
+    let (line, _) = capture(
+        &["user", "redact-status", "$event:example.org"],
+        r#"{"status": "active"}"#,
+    );
+    assert_eq!(
+        line,
+        "GET /_synapse/admin/v1/user/redact_status/$event:example.org HTTP/1.1"
+    );
+}

@@ -1,0 +1,223 @@
+//! Flag parity with Python synadm 0.49.2: every long name and short flag it has is here too.
+
+use crate::support::Env;
+
+/// (command, synadm 0.49.2's flags for it), from its reference inventory.
+const FLAGS: &[(&[&str], &[&str])] = &[
+    (
+        &[],
+        &[
+            "-v",
+            "--verbose",
+            "--batch",
+            "--no-confirm",
+            "--yes",
+            "--non-interactive",
+            "--scripting",
+            "-o",
+            "--output",
+            "-c",
+            "--config-file",
+            "--version",
+        ],
+    ),
+    (
+        &["config"],
+        &[
+            "-u",
+            "--user",
+            "-t",
+            "--token",
+            "-b",
+            "--base-url",
+            "--protocol",
+            "-p",
+            "--admin-path",
+            "-m",
+            "--matrix-path",
+            "-w",
+            "--timeout",
+            "-o",
+            "--output",
+            "-d",
+            "--server-discovery",
+            "-n",
+            "--homeserver",
+            "-i",
+            "--ssl-verify",
+        ],
+    ),
+    (&["version"], &[]),
+    (
+        &["user", "list"],
+        &[
+            "-f",
+            "--from",
+            "-l",
+            "--limit",
+            "-g",
+            "--guests",
+            "-G",
+            "--no-guests",
+            "-d",
+            "--deactivated",
+            "-a",
+            "--admins",
+            "-A",
+            "--non-admins",
+            "--sort-by",
+            "--reverse",
+            "--exclude-user-type",
+            "-L",
+            "--locked",
+            "-n",
+            "--name",
+            "-i",
+            "--user-id",
+        ],
+    ),
+    (&["user", "search"], &["-f", "--from", "-l", "--limit"]),
+    (&["user", "details"], &[]),
+    (
+        &["user", "modify"],
+        &[
+            "-p",
+            "--password-prompt",
+            "-P",
+            "--password",
+            "-n",
+            "--display-name",
+            "-t",
+            "--threepid",
+            "--clear-threepids",
+            "-v",
+            "--avatar-url",
+            "-a",
+            "--admin",
+            "-u",
+            "--no-admin",
+            "--activate",
+            "--deactivate",
+            "--user-type",
+            "--no-logout",
+            "-l",
+            "--lock",
+            "-L",
+            "--unlock",
+        ],
+    ),
+    (&["user", "deactivate"], &["-e", "--gdpr-erase"]),
+    (
+        &["user", "deactivate-regex"],
+        &[
+            "-e",
+            "--gdpr-erase",
+            "-n",
+            "--dry-run",
+            "-p",
+            "--batch-size",
+            "--paginate",
+        ],
+    ),
+    (
+        &["user", "password"],
+        &["-n", "--no-logout", "-p", "--password"],
+    ),
+    (
+        &["user", "login"],
+        &[
+            "-d",
+            "--expire-days",
+            "--expire",
+            "--expire-ts",
+            "--expire-never",
+        ],
+    ),
+    (
+        &["user", "media"],
+        &[
+            "-f",
+            "--from",
+            "-l",
+            "--limit",
+            "-s",
+            "--sort",
+            "-r",
+            "--reverse",
+            "--datetime",
+            "--dt",
+            "--timestamp",
+            "--ts",
+        ],
+    ),
+    (&["user", "membership"], &["--aliases", "--ids"]),
+    (&["user", "whois"], &[]),
+    (&["user", "3pid"], &["-m", "--medium"]),
+    (&["user", "auth-provider"], &["-p", "--provider"]),
+    (
+        &["user", "prune-devices"],
+        &[
+            "-l",
+            "--list-only",
+            "-d",
+            "--min-days",
+            "-s",
+            "--min-surviving",
+            "-i",
+            "--device-id",
+            "--datetime",
+            "--dt",
+            "--timestamp",
+            "--ts",
+        ],
+    ),
+    (
+        &["user", "redact"],
+        &["-r", "--room", "--reason", "-l", "--limit"],
+    ),
+    (&["user", "redact-status"], &[]),
+    (&["user", "shadow-ban"], &["-u", "--unban"]),
+    (&["user", "suspend"], &["-U", "--unsuspend"]),
+];
+
+#[test]
+fn every_synadm_flag_is_in_the_help() {
+    let env = Env::new();
+    for (command, flags) in FLAGS {
+        let mut args = command.to_vec();
+        args.push("--help");
+        let run = env.run(&args);
+        assert_eq!(run.code, 0, "{command:?}: {run:#?}");
+        let words: Vec<&str> = run
+            .stdout
+            .split(|c: char| c.is_whitespace() || c == ',' || c == '[' || c == ']' || c == '=')
+            .map(|w| w.trim_end_matches("..."))
+            .collect();
+        for flag in *flags {
+            assert!(
+                words.contains(flag),
+                "`synadm {} --help` lacks {flag}:\n{}",
+                command.join(" "),
+                run.stdout
+            );
+        }
+    }
+}
+
+#[test]
+fn every_synadm_user_command_exists() {
+    let env = Env::new();
+    let help = env.run(&["user", "--help"]).stdout;
+    let listed = FLAGS
+        .iter()
+        .filter(|(c, _)| c.first() == Some(&"user"))
+        .count();
+    assert_eq!(listed, 18);
+    for (command, _) in FLAGS.iter().filter(|(c, _)| c.first() == Some(&"user")) {
+        assert!(
+            help.contains(&format!("  {} ", command[1])),
+            "missing user {}",
+            command[1]
+        );
+    }
+}
