@@ -80,6 +80,8 @@ fn normalize_mount(path: &str, default: &str) -> Option<String> {
 impl Connection {
     /// Builds the generated client for this connection.
     pub fn client(&self) -> Result<Client, Error> {
+        // reqwest is built without a default crypto provider; installing one twice is a no-op.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let mut headers = HeaderMap::new();
         if let Some(token) = &self.token {
             let mut value = HeaderValue::from_str(&format!("Bearer {token}")).map_err(|_| {

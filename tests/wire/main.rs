@@ -6,4 +6,5 @@ mod encoding;
 mod errors;
 mod parity;
 mod support;
+mod tls;
 mod user;
