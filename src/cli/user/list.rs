@@ -40,12 +40,20 @@ pub struct Paging {
     /// Offset of the first item; the `next_token` of the previous page.
     #[arg(short, long, default_value_t = 0, value_parser = clap::value_parser!(i64).range(0..))]
     from: i64,
-    /// Items per request.
-    #[arg(short, long, default_value_t = 100, value_parser = clap::value_parser!(i64).range(1..))]
-    limit: i64,
+    /// Items per request [default: 100, or 1000 with --all].
+    #[arg(short, long, value_parser = clap::value_parser!(i64).range(1..))]
+    limit: Option<i64>,
     /// Follow next_token to the end and stream every item (one request per --limit items).
     #[arg(long)]
     all: bool,
+}
+
+impl Paging {
+    /// Synapse re-counts and re-scans the table for every page, so whole-list runs use
+    /// bigger pages: 20 000 users take 2.6 s in pages of 1000, ~20 s in pages of 100.
+    fn limit(&self) -> i64 {
+        self.limit.unwrap_or(if self.all { 1000 } else { 100 })
+    }
 }
 
 #[derive(Debug, clap::Args)]
@@ -200,7 +208,8 @@ async fn print_users(ctx: &Ctx, q: UserQuery, paging: Paging, what: &str) -> Res
         columns: USER_COLUMNS,
         humanize_times: true,
     };
-    let fetch = |at| call(q.request(ctx, at, paging.limit).send());
+    let limit = paging.limit();
+    let fetch = |at| call(q.request(ctx, at, limit).send());
     if paging.all {
         return print_all(ctx, paging.from, view, fetch).await;
     }
@@ -266,7 +275,7 @@ pub async fn media(ctx: &Ctx, a: MediaArgs) -> Result<(), Error> {
         columns: MEDIA_COLUMNS,
         humanize_times: a.time.humanize(),
     };
-    let (sort, reverse, limit) = (a.sort, a.reverse, a.paging.limit);
+    let (sort, reverse, limit) = (a.sort, a.reverse, a.paging.limit());
     let fetch = |at| {
         let mut b = ctx
             .client

@@ -1,0 +1,135 @@
+//! Operations tagged `devices`.
+
+use crate::support::*;
+use serde_json::json;
+use synadm::api::types;
+
+fn devices_path(user_id: &str, suffix: &str) -> String {
+    format!("/_synapse/admin/v2/users/{}/{suffix}", enc(user_id))
+}
+
+/// Logs `user_id` (password `password-<localpart>`, as `fresh_user` sets) in on a new device
+/// through the generated `login` operation; returns the device ID.
+fn new_device(user_id: &str, device_id: &str) -> String {
+    let reply = ok(
+        "login",
+        client_as(None)
+            .login()
+            .body(types::LoginRequest {
+                type_: "m.login.password".into(),
+                identifier: Some(types::LoginIdentifier {
+                    type_: "m.id.user".into(),
+                    user: Some(localpart(user_id).into()),
+                }),
+                password: Some(format!("password-{}", localpart(user_id))),
+                device_id: Some(device_id.into()),
+                initial_device_display_name: Some(format!("contract {device_id}")),
+            })
+            .send(),
+    );
+    assert_eq!(reply.device_id, device_id);
+    reply.device_id
+}
+
+#[test]
+fn list_user_devices() {
+    let s = synapse();
+    // alice has a device that was used (last_seen_* set) and one that never was (null).
+    let alice = s.user_id("alice");
+    let list = ok(
+        "list_user_devices",
+        admin().list_user_devices().user_id(&alice).send(),
+    );
+    let mut ids: Vec<&str> = list.devices.iter().map(|d| d.device_id.as_str()).collect();
+    ids.sort_unstable();
+    assert_eq!(ids, ["ALICELAPTOP", "ALICEPHONE"]);
+    assert_eq!(list.total, 2);
+    raw(
+        "list_user_devices",
+        "GET",
+        &devices_path(&alice, "devices"),
+        None,
+    );
+    // dave has no device at all.
+    let dave = raw(
+        "list_user_devices",
+        "GET",
+        &devices_path(&s.user_id("dave"), "devices"),
+        None,
+    );
+    assert_eq!(dave, json!({ "devices": [], "total": 0 }));
+
+    let nobody = unknown_user();
+    fails(
+        "list_user_devices",
+        admin().list_user_devices().user_id(&nobody).send(),
+        404,
+        "M_NOT_FOUND",
+    );
+    raw_error(
+        "list_user_devices",
+        Some(&s.admin_token),
+        "GET",
+        &devices_path(&nobody, "devices"),
+        None,
+        404,
+        "M_NOT_FOUND",
+    );
+}
+
+#[test]
+fn delete_user_devices() {
+    let s = synapse();
+    let (user, _) = s.fresh_user("contract devices");
+    let first = new_device(&user, "CONTRACTONE");
+    let second = new_device(&user, "CONTRACTTWO");
+
+    let reply = ok(
+        "delete_user_devices",
+        admin()
+            .delete_user_devices()
+            .user_id(&user)
+            .body(types::DeleteDevicesRequest {
+                devices: vec![first.clone()],
+            })
+            .send(),
+    );
+    assert!(reply.is_empty(), "{reply:?}");
+    let reply = raw(
+        "delete_user_devices",
+        "POST",
+        &devices_path(&user, "delete_devices"),
+        Some(json!({ "devices": [second, "NO-SUCH-DEVICE"] })),
+    );
+    assert_eq!(reply, json!({}));
+    let left = ok(
+        "list_user_devices",
+        admin().list_user_devices().user_id(&user).send(),
+    );
+    assert!(
+        left.devices
+            .iter()
+            .all(|d| d.device_id != first && d.device_id != second),
+        "{left:?}"
+    );
+
+    fails(
+        "delete_user_devices",
+        admin()
+            .delete_user_devices()
+            .user_id(REMOTE_USER)
+            .body(types::DeleteDevicesRequest { devices: vec![] })
+            .send(),
+        400,
+        "M_UNKNOWN",
+    );
+    raw_error(
+        "delete_user_devices",
+        Some(&s.admin_token),
+        "POST",
+        &devices_path(&unknown_user(), "delete_devices"),
+        Some(json!({ "devices": [] })),
+        404,
+        "M_NOT_FOUND",
+    );
+}

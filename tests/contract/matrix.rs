@@ -1,0 +1,188 @@
+//! Operations tagged `matrix` (client-server and key APIs).
+
+use crate::support::*;
+use serde_json::json;
+use synadm::api::types;
+
+#[test]
+fn whoami() {
+    let s = synapse();
+    let me = ok("whoami", admin().whoami().send());
+    assert_eq!(me.user_id, s.admin_user);
+    assert!(!me.is_guest);
+    assert!(me.device_id.is_some());
+    raw("whoami", "GET", "/_matrix/client/v3/account/whoami", None);
+    // An admin-minted token has no device: device_id is left out.
+    let dave = raw_as(
+        "whoami",
+        Some(s.seed_str("/users/dave/token")),
+        "GET",
+        "/_matrix/client/v3/account/whoami",
+        None,
+    );
+    assert!(dave.get("device_id").is_none(), "{dave}");
+
+    fails(
+        "whoami",
+        client_as(Some("syt_not_a_real_token")).whoami().send(),
+        401,
+        "M_UNKNOWN_TOKEN",
+    );
+    raw_error(
+        "whoami",
+        Some("syt_not_a_real_token"),
+        "GET",
+        "/_matrix/client/v3/account/whoami",
+        None,
+        401,
+        "M_UNKNOWN_TOKEN",
+    );
+    raw_error(
+        "whoami",
+        None,
+        "GET",
+        "/_matrix/client/v3/account/whoami",
+        None,
+        401,
+        "M_MISSING_TOKEN",
+    );
+}
+
+fn password_login(user: &str, password: &str) -> types::LoginRequest {
+    types::LoginRequest {
+        type_: "m.login.password".into(),
+        identifier: Some(types::LoginIdentifier {
+            type_: "m.id.user".into(),
+            user: Some(user.into()),
+        }),
+        password: Some(password.into()),
+        device_id: None,
+        initial_device_display_name: Some("contract login".into()),
+    }
+}
+
+#[test]
+fn login() {
+    let s = synapse();
+    let (user, _) = s.fresh_user("contract login");
+    let name = localpart(&user);
+    let password = format!("password-{name}");
+    let session = ok(
+        "login",
+        client_as(None)
+            .login()
+            .body(password_login(name, &password))
+            .send(),
+    );
+    assert_eq!(session.user_id, user);
+    assert!(!session.access_token.is_empty());
+    raw_as(
+        "login",
+        None,
+        "POST",
+        "/_matrix/client/v3/login",
+        Some(json!({
+            "type": "m.login.password",
+            "identifier": { "type": "m.id.user", "user": user },
+            "password": password,
+            "device_id": "CONTRACTRAW",
+        })),
+    );
+
+    fails(
+        "login",
+        client_as(None)
+            .login()
+            .body(password_login(name, "wrong-password"))
+            .send(),
+        403,
+        "M_FORBIDDEN",
+    );
+    raw_error(
+        "login",
+        None,
+        "POST",
+        "/_matrix/client/v3/login",
+        Some(json!({ "type": "m.login.password" })),
+        400,
+        "M_INVALID_PARAM",
+    );
+}
+
+#[test]
+fn list_room_aliases() {
+    let s = synapse();
+    let general = s.seed_str("/rooms/general");
+    let aliases = ok(
+        "list_room_aliases",
+        admin().list_room_aliases().room_id(general).send(),
+    );
+    assert_eq!(aliases.aliases, [s.seed_str("/aliases/general")]);
+    let target = format!("/_matrix/client/v3/rooms/{}/aliases", enc(general));
+    raw("list_room_aliases", "GET", &target, None);
+    // A member's view of a room without aliases.
+    let project_x = s.seed_str("/rooms/project_x");
+    let reply = raw_as(
+        "list_room_aliases",
+        Some(s.seed_str("/users/bob/token")),
+        "GET",
+        &format!("/_matrix/client/v3/rooms/{}/aliases", enc(project_x)),
+        None,
+    );
+    assert_eq!(reply, json!({ "aliases": [] }));
+
+    // Non-members may not look.
+    let (_, outsider) = s.fresh_user("contract outsider");
+    fails(
+        "list_room_aliases",
+        client_as(Some(&outsider))
+            .list_room_aliases()
+            .room_id(project_x)
+            .send(),
+        403,
+        "M_FORBIDDEN",
+    );
+    raw_error(
+        "list_room_aliases",
+        Some(&outsider),
+        "GET",
+        &format!("/_matrix/client/v3/rooms/{}/aliases", enc(project_x)),
+        None,
+        403,
+        "M_FORBIDDEN",
+    );
+}
+
+#[test]
+fn get_server_keys() {
+    let s = synapse();
+    let keys = ok("get_server_keys", client_as(None).get_server_keys().send());
+    assert_eq!(keys.server_name, s.server_name);
+    let reply = raw_as(
+        "get_server_keys",
+        None,
+        "GET",
+        "/_matrix/key/v2/server",
+        None,
+    );
+    assert!(reply["signatures"][&s.server_name].is_object(), "{reply}");
+
+    // As for server_version, only a wrong mount point makes it fail.
+    let mut wrong_mount = connection(None);
+    wrong_mount.matrix_path = "/_matrix/key/v2/nowhere".into();
+    fails(
+        "get_server_keys",
+        client_for(&wrong_mount).get_server_keys().send(),
+        404,
+        "M_UNRECOGNIZED",
+    );
+    raw_error(
+        "get_server_keys",
+        None,
+        "GET",
+        "/_matrix/key/v2/nowhere/key/v2/server",
+        None,
+        404,
+        "M_UNRECOGNIZED",
+    );
+}

@@ -1,0 +1,243 @@
+//! Helpers shared by the contract tests: the generated client pointed at the test Synapse,
+//! a current-thread runtime, and assertions that check replies against the spec.
+
+use crate::common::{self, Synapse};
+use crate::schema::Spec;
+use serde::Serialize;
+use serde_json::{Value, json};
+use std::fmt::Debug;
+use std::future::Future;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+use synadm::Error;
+use synadm::api::{Client, Connection, Transport, call};
+
+pub type Reply<T> = Result<progenitor_client::ResponseValue<T>, ApiError>;
+pub type ApiError = progenitor_client::Error<synadm::api::types::MatrixError>;
+
+pub fn synapse() -> &'static Synapse {
+    common::synapse()
+}
+
+pub fn spec() -> &'static Spec {
+    static SPEC: OnceLock<Spec> = OnceLock::new();
+    SPEC.get_or_init(Spec::load)
+}
+
+pub use common::enc;
+
+/// A connection to the test Synapse with `token` (none: unauthenticated requests).
+pub fn connection(token: Option<&str>) -> Connection {
+    Connection {
+        transport: Transport::Http,
+        base_url: synapse().base_url.clone(),
+        token: token.map(str::to_owned),
+        timeout: Duration::from_secs(60),
+        verify_tls: true,
+        admin_path: "/_synapse/admin".into(),
+        matrix_path: "/_matrix".into(),
+        verbose: 0,
+    }
+}
+
+pub fn client_for(connection: &Connection) -> Client {
+    connection
+        .client()
+        .unwrap_or_else(|e| panic!("building the generated client: {e}"))
+}
+
+/// The generated client with the admin's token.
+pub fn admin() -> Client {
+    client_for(&connection(Some(&synapse().admin_token)))
+}
+
+/// The generated client with another token (`None`: no Authorization header).
+pub fn client_as(token: Option<&str>) -> Client {
+    client_for(&connection(token))
+}
+
+pub fn block_on<F: Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime")
+        .block_on(future)
+}
+
+/// Sends one generated request of operation `op` and returns its decoded reply, after
+/// checking that the reply conforms to the spec: serialised back, the typed value shows every
+/// field the server sent (unknown ones come back out of the flattened `extra` maps), so an
+/// undeclared field, a missing required one or a stray `null` is reported by name.
+pub fn ok<T, F>(op: &str, request: F) -> T
+where
+    T: Serialize,
+    F: Future<Output = Reply<T>>,
+{
+    match block_on(call(request)) {
+        Ok(value) => {
+            let json = serde_json::to_value(&value)
+                .unwrap_or_else(|e| panic!("{op}: re-serialising the typed reply: {e}"));
+            spec().assert_conforms(op, 200, &json, "the typed reply of the generated client");
+            value
+        }
+        Err(e) => panic!("{op}: the generated client failed: {e} ({e:?})"),
+    }
+}
+
+/// Sends one generated request that must fail with a Matrix error `status`/`errcode`.
+pub fn fails<T, F>(op: &str, request: F, status: u16, errcode: &str) -> String
+where
+    T: Debug,
+    F: Future<Output = Reply<T>>,
+{
+    match block_on(call(request)) {
+        Err(Error::Matrix {
+            status: got_status,
+            errcode: got_errcode,
+            message,
+        }) => {
+            assert_eq!(
+                (got_status, got_errcode.as_str()),
+                (status, errcode),
+                "{op}: wrong Matrix error ({message})"
+            );
+            message
+        }
+        other => panic!("{op}: expected the Matrix error {status} {errcode}, got {other:?}"),
+    }
+}
+
+/// Sends `method target` (percent-encoded, an instance of operation `op`) with `token`, asserts
+/// a 2xx reply and checks its raw JSON against the spec. Returns the JSON.
+pub fn raw_as(
+    op: &str,
+    token: Option<&str>,
+    method: &str,
+    target: &str,
+    body: Option<Value>,
+) -> Value {
+    spec().assert_targets(op, method, target);
+    let (status, reply) = synapse().request(token, method, target, body.as_ref());
+    assert!(
+        (200..300).contains(&status),
+        "{op}: {method} {target} answered HTTP {status}: {reply}"
+    );
+    spec().assert_conforms(op, status, &reply, "the raw reply");
+    reply
+}
+
+/// [`raw_as`] with the admin's token.
+pub fn raw(op: &str, method: &str, target: &str, body: Option<Value>) -> Value {
+    raw_as(op, Some(&synapse().admin_token), method, target, body)
+}
+
+/// Sends `method target` with `token`, asserts the Matrix error `status`/`errcode` and checks
+/// the raw error body against the operation's error schema.
+pub fn raw_error(
+    op: &str,
+    token: Option<&str>,
+    method: &str,
+    target: &str,
+    body: Option<Value>,
+    status: u16,
+    errcode: &str,
+) -> Value {
+    let (got, reply) = synapse().request(token, method, target, body.as_ref());
+    assert_eq!(got, status, "{op}: {method} {target} answered {reply}");
+    assert_eq!(
+        reply["errcode"], errcode,
+        "{op}: {method} {target}: {reply}"
+    );
+    spec().assert_conforms(op, got, &reply, "the raw error reply");
+    reply
+}
+
+/// A user ID on the test server that does not exist yet.
+pub fn unused_user_id(prefix: &str) -> String {
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    synapse().user_id(&format!("{prefix}-{n}-{}", std::process::id()))
+}
+
+/// A user ID on the test server that is not and never was registered.
+pub fn unknown_user() -> String {
+    unused_user_id("contract-nobody")
+}
+
+/// `alice` of `@alice:test.local`.
+pub fn localpart(user_id: &str) -> &str {
+    user_id
+        .trim_start_matches('@')
+        .split(':')
+        .next()
+        .unwrap_or_default()
+}
+
+/// A user on another server (the admin API only manages local users).
+pub const REMOTE_USER: &str = "@somebody:elsewhere.example";
+
+/// Sets fields of an existing user with the raw admin API (test set-up, not under test).
+pub fn set_user(user_id: &str, body: Value) {
+    let (status, reply) = synapse().admin_request(
+        "PUT",
+        &format!("/_synapse/admin/v2/users/{}", enc(user_id)),
+        Some(&body),
+    );
+    assert_eq!(status, 200, "setting up {user_id}: {reply}");
+}
+
+/// Creates a room as `token`'s user and sends one text message; returns the room ID.
+pub fn room_with_message(token: &str, text: &str) -> String {
+    let s = synapse();
+    let (status, reply) = s.request_as(
+        token,
+        "POST",
+        "/_matrix/client/v3/createRoom",
+        Some(&json!({ "preset": "private_chat", "name": "contract test room" })),
+    );
+    assert_eq!(status, 200, "createRoom: {reply}");
+    let room = reply["room_id"].as_str().expect("room_id").to_string();
+    let (status, reply) = s.request_as(
+        token,
+        "PUT",
+        &format!(
+            "/_matrix/client/v3/rooms/{}/send/m.room.message/contract-{}",
+            enc(&room),
+            std::process::id()
+        ),
+        Some(&json!({ "msgtype": "m.text", "body": text })),
+    );
+    assert_eq!(status, 200, "send: {reply}");
+    room
+}
+
+/// Uploads a small JSON file as `token`'s user; returns the `mxc://` URI.
+pub fn upload(token: &str, filename: &str) -> String {
+    let (status, reply) = synapse().request_as(
+        token,
+        "POST",
+        &format!("/_matrix/media/v3/upload?filename={}", enc(filename)),
+        Some(&json!({ "file": filename })),
+    );
+    assert_eq!(status, 200, "upload: {reply}");
+    reply["content_uri"]
+        .as_str()
+        .expect("content_uri")
+        .to_string()
+}
+
+/// Polls `probe` until it returns `Some`, failing after `limit`.
+pub fn poll<T>(what: &str, limit: Duration, mut probe: impl FnMut() -> Option<T>) -> T {
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(value) = probe() {
+            return value;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{what}: still not done after {limit:?}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
