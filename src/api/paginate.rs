@@ -9,12 +9,17 @@ use std::future::Future;
 /// A reply that is one page of an offset-paginated list.
 pub trait Page {
     type Item;
+    /// How many items the whole list has.
+    fn total(&self) -> i64;
     /// The page's items and the offset of the next page, if there is one.
     fn split(self) -> Result<(Vec<Self::Item>, Option<i64>), Error>;
 }
 
 impl Page for types::UserList {
     type Item = types::UserListEntry;
+    fn total(&self) -> i64 {
+        self.total
+    }
     fn split(self) -> Result<(Vec<Self::Item>, Option<i64>), Error> {
         // Synapse sends this next_token as a decimal string.
         let next = match self.next_token {
@@ -30,6 +35,9 @@ impl Page for types::UserList {
 
 impl Page for types::UserMediaList {
     type Item = types::LocalMedia;
+    fn total(&self) -> i64 {
+        self.total
+    }
     fn split(self) -> Result<(Vec<Self::Item>, Option<i64>), Error> {
         Ok((self.media, self.next_token))
     }
@@ -66,6 +74,9 @@ mod tests {
     struct Fake(Vec<u32>, Option<i64>);
     impl Page for Fake {
         type Item = u32;
+        fn total(&self) -> i64 {
+            0
+        }
         fn split(self) -> Result<(Vec<u32>, Option<i64>), Error> {
             Ok((self.0, self.1))
         }

@@ -119,8 +119,13 @@ pub async fn by_regex(ctx: &Ctx, a: DeactivateRegexArgs) -> Result<(), Error> {
         .await?;
 
     if a.dry_run || matches.is_empty() {
+        let outcome = if a.dry_run {
+            "dry run, nobody was deactivated"
+        } else {
+            "nobody to deactivate"
+        };
         ctx.note(&format!(
-            "{} active user(s) match; dry run, nobody was deactivated.",
+            "{} active user(s) match; {outcome}.",
             matches.len()
         ));
         return ctx.print(&matches, &View::PLAIN);

@@ -187,20 +187,46 @@ fn values<T: Serialize>(items: &[T]) -> Result<Vec<serde_json::Value>, Error> {
         .collect()
 }
 
-/// Streams every page from `from` on as one list document.
-async fn print_all<P, F, Fut>(ctx: &Ctx, from: i64, view: View, fetch: F) -> Result<(), Error>
+/// Prints one page of a paginated list, or with `--all` every page as one list document.
+/// Human output gets `summary(total)` and a hint about the next page on stderr.
+async fn print_paged<P, F, Fut>(
+    ctx: &Ctx,
+    paging: &Paging,
+    view: View,
+    summary: impl Fn(i64) -> String,
+    mut fetch: F,
+) -> Result<(), Error>
 where
-    P: Page,
+    P: Page + Serialize,
     P::Item: Serialize,
     F: FnMut(i64) -> Fut,
     Fut: Future<Output = Result<P, Error>>,
 {
-    let mut out = ListWriter::new(ctx.format, view);
-    let mut stream = std::pin::pin!(pages(from, fetch));
-    while let Some(items) = stream.try_next().await? {
-        out.page(&values(&items)?)?;
+    if paging.all {
+        let mut out = ListWriter::new(ctx.format, view);
+        let mut stream = std::pin::pin!(pages(paging.from, fetch));
+        while let Some(items) = stream.try_next().await? {
+            out.page(&values(&items)?)?;
+        }
+        return out.finish();
     }
-    out.finish()
+    let page = fetch(paging.from).await?;
+    if !ctx.human() {
+        return ctx.print(&page, &view);
+    }
+    ctx.note(&summary(page.total()));
+    let (items, next) = page.split()?;
+    synadm::output::print(
+        ctx.format,
+        &serde_json::Value::Array(values(&items)?),
+        &view,
+    )?;
+    if let Some(next) = next {
+        ctx.note(&format!(
+            "There are more than shown; use --from {next} or --all."
+        ));
+    }
+    Ok(())
 }
 
 async fn print_users(ctx: &Ctx, q: UserQuery, paging: Paging, what: &str) -> Result<(), Error> {
@@ -210,25 +236,14 @@ async fn print_users(ctx: &Ctx, q: UserQuery, paging: Paging, what: &str) -> Res
     };
     let limit = paging.limit();
     let fetch = |at| call(q.request(ctx, at, limit).send());
-    if paging.all {
-        return print_all(ctx, paging.from, view, fetch).await;
-    }
-    let page = fetch(paging.from).await?;
-    if !ctx.human() {
-        return ctx.print(&page, &view);
-    }
-    ctx.note(&format!("{what}: {}", page.total));
-    synadm::output::print(
-        ctx.format,
-        &serde_json::Value::Array(values(&page.users)?),
-        &view,
-    )?;
-    if let Some(next) = &page.next_token {
-        ctx.note(&format!(
-            "There are more users than shown; use --from {next} or --all."
-        ));
-    }
-    Ok(())
+    print_paged(
+        ctx,
+        &paging,
+        view,
+        |total| format!("{what}: {total}"),
+        fetch,
+    )
+    .await
 }
 
 pub async fn list(ctx: &Ctx, a: ListArgs) -> Result<(), Error> {
@@ -291,23 +306,6 @@ pub async fn media(ctx: &Ctx, a: MediaArgs) -> Result<(), Error> {
         }
         call(b.send())
     };
-    if a.paging.all {
-        return print_all(ctx, a.paging.from, view, fetch).await;
-    }
-    let page = fetch(a.paging.from).await?;
-    if !ctx.human() {
-        return ctx.print(&page, &view);
-    }
-    ctx.note(&format!("{user_id} has uploaded {} media.", page.total));
-    synadm::output::print(
-        ctx.format,
-        &serde_json::Value::Array(values(&page.media)?),
-        &view,
-    )?;
-    if let Some(next) = page.next_token {
-        ctx.note(&format!(
-            "There is more media than shown; use --from {next} or --all."
-        ));
-    }
-    Ok(())
+    let summary = |total| format!("{user_id} has uploaded {total} media.");
+    print_paged(ctx, &a.paging, view, summary, fetch).await
 }

@@ -72,6 +72,10 @@ pub async fn membership(ctx: &Ctx, a: MembershipArgs) -> Result<(), Error> {
         ctx.note(&format!("{user_id} is member of {} rooms.", rooms.total));
     }
     if a.ids {
+        if ctx.human() {
+            // One room ID per line, like the aliases table (the count is on stderr).
+            return ctx.print(&rooms.joined_rooms, &View::PLAIN);
+        }
         return ctx.print(&rooms, &View::PLAIN);
     }
     // The admin may not see a room's aliases (403 when not in the room); then the room
