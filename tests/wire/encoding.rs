@@ -80,3 +80,54 @@ fn dollar_ids_keep_their_sigil_in_the_path() {
         "GET /_synapse/admin/v1/user/redact_status/$event:example.org HTTP/1.1"
     );
 }
+
+#[test]
+fn unix_socket_transport_serves_every_request_of_a_command() {
+    use std::os::unix::net::UnixListener;
+    let env = Env::new();
+    let socket = env.home.path().join("synapse.sock");
+    let listener = UnixListener::bind(&socket).unwrap();
+    let config = format!(
+        "protocol: unix\nbase_url: {}\ntoken: {TOKEN}\nformat: json\nhomeserver: auto-retrieval\n",
+        socket.display()
+    );
+    std::fs::write(env.config_path(), config).unwrap();
+    let server = std::thread::spawn(move || {
+        let mut seen = Vec::new();
+        for _ in 0..2 {
+            let (stream, _) = listener.accept().unwrap();
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut head = Vec::new();
+            loop {
+                let mut line = String::new();
+                reader.read_line(&mut line).unwrap();
+                if line.trim().is_empty() {
+                    break;
+                }
+                head.push(line.trim_end().to_string());
+            }
+            let body = if head[0].contains("whoami") {
+                r#"{"user_id": "@admin:sock.example", "is_guest": false}"#.to_string()
+            } else {
+                crate::support::admin_user("@bob:sock.example").to_string()
+            };
+            let mut stream = stream;
+            write!(stream, "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len()).unwrap();
+            seen.push(head);
+        }
+        seen
+    });
+    let run = env.run(&["user", "details", "bob"]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    let seen = server.join().unwrap();
+    assert_eq!(seen[0][0], "GET /_matrix/client/v3/account/whoami HTTP/1.1");
+    assert_eq!(
+        seen[1][0],
+        "GET /_synapse/admin/v2/users/@bob:sock.example HTTP/1.1"
+    );
+    assert!(
+        seen[1]
+            .iter()
+            .any(|h| h.eq_ignore_ascii_case("x-forwarded-proto: https"))
+    );
+}
