@@ -411,6 +411,9 @@ def synapse_config(data_dir, port, secret, db_section):
         "form_secret": secrets.token_hex(32),
         "enable_registration": False,
         "bcrypt_rounds": 4,
+        # Run background schema updates at once: some operations (re-activating a user
+        # creates a profile row) fail with 500 until their unique index exists.
+        "background_updates": {"sleep_enabled": False},
         "trusted_key_servers": [],
         "suppress_key_server_warning": True,
         "federation_domain_whitelist": [],

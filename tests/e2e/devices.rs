@@ -1,0 +1,260 @@
+//! `user prune-devices`: what is listed, what is deleted, what survives.
+
+use crate::support::{Cli, Fresh, device_ids, fresh, login, whoami};
+use serde_json::Value;
+
+/// A fresh user with four devices: the one `fresh` logged in with and OLD1, OLD2 (never
+/// used, so never seen), and USED (seen just now). Returns the user and USED's token.
+fn user_with_devices(prefix: &str) -> (Fresh, String) {
+    let user = fresh(prefix);
+    for device in ["OLD1", "OLD2"] {
+        login(&user.localpart, &user.password, Some(device)).expect("login");
+    }
+    let used = login(&user.localpart, &user.password, Some("USED")).expect("login");
+    assert_eq!(whoami(&used).0, 200, "makes Synapse record USED as seen");
+    assert_eq!(device_ids(&user.user_id).len(), 4);
+    (user, used)
+}
+
+fn listed(out: &Value) -> Vec<String> {
+    let mut ids: Vec<String> = out
+        .as_array()
+        .unwrap_or_else(|| panic!("not a device list: {out}"))
+        .iter()
+        .map(|d| d["device_id"].as_str().unwrap().to_string())
+        .collect();
+    ids.sort();
+    ids
+}
+
+#[test]
+fn prune_devices_list_only_shows_candidates_and_deletes_nothing() {
+    let (user, used) = user_with_devices("prunelist");
+    let cli = Cli::admin();
+    // Default: idle for 90 days or never seen, keeping at least one.
+    let run = cli
+        .run(&[
+            "-o",
+            "json",
+            "user",
+            "prune-devices",
+            "--list-only",
+            &user.localpart,
+        ])
+        .ok();
+    let candidates = listed(&run.json());
+    assert_eq!(candidates.len(), 3, "{run:#?}");
+    assert!(!candidates.contains(&"USED".to_string()), "{candidates:?}");
+    assert!(
+        run.stderr
+            .contains("has 3 device(s) marked for deletion and 1 to be kept"),
+        "{run:#?}"
+    );
+    // -d 0 makes every device old enough; -s decides how many survive.
+    let all = cli.json(&[
+        "user",
+        "prune-devices",
+        "-l",
+        "-d",
+        "0",
+        "-s",
+        "0",
+        &user.localpart,
+    ]);
+    assert_eq!(listed(&all).len(), 4);
+    let three_stay = cli.json(&[
+        "user",
+        "prune-devices",
+        "-l",
+        "-d",
+        "0",
+        "--min-surviving",
+        "3",
+        &user.localpart,
+    ]);
+    let one = listed(&three_stay);
+    assert_eq!(one.len(), 1);
+    assert_ne!(
+        one[0], "USED",
+        "the most recently seen device survives longest"
+    );
+
+    assert_eq!(
+        device_ids(&user.user_id).len(),
+        4,
+        "--list-only deletes nothing"
+    );
+    assert_eq!(whoami(&user.token).0, 200);
+    assert_eq!(whoami(&used).0, 200);
+}
+
+#[test]
+fn prune_devices_deletes_never_seen_devices_and_keeps_recent_ones() {
+    let (user, used) = user_with_devices("prunereal");
+    let out = Cli::admin().json(&["--batch", "user", "prune-devices", &user.localpart]);
+    assert_eq!(listed(&out).len(), 3, "{out}");
+    assert_eq!(device_ids(&user.user_id), ["USED"]);
+    assert_eq!(whoami(&used).0, 200, "the surviving device stays logged in");
+    assert_eq!(
+        whoami(&user.token).0,
+        401,
+        "deleted devices lose their tokens"
+    );
+}
+
+#[test]
+fn prune_devices_min_surviving_keeps_the_most_recent() {
+    let (user, used) = user_with_devices("prunekeep");
+    let out = Cli::admin().json(&[
+        "--batch",
+        "user",
+        "prune-devices",
+        "-d",
+        "0",
+        "-s",
+        "2",
+        &user.user_id,
+    ]);
+    assert_eq!(listed(&out).len(), 2, "{out}");
+    let left = device_ids(&user.user_id);
+    assert_eq!(left.len(), 2, "{left:?}");
+    assert!(left.contains(&"USED".to_string()), "{left:?}");
+    assert_eq!(whoami(&used).0, 200);
+}
+
+#[test]
+fn prune_devices_device_id_limits_it_to_that_device() {
+    let (user, _used) = user_with_devices("pruneone");
+    let out = Cli::admin().json(&[
+        "--batch",
+        "user",
+        "prune-devices",
+        "-d",
+        "0",
+        "-i",
+        "OLD2",
+        &user.localpart,
+    ]);
+    assert_eq!(listed(&out), ["OLD2"]);
+    let left = device_ids(&user.user_id);
+    assert_eq!(left.len(), 3);
+    assert!(!left.contains(&"OLD2".to_string()), "{left:?}");
+}
+
+#[test]
+fn prune_devices_asks_before_deleting() {
+    let (user, _used) = user_with_devices("pruneask");
+    let cli = Cli::admin();
+    let no = cli.run_with_input(
+        &["user", "prune-devices", "-d", "0", &user.localpart],
+        "n\n",
+    );
+    let no = no.fails(6, "aborted");
+    assert!(no.stderr.contains("Delete these 3 device(s)"), "{no:#?}");
+    assert_eq!(device_ids(&user.user_id).len(), 4);
+
+    cli.run_with_input(
+        &["user", "prune-devices", "-d", "0", &user.localpart],
+        "y\n",
+    )
+    .ok();
+    assert_eq!(device_ids(&user.user_id), ["USED"]);
+}
+
+#[test]
+fn prune_devices_human_shows_a_device_table_with_readable_times() {
+    let (user, _used) = user_with_devices("prunehuman");
+    let cli = Cli::admin();
+    let human = cli.format(
+        "human",
+        &[
+            "user",
+            "prune-devices",
+            "-l",
+            "-d",
+            "0",
+            "-s",
+            "0",
+            &user.localpart,
+        ],
+    );
+    let lines = human.lines();
+    assert!(
+        lines[0].starts_with("device_id") && lines[0].contains("last_seen_ts"),
+        "{human:#?}"
+    );
+    assert_eq!(lines.len(), 2 + 4, "{human:#?}");
+    let used_row = lines
+        .iter()
+        .find(|l| l.starts_with("USED "))
+        .expect("USED row");
+    assert!(
+        used_row.contains("127.0.0.1") && used_row.contains("synadm-tests"),
+        "{human:#?}"
+    );
+
+    let json = cli.json(&[
+        "user",
+        "prune-devices",
+        "-l",
+        "-d",
+        "0",
+        "-s",
+        "0",
+        &user.localpart,
+    ]);
+    let seen = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["device_id"] == "USED")
+        .and_then(|d| d["last_seen_ts"].as_i64())
+        .expect("USED was seen")
+        .to_string();
+    assert!(
+        !used_row.contains(&seen),
+        "a date, not milliseconds: {used_row}"
+    );
+    let raw = cli.format(
+        "human",
+        &[
+            "user",
+            "prune-devices",
+            "-l",
+            "-d",
+            "0",
+            "-s",
+            "0",
+            "--ts",
+            &user.localpart,
+        ],
+    );
+    assert!(
+        raw.stdout.contains(&seen),
+        "--ts shows milliseconds: {raw:#?}"
+    );
+}
+
+#[test]
+fn prune_devices_of_a_user_without_devices_does_nothing() {
+    let user = fresh("prunenone");
+    Cli::admin().json(&[
+        "--batch",
+        "user",
+        "prune-devices",
+        "-d",
+        "0",
+        "-s",
+        "0",
+        &user.localpart,
+    ]);
+    assert!(device_ids(&user.user_id).is_empty());
+    let run = Cli::admin()
+        .run(&["--batch", "user", "prune-devices", &user.localpart])
+        .ok();
+    assert_eq!(run.json(), serde_json::json!([]));
+    assert!(
+        run.stderr.contains("0 device(s) marked for deletion"),
+        "{run:#?}"
+    );
+}

@@ -1,0 +1,19 @@
+//! End-to-end tests: the real `synadm` binary against one real, seeded Synapse per run
+//! (SQLite by default, PostgreSQL with `SYNADM_TEST_DB=postgres`). Each test runs the
+//! binary with its own home directory and config, and reads destructive effects back from
+//! the server with the admin API. Tests run in parallel against the one server, so anything
+//! destructive happens to fresh users, never to the seed data.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod config;
+mod credentials;
+mod deactivate;
+mod devices;
+mod errors;
+mod listing;
+mod lookup;
+mod moderation;
+mod modify;
+mod support;

@@ -1,0 +1,446 @@
+//! Running the real `synadm` binary against the shared real Synapse, and reading the
+//! server's state back with the admin API.
+
+use crate::common::{Synapse, enc, synapse};
+use serde_json::{Value, json};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+/// The shared, seeded Synapse of this test binary.
+pub fn server() -> &'static Synapse {
+    synapse()
+}
+
+/// One home directory with one synadm.yaml: the admin's config, or an edited copy of it.
+pub struct Cli {
+    home: tempfile::TempDir,
+    config: PathBuf,
+    token: String,
+}
+
+/// What one run of the binary did.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+    /// The token of the config used; it must never show up in the output.
+    secret: String,
+}
+
+impl Cli {
+    /// The harness's admin config (format json, homeserver test.local), copied into a fresh
+    /// home directory.
+    pub fn admin() -> Cli {
+        Cli::edited(|_| {})
+    }
+
+    /// A copy of the admin config with `edit` applied.
+    pub fn edited(edit: impl FnOnce(&mut serde_yaml::Mapping)) -> Cli {
+        let text = std::fs::read_to_string(server().config_file()).expect("harness config");
+        let mut map: serde_yaml::Mapping = serde_yaml::from_str(&text).expect("config is YAML");
+        edit(&mut map);
+        let token = map
+            .get("token")
+            .and_then(serde_yaml::Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let home = tempfile::tempdir().expect("temp dir");
+        let config = home.path().join("synadm.yaml");
+        std::fs::write(&config, serde_yaml::to_string(&map).expect("YAML")).expect("write config");
+        Cli {
+            home,
+            config,
+            token,
+        }
+    }
+
+    /// The admin config with one key replaced.
+    pub fn with(key: &str, value: &str) -> Cli {
+        Cli::edited(|m| {
+            m.insert(key.into(), value.into());
+        })
+    }
+
+    /// The admin config, but authenticating with `token`.
+    pub fn with_token(token: &str) -> Cli {
+        Cli::with("token", token)
+    }
+
+    pub fn home(&self) -> &Path {
+        self.home.path()
+    }
+
+    pub fn config(&self) -> &Path {
+        &self.config
+    }
+
+    /// Runs `synadm -c CONFIG ARGS` with no stdin.
+    pub fn run(&self, args: &[&str]) -> Run {
+        self.run_with_input(args, "")
+    }
+
+    /// Runs `synadm -c CONFIG ARGS`, feeding `input` on stdin.
+    pub fn run_with_input(&self, args: &[&str], input: &str) -> Run {
+        let config = self.config.to_string_lossy().into_owned();
+        let mut all = vec!["-c", config.as_str()];
+        all.extend_from_slice(args);
+        run_in(self.home.path(), &all, input, &self.token)
+    }
+
+    /// `synadm -o json ARGS`, which must succeed; stdout as one JSON document.
+    #[track_caller]
+    pub fn json(&self, args: &[&str]) -> Value {
+        let mut all = vec!["-o", "json"];
+        all.extend_from_slice(args);
+        self.run(&all).ok().json()
+    }
+
+    /// `synadm -o FORMAT ARGS`, which must succeed.
+    #[track_caller]
+    pub fn format(&self, format: &str, args: &[&str]) -> Run {
+        let mut all = vec!["-o", format];
+        all.extend_from_slice(args);
+        self.run(&all).ok()
+    }
+}
+
+/// Runs the binary with `home` as HOME and a clean environment (no SYNADM_* variables).
+pub fn run_in(home: &Path, args: &[&str], input: &str, secret: &str) -> Run {
+    run_with_env(home, args, input, secret, &[])
+}
+
+/// Like [`run_in`], with extra environment variables.
+pub fn run_with_env(
+    home: &Path,
+    args: &[&str],
+    input: &str,
+    secret: &str,
+    vars: &[(&str, &str)],
+) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_synadm"))
+        .args(args)
+        .env_clear()
+        .env("HOME", home)
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("TZ", "UTC")
+        .envs(vars.iter().copied())
+        .current_dir(home)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run synadm");
+    let mut stdin = child.stdin.take().expect("stdin");
+    // The binary may exit before reading everything; a broken pipe here is fine.
+    let _ = stdin.write_all(input.as_bytes());
+    drop(stdin);
+    let out = child.wait_with_output().expect("wait for synadm");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        secret: secret.to_string(),
+    }
+}
+
+impl Run {
+    #[track_caller]
+    fn no_leak(&self) {
+        for secret in [self.secret.as_str(), server().admin_token.as_str()] {
+            assert!(
+                secret.is_empty() || !self.stdout.contains(secret) && !self.stderr.contains(secret),
+                "the config's access token leaked into the output: {self:#?}"
+            );
+        }
+    }
+
+    /// Exit code 0 and no token in the output.
+    #[track_caller]
+    pub fn ok(self) -> Run {
+        assert_eq!(self.code, 0, "expected success: {self:#?}");
+        self.no_leak();
+        self
+    }
+
+    /// Exit code `code`, `stderr_has` on stderr, nothing on stdout, no token anywhere.
+    #[track_caller]
+    pub fn fails(self, code: i32, stderr_has: &str) -> Run {
+        assert_eq!(self.code, code, "unexpected exit code: {self:#?}");
+        assert!(
+            self.stderr.contains(stderr_has),
+            "stderr lacks {stderr_has:?}: {self:#?}"
+        );
+        assert!(
+            self.stdout.is_empty(),
+            "nothing may reach stdout on failure: {self:#?}"
+        );
+        self.no_leak();
+        self
+    }
+
+    /// stdout as exactly one JSON document.
+    #[track_caller]
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not one JSON document ({e}): {self:#?}"))
+    }
+
+    /// stdout as one YAML document, converted to JSON values.
+    #[track_caller]
+    pub fn yaml(&self) -> Value {
+        serde_yaml::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not one YAML document ({e}): {self:#?}"))
+    }
+
+    /// The non-empty lines of stdout.
+    pub fn lines(&self) -> Vec<&str> {
+        self.stdout
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .collect()
+    }
+}
+
+/// A user created for one test, logged in once.
+#[derive(Debug, Clone)]
+pub struct Fresh {
+    pub user_id: String,
+    pub localpart: String,
+    pub token: String,
+    pub password: String,
+}
+
+/// A new user (`<prefix>-<n>-<pid>`) with password `password-<localpart>` and one device.
+pub fn fresh(prefix: &str) -> Fresh {
+    let (user_id, token) = server().fresh_user(prefix);
+    let localpart = user_id
+        .strip_prefix('@')
+        .and_then(|s| s.split(':').next())
+        .expect("fresh user ID")
+        .to_string();
+    Fresh {
+        password: format!("password-{localpart}"),
+        user_id,
+        localpart,
+        token,
+    }
+}
+
+/// The admin API's view of a user (`GET /_synapse/admin/v2/users/…`).
+#[track_caller]
+pub fn user_state(user_id: &str) -> Value {
+    let (status, body) = server().admin_request(
+        "GET",
+        &format!("/_synapse/admin/v2/users/{}", enc(user_id)),
+        None,
+    );
+    assert_eq!(status, 200, "reading {user_id} back: {body}");
+    body
+}
+
+/// `value` without its `last_seen_ts` fields (at any depth): Synapse updates them in the
+/// background (client IPs are written in batches), so two reads may differ there.
+pub fn without_last_seen(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .filter(|(k, _)| k.as_str() != "last_seen_ts")
+                .map(|(k, v)| (k.clone(), without_last_seen(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(without_last_seen).collect()),
+        other => other.clone(),
+    }
+}
+
+/// The IDs of a user's devices, sorted.
+#[track_caller]
+pub fn device_ids(user_id: &str) -> Vec<String> {
+    let (status, body) = server().admin_request(
+        "GET",
+        &format!("/_synapse/admin/v2/users/{}/devices", enc(user_id)),
+        None,
+    );
+    assert_eq!(status, 200, "devices of {user_id}: {body}");
+    let mut ids: Vec<String> = body["devices"]
+        .as_array()
+        .expect("devices")
+        .iter()
+        .map(|d| d["device_id"].as_str().expect("device_id").to_string())
+        .collect();
+    ids.sort();
+    ids
+}
+
+/// A password login through the client API; the access token, or the status and error.
+pub fn login(localpart: &str, password: &str, device_id: Option<&str>) -> Result<String, u16> {
+    let mut body = json!({
+        "type": "m.login.password",
+        "identifier": {"type": "m.id.user", "user": localpart},
+        "password": password,
+    });
+    if let Some(d) = device_id {
+        body["device_id"] = json!(d);
+    }
+    let (status, reply) = server().request(None, "POST", "/_matrix/client/v3/login", Some(&body));
+    match reply["access_token"].as_str() {
+        Some(token) if status == 200 => Ok(token.to_string()),
+        _ => Err(status),
+    }
+}
+
+/// `GET /_matrix/client/v3/account/whoami` with `token`: the status and the user ID.
+pub fn whoami(token: &str) -> (u16, Option<String>) {
+    let (status, body) =
+        server().request_as(token, "GET", "/_matrix/client/v3/account/whoami", None);
+    (status, body["user_id"].as_str().map(str::to_owned))
+}
+
+/// Retries `probe` (quickly at first, then every 200 ms) until it gives a value, or fails
+/// the test after `limit`.
+#[track_caller]
+pub fn eventually<T>(what: &str, limit: Duration, mut probe: impl FnMut() -> Option<T>) -> T {
+    let deadline = Instant::now() + limit;
+    let mut pause = Duration::from_millis(20);
+    loop {
+        if let Some(v) = probe() {
+            return v;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "timed out after {limit:?} waiting for {what}"
+        );
+        std::thread::sleep(pause);
+        pause = (pause * 2).min(Duration::from_millis(200));
+    }
+}
+
+static TXN: AtomicUsize = AtomicUsize::new(0);
+
+/// Sends a text message as `token` into `room_id`; the event ID.
+#[track_caller]
+pub fn send_text(token: &str, room_id: &str, body: &str) -> String {
+    let txn = format!(
+        "e2e{}-{}",
+        std::process::id(),
+        TXN.fetch_add(1, Ordering::SeqCst)
+    );
+    let (status, reply) = server().request_as(
+        token,
+        "PUT",
+        &format!(
+            "/_matrix/client/v3/rooms/{}/send/m.room.message/{txn}",
+            enc(room_id)
+        ),
+        Some(&json!({"msgtype": "m.text", "body": body})),
+    );
+    assert_eq!(status, 200, "sending into {room_id}: {reply}");
+    reply["event_id"].as_str().expect("event_id").to_string()
+}
+
+/// Joins `room` (an ID or alias) as `token`; the room ID.
+#[track_caller]
+pub fn join(token: &str, room: &str) -> String {
+    let (status, reply) = server().request_as(
+        token,
+        "POST",
+        &format!("/_matrix/client/v3/join/{}", enc(room)),
+        Some(&json!({})),
+    );
+    assert_eq!(status, 200, "joining {room}: {reply}");
+    reply["room_id"].as_str().expect("room_id").to_string()
+}
+
+/// Creates a private room as `token`; the room ID.
+#[track_caller]
+pub fn create_room(token: &str, name: &str) -> String {
+    let (status, reply) = server().request_as(
+        token,
+        "POST",
+        "/_matrix/client/v3/createRoom",
+        Some(&json!({"name": name, "preset": "private_chat"})),
+    );
+    assert_eq!(status, 200, "creating room {name}: {reply}");
+    reply["room_id"].as_str().expect("room_id").to_string()
+}
+
+/// Uploads `content` (as a JSON file named `name`) as `token`; the media ID.
+#[track_caller]
+pub fn upload(token: &str, name: &str, content: &Value) -> String {
+    let (status, reply) = server().request_as(
+        token,
+        "POST",
+        &format!("/_matrix/media/v3/upload?filename={}", enc(name)),
+        Some(content),
+    );
+    assert_eq!(status, 200, "uploading {name}: {reply}");
+    let uri = reply["content_uri"].as_str().expect("content_uri");
+    uri.rsplit('/').next().expect("media ID").to_string()
+}
+
+/// The media ID part of an `mxc://server/ID` URI.
+pub fn media_id(mxc: &str) -> &str {
+    mxc.rsplit('/').next().unwrap_or(mxc)
+}
+
+/// The `name` fields of a user list (the `users` of a page, or an `--all` array).
+pub fn names(list: &Value) -> Vec<String> {
+    let items = list
+        .get("users")
+        .unwrap_or(list)
+        .as_array()
+        .unwrap_or_else(|| panic!("not a user list: {list}"));
+    items
+        .iter()
+        .map(|u| u["name"].as_str().expect("name").to_string())
+        .collect()
+}
+
+/// A local TCP port nobody listens on (bound, then released).
+pub fn closed_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    listener.local_addr().expect("addr").port()
+}
+
+static NAMES: AtomicUsize = AtomicUsize::new(0);
+
+/// A localpart nobody has used yet (`<prefix>-x<n>-<pid>`), for users the CLI creates.
+pub fn unique_localpart(prefix: &str) -> String {
+    format!(
+        "{prefix}-x{}-{}",
+        NAMES.fetch_add(1, Ordering::SeqCst),
+        std::process::id()
+    )
+}
+
+/// Waits (once per run) until the server can re-activate accounts.
+///
+/// On a fresh database Synapse answers re-activation with HTTP 500 until its background
+/// update `profiles_full_user_id_key_idx` has built the unique index that the upsert in
+/// `create_profile` relies on (seen on SQLite a few seconds after start). A probe user,
+/// deactivated once, is re-activated until that works; a failed attempt changes nothing.
+pub fn wait_until_reactivation_works() {
+    static READY: OnceLock<()> = OnceLock::new();
+    READY.get_or_init(|| {
+        let probe = fresh("reactivationprobe");
+        let path = format!("/_synapse/admin/v2/users/{}", enc(&probe.user_id));
+        let (status, body) =
+            server().admin_request("PUT", &path, Some(&json!({"deactivated": true})));
+        assert_eq!(status, 200, "deactivating the probe: {body}");
+        let reactivate = json!({"deactivated": false, "password": "probe-password"});
+        eventually(
+            "Synapse to be able to re-activate users",
+            Duration::from_secs(60),
+            || match server().admin_request("PUT", &path, Some(&reactivate)) {
+                (200, _) => Some(()),
+                (500, _) => None,
+                (status, body) => panic!("re-activating the probe: HTTP {status}: {body}"),
+            },
+        );
+    });
+}
