@@ -369,7 +369,10 @@ def build_venv():
                            detail=tail(INSTALL_LOG, 25))
     t_pip = time.monotonic() - t1
     r = subprocess.run(
-        [VENV_PYTHON, "-c", "import synapse, psycopg2; print(synapse.__version__)"],
+        # The package metadata, not synapse.__version__: inside a git checkout (like this
+        # repo) the latter grows a "(b=main,<commit>)" suffix.
+        [VENV_PYTHON, "-c", "import importlib.metadata as m, synapse, psycopg2; "
+                            "print(m.version('matrix-synapse'))"],
         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     got = r.stdout.decode("utf-8", "replace").strip()
     if r.returncode != 0 or got != SYNAPSE_VERSION:
