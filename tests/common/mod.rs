@@ -15,6 +15,8 @@
 //! themselves, so the seed data stays as described for the other tests.
 #![allow(dead_code)]
 
+pub mod run;
+
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};

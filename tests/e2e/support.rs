@@ -1,11 +1,11 @@
 //! Running the real `synadm` binary against the shared real Synapse, and reading the
 //! server's state back with the admin API.
 
+pub use crate::common::run::Run;
+use crate::common::run::synadm;
 use crate::common::{Synapse, enc, synapse};
 use serde_json::{Value, json};
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -20,16 +20,6 @@ pub struct Cli {
     home: tempfile::TempDir,
     config: PathBuf,
     token: String,
-}
-
-/// What one run of the binary did.
-#[derive(Debug)]
-pub struct Run {
-    pub code: i32,
-    pub stdout: String,
-    pub stderr: String,
-    /// The token of the config used; it must never show up in the output.
-    secret: String,
 }
 
 impl Cli {
@@ -122,88 +112,7 @@ pub fn run_with_env(
     secret: &str,
     vars: &[(&str, &str)],
 ) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_synadm"))
-        .args(args)
-        .env_clear()
-        .env("HOME", home)
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("TZ", "UTC")
-        .envs(vars.iter().copied())
-        .current_dir(home)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run synadm");
-    let mut stdin = child.stdin.take().expect("stdin");
-    // The binary may exit before reading everything; a broken pipe here is fine.
-    let _ = stdin.write_all(input.as_bytes());
-    drop(stdin);
-    let out = child.wait_with_output().expect("wait for synadm");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        secret: secret.to_string(),
-    }
-}
-
-impl Run {
-    #[track_caller]
-    fn no_leak(&self) {
-        for secret in [self.secret.as_str(), server().admin_token.as_str()] {
-            assert!(
-                secret.is_empty() || !self.stdout.contains(secret) && !self.stderr.contains(secret),
-                "the config's access token leaked into the output: {self:#?}"
-            );
-        }
-    }
-
-    /// Exit code 0 and no token in the output.
-    #[track_caller]
-    pub fn ok(self) -> Run {
-        assert_eq!(self.code, 0, "expected success: {self:#?}");
-        self.no_leak();
-        self
-    }
-
-    /// Exit code `code`, `stderr_has` on stderr, nothing on stdout, no token anywhere.
-    #[track_caller]
-    pub fn fails(self, code: i32, stderr_has: &str) -> Run {
-        assert_eq!(self.code, code, "unexpected exit code: {self:#?}");
-        assert!(
-            self.stderr.contains(stderr_has),
-            "stderr lacks {stderr_has:?}: {self:#?}"
-        );
-        assert!(
-            self.stdout.is_empty(),
-            "nothing may reach stdout on failure: {self:#?}"
-        );
-        self.no_leak();
-        self
-    }
-
-    /// stdout as exactly one JSON document.
-    #[track_caller]
-    pub fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not one JSON document ({e}): {self:#?}"))
-    }
-
-    /// stdout as one YAML document, converted to JSON values.
-    #[track_caller]
-    pub fn yaml(&self) -> Value {
-        serde_yaml::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not one YAML document ({e}): {self:#?}"))
-    }
-
-    /// The non-empty lines of stdout.
-    pub fn lines(&self) -> Vec<&str> {
-        self.stdout
-            .lines()
-            .filter(|l| !l.trim().is_empty())
-            .collect()
-    }
+    synadm(home, args, input, vars, &[secret, &server().admin_token])
 }
 
 /// A user created for one test, logged in once.

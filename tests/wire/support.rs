@@ -1,9 +1,9 @@
 //! Running the real `synadm` binary against an httpmock server with a throwaway config.
 
+pub use crate::common::run::Run;
+use crate::common::run::synadm;
 use httpmock::MockServer;
-use std::io::Write;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
 
 pub const TOKEN: &str = "syt_wire_test_secret_token";
 pub const AUTH: &str = "Bearer syt_wire_test_secret_token";
@@ -12,47 +12,6 @@ pub const AUTH: &str = "Bearer syt_wire_test_secret_token";
 pub struct Env {
     pub server: MockServer,
     pub home: tempfile::TempDir,
-}
-
-/// What one run of the binary did.
-#[derive(Debug)]
-pub struct Run {
-    pub code: i32,
-    pub stdout: String,
-    pub stderr: String,
-}
-
-impl Run {
-    /// Parses stdout as exactly one JSON document.
-    pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not one JSON document ({e}): {self:#?}"))
-    }
-
-    #[track_caller]
-    pub fn ok(self) -> Run {
-        assert_eq!(self.code, 0, "expected success: {self:#?}");
-        assert!(
-            !self.stdout.contains(TOKEN) && !self.stderr.contains(TOKEN),
-            "token leaked"
-        );
-        self
-    }
-
-    #[track_caller]
-    pub fn fails(self, code: i32, stderr_has: &str) -> Run {
-        assert_eq!(self.code, code, "unexpected exit code: {self:#?}");
-        assert!(
-            self.stderr.contains(stderr_has),
-            "stderr lacks {stderr_has:?}: {self:#?}"
-        );
-        assert!(
-            self.stdout.is_empty(),
-            "nothing may reach stdout on failure: {self:#?}"
-        );
-        assert!(!self.stderr.contains(TOKEN), "token leaked");
-        self
-    }
 }
 
 impl Env {
@@ -85,29 +44,7 @@ impl Env {
 
     /// Runs `synadm ARGS`, feeding `input` on stdin.
     pub fn run_with_input(&self, args: &[&str], input: &str) -> Run {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_synadm"))
-            .args(args)
-            .env_clear()
-            .env("HOME", self.home.path())
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("TZ", "UTC")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("run synadm");
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+        synadm(self.home.path(), args, input, &[], &[TOKEN])
     }
 }
 

@@ -1,0 +1,110 @@
+//! Running the real `synadm` binary in a test: a clean environment, a given HOME, stdin
+//! input, and a result that checks no secret ever reached the output.
+
+use serde_json::Value;
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+/// What one run of the binary did.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+    /// Tokens that must never show up in stdout or stderr.
+    pub secrets: Vec<String>,
+}
+
+/// Runs `synadm ARGS` with `home` as HOME, only PATH, TZ=UTC and `vars` in the environment,
+/// and `input` on stdin.
+pub fn synadm(
+    home: &Path,
+    args: &[&str],
+    input: &str,
+    vars: &[(&str, &str)],
+    secrets: &[&str],
+) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_synadm"))
+        .args(args)
+        .env_clear()
+        .env("HOME", home)
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("TZ", "UTC")
+        .envs(vars.iter().copied())
+        .current_dir(home)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run synadm");
+    let mut stdin = child.stdin.take().expect("stdin");
+    // The binary may exit before reading everything; a broken pipe here is fine.
+    let _ = stdin.write_all(input.as_bytes());
+    drop(stdin);
+    let out = child.wait_with_output().expect("wait for synadm");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        secrets: secrets.iter().map(|s| s.to_string()).collect(),
+    }
+}
+
+impl Run {
+    #[track_caller]
+    fn no_leak(&self) {
+        for secret in self.secrets.iter().filter(|s| !s.is_empty()) {
+            assert!(
+                !self.stdout.contains(secret.as_str()) && !self.stderr.contains(secret.as_str()),
+                "an access token leaked into the output: {self:#?}"
+            );
+        }
+    }
+
+    /// Exit code 0 and no token in the output.
+    #[track_caller]
+    pub fn ok(self) -> Run {
+        assert_eq!(self.code, 0, "expected success: {self:#?}");
+        self.no_leak();
+        self
+    }
+
+    /// Exit code `code`, `stderr_has` on stderr, nothing on stdout, no token anywhere.
+    #[track_caller]
+    pub fn fails(self, code: i32, stderr_has: &str) -> Run {
+        assert_eq!(self.code, code, "unexpected exit code: {self:#?}");
+        assert!(
+            self.stderr.contains(stderr_has),
+            "stderr lacks {stderr_has:?}: {self:#?}"
+        );
+        assert!(
+            self.stdout.is_empty(),
+            "nothing may reach stdout on failure: {self:#?}"
+        );
+        self.no_leak();
+        self
+    }
+
+    /// stdout as exactly one JSON document.
+    #[track_caller]
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not one JSON document ({e}): {self:#?}"))
+    }
+
+    /// stdout as one YAML document, converted to JSON values.
+    #[track_caller]
+    pub fn yaml(&self) -> Value {
+        serde_yaml::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not one YAML document ({e}): {self:#?}"))
+    }
+
+    /// The non-empty lines of stdout.
+    pub fn lines(&self) -> Vec<&str> {
+        self.stdout
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .collect()
+    }
+}
