@@ -18,11 +18,12 @@ fn a_python_synadm_config_works_unchanged() {
         PYTHON_CONFIG.replace("BASE", &env.server.base_url()),
     )
     .unwrap();
-    env.server.mock(|when, then| {
-        when.method(GET).path("/_synapse/admin/v1/server_version");
-        then.status(200)
-            .json_body(json!({"server_version": "1.163.2"}));
-    });
+    env.reply(
+        GET,
+        "/_synapse/admin/v1/server_version",
+        200,
+        json!({"server_version": "1.163.2"}),
+    );
     assert_eq!(
         env.run(&["version"]).ok().stdout,
         "server_version: 1.163.2\n"
@@ -37,10 +38,12 @@ fn a_config_without_format_uses_the_default() {
         format!("base_url: {}\ntoken: {TOKEN}\n", env.server.base_url()),
     )
     .unwrap();
-    env.server.mock(|when, then| {
-        when.method(GET).path("/_synapse/admin/v1/server_version");
-        then.status(200).json_body(json!({"server_version": "1"}));
-    });
+    env.reply(
+        GET,
+        "/_synapse/admin/v1/server_version",
+        200,
+        json!({"server_version": "1"}),
+    );
     assert_eq!(env.run(&["version"]).ok().stdout, "server_version: '1'\n");
 }
 
@@ -185,17 +188,18 @@ fn custom_api_mounts_and_base_path_are_honoured() {
         format!("base_url: {base}\ntoken: {TOKEN}\nformat: json\nadmin_path: /admin-api\nmatrix_path: /m\nhomeserver: auto-retrieval\n"),
     )
     .unwrap();
-    let whoami = env.server.mock(|when, then| {
-        when.method(GET).path("/synapse/m/client/v3/account/whoami");
-        then.status(200)
-            .json_body(json!({"user_id": "@admin:example.org", "is_guest": false}));
-    });
-    let user = env.server.mock(|when, then| {
-        when.method(GET)
-            .path("/synapse/admin-api/v2/users/@bob:example.org");
-        then.status(200)
-            .json_body(crate::support::admin_user("@bob:example.org"));
-    });
+    let whoami = env.reply(
+        GET,
+        "/synapse/m/client/v3/account/whoami",
+        200,
+        json!({"user_id": "@admin:example.org", "is_guest": false}),
+    );
+    let user = env.reply(
+        GET,
+        "/synapse/admin-api/v2/users/@bob:example.org",
+        200,
+        crate::support::admin_user("@bob:example.org"),
+    );
     env.run(&["user", "details", "bob"]).ok();
     whoami.assert();
     user.assert();

@@ -146,11 +146,12 @@ fn rate_limiting_with_retry_after_is_retried() {
         std::thread::sleep(Duration::from_millis(20));
     }
     limited.delete();
-    env.server.mock(|when, then| {
-        when.method(GET).path("/_synapse/admin/v1/server_version");
-        then.status(200)
-            .json_body(json!({"server_version": "1.163.2"}));
-    });
+    env.reply(
+        GET,
+        "/_synapse/admin/v1/server_version",
+        200,
+        json!({"server_version": "1.163.2"}),
+    );
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "{out:?}");
     assert!(String::from_utf8_lossy(&out.stderr).contains("rate-limited"));

@@ -2,7 +2,7 @@
 
 pub use crate::common::run::Run;
 use crate::common::run::synadm;
-use httpmock::MockServer;
+use httpmock::{Method, Mock, MockServer};
 use std::path::PathBuf;
 
 pub const TOKEN: &str = "syt_wire_test_secret_token";
@@ -31,6 +31,20 @@ impl Env {
         std::fs::create_dir_all(home.path().join(".config")).unwrap();
         std::fs::write(home.path().join(".config/synadm.yaml"), config).unwrap();
         Env { server, home }
+    }
+
+    /// Answers `method path` (any query, headers, body) with `status` and a JSON `body`.
+    pub fn reply(
+        &self,
+        method: Method,
+        path: &str,
+        status: u16,
+        body: serde_json::Value,
+    ) -> Mock<'_> {
+        self.server.mock(|when, then| {
+            when.method(method).path(path);
+            then.status(status).json_body(body);
+        })
     }
 
     pub fn config_path(&self) -> PathBuf {

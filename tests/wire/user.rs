@@ -7,11 +7,12 @@ use serde_json::json;
 #[test]
 fn version_prints_the_server_version() {
     let env = Env::new();
-    let m = env.server.mock(|when, then| {
-        when.method(GET).path("/_synapse/admin/v1/server_version");
-        then.status(200)
-            .json_body(json!({"server_version": "1.163.2"}));
-    });
+    let m = env.reply(
+        GET,
+        "/_synapse/admin/v1/server_version",
+        200,
+        json!({"server_version": "1.163.2"}),
+    );
     assert_eq!(
         env.run(&["version"]).ok().json(),
         json!({"server_version": "1.163.2"})
@@ -194,10 +195,12 @@ fn user_list_all_follows_next_token_and_prints_one_document() {
 #[test]
 fn user_list_all_with_no_users_prints_an_empty_list() {
     let env = Env::new();
-    env.server.mock(|when, then| {
-        when.method(GET).path("/_synapse/admin/v2/users");
-        then.status(200).json_body(json!({"users": [], "total": 0}));
-    });
+    env.reply(
+        GET,
+        "/_synapse/admin/v2/users",
+        200,
+        json!({"users": [], "total": 0}),
+    );
     assert_eq!(env.run(&["user", "list", "--all"]).ok().json(), json!([]));
 }
 
@@ -259,12 +262,12 @@ fn localpart_completion_asks_whoami_once_when_no_homeserver_is_set() {
         then.status(200)
             .json_body(json!({"user_id": "@admin:discovered.example", "is_guest": false}));
     });
-    let user = env.server.mock(|when, then| {
-        when.method(GET)
-            .path("/_synapse/admin/v2/users/@bob:discovered.example");
-        then.status(200)
-            .json_body(admin_user("@bob:discovered.example"));
-    });
+    let user = env.reply(
+        GET,
+        "/_synapse/admin/v2/users/@bob:discovered.example",
+        200,
+        admin_user("@bob:discovered.example"),
+    );
     env.run(&["user", "details", "bob"]).ok();
     whoami.assert_calls(1);
     user.assert_calls(1);
@@ -300,11 +303,12 @@ fn malformed_user_ids_fail_before_any_request() {
 #[test]
 fn user_modify_existing_user_sends_only_the_changes() {
     let env = Env::new();
-    let get = env.server.mock(|when, then| {
-        when.method(GET)
-            .path("/_synapse/admin/v2/users/@alice:example.org");
-        then.status(200).json_body(admin_user("@alice:example.org"));
-    });
+    let get = env.reply(
+        GET,
+        "/_synapse/admin/v2/users/@alice:example.org",
+        200,
+        admin_user("@alice:example.org"),
+    );
     let put = env.server.mock(|when, then| {
         when.method(PUT)
             .path("/_synapse/admin/v2/users/@alice:example.org")
@@ -347,11 +351,12 @@ fn user_modify_existing_user_sends_only_the_changes() {
 #[test]
 fn user_modify_existing_user_asks_first_and_stops_on_no() {
     let env = Env::new();
-    env.server.mock(|when, then| {
-        when.method(GET)
-            .path("/_synapse/admin/v2/users/@alice:example.org");
-        then.status(200).json_body(admin_user("@alice:example.org"));
-    });
+    env.reply(
+        GET,
+        "/_synapse/admin/v2/users/@alice:example.org",
+        200,
+        admin_user("@alice:example.org"),
+    );
     let put = env.server.mock(|when, then| {
         when.method(PUT);
         then.status(200).json_body(admin_user("@alice:example.org"));
@@ -369,12 +374,12 @@ fn user_modify_existing_user_asks_first_and_stops_on_no() {
 #[test]
 fn user_modify_creates_a_missing_user_without_asking() {
     let env = Env::new();
-    env.server.mock(|when, then| {
-        when.method(GET)
-            .path("/_synapse/admin/v2/users/@new:example.org");
-        then.status(404)
-            .json_body(json!({"errcode": "M_NOT_FOUND", "error": "User not found"}));
-    });
+    env.reply(
+        GET,
+        "/_synapse/admin/v2/users/@new:example.org",
+        404,
+        json!({"errcode": "M_NOT_FOUND", "error": "User not found"}),
+    );
     let put = env.server.mock(|when, then| {
         when.method(PUT)
             .path("/_synapse/admin/v2/users/@new:example.org")
@@ -422,17 +427,18 @@ fn user_deactivate_in_batch_mode_posts_erase() {
 #[test]
 fn user_deactivate_interactive_shows_the_user_then_asks() {
     let env = Env::new();
-    let details = env.server.mock(|when, then| {
-        when.method(GET)
-            .path("/_synapse/admin/v2/users/@alice:example.org");
-        then.status(200).json_body(admin_user("@alice:example.org"));
-    });
-    env.server.mock(|when, then| {
-        when.method(GET)
-            .path("/_synapse/admin/v1/users/@alice:example.org/joined_rooms");
-        then.status(200)
-            .json_body(json!({"joined_rooms": ["!r:example.org"], "total": 1}));
-    });
+    let details = env.reply(
+        GET,
+        "/_synapse/admin/v2/users/@alice:example.org",
+        200,
+        admin_user("@alice:example.org"),
+    );
+    env.reply(
+        GET,
+        "/_synapse/admin/v1/users/@alice:example.org/joined_rooms",
+        200,
+        json!({"joined_rooms": ["!r:example.org"], "total": 1}),
+    );
     let post = env.server.mock(|when, then| {
         when.method(POST)
             .path("/_synapse/admin/v1/deactivate/@alice:example.org")
@@ -665,24 +671,24 @@ fn user_media_all_follows_integer_next_token() {
 #[test]
 fn user_membership_with_ids_and_with_aliases() {
     let env = Env::new();
-    let rooms = env.server.mock(|when, then| {
-        when.method(GET)
-            .path("/_synapse/admin/v1/users/@alice:example.org/joined_rooms");
-        then.status(200)
-            .json_body(json!({"joined_rooms": ["!pub:example.org", "!HrU8private"], "total": 2}));
-    });
-    let aliases = env.server.mock(|when, then| {
-        when.method(GET)
-            .path("/_matrix/client/v3/rooms/!pub:example.org/aliases");
-        then.status(200)
-            .json_body(json!({"aliases": ["#general:example.org"]}));
-    });
-    env.server.mock(|when, then| {
-        when.method(GET)
-            .path("/_matrix/client/v3/rooms/!HrU8private/aliases");
-        then.status(403)
-            .json_body(json!({"errcode": "M_FORBIDDEN", "error": "not in room"}));
-    });
+    let rooms = env.reply(
+        GET,
+        "/_synapse/admin/v1/users/@alice:example.org/joined_rooms",
+        200,
+        json!({"joined_rooms": ["!pub:example.org", "!HrU8private"], "total": 2}),
+    );
+    let aliases = env.reply(
+        GET,
+        "/_matrix/client/v3/rooms/!pub:example.org/aliases",
+        200,
+        json!({"aliases": ["#general:example.org"]}),
+    );
+    env.reply(
+        GET,
+        "/_matrix/client/v3/rooms/!HrU8private/aliases",
+        403,
+        json!({"errcode": "M_FORBIDDEN", "error": "not in room"}),
+    );
     let ids = env
         .run(&["user", "membership", "alice", "--ids"])
         .ok()
@@ -713,11 +719,12 @@ fn user_whois_json_is_raw_and_human_is_a_connection_table() {
     let env = Env::new();
     let reply = json!({"user_id": "@alice:example.org", "devices": {"": {"sessions": [{"connections": [
         {"ip": "10.1.2.3", "last_seen": 1700000000000_i64, "user_agent": "Element"}]}]}}});
-    let m = env.server.mock(|when, then| {
-        when.method(GET)
-            .path("/_synapse/admin/v1/whois/@alice:example.org");
-        then.status(200).json_body(reply.clone());
-    });
+    let m = env.reply(
+        GET,
+        "/_synapse/admin/v1/whois/@alice:example.org",
+        200,
+        reply.clone(),
+    );
     assert_eq!(env.run(&["user", "whois", "alice"]).ok().json(), reply);
     let human = env
         .run(&["-o", "human", "user", "whois", "alice"])
@@ -733,18 +740,18 @@ fn user_whois_json_is_raw_and_human_is_a_connection_table() {
 #[test]
 fn user_3pid_and_auth_provider_encode_path_segments() {
     let env = Env::new();
-    let threepid = env.server.mock(|when, then| {
-        when.method(GET)
-            .path("/_synapse/admin/v1/threepid/email/users/a+b@example.org");
-        then.status(200)
-            .json_body(json!({"user_id": "@a:example.org"}));
-    });
-    let sso = env.server.mock(|when, then| {
-        when.method(GET)
-            .path("/_synapse/admin/v1/auth_providers/oidc/users/sub%2F1%23x%3Fy%20z");
-        then.status(200)
-            .json_body(json!({"user_id": "@b:example.org"}));
-    });
+    let threepid = env.reply(
+        GET,
+        "/_synapse/admin/v1/threepid/email/users/a+b@example.org",
+        200,
+        json!({"user_id": "@a:example.org"}),
+    );
+    let sso = env.reply(
+        GET,
+        "/_synapse/admin/v1/auth_providers/oidc/users/sub%2F1%23x%3Fy%20z",
+        200,
+        json!({"user_id": "@b:example.org"}),
+    );
     assert_eq!(
         env.run(&["user", "3pid", "a+b@example.org"]).ok().json()["user_id"],
         "@a:example.org"
@@ -770,10 +777,7 @@ fn user_prune_devices_deletes_old_devices_of_the_completed_id() {
         json!({"device_id": id, "user_id": "@alice:example.org",
         "display_name": null, "last_seen_ip": null, "last_seen_ts": seen, "last_seen_user_agent": null})
     };
-    env.server.mock(|when, then| {
-        when.method(GET).path("/_synapse/admin/v2/users/@alice:example.org/devices");
-        then.status(200).json_body(json!({"devices": [device("FRESH", Some(fresh)), device("OLD", Some(old)), device("NEVER", None)], "total": 3}));
-    });
+    env.reply(GET, "/_synapse/admin/v2/users/@alice:example.org/devices", 200, json!({"devices": [device("FRESH", Some(fresh)), device("OLD", Some(old)), device("NEVER", None)], "total": 3}));
     let delete = env.server.mock(|when, then| {
         when.method(POST)
             .path("/_synapse/admin/v2/users/@alice:example.org/delete_devices")
@@ -834,11 +838,12 @@ fn user_redact_sends_rooms_reason_limit_and_asks_first() {
 fn user_redact_status_prints_the_task() {
     let env = Env::new();
     let reply = json!({"status": "complete", "failed_redactions": {"$e": "boom"}});
-    env.server.mock(|when, then| {
-        when.method(GET)
-            .path("/_synapse/admin/v1/user/redact_status/r1");
-        then.status(200).json_body(reply.clone());
-    });
+    env.reply(
+        GET,
+        "/_synapse/admin/v1/user/redact_status/r1",
+        200,
+        reply.clone(),
+    );
     assert_eq!(env.run(&["user", "redact-status", "r1"]).ok().json(), reply);
     assert!(
         env.run(&["-o", "human", "user", "redact-status", "r1"])
@@ -851,16 +856,18 @@ fn user_redact_status_prints_the_task() {
 #[test]
 fn user_shadow_ban_posts_and_unban_deletes() {
     let env = Env::new();
-    let ban = env.server.mock(|when, then| {
-        when.method(POST)
-            .path("/_synapse/admin/v1/users/@alice:example.org/shadow_ban");
-        then.status(200).json_body(json!({}));
-    });
-    let unban = env.server.mock(|when, then| {
-        when.method(DELETE)
-            .path("/_synapse/admin/v1/users/@alice:example.org/shadow_ban");
-        then.status(200).json_body(json!({}));
-    });
+    let ban = env.reply(
+        POST,
+        "/_synapse/admin/v1/users/@alice:example.org/shadow_ban",
+        200,
+        json!({}),
+    );
+    let unban = env.reply(
+        DELETE,
+        "/_synapse/admin/v1/users/@alice:example.org/shadow_ban",
+        200,
+        json!({}),
+    );
     assert_eq!(
         env.run(&["user", "shadow-ban", "alice"]).ok().json(),
         json!({})
