@@ -98,6 +98,25 @@ impl UserArg {
     }
 }
 
+/// Checks a room ID: `!opaque:server`, or `!opaque` (room version 12 has no server part).
+/// Used as a clap value parser, so a bad ID stops the command before any request.
+pub fn parse_room_id(input: &str) -> Result<String, String> {
+    let rest = input
+        .strip_prefix('!')
+        .ok_or_else(|| format!("{input:?} is not a room ID (they start with '!')"))?;
+    let (opaque, server) = match rest.split_once(':') {
+        Some((o, s)) => (o, Some(s)),
+        None => (rest, None),
+    };
+    if opaque.is_empty() || opaque.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(format!("{input:?} is not a room ID"));
+    }
+    if let Some(server) = server {
+        check_server_name(server).map_err(|e| format!("{input:?} is not a room ID: {e}"))?;
+    }
+    Ok(input.to_string())
+}
+
 /// The server name part of a full user ID (`@a:example.org:8448` → `example.org:8448`).
 pub fn server_of(user_id: &str) -> Option<&str> {
     user_id
@@ -151,6 +170,22 @@ mod tests {
                 matches!(UserArg::parse(bad), Err(Error::Usage(_))),
                 "{bad:?}"
             );
+        }
+    }
+
+    #[test]
+    fn room_ids_with_and_without_server() {
+        assert!(parse_room_id("!abc:example.org").is_ok());
+        assert!(parse_room_id("!HrU8KbAsZ-q9").is_ok());
+        for bad in [
+            "abc:example.org",
+            "!",
+            "!:example.org",
+            "!a b:example.org",
+            "!a:bad host",
+            "#alias:example.org",
+        ] {
+            assert!(parse_room_id(bad).is_err(), "{bad:?}");
         }
     }
 

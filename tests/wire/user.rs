@@ -832,6 +832,15 @@ fn user_redact_sends_rooms_reason_limit_and_asks_first() {
     env.run_with_input(&["user", "redact", "bob"], "y\n").ok();
     m.assert();
     all.assert();
+    env.run(&[
+        "--batch",
+        "user",
+        "redact",
+        "alice",
+        "-r",
+        "#alias:example.org",
+    ])
+    .fails(2, "is not a room ID");
 }
 
 #[test]

@@ -10,7 +10,7 @@ pub struct RedactArgs {
     /// The user (full ID or localpart); remote users work too.
     user_id: String,
     /// Only redact in this room (room ID); repeatable. Default: every room.
-    #[arg(short, long = "room", value_name = "ROOM_ID")]
+    #[arg(short, long = "room", value_name = "ROOM_ID", value_parser = synadm::ids::parse_room_id)]
     rooms: Vec<String>,
     /// Reason shown in the redaction events.
     #[arg(long)]
