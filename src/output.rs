@@ -192,7 +192,9 @@ mod human {
                     .filter(|(k, _)| !view.columns.contains(&k.as_str()));
                 for (k, v) in preferred.chain(rest) {
                     let pad = key_width - width(k);
-                    out.push_str(&format!("{k}{}  {}\n", " ".repeat(pad), cell(k, v, view)));
+                    let line = format!("{k}{}  {}", " ".repeat(pad), cell(k, v, view));
+                    out.push_str(line.trim_end());
+                    out.push('\n');
                 }
                 out
             }
@@ -268,15 +270,12 @@ mod human {
         }
 
         fn line(&self, cells: &[String]) -> String {
-            let mut parts: Vec<String> = cells
+            let parts: Vec<String> = cells
                 .iter()
                 .zip(&self.widths)
                 .map(|(c, w)| format!("{c}{}", " ".repeat(w.saturating_sub(width(c)))))
                 .collect();
-            if let Some(last) = parts.last_mut() {
-                *last = last.trim_end().to_string();
-            }
-            parts.join("  ") + "\n"
+            parts.join("  ").trim_end().to_string() + "\n"
         }
     }
 }
@@ -406,10 +405,7 @@ mod tests {
             &json!({"name": "@a:x", "admin": true, "displayname": null}),
             &View::PLAIN,
         );
-        assert_eq!(
-            text,
-            "name         @a:x\nadmin        true\ndisplayname  \n"
-        );
+        assert_eq!(text, "name         @a:x\nadmin        true\ndisplayname\n");
     }
 
     #[test]
