@@ -9,8 +9,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub const DEFAULT_BASE_URL: &str = "http://localhost:8008";
-pub const DEFAULT_ADMIN_PATH: &str = "/_synapse/admin";
-pub const DEFAULT_MATRIX_PATH: &str = "/_matrix";
+/// The API mounts the spec's paths assume (one definition, in the client glue).
+pub use crate::api::{DEFAULT_ADMIN_PATH, DEFAULT_MATRIX_PATH};
 pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
 pub const AUTO_RETRIEVAL: &str = "auto-retrieval";
 /// Used when the file has no `format` (Python synadm crashed with KeyError instead).

@@ -35,9 +35,21 @@ pub enum Error {
     #[error("aborted: {0}")]
     Aborted(String),
 
-    /// Local input/output failed (reading a file, writing the config).
+    /// Local input/output failed (reading a file, writing the config, a full disk).
     #[error("{0}")]
     Io(String),
+
+    /// A background job on the server (room deletion, purge, redaction) ended in failure.
+    #[error("the {what} {id} failed: {error}")]
+    JobFailed {
+        what: String,
+        id: String,
+        error: String,
+    },
+
+    /// The reader of our output went away (`synadm … | head`): stop quietly.
+    #[error("the output was closed")]
+    OutputClosed,
 }
 
 impl Error {
@@ -51,6 +63,9 @@ impl Error {
             Error::NonMatrix { .. } => 5,
             Error::Aborted(_) => 6,
             Error::Io(_) => 7,
+            Error::JobFailed { .. } => 8,
+            // Not a failure of the command: whoever read the output has what they wanted.
+            Error::OutputClosed => 0,
         }
     }
 }

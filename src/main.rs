@@ -3,6 +3,7 @@
 mod cli;
 
 use clap::Parser;
+use synadm::Error;
 
 fn main() {
     let args = cli::Cli::parse();
@@ -12,14 +13,20 @@ fn main() {
     {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
+            cli::stderr::line(&format!("error: cannot start the async runtime: {e}"));
             std::process::exit(7);
         }
     };
     let code = match runtime.block_on(cli::run(args)) {
         Ok(()) => 0,
+        // The reader has what it wanted (`synadm … | head`); nothing to report.
+        Err(Error::OutputClosed) => 0,
         Err(e) => {
-            eprintln!("error: {e}");
+            // Error texts can carry server data (a Matrix error message): no raw controls.
+            cli::stderr::line(&format!(
+                "error: {}",
+                synadm::output::sanitize(&e.to_string())
+            ));
             e.exit_code()
         }
     };

@@ -1,6 +1,6 @@
 //! Building the generated client: base URL, bearer token, timeouts, TLS, user agent.
 
-use super::{Client, Hooks};
+use super::{Client, Hooks, LogFn};
 use crate::Error;
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 use std::path::PathBuf;
@@ -78,8 +78,14 @@ fn normalize_mount(path: &str, default: &str) -> Option<String> {
 }
 
 impl Connection {
-    /// Builds the generated client for this connection.
+    /// Builds the generated client for this connection; its messages (`-v` request logs,
+    /// rate-limit waits) are dropped.
     pub fn client(&self) -> Result<Client, Error> {
+        self.client_with_log(None)
+    }
+
+    /// Builds the generated client; its messages go to `log`, one line per call.
+    pub fn client_with_log(&self, log: Option<LogFn>) -> Result<Client, Error> {
         // reqwest is built without a default crypto provider; installing one twice is a no-op.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let mut headers = HeaderMap::new();
@@ -119,6 +125,7 @@ impl Connection {
             admin_path: normalize_mount(&self.admin_path, super::hooks::DEFAULT_ADMIN_PATH),
             matrix_path: normalize_mount(&self.matrix_path, super::hooks::DEFAULT_MATRIX_PATH),
             base_path: base.path().trim_end_matches('/').to_string(),
+            log,
         };
         let base = base.as_str().trim_end_matches('/').to_string();
         Ok(Client::new_with_client(&base, http, hooks))

@@ -26,7 +26,12 @@ pub struct Hooks {
     pub matrix_path: Option<String>,
     /// Path part of the base URL (e.g. `/synapse` for `https://host/synapse`).
     pub base_path: String,
+    /// Where messages for the person go (the CLI: stderr); `None` drops them.
+    pub log: Option<LogFn>,
 }
+
+/// Receives one message line; the library itself never prints.
+pub type LogFn = fn(&str);
 
 tokio::task_local! {
     /// HTTP status of the last reply within one `api::call`, so that an undecodable
@@ -35,6 +40,12 @@ tokio::task_local! {
 }
 
 impl Hooks {
+    fn log(&self, message: &str) {
+        if let Some(log) = self.log {
+            log(message);
+        }
+    }
+
     /// Moves a spec path (`/_synapse/admin/...`, `/_matrix/...`) to the configured mount.
     fn rewrite_path(&self, path: &str) -> Option<String> {
         let rest = path.strip_prefix(&self.base_path)?;
@@ -77,27 +88,27 @@ impl ClientHooks<Hooks> for Client {
             // Bodies here are always buffered JSON, so cloning succeeds.
             let retry = request.try_clone();
             if hooks.verbose >= 1 {
-                eprintln!("synadm: {} {}", request.method(), request.url());
+                hooks.log(&format!("synadm: {} {}", request.method(), request.url()));
             }
             let started = Instant::now();
             let result = self.client().execute(request).await;
             if let Ok(response) = &result {
                 if hooks.verbose >= 2 {
-                    eprintln!(
+                    hooks.log(&format!(
                         "synadm: ← {} in {} ms",
                         response.status(),
                         started.elapsed().as_millis()
-                    );
+                    ));
                 }
                 let _ = LAST_STATUS.try_with(|s| s.set(Some(response.status().as_u16())));
                 if response.status() == reqwest::StatusCode::TOO_MANY_REQUESTS
                     && attempt < MAX_RETRIES
                     && let (Some(wait), Some(next)) = (retry_after(response), retry)
                 {
-                    eprintln!(
+                    hooks.log(&format!(
                         "synadm: rate-limited by the server; retrying in {} s",
                         wait.as_secs()
-                    );
+                    ));
                     tokio::time::sleep(wait).await;
                     attempt += 1;
                     request = next;
@@ -119,6 +130,7 @@ mod tests {
             admin_path: admin.map(str::to_string),
             matrix_path: matrix.map(str::to_string),
             base_path: base.to_string(),
+            log: None,
         }
     }
 

@@ -14,7 +14,7 @@ mod paginate;
 pub use bodies::UserUpsert;
 pub use connect::{Connection, Transport, normalize_base_url};
 pub use generated::{Client, builder, types};
-pub use hooks::Hooks;
+pub use hooks::{DEFAULT_ADMIN_PATH, DEFAULT_MATRIX_PATH, Hooks, LogFn};
 pub use paginate::{Page, pages};
 
 use crate::Error;

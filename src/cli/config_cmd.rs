@@ -114,10 +114,10 @@ pub fn run(path: &Path, batch: bool, args: ConfigArgs) -> Result<(), Error> {
     file.ssl_verify = Some(file.ssl_verify.unwrap_or(true));
 
     if !batch {
-        eprintln!(
+        super::stderr::line(&format!(
             "Configuring synadm ({}); press Enter to keep a value.",
             path.display()
-        );
+        ));
         file.user = Some(ask("Synapse admin user name", &or(&file.user, ""))?);
         let state = if or(&file.token, "").is_empty() {
             "NOT SET"
@@ -173,9 +173,9 @@ pub fn run(path: &Path, batch: bool, args: ConfigArgs) -> Result<(), Error> {
     // Refuse to write a config that would not work; nothing is half-written.
     file.resolve(path, None, None)?;
     file.save(path)?;
-    eprintln!(
+    super::stderr::line(&format!(
         "Saved the configuration to {} (readable by you only).",
         path.display()
-    );
+    ));
     Ok(())
 }

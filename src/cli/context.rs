@@ -1,7 +1,7 @@
 //! What every command gets: the resolved settings, a client, the output format, and the
 //! conveniences built on them (user ID completion, confirmations, printing).
 
-use super::{GlobalArgs, prompt};
+use super::{GlobalArgs, prompt, stderr};
 use serde::Serialize;
 use std::path::Path;
 use std::time::Duration;
@@ -9,7 +9,7 @@ use synadm::Error;
 use synadm::api::{Client, Connection, Transport, call};
 use synadm::config::{ConfigFile, Settings};
 use synadm::ids::{UserArg, server_of};
-use synadm::output::{self, Format, View};
+use synadm::output::{self, Format, ListWriter, Style, View};
 use tokio::sync::OnceCell;
 
 /// Environment variable that overrides the config's token (keeps it out of files).
@@ -42,7 +42,7 @@ impl Ctx {
             verbose: global.verbose,
         };
         Ok(Ctx {
-            client: connection.client()?,
+            client: connection.client_with_log(Some(stderr::line))?,
             format: settings.format,
             batch: global.batch,
             settings,
@@ -103,18 +103,47 @@ impl Ctx {
         }
     }
 
-    /// Prints one document in the chosen format.
+    /// The output format.
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    /// The format, and for human output on a terminal its width (tables are fitted to it).
+    pub fn style(&self) -> Style {
+        use std::io::IsTerminal;
+        let width = (self.format == Format::Human && std::io::stdout().is_terminal())
+            .then(|| terminal_size::terminal_size().map(|(w, _)| usize::from(w.0)))
+            .flatten();
+        Style {
+            format: self.format,
+            width,
+        }
+    }
+
+    /// Prints one document in the chosen format; in human output the view's summary line
+    /// goes to stderr first.
     pub fn print(&self, data: &impl Serialize, view: &View) -> Result<(), Error> {
         let value = serde_json::to_value(data).map_err(|e| Error::Io(e.to_string()))?;
-        output::print(self.format, &value, view)
+        if self.format == Format::Human
+            && let Some(line) = view.summary.and_then(|f| f(&value))
+        {
+            self.note(&line);
+        }
+        output::print(&mut std::io::stdout().lock(), self.style(), &value, view)
+    }
+
+    /// A writer that streams one list document onto stdout, page by page.
+    pub fn list_writer(&self, view: View) -> ListWriter<std::io::Stdout> {
+        ListWriter::new(std::io::stdout(), self.style(), view)
     }
 
     /// A message for the person (stderr), never part of the data.
     pub fn note(&self, message: &str) {
-        eprintln!("{message}");
+        stderr::line(message);
     }
+}
 
-    pub fn human(&self) -> bool {
-        self.format == Format::Human
-    }
+/// Every command: its parsed arguments, run against the context.
+pub trait Run {
+    async fn run(self, ctx: &Ctx) -> Result<(), Error>;
 }

@@ -1,12 +1,18 @@
 //! The command line: global options, command tree, and dispatch.
 
+pub mod args;
 mod config_cmd;
-mod context;
+pub mod context;
+pub mod jobs;
+pub mod paging;
+mod prelude;
 mod prompt;
+pub mod stderr;
 mod user;
+pub mod views;
 
 use clap::{ArgAction, Parser, Subcommand};
-use context::Ctx;
+use context::{Ctx, Run};
 use std::path::PathBuf;
 use synadm::Error;
 use synadm::api::call;
@@ -75,7 +81,7 @@ pub async fn run(cli: Cli) -> Result<(), Error> {
             let version = call(ctx.client.get_server_version().send()).await?;
             ctx.print(&version, &View::PLAIN)
         }
-        Command::User(cmd) => user::run(&Ctx::new(&cli.global, &path)?, cmd).await,
+        Command::User(cmd) => cmd.run(&Ctx::new(&cli.global, &path)?).await,
     }
 }
 

@@ -1,13 +1,12 @@
 //! Questions to the person at the terminal: confirmations and secrets. All prompts go to
 //! stderr so that stdout carries data only.
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, IsTerminal};
 use synadm::Error;
 
 /// Reads one line from stdin after printing `question` on stderr; `None` at end of input.
 pub fn ask(question: &str) -> Result<Option<String>, Error> {
-    eprint!("{question}");
-    let _ = std::io::stderr().flush();
+    super::stderr::write(question);
     let mut line = String::new();
     let read = std::io::stdin().lock().read_line(&mut line)?;
     Ok((read > 0).then(|| line.trim_end_matches(['\r', '\n']).to_string()))

@@ -695,23 +695,36 @@ fn user_membership_with_ids_and_with_aliases() {
         .json();
     assert_eq!(ids["total"], 2);
     aliases.assert_calls(0);
+    // synadm's shape: aliases where the room has any, else the room ID.
     let out = env.run(&["user", "membership", "alice"]).ok().json();
     assert_eq!(
-        out["joined_rooms"][0],
-        json!({"room_id": "!pub:example.org", "aliases": ["#general:example.org"]})
+        out,
+        json!({"joined_rooms": ["#general:example.org", "!HrU8private"], "total": 2})
     );
+    let detailed = env
+        .run(&["user", "membership", "alice", "--detailed"])
+        .ok()
+        .json();
     assert_eq!(
-        out["joined_rooms"][1],
-        json!({"room_id": "!HrU8private", "aliases": []})
+        detailed["joined_rooms"],
+        json!([
+            {"room_id": "!pub:example.org", "aliases": ["#general:example.org"]},
+            {"room_id": "!HrU8private", "aliases": []}
+        ])
     );
     let human = env.run(&["-o", "h", "user", "membership", "alice"]).ok();
+    assert_eq!(human.stdout, "#general:example.org\n!HrU8private\n");
+    assert!(human.stderr.contains("User is member of 2 rooms."), "{human:#?}");
+    let human = env
+        .run(&["-o", "h", "user", "membership", "alice", "--detailed"])
+        .ok();
     assert!(
         human
             .stdout
             .contains("!pub:example.org  #general:example.org"),
         "{human:#?}"
     );
-    rooms.assert_calls(3);
+    rooms.assert_calls(5);
 }
 
 #[test]

@@ -1,11 +1,9 @@
 //! `user deactivate` and `user deactivate-regex`.
 
-use crate::cli::context::Ctx;
+use crate::cli::prelude::*;
 use futures::{StreamExt, TryStreamExt};
 use serde_json::json;
-use synadm::Error;
-use synadm::api::{call, pages, types};
-use synadm::output::View;
+use synadm::api::pages;
 
 /// Deactivations in flight at once; Synapse does each in one worker, so a few suffice.
 const PARALLEL: usize = 4;
@@ -61,126 +59,126 @@ fn action(erase: bool) -> &'static str {
     }
 }
 
-pub async fn one(ctx: &Ctx, a: DeactivateArgs) -> Result<(), Error> {
-    let user_id = ctx.user_id(&a.user_id).await?;
-    if !ctx.batch {
-        // Show who is about to go before asking; this also catches unknown users early.
-        let user = call(ctx.client.get_user().user_id(user_id.clone()).send()).await?;
-        let rooms = call(
-            ctx.client
-                .list_user_joined_rooms()
-                .user_id(user_id.clone())
-                .send(),
-        )
-        .await?;
-        ctx.note(&format!(
-            "{user_id} ({}) is an {}account in {} rooms. Deactivation removes their access \
+impl Run for DeactivateArgs {
+    async fn run(self, ctx: &Ctx) -> Result<(), Error> {
+        let a = self;
+        let user_id = ctx.user_id(&a.user_id).await?;
+        if !ctx.batch {
+            // Show who is about to go before asking; this also catches unknown users early.
+            let user = call(ctx.client.get_user().user_id(user_id.clone()).send()).await?;
+            let rooms = call(
+                ctx.client
+                    .list_user_joined_rooms()
+                    .user_id(user_id.clone())
+                    .send(),
+            )
+            .await?;
+            ctx.note(&format!(
+                "{user_id} ({}) is an {}account in {} rooms. Deactivation removes their access \
              tokens and password, makes them leave every room and removes their 3PIDs; it \
              cannot be undone.",
-            user.displayname.as_deref().unwrap_or("no display name"),
-            if user.admin { "admin " } else { "" },
-            rooms.total
-        ));
-        ctx.confirm(&format!("{} {user_id}?", action(a.gdpr_erase)))?;
+                user.displayname.as_deref().unwrap_or("no display name"),
+                if user.admin { "admin " } else { "" },
+                rooms.total
+            ));
+            ctx.confirm(&format!("{} {user_id}?", action(a.gdpr_erase)))?;
+        }
+        let result = deactivate(ctx, &user_id, a.gdpr_erase).await?;
+        let erased = if a.gdpr_erase { " and GDPR-erased" } else { "" };
+        ctx.note(&format!("User {user_id} deactivated{erased}."));
+        ctx.print(&result, &View::PLAIN)
     }
-    let result = deactivate(ctx, &user_id, a.gdpr_erase).await?;
-    let erased = if a.gdpr_erase { " and GDPR-erased" } else { "" };
-    ctx.note(&format!("User {user_id} deactivated{erased}."));
-    ctx.print(&result, &View::PLAIN)
 }
 
-pub async fn by_regex(ctx: &Ctx, a: DeactivateRegexArgs) -> Result<(), Error> {
-    let pattern = regex_lite::Regex::new(&format!("^(?:{})", a.regex))
-        .map_err(|e| Error::Usage(format!("invalid regular expression {:?}: {e}", a.regex)))?;
+impl Run for DeactivateRegexArgs {
+    async fn run(self, ctx: &Ctx) -> Result<(), Error> {
+        let a = self;
+        let pattern = regex_lite::Regex::new(&format!("^(?:{})", a.regex))
+            .map_err(|e| Error::Usage(format!("invalid regular expression {:?}: {e}", a.regex)))?;
 
-    // Collect the matches first: deactivating while paging would shift the offsets.
-    let limit = a.batch_size;
-    let fetch = |at| {
-        call(
-            ctx.client
-                .list_users()
-                .from(at)
-                .limit(limit)
-                .guests(true)
-                .send(),
-        )
-    };
-    let matches: Vec<String> = pages(0, fetch)
-        .map_ok(|users| {
-            futures::stream::iter(
-                users
-                    .into_iter()
-                    .filter(|u| pattern.is_match(&u.name))
-                    .map(|u| Ok::<_, Error>(u.name)),
+        // Collect the matches first: deactivating while paging would shift the offsets.
+        let limit = a.batch_size;
+        let fetch = |at| {
+            call(
+                ctx.client
+                    .list_users()
+                    .from(at)
+                    .limit(limit)
+                    .guests(true)
+                    .send(),
             )
-        })
-        .try_flatten()
-        .try_collect()
-        .await?;
-
-    if a.dry_run || matches.is_empty() {
-        let outcome = if a.dry_run {
-            "dry run, nobody was deactivated"
-        } else {
-            "nobody to deactivate"
         };
-        ctx.note(&format!(
-            "{} active user(s) match; {outcome}.",
-            matches.len()
-        ));
-        return ctx.print(&matches, &View::PLAIN);
-    }
-    let preview: Vec<&str> = matches.iter().take(10).map(String::as_str).collect();
-    ctx.note(&format!(
-        "{} user(s) match: {}{}",
-        matches.len(),
-        preview.join(", "),
-        if matches.len() > preview.len() {
-            ", …"
-        } else {
-            ""
+        let matches: Vec<String> = pages(0, fetch)
+            .map_ok(|users| {
+                futures::stream::iter(
+                    users
+                        .into_iter()
+                        .filter(|u| pattern.is_match(&u.name))
+                        .map(|u| Ok::<_, Error>(u.name)),
+                )
+            })
+            .try_flatten()
+            .try_collect()
+            .await?;
+
+        if a.dry_run || matches.is_empty() {
+            let outcome = if a.dry_run {
+                "dry run, nobody was deactivated"
+            } else {
+                "nobody to deactivate"
+            };
+            ctx.note(&format!(
+                "{} active user(s) match; {outcome}.",
+                matches.len()
+            ));
+            return ctx.print(&matches, &View::PLAIN);
         }
-    ));
-    ctx.confirm(&format!(
-        "{} these {} users?",
-        action(a.gdpr_erase),
-        matches.len()
-    ))?;
+        let preview: Vec<&str> = matches.iter().take(10).map(String::as_str).collect();
+        ctx.note(&format!(
+            "{} user(s) match: {}{}",
+            matches.len(),
+            preview.join(", "),
+            if matches.len() > preview.len() {
+                ", …"
+            } else {
+                ""
+            }
+        ));
+        ctx.confirm(&format!(
+            "{} these {} users?",
+            action(a.gdpr_erase),
+            matches.len()
+        ))?;
 
-    let results: Vec<(String, Result<types::DeactivateResult, Error>)> =
-        futures::stream::iter(matches.into_iter().map(|id| async move {
-            let r = deactivate(ctx, &id, a.gdpr_erase).await;
-            (id, r)
-        }))
-        .buffered(PARALLEL)
-        .collect()
-        .await;
+        let results: Vec<(String, Result<types::DeactivateResult, Error>)> =
+            futures::stream::iter(matches.into_iter().map(|id| async move {
+                let r = deactivate(ctx, &id, a.gdpr_erase).await;
+                (id, r)
+            }))
+            .buffered(PARALLEL)
+            .collect()
+            .await;
 
-    let failed = results.iter().filter(|(_, r)| r.is_err()).count();
-    let report: Vec<serde_json::Value> = results
+        let failed = results.iter().filter(|(_, r)| r.is_err()).count();
+        let report: Vec<serde_json::Value> = results
         .iter()
         .map(|(id, r)| match r {
             Ok(res) => json!({"user_id": id, "deactivated": true, "id_server_unbind_result": res.id_server_unbind_result}),
             Err(e) => json!({"user_id": id, "deactivated": false, "error": e.to_string()}),
         })
         .collect();
-    ctx.print(
-        &report,
-        &View {
-            columns: &["user_id", "deactivated"],
-            humanize_times: true,
-        },
-    )?;
-    if failed > 0 {
-        let first = results
-            .into_iter()
-            .find_map(|(_, r)| r.err())
-            .expect("counted above");
-        ctx.note(&format!(
-            "{failed} of {} deactivations failed.",
-            report.len()
-        ));
-        return Err(first);
+        ctx.print(&report, &View::new(&["user_id", "deactivated"]))?;
+        if failed > 0 {
+            let first = results
+                .into_iter()
+                .find_map(|(_, r)| r.err())
+                .expect("counted above");
+            ctx.note(&format!(
+                "{failed} of {} deactivations failed.",
+                report.len()
+            ));
+            return Err(first);
+        }
+        Ok(())
     }
-    Ok(())
 }

@@ -1,19 +1,7 @@
 //! `user prune-devices`: delete devices not seen for a while, keeping the freshest ones.
 
-use super::TimeArgs;
-use crate::cli::context::Ctx;
-use synadm::Error;
-use synadm::api::{call, types};
-use synadm::output::View;
+use crate::cli::prelude::*;
 use synadm::time;
-
-const DEVICE_COLUMNS: &[&str] = &[
-    "device_id",
-    "display_name",
-    "last_seen_ts",
-    "last_seen_ip",
-    "last_seen_user_agent",
-];
 
 #[derive(Debug, clap::Args)]
 pub struct PruneArgs {
@@ -54,50 +42,50 @@ fn select(
         .collect()
 }
 
-pub async fn prune(ctx: &Ctx, a: PruneArgs) -> Result<(), Error> {
-    let user_id = ctx.user_id(&a.user_id).await?;
-    let list = call(
-        ctx.client
-            .list_user_devices()
-            .user_id(user_id.clone())
-            .send(),
-    )
-    .await?;
-    let total = list.devices.len();
-    let cutoff = time::days_from_now_ms(-a.min_days)?;
-    let doomed = select(
-        list.devices,
-        cutoff,
-        a.min_surviving,
-        a.device_id.as_deref(),
-    );
-    let view = View {
-        columns: DEVICE_COLUMNS,
-        humanize_times: a.time.humanize(),
-    };
-    ctx.note(&format!(
-        "{user_id} has {} device(s) marked for deletion and {} to be kept.",
-        doomed.len(),
-        total - doomed.len()
-    ));
-    if a.list_only || doomed.is_empty() {
-        return ctx.print(&doomed, &view);
+impl Run for PruneArgs {
+    async fn run(self, ctx: &Ctx) -> Result<(), Error> {
+        let a = self;
+        let user_id = ctx.user_id(&a.user_id).await?;
+        let list = call(
+            ctx.client
+                .list_user_devices()
+                .user_id(user_id.clone())
+                .send(),
+        )
+        .await?;
+        let total = list.devices.len();
+        let cutoff = time::days_from_now_ms(-a.min_days)?;
+        let doomed = select(
+            list.devices,
+            cutoff,
+            a.min_surviving,
+            a.device_id.as_deref(),
+        );
+        let view = views::DEVICE.raw_times(a.time.raw());
+        ctx.note(&format!(
+            "{user_id} has {} device(s) marked for deletion and {} to be kept.",
+            doomed.len(),
+            total - doomed.len()
+        ));
+        if a.list_only || doomed.is_empty() {
+            return ctx.print(&doomed, &view);
+        }
+        ctx.confirm(&format!(
+            "Delete these {} device(s) and log them out?",
+            doomed.len()
+        ))?;
+        let ids = doomed.iter().map(|d| d.device_id.clone()).collect();
+        let body = types::DeleteDevicesRequest { devices: ids };
+        call(
+            ctx.client
+                .delete_user_devices()
+                .user_id(user_id)
+                .body(body)
+                .send(),
+        )
+        .await?;
+        ctx.print(&doomed, &view)
     }
-    ctx.confirm(&format!(
-        "Delete these {} device(s) and log them out?",
-        doomed.len()
-    ))?;
-    let ids = doomed.iter().map(|d| d.device_id.clone()).collect();
-    let body = types::DeleteDevicesRequest { devices: ids };
-    call(
-        ctx.client
-            .delete_user_devices()
-            .user_id(user_id)
-            .body(body)
-            .send(),
-    )
-    .await?;
-    ctx.print(&doomed, &view)
 }
 
 #[cfg(test)]

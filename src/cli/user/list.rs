@@ -1,60 +1,7 @@
 //! The paginated user lists: `user list`, `user search`, `user media`.
 
-use super::{TimeArgs, tri};
-use crate::cli::context::Ctx;
-use futures::TryStreamExt;
-use serde::Serialize;
-use std::future::Future;
-use synadm::Error;
-use synadm::api::{Page, builder, call, pages, types};
-use synadm::output::{ListWriter, View};
-
-pub const USER_COLUMNS: &[&str] = &[
-    "name",
-    "displayname",
-    "admin",
-    "deactivated",
-    "locked",
-    "is_guest",
-    "user_type",
-    "shadow_banned",
-    "erased",
-    "creation_ts",
-    "last_seen_ts",
-    "avatar_url",
-];
-const MEDIA_COLUMNS: &[&str] = &[
-    "media_id",
-    "media_type",
-    "media_length",
-    "upload_name",
-    "created_ts",
-    "last_access_ts",
-    "quarantined_by",
-    "safe_from_quarantine",
-];
-
-/// Paging options shared by the list commands.
-#[derive(Debug, clap::Args)]
-pub struct Paging {
-    /// Offset of the first item; the `next_token` of the previous page.
-    #[arg(short, long, default_value_t = 0, value_parser = clap::value_parser!(i64).range(0..))]
-    from: i64,
-    /// Items per request [default: 100, or 1000 with --all].
-    #[arg(short, long, value_parser = clap::value_parser!(i64).range(1..))]
-    limit: Option<i64>,
-    /// Follow next_token to the end and stream every item (one request per --limit items).
-    #[arg(long)]
-    all: bool,
-}
-
-impl Paging {
-    /// Synapse re-counts and re-scans the table for every page, so whole-list runs use
-    /// bigger pages: 20 000 users take 2.6 s in pages of 1000, ~20 s in pages of 100.
-    fn limit(&self) -> i64 {
-        self.limit.unwrap_or(if self.all { 1000 } else { 100 })
-    }
-}
+use crate::cli::prelude::*;
+use synadm::api::builder;
 
 #[derive(Debug, clap::Args)]
 pub struct ListArgs {
@@ -180,132 +127,85 @@ impl UserQuery {
     }
 }
 
-fn values<T: Serialize>(items: &[T]) -> Result<Vec<serde_json::Value>, Error> {
-    items
-        .iter()
-        .map(|i| serde_json::to_value(i).map_err(|e| Error::Io(e.to_string())))
-        .collect()
-}
-
-/// Prints one page of a paginated list, or with `--all` every page as one list document.
-/// Human output gets `summary(total)` and a hint about the next page on stderr.
-async fn print_paged<P, F, Fut>(
-    ctx: &Ctx,
-    paging: &Paging,
-    view: View,
-    summary: impl Fn(i64) -> String,
-    mut fetch: F,
-) -> Result<(), Error>
-where
-    P: Page + Serialize,
-    P::Item: Serialize,
-    F: FnMut(i64) -> Fut,
-    Fut: Future<Output = Result<P, Error>>,
-{
-    if paging.all {
-        let mut out = ListWriter::new(ctx.format, view);
-        let mut stream = std::pin::pin!(pages(paging.from, fetch));
-        while let Some(items) = stream.try_next().await? {
-            out.page(&values(&items)?)?;
-        }
-        return out.finish();
-    }
-    let page = fetch(paging.from).await?;
-    if !ctx.human() {
-        return ctx.print(&page, &view);
-    }
-    ctx.note(&summary(page.total()));
-    let (items, next) = page.split()?;
-    synadm::output::print(
-        ctx.format,
-        &serde_json::Value::Array(values(&items)?),
-        &view,
-    )?;
-    if let Some(next) = next {
-        ctx.note(&format!(
-            "There are more than shown; use --from {next} or --all."
-        ));
-    }
-    Ok(())
-}
-
 async fn print_users(ctx: &Ctx, q: UserQuery, paging: Paging, what: &str) -> Result<(), Error> {
-    let view = View {
-        columns: USER_COLUMNS,
-        humanize_times: true,
-    };
     let limit = paging.limit();
     let fetch = |at| call(q.request(ctx, at, limit).send());
     print_paged(
         ctx,
         &paging,
-        view,
+        views::USER,
         |total| format!("{what}: {total}"),
         fetch,
     )
     .await
 }
 
-pub async fn list(ctx: &Ctx, a: ListArgs) -> Result<(), Error> {
-    let q = UserQuery {
-        guests: tri(a.guests, a.no_guests),
-        deactivated: a.deactivated,
-        admins: tri(a.admins, a.non_admins),
-        locked: a.locked,
-        order_by: a.sort_by,
-        reverse: a.reverse,
-        not_user_type: a.exclude_user_type,
-        name: a.name,
-        user_id: a.user_id,
-    };
-    let what = if q.deactivated {
-        "Total users"
-    } else {
-        "Total users (excluding deactivated)"
-    };
-    print_users(ctx, q, a.paging, what).await
+impl Run for ListArgs {
+    async fn run(self, ctx: &Ctx) -> Result<(), Error> {
+        let a = self;
+        let q = UserQuery {
+            guests: flag_pair(a.guests, a.no_guests),
+            deactivated: a.deactivated,
+            admins: flag_pair(a.admins, a.non_admins),
+            locked: a.locked,
+            order_by: a.sort_by,
+            reverse: a.reverse,
+            not_user_type: a.exclude_user_type,
+            name: a.name,
+            user_id: a.user_id,
+        };
+        let what = if q.deactivated {
+            "Total users"
+        } else {
+            "Total users (excluding deactivated)"
+        };
+        print_users(ctx, q, a.paging, what).await
+    }
 }
 
-pub async fn search(ctx: &Ctx, a: SearchArgs) -> Result<(), Error> {
-    // Synapse matches `name` case-insensitively against localparts and display names,
-    // so one request does what Python synadm approximated with two.
-    let q = UserQuery {
-        guests: Some(true),
-        deactivated: true,
-        name: Some(a.search_term.clone()),
-        ..Default::default()
-    };
-    print_users(
-        ctx,
-        q,
-        a.paging,
-        &format!("Users matching {:?}", a.search_term),
-    )
-    .await
+impl Run for SearchArgs {
+    async fn run(self, ctx: &Ctx) -> Result<(), Error> {
+        let a = self;
+        // Synapse matches `name` case-insensitively against localparts and display names,
+        // so one request does what Python synadm approximated with two.
+        let q = UserQuery {
+            guests: Some(true),
+            deactivated: true,
+            name: Some(a.search_term.clone()),
+            ..Default::default()
+        };
+        print_users(
+            ctx,
+            q,
+            a.paging,
+            &format!("Users matching {:?}", a.search_term),
+        )
+        .await
+    }
 }
 
-pub async fn media(ctx: &Ctx, a: MediaArgs) -> Result<(), Error> {
-    let user_id = ctx.user_id(&a.user_id).await?;
-    let view = View {
-        columns: MEDIA_COLUMNS,
-        humanize_times: a.time.humanize(),
-    };
-    let (sort, reverse, limit) = (a.sort, a.reverse, a.paging.limit());
-    let fetch = |at| {
-        let mut b = ctx
-            .client
-            .list_user_media()
-            .user_id(user_id.clone())
-            .from(at)
-            .limit(limit);
-        if let Some(s) = sort {
-            b = b.order_by(s);
-        }
-        if reverse {
-            b = b.dir(types::Direction::B);
-        }
-        call(b.send())
-    };
-    let summary = |total| format!("{user_id} has uploaded {total} media.");
-    print_paged(ctx, &a.paging, view, summary, fetch).await
+impl Run for MediaArgs {
+    async fn run(self, ctx: &Ctx) -> Result<(), Error> {
+        let a = self;
+        let user_id = ctx.user_id(&a.user_id).await?;
+        let view = views::MEDIA.raw_times(a.time.raw());
+        let (sort, reverse, limit) = (a.sort, a.reverse, a.paging.limit());
+        let fetch = |at| {
+            let mut b = ctx
+                .client
+                .list_user_media()
+                .user_id(user_id.clone())
+                .from(at)
+                .limit(limit);
+            if let Some(s) = sort {
+                b = b.order_by(s);
+            }
+            if reverse {
+                b = b.dir(types::Direction::B);
+            }
+            call(b.send())
+        };
+        let summary = |total| format!("{user_id} has uploaded {total} media.");
+        print_paged(ctx, &a.paging, view, summary, fetch).await
+    }
 }

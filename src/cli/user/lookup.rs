@@ -1,18 +1,20 @@
 //! Read-only lookups of one user: details, membership, whois, 3pid, auth-provider.
 
-use super::list::USER_COLUMNS;
-use crate::cli::context::Ctx;
+use crate::cli::prelude::*;
 use futures::{StreamExt, TryStreamExt};
-use serde_json::json;
-use synadm::Error;
-use synadm::api::call;
-use synadm::output::View;
+use serde_json::{Value, json};
 
 /// Room alias lookups in flight at once for `membership --aliases`.
 const ALIAS_LOOKUPS: usize = 8;
 
 #[derive(Debug, clap::Args)]
-pub struct UserArgs {
+pub struct DetailsArgs {
+    /// The user (full ID like @alice:example.org, or just the localpart).
+    user_id: String,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct WhoisArgs {
     /// The user (full ID like @alice:example.org, or just the localpart).
     user_id: String,
 }
@@ -21,12 +23,15 @@ pub struct UserArgs {
 pub struct MembershipArgs {
     /// The user (full ID or localpart).
     user_id: String,
-    /// Also show each room's local aliases (the default).
+    /// Show each room by its local aliases, or its ID when it has none (the default).
     #[arg(long, overrides_with = "ids")]
     aliases: bool,
     /// Show room IDs only (one request instead of one per room).
     #[arg(long, overrides_with = "aliases")]
     ids: bool,
+    /// Show each room as an object with its ID and its list of aliases.
+    #[arg(long, conflicts_with = "ids")]
+    detailed: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -47,108 +52,127 @@ pub struct AuthProviderArgs {
     provider: String,
 }
 
-pub async fn details(ctx: &Ctx, a: UserArgs) -> Result<(), Error> {
-    let user_id = ctx.user_id(&a.user_id).await?;
-    let user = call(ctx.client.get_user().user_id(user_id).send()).await?;
-    ctx.print(
-        &user,
-        &View {
-            columns: USER_COLUMNS,
-            humanize_times: true,
-        },
-    )
+impl Run for DetailsArgs {
+    async fn run(self, ctx: &Ctx) -> Result<(), Error> {
+        let user_id = ctx.user_id(&self.user_id).await?;
+        let user = call(ctx.client.get_user().user_id(user_id).send()).await?;
+        ctx.print(&user, &views::USER)
+    }
 }
 
-pub async fn membership(ctx: &Ctx, a: MembershipArgs) -> Result<(), Error> {
-    let user_id = ctx.user_id(&a.user_id).await?;
-    let rooms = call(
-        ctx.client
-            .list_user_joined_rooms()
-            .user_id(user_id.clone())
-            .send(),
-    )
-    .await?;
-    if ctx.human() {
-        ctx.note(&format!("{user_id} is member of {} rooms.", rooms.total));
-    }
-    if a.ids {
-        if ctx.human() {
-            // One room ID per line, like the aliases table (the count is on stderr).
-            return ctx.print(&rooms.joined_rooms, &View::PLAIN);
-        }
-        return ctx.print(&rooms, &View::PLAIN);
-    }
-    // The admin may not see a room's aliases (403 when not in the room); then the room
-    // is still listed, with no aliases.
-    let lookups = futures::stream::iter(rooms.joined_rooms.iter().map(|room| async move {
-        match call(ctx.client.list_room_aliases().room_id(room.clone()).send()).await {
-            Ok(found) => Ok(json!({"room_id": room, "aliases": found.aliases})),
-            Err(Error::Matrix {
-                status: 403 | 404, ..
-            }) => Ok(json!({"room_id": room, "aliases": []})),
-            Err(e) => Err(e),
-        }
-    }))
-    .buffered(ALIAS_LOOKUPS);
-    let joined: Vec<serde_json::Value> = lookups.try_collect().await?;
-    let out = json!({"joined_rooms": joined, "total": rooms.total});
-    if ctx.human() {
-        let view = View {
-            columns: &["room_id", "aliases"],
-            humanize_times: true,
-        };
-        return synadm::output::print(ctx.format, &out["joined_rooms"], &view);
-    }
-    ctx.print(&out, &View::PLAIN)
-}
+/// `{joined_rooms, total}`: human output lists the rooms, with the count on stderr.
+const MEMBERSHIP: View = View::new(&["room_id", "aliases"])
+    .reshape(|v| v["joined_rooms"].clone())
+    .summary(|v| Some(format!("User is member of {} rooms.", v["total"])));
 
-pub async fn whois(ctx: &Ctx, a: UserArgs) -> Result<(), Error> {
-    let user_id = ctx.user_id(&a.user_id).await?;
-    let whois = call(ctx.client.whois_user().user_id(user_id).send()).await?;
-    if !ctx.human() {
-        return ctx.print(&whois, &View::PLAIN);
-    }
-    // Flatten devices → sessions → connections into one table.
-    let rows: Vec<serde_json::Value> = whois
-        .devices
-        .iter()
-        .flat_map(|(device, d)| d.sessions.iter().map(move |s| (device, s)))
-        .flat_map(|(device, s)| {
-            s.connections.iter().map(move |c| {
-                json!({"device": device, "ip": c.ip, "last_seen": c.last_seen, "user_agent": c.user_agent})
+impl Run for MembershipArgs {
+    async fn run(self, ctx: &Ctx) -> Result<(), Error> {
+        let user_id = ctx.user_id(&self.user_id).await?;
+        let rooms = call(
+            ctx.client
+                .list_user_joined_rooms()
+                .user_id(user_id.clone())
+                .send(),
+        )
+        .await?;
+        if self.ids {
+            return ctx.print(&rooms, &MEMBERSHIP);
+        }
+        // The admin may not see a room's aliases (403 when not in the room); then the
+        // room is still listed, with no aliases.
+        let lookups = futures::stream::iter(rooms.joined_rooms.iter().map(|room| async move {
+            match call(ctx.client.list_room_aliases().room_id(room.clone()).send()).await {
+                Ok(found) => Ok((room, found.aliases)),
+                Err(Error::Matrix {
+                    status: 403 | 404, ..
+                }) => Ok((room, Vec::new())),
+                Err(e) => Err(e),
+            }
+        }))
+        .buffered(ALIAS_LOOKUPS);
+        let found: Vec<(&String, Vec<String>)> = lookups.try_collect().await?;
+        let joined: Vec<Value> = found
+            .into_iter()
+            .map(|(room, aliases)| {
+                if self.detailed {
+                    json!({"room_id": room, "aliases": aliases})
+                } else if aliases.is_empty() {
+                    // synadm's shape: the aliases, space-joined, or the ID without any.
+                    json!(room)
+                } else {
+                    json!(aliases.join(" "))
+                }
             })
-        })
-        .collect();
-    ctx.note(&format!("{}: {} connection(s)", whois.user_id, rows.len()));
-    ctx.print(
-        &rows,
-        &View {
-            columns: &["ip", "last_seen", "user_agent"],
-            humanize_times: true,
-        },
-    )
+            .collect();
+        ctx.print(
+            &json!({"joined_rooms": joined, "total": rooms.total}),
+            &MEMBERSHIP,
+        )
+    }
 }
 
-pub async fn threepid(ctx: &Ctx, a: ThreepidArgs) -> Result<(), Error> {
-    let found = call(
-        ctx.client
-            .get_user_by_threepid()
-            .medium(a.medium)
-            .address(a.address)
-            .send(),
-    )
-    .await?;
-    ctx.print(&found, &View::PLAIN)
+/// Human output of whois: one row per connection (device, IP, last seen, user agent).
+const WHOIS: View = View::new(&["device", "ip", "last_seen", "user_agent"])
+    .times(&["last_seen"])
+    .reshape(connections)
+    .summary(|v| {
+        let n = connections(v).as_array().map_or(0, Vec::len);
+        Some(format!(
+            "{}: {n} connection(s)",
+            v["user_id"].as_str().unwrap_or("?")
+        ))
+    });
+
+/// Flattens whois's devices → sessions → connections into table rows.
+fn connections(whois: &Value) -> Value {
+    let mut rows = Vec::new();
+    if let Some(devices) = whois["devices"].as_object() {
+        for (device, d) in devices {
+            for session in d["sessions"].as_array().into_iter().flatten() {
+                for c in session["connections"].as_array().into_iter().flatten() {
+                    rows.push(json!({
+                        "device": device, "ip": c["ip"], "last_seen": c["last_seen"],
+                        "user_agent": c["user_agent"],
+                    }));
+                }
+            }
+        }
+    }
+    Value::Array(rows)
 }
 
-pub async fn auth_provider(ctx: &Ctx, a: AuthProviderArgs) -> Result<(), Error> {
-    let found = call(
-        ctx.client
-            .get_user_by_external_id()
-            .provider(a.provider)
-            .external_id(a.external_user_id)
-            .send(),
-    )
-    .await?;
-    ctx.print(&found, &View::PLAIN)
+impl Run for WhoisArgs {
+    async fn run(self, ctx: &Ctx) -> Result<(), Error> {
+        let user_id = ctx.user_id(&self.user_id).await?;
+        let whois = call(ctx.client.whois_user().user_id(user_id).send()).await?;
+        ctx.print(&whois, &WHOIS)
+    }
+}
+
+impl Run for ThreepidArgs {
+    async fn run(self, ctx: &Ctx) -> Result<(), Error> {
+        let found = call(
+            ctx.client
+                .get_user_by_threepid()
+                .medium(self.medium)
+                .address(self.address)
+                .send(),
+        )
+        .await?;
+        ctx.print(&found, &View::PLAIN)
+    }
+}
+
+impl Run for AuthProviderArgs {
+    async fn run(self, ctx: &Ctx) -> Result<(), Error> {
+        let found = call(
+            ctx.client
+                .get_user_by_external_id()
+                .provider(self.provider)
+                .external_id(self.external_user_id)
+                .send(),
+        )
+        .await?;
+        ctx.print(&found, &View::PLAIN)
+    }
 }

@@ -8,9 +8,8 @@ mod moderation;
 mod modify;
 mod session;
 
-use super::context::Ctx;
+use super::prelude::*;
 use clap::Subcommand;
-use synadm::Error;
 
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
@@ -19,7 +18,7 @@ pub enum UserCommand {
     /// Search users by name or ID part (case-insensitive); includes deactivated users and guests.
     Search(list::SearchArgs),
     /// View details of a user account.
-    Details(lookup::UserArgs),
+    Details(lookup::DetailsArgs),
     /// Create or modify a local user.
     Modify(modify::ModifyArgs),
     /// Deactivate or GDPR-erase a user.
@@ -35,7 +34,7 @@ pub enum UserCommand {
     /// List all rooms a user is member of.
     Membership(lookup::MembershipArgs),
     /// View information about a user's sessions and connections.
-    Whois(lookup::UserArgs),
+    Whois(lookup::WhoisArgs),
     /// Find a user by their third-party ID (email address, phone number).
     #[command(name = "3pid")]
     Threepid(lookup::ThreepidArgs),
@@ -53,51 +52,27 @@ pub enum UserCommand {
     Suspend(moderation::SuspendArgs),
 }
 
-pub async fn run(ctx: &Ctx, cmd: UserCommand) -> Result<(), Error> {
-    match cmd {
-        UserCommand::List(a) => list::list(ctx, a).await,
-        UserCommand::Search(a) => list::search(ctx, a).await,
-        UserCommand::Details(a) => lookup::details(ctx, a).await,
-        UserCommand::Modify(a) => modify::run(ctx, a).await,
-        UserCommand::Deactivate(a) => deactivate::one(ctx, a).await,
-        UserCommand::DeactivateRegex(a) => deactivate::by_regex(ctx, a).await,
-        UserCommand::Password(a) => session::password(ctx, a).await,
-        UserCommand::Login(a) => session::login(ctx, a).await,
-        UserCommand::Media(a) => list::media(ctx, a).await,
-        UserCommand::Membership(a) => lookup::membership(ctx, a).await,
-        UserCommand::Whois(a) => lookup::whois(ctx, a).await,
-        UserCommand::Threepid(a) => lookup::threepid(ctx, a).await,
-        UserCommand::AuthProvider(a) => lookup::auth_provider(ctx, a).await,
-        UserCommand::PruneDevices(a) => devices::prune(ctx, a).await,
-        UserCommand::Redact(a) => moderation::redact(ctx, a).await,
-        UserCommand::RedactStatus(a) => moderation::redact_status(ctx, a).await,
-        UserCommand::ShadowBan(a) => moderation::shadow_ban(ctx, a).await,
-        UserCommand::Suspend(a) => moderation::suspend(ctx, a).await,
-    }
-}
-
-/// `--x` / `--no-x` pairs: `None` when neither was given (the parameter is then omitted).
-fn tri(yes: bool, no: bool) -> Option<bool> {
-    match (yes, no) {
-        (true, _) => Some(true),
-        (_, true) => Some(false),
-        _ => None,
-    }
-}
-
-/// `--datetime/--dt` vs `--timestamp/--ts` (human output only; machine formats keep ms).
-#[derive(Debug, clap::Args)]
-pub struct TimeArgs {
-    /// Show timestamps as local date and time in human output (the default).
-    #[arg(long, visible_alias = "dt", overrides_with = "timestamp")]
-    datetime: bool,
-    /// Show timestamps as milliseconds since the epoch in human output.
-    #[arg(long, visible_alias = "ts", overrides_with = "datetime")]
-    timestamp: bool,
-}
-
-impl TimeArgs {
-    fn humanize(&self) -> bool {
-        !self.timestamp
+impl Run for UserCommand {
+    async fn run(self, ctx: &Ctx) -> Result<(), Error> {
+        match self {
+            UserCommand::List(a) => a.run(ctx).await,
+            UserCommand::Search(a) => a.run(ctx).await,
+            UserCommand::Details(a) => a.run(ctx).await,
+            UserCommand::Modify(a) => a.run(ctx).await,
+            UserCommand::Deactivate(a) => a.run(ctx).await,
+            UserCommand::DeactivateRegex(a) => a.run(ctx).await,
+            UserCommand::Password(a) => a.run(ctx).await,
+            UserCommand::Login(a) => a.run(ctx).await,
+            UserCommand::Media(a) => a.run(ctx).await,
+            UserCommand::Membership(a) => a.run(ctx).await,
+            UserCommand::Whois(a) => a.run(ctx).await,
+            UserCommand::Threepid(a) => a.run(ctx).await,
+            UserCommand::AuthProvider(a) => a.run(ctx).await,
+            UserCommand::PruneDevices(a) => a.run(ctx).await,
+            UserCommand::Redact(a) => a.run(ctx).await,
+            UserCommand::RedactStatus(a) => a.run(ctx).await,
+            UserCommand::ShadowBan(a) => a.run(ctx).await,
+            UserCommand::Suspend(a) => a.run(ctx).await,
+        }
     }
 }

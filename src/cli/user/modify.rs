@@ -1,13 +1,9 @@
 //! `user modify`: create or change an account with PUT /v2/users/{user_id}.
 
-use super::list::USER_COLUMNS;
-use super::tri;
-use crate::cli::context::Ctx;
-use crate::cli::prompt;
+use crate::cli::prelude::*;
+use crate::cli::{prompt, stderr};
 use clap::ArgGroup;
-use synadm::Error;
-use synadm::api::{UserUpsert, call, types};
-use synadm::output::View;
+use synadm::api::UserUpsert;
 
 #[derive(Debug, clap::Args)]
 #[command(group(ArgGroup::new("change").multiple(true).required(true).args([
@@ -81,7 +77,9 @@ fn body(a: &ModifyArgs, password: Option<String>) -> Result<UserUpsert, Error> {
                 ));
             }
             if !matches!(medium, "email" | "msisdn") {
-                eprintln!("warning: medium {medium:?} is neither email nor msisdn");
+                stderr::line(&format!(
+                    "warning: medium {medium:?} is neither email nor msisdn"
+                ));
             }
             list.push(types::ThreepidInput {
                 medium: medium.into(),
@@ -101,9 +99,9 @@ fn body(a: &ModifyArgs, password: Option<String>) -> Result<UserUpsert, Error> {
         displayname: a.display_name.clone(),
         avatar_url: a.avatar_url.clone(),
         threepids,
-        admin: tri(a.admin, a.no_admin),
-        deactivated: tri(a.deactivate, a.activate),
-        locked: tri(a.lock, a.unlock),
+        admin: flag_pair(a.admin, a.no_admin),
+        deactivated: flag_pair(a.deactivate, a.activate),
+        locked: flag_pair(a.lock, a.unlock),
         user_type: a
             .user_type
             .as_ref()
@@ -111,55 +109,52 @@ fn body(a: &ModifyArgs, password: Option<String>) -> Result<UserUpsert, Error> {
     })
 }
 
-pub async fn run(ctx: &Ctx, a: ModifyArgs) -> Result<(), Error> {
-    let user_id = ctx.user_id(&a.user_id).await?;
-    let password = if a.password_prompt {
-        if ctx.batch {
-            return Err(Error::Usage(
-                "--password-prompt cannot ask in --batch mode; use -P/--password".into(),
+impl Run for ModifyArgs {
+    async fn run(self, ctx: &Ctx) -> Result<(), Error> {
+        let a = self;
+        let user_id = ctx.user_id(&a.user_id).await?;
+        let password = if a.password_prompt {
+            if ctx.batch {
+                return Err(Error::Usage(
+                    "--password-prompt cannot ask in --batch mode; use -P/--password".into(),
+                ));
+            }
+            Some(prompt::new_password()?)
+        } else {
+            a.password.clone()
+        };
+        let body = body(&a, password)?;
+
+        let exists = match call(ctx.client.get_user().user_id(user_id.clone()).send()).await {
+            Ok(_) => true,
+            Err(Error::Matrix { status: 404, .. }) => false,
+            Err(e) => return Err(e),
+        };
+        // Never show the password in the summary.
+        let mut shown = serde_json::to_value(&body).map_err(|e| Error::Io(e.to_string()))?;
+        if let Some(p) = shown.get_mut("password") {
+            *p = serde_json::Value::String("<hidden>".into());
+        }
+        if exists {
+            ctx.note(&format!("Changes to {user_id}: {shown}"));
+            ctx.confirm(&format!("Modify user {user_id}?"))?;
+        } else {
+            ctx.note(&format!(
+                "{user_id} does not exist and will be created: {shown}"
             ));
         }
-        Some(prompt::new_password()?)
-    } else {
-        a.password.clone()
-    };
-    let body = body(&a, password)?;
-
-    let exists = match call(ctx.client.get_user().user_id(user_id.clone()).send()).await {
-        Ok(_) => true,
-        Err(Error::Matrix { status: 404, .. }) => false,
-        Err(e) => return Err(e),
-    };
-    // Never show the password in the summary.
-    let mut shown = serde_json::to_value(&body).map_err(|e| Error::Io(e.to_string()))?;
-    if let Some(p) = shown.get_mut("password") {
-        *p = serde_json::Value::String("<hidden>".into());
-    }
-    if exists {
-        ctx.note(&format!("Changes to {user_id}: {shown}"));
-        ctx.confirm(&format!("Modify user {user_id}?"))?;
-    } else {
+        let user = call(
+            ctx.client
+                .put_user()
+                .user_id(user_id.clone())
+                .body(body)
+                .send(),
+        )
+        .await?;
         ctx.note(&format!(
-            "{user_id} does not exist and will be created: {shown}"
+            "User {user_id} {}.",
+            if exists { "modified" } else { "created" }
         ));
+        ctx.print(&user, &views::USER)
     }
-    let user = call(
-        ctx.client
-            .put_user()
-            .user_id(user_id.clone())
-            .body(body)
-            .send(),
-    )
-    .await?;
-    ctx.note(&format!(
-        "User {user_id} {}.",
-        if exists { "modified" } else { "created" }
-    ));
-    ctx.print(
-        &user,
-        &View {
-            columns: USER_COLUMNS,
-            humanize_times: true,
-        },
-    )
 }

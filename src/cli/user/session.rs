@@ -1,11 +1,8 @@
 //! Credentials: `user password` and `user login`.
 
-use crate::cli::context::Ctx;
+use crate::cli::prelude::*;
 use crate::cli::prompt;
 use clap::ArgGroup;
-use synadm::Error;
-use synadm::api::{call, types};
-use synadm::output::View;
 use synadm::time;
 
 #[derive(Debug, clap::Args)]
@@ -40,62 +37,68 @@ pub struct LoginArgs {
     expire_never: bool,
 }
 
-pub async fn password(ctx: &Ctx, a: PasswordArgs) -> Result<(), Error> {
-    let user_id = ctx.user_id(&a.user_id).await?;
-    let new_password = match a.password {
-        Some(p) if !p.is_empty() => p,
-        Some(_) => return Err(Error::Usage("the password must not be empty".into())),
-        None if ctx.batch => {
-            return Err(Error::Usage(
-                "no password given; use -p/--password in --batch mode".into(),
-            ));
-        }
-        None => prompt::new_password()?,
-    };
-    let body = types::ResetPasswordRequest {
-        new_password,
-        logout_devices: a.no_logout.then_some(false),
-    };
-    let reply = call(
-        ctx.client
-            .reset_password()
-            .user_id(user_id.clone())
-            .body(body)
-            .send(),
-    )
-    .await?;
-    ctx.note(&format!("Password of {user_id} changed."));
-    ctx.print(&reply, &View::PLAIN)
+impl Run for PasswordArgs {
+    async fn run(self, ctx: &Ctx) -> Result<(), Error> {
+        let a = self;
+        let user_id = ctx.user_id(&a.user_id).await?;
+        let new_password = match a.password {
+            Some(p) if !p.is_empty() => p,
+            Some(_) => return Err(Error::Usage("the password must not be empty".into())),
+            None if ctx.batch => {
+                return Err(Error::Usage(
+                    "no password given; use -p/--password in --batch mode".into(),
+                ));
+            }
+            None => prompt::new_password()?,
+        };
+        let body = types::ResetPasswordRequest {
+            new_password,
+            logout_devices: a.no_logout.then_some(false),
+        };
+        let reply = call(
+            ctx.client
+                .reset_password()
+                .user_id(user_id.clone())
+                .body(body)
+                .send(),
+        )
+        .await?;
+        ctx.note(&format!("Password of {user_id} changed."));
+        ctx.print(&reply, &View::PLAIN)
+    }
 }
 
-pub async fn login(ctx: &Ctx, a: LoginArgs) -> Result<(), Error> {
-    let user_id = ctx.user_id(&a.user_id).await?;
-    let valid_until_ms = match (a.expire_never, a.expire_ts, a.expire, a.expire_days) {
-        (true, ..) => None,
-        (_, Some(ts), ..) => Some(ts),
-        (_, _, Some(at), _) => Some(at),
-        (_, _, _, Some(days)) => Some(time::days_from_now_ms(days)?),
-        _ => Some(time::days_from_now_ms(1)?),
-    };
-    if let Some(ms) = valid_until_ms
-        && ms <= time::now_ms()
-    {
-        return Err(Error::Usage("the expiry time lies in the past".into()));
-    }
-    if !ctx.batch {
-        ctx.note(
-            "Note: this token acts as the user; their privacy matters. Use it only as \
+impl Run for LoginArgs {
+    async fn run(self, ctx: &Ctx) -> Result<(), Error> {
+        let a = self;
+        let user_id = ctx.user_id(&a.user_id).await?;
+        let valid_until_ms = match (a.expire_never, a.expire_ts, a.expire, a.expire_days) {
+            (true, ..) => None,
+            (_, Some(ts), ..) => Some(ts),
+            (_, _, Some(at), _) => Some(at),
+            (_, _, _, Some(days)) => Some(time::days_from_now_ms(days)?),
+            _ => Some(time::days_from_now_ms(1)?),
+        };
+        if let Some(ms) = valid_until_ms
+            && ms <= time::now_ms()
+        {
+            return Err(Error::Usage("the expiry time lies in the past".into()));
+        }
+        if !ctx.batch {
+            ctx.note(
+                "Note: this token acts as the user; their privacy matters. Use it only as \
              your server's policy allows, and log it out when done.",
-        );
+            );
+        }
+        let body = types::LoginAsUserRequest { valid_until_ms };
+        let token = call(
+            ctx.client
+                .login_as_user()
+                .user_id(user_id)
+                .body(body)
+                .send(),
+        )
+        .await?;
+        ctx.print(&token, &View::PLAIN)
     }
-    let body = types::LoginAsUserRequest { valid_until_ms };
-    let token = call(
-        ctx.client
-            .login_as_user()
-            .user_id(user_id)
-            .body(body)
-            .send(),
-    )
-    .await?;
-    ctx.print(&token, &View::PLAIN)
 }

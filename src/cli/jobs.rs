@@ -1,0 +1,262 @@
+//! Waiting for a background job on the server (room deletion, history purge, redaction):
+//! poll its status until it ends, with a progress line on stderr when that is a terminal.
+
+use super::stderr;
+use std::future::Future;
+use std::time::{Duration, Instant};
+use synadm::Error;
+
+/// First pause between polls; it grows to `MAX_PAUSE`, since long jobs need few polls.
+const FIRST_PAUSE: Duration = Duration::from_millis(200);
+const MAX_PAUSE: Duration = Duration::from_secs(5);
+/// Polls in a row that may fail (network, 5xx, a non-Matrix reply) before giving up.
+const MAX_FAILED_POLLS: u32 = 3;
+
+/// What one status reply says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JobState {
+    /// Still queued or running; the text is the server's status word.
+    Running(String),
+    Complete,
+    /// Ended without success; the server's error or status.
+    Failed(String),
+}
+
+/// The state of a Synapse scheduled task from its status word (`scheduled`, `active`,
+/// `complete`, `failed`, `cancelled`) and its error, if any.
+pub fn job_state(status: &str, error: Option<&str>) -> JobState {
+    match status {
+        "complete" => JobState::Complete,
+        "failed" | "cancelled" => {
+            JobState::Failed(error.map_or_else(|| status.to_string(), str::to_string))
+        }
+        other => JobState::Running(other.to_string()),
+    }
+}
+
+/// A job the server is running: what it is, its ID, and how to look at it later.
+pub struct Job {
+    /// e.g. "room deletion"
+    pub what: &'static str,
+    pub id: String,
+    /// The command that shows the job's status, for messages.
+    pub status_command: String,
+}
+
+/// Polls `poll` until `state` of its reply says the job ended. Returns the last reply
+/// when the job completed; an error when it failed or the server stopped answering.
+pub async fn wait<T, F, Fut>(job: &Job, poll: F, state: impl Fn(&T) -> JobState) -> Result<T, Error>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, Error>>,
+{
+    wait_paced(job, FIRST_PAUSE, poll, state).await
+}
+
+async fn wait_paced<T, F, Fut>(
+    job: &Job,
+    first_pause: Duration,
+    mut poll: F,
+    state: impl Fn(&T) -> JobState,
+) -> Result<T, Error>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, Error>>,
+{
+    let started = Instant::now();
+    let progress = Progress::new(stderr::is_terminal());
+    let mut pause = first_pause;
+    let mut failed_polls = 0;
+    loop {
+        tokio::time::sleep(pause).await;
+        pause = (pause * 2).min(MAX_PAUSE);
+        let reply = match poll().await {
+            Ok(reply) => {
+                failed_polls = 0;
+                reply
+            }
+            Err(e) if transient(&e) && failed_polls + 1 < MAX_FAILED_POLLS => {
+                failed_polls += 1;
+                progress.show(job, "no answer, retrying", started);
+                continue;
+            }
+            Err(e) => {
+                progress.done();
+                stderr::line(&format!(
+                    "The server stopped answering while waiting for {} {}; it may still be \
+                     running: check with `{}`.",
+                    job.what, job.id, job.status_command
+                ));
+                return Err(e);
+            }
+        };
+        match state(&reply) {
+            JobState::Running(status) => progress.show(job, &status, started),
+            JobState::Complete => {
+                progress.done();
+                stderr::line(&format!(
+                    "The {} {} is complete ({:.1} s).",
+                    job.what,
+                    job.id,
+                    started.elapsed().as_secs_f64()
+                ));
+                return Ok(reply);
+            }
+            JobState::Failed(error) => {
+                progress.done();
+                return Err(Error::JobFailed {
+                    what: job.what.to_string(),
+                    id: job.id.clone(),
+                    error,
+                });
+            }
+        }
+    }
+}
+
+/// Failures a later poll may not see again.
+fn transient(e: &Error) -> bool {
+    match e {
+        Error::Network(_) | Error::NonMatrix { .. } => true,
+        Error::Matrix { status, .. } => *status >= 500 || *status == 429,
+        _ => false,
+    }
+}
+
+/// One updating line on a terminal; nothing otherwise (logs stay clean).
+struct Progress {
+    on: bool,
+}
+
+impl Progress {
+    fn new(on: bool) -> Progress {
+        Progress { on }
+    }
+
+    fn show(&self, job: &Job, status: &str, started: Instant) {
+        if self.on {
+            stderr::write(&format!(
+                "\r\x1b[K{} {}: {} ({} s)",
+                job.what,
+                job.id,
+                synadm::output::sanitize(status),
+                started.elapsed().as_secs()
+            ));
+        }
+    }
+
+    fn done(&self) {
+        if self.on {
+            stderr::write("\r\x1b[K");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::RefCell;
+
+    fn job() -> Job {
+        Job {
+            what: "test job",
+            id: "j1".into(),
+            status_command: "synadm test-status j1".into(),
+        }
+    }
+
+    fn run<T>(
+        replies: Vec<Result<T, Error>>,
+        state: impl Fn(&T) -> JobState,
+    ) -> (Result<T, Error>, usize) {
+        let replies = RefCell::new(replies.into_iter());
+        let polls = RefCell::new(0);
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap();
+        let result = rt.block_on(wait_paced(
+            &job(),
+            Duration::from_millis(1),
+            || {
+                *polls.borrow_mut() += 1;
+                let next = replies.borrow_mut().next().expect("polled past the end");
+                async move { next }
+            },
+            state,
+        ));
+        (result, polls.into_inner())
+    }
+
+    fn word(s: &&'static str) -> JobState {
+        match *s {
+            "complete" => JobState::Complete,
+            "failed" => JobState::Failed("boom".into()),
+            other => JobState::Running(other.into()),
+        }
+    }
+
+    #[test]
+    fn task_status_words() {
+        assert_eq!(job_state("complete", None), JobState::Complete);
+        assert_eq!(
+            job_state("active", None),
+            JobState::Running("active".into())
+        );
+        assert_eq!(
+            job_state("scheduled", None),
+            JobState::Running("scheduled".into())
+        );
+        assert_eq!(
+            job_state("failed", Some("disk")),
+            JobState::Failed("disk".into())
+        );
+        assert_eq!(job_state("failed", None), JobState::Failed("failed".into()));
+        assert_eq!(
+            job_state("cancelled", None),
+            JobState::Failed("cancelled".into())
+        );
+    }
+
+    #[test]
+    fn polls_until_complete_and_returns_the_last_reply() {
+        let (result, polls) = run(vec![Ok("scheduled"), Ok("active"), Ok("complete")], word);
+        assert_eq!(result.unwrap(), "complete");
+        assert_eq!(polls, 3);
+    }
+
+    #[test]
+    fn a_failed_job_is_an_error_with_the_servers_message() {
+        let (result, _) = run(vec![Ok("active"), Ok("failed")], word);
+        match result {
+            Err(Error::JobFailed { error, id, .. }) => {
+                assert_eq!(error, "boom");
+                assert_eq!(id, "j1");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_few_failed_polls_are_retried_but_not_forever() {
+        let net = || Err(Error::Network("down".into()));
+        let (result, polls) = run(vec![net(), net(), Ok("complete")], word);
+        assert_eq!(result.unwrap(), "complete");
+        assert_eq!(polls, 3);
+        let (result, polls) = run(vec![Ok("active"), net(), net(), net()], word);
+        assert!(matches!(result, Err(Error::Network(_))), "{result:?}");
+        assert_eq!(polls, 4);
+    }
+
+    #[test]
+    fn a_client_error_while_polling_stops_at_once() {
+        let gone = Err(Error::Matrix {
+            status: 404,
+            errcode: "M_NOT_FOUND".into(),
+            message: "no such job".into(),
+        });
+        let (result, polls) = run(vec![gone], word);
+        assert!(matches!(result, Err(Error::Matrix { status: 404, .. })));
+        assert_eq!(polls, 1);
+    }
+}

@@ -1,0 +1,58 @@
+//! Printing an offset-paginated list: one page as the server sent it, or with `--all`
+//! every page streamed as one list document.
+
+use super::args::Paging;
+use super::context::Ctx;
+use futures::TryStreamExt;
+use serde::Serialize;
+use std::future::Future;
+use synadm::Error;
+use synadm::api::{Page, pages};
+use synadm::output::{Format, View};
+
+fn values<T: Serialize>(items: &[T]) -> Result<Vec<serde_json::Value>, Error> {
+    items
+        .iter()
+        .map(|i| serde_json::to_value(i).map_err(|e| Error::Io(e.to_string())))
+        .collect()
+}
+
+/// Prints one page of a paginated list (`fetch(offset)`), or with `--all` every page as
+/// one list document. `view` describes one item. Human output shows the items as a
+/// table, with `summary(total)` and a hint about the next page on stderr; the machine
+/// formats print the server's page object unchanged.
+pub async fn print_paged<P, F, Fut>(
+    ctx: &Ctx,
+    paging: &Paging,
+    view: View,
+    summary: impl Fn(i64) -> String,
+    mut fetch: F,
+) -> Result<(), Error>
+where
+    P: Page + Serialize,
+    P::Item: Serialize,
+    F: FnMut(i64) -> Fut,
+    Fut: Future<Output = Result<P, Error>>,
+{
+    if paging.all {
+        let mut out = ctx.list_writer(view);
+        let mut stream = std::pin::pin!(pages(paging.from, fetch));
+        while let Some(items) = stream.try_next().await? {
+            out.page(&values(&items)?)?;
+        }
+        return out.finish();
+    }
+    let page = fetch(paging.from).await?;
+    if ctx.format() != Format::Human {
+        return ctx.print(&page, &view);
+    }
+    ctx.note(&summary(page.total()));
+    let (items, next) = page.split()?;
+    ctx.print(&values(&items)?, &view)?;
+    if let Some(next) = next {
+        ctx.note(&format!(
+            "There are more than shown; use --from {next} or --all."
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,22 @@
+//! Messages for the person at the terminal: notes, `-v` logs, progress, prompts, errors.
+//! They go to stderr so that stdout carries data only, and a stderr that cannot be
+//! written (closed pipe, full disk) is ignored: losing a message must never stop or crash
+//! a command whose data is fine.
+
+use std::io::{IsTerminal, Write};
+
+/// Writes `text` as is (no newline added).
+pub fn write(text: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(text.as_bytes()).and_then(|_| err.flush());
+}
+
+/// Writes one line.
+pub fn line(message: &str) {
+    write(&format!("{message}\n"));
+}
+
+/// Whether stderr is a terminal (progress lines are shown only then).
+pub fn is_terminal() -> bool {
+    std::io::stderr().is_terminal()
+}

@@ -1,0 +1,53 @@
+//! Human views shared by several commands (a view says which columns come first and
+//! which fields are times; see `synadm::output::View`).
+
+use synadm::output::View;
+
+/// Time fields of user objects, at any depth (threepids carry their own).
+const USER_TIMES: &[&str] = &[
+    "creation_ts",
+    "last_seen_ts",
+    "consent_ts",
+    "validated_at",
+    "added_at",
+];
+
+/// A user account, in the list and alone.
+pub const USER: View = View::new(&[
+    "name",
+    "displayname",
+    "admin",
+    "deactivated",
+    "locked",
+    "is_guest",
+    "user_type",
+    "shadow_banned",
+    "erased",
+    "creation_ts",
+    "last_seen_ts",
+    "avatar_url",
+])
+.times(USER_TIMES);
+
+/// A local media item.
+pub const MEDIA: View = View::new(&[
+    "media_id",
+    "media_type",
+    "media_length",
+    "upload_name",
+    "created_ts",
+    "last_access_ts",
+    "quarantined_by",
+    "safe_from_quarantine",
+])
+.times(&["created_ts", "last_access_ts"]);
+
+/// A device of a user.
+pub const DEVICE: View = View::new(&[
+    "device_id",
+    "display_name",
+    "last_seen_ts",
+    "last_seen_ip",
+    "last_seen_user_agent",
+])
+.times(&["last_seen_ts"]);

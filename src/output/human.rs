@@ -1,0 +1,343 @@
+//! The `human` format: key/value blocks for objects, aligned tables for lists.
+//!
+//! Server data is user-chosen (display names, room names, topics), so every string is made
+//! safe for a terminal first: control characters (C0, DEL, C1 — ESC, CR, LF, TAB among them)
+//! are shown as escapes and can neither inject terminal sequences nor break a row. Widths
+//! are display widths, so CJK and emoji stay aligned.
+
+use super::View;
+use serde_json::Value;
+use unicode_width::UnicodeWidthStr;
+
+/// Narrowest a column is squeezed to when fitting the terminal.
+const MIN_COLUMN: usize = 6;
+
+/// `s` with every control character replaced by a visible escape (`\n`, `\e`, `\x7f`, …).
+pub fn sanitize(s: &str) -> String {
+    if !s.chars().any(char::is_control) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{1b}' => out.push_str("\\e"),
+            c if c.is_control() => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn width(s: &str) -> usize {
+    UnicodeWidthStr::width(s)
+}
+
+/// `s` cut to at most `max` display columns, ending in `…` when cut.
+fn truncate(s: &str, max: usize) -> String {
+    if width(s) <= max {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w + 1 > max {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
+/// One value as a single line of text.
+fn cell(key: &str, value: &Value, view: &View) -> String {
+    match value {
+        Value::Null => String::new(),
+        Value::String(s) => sanitize(s),
+        Value::Number(n) if view.is_time(key) => n
+            .as_i64()
+            .and_then(crate::time::humanize)
+            .unwrap_or_else(|| n.to_string()),
+        Value::Array(items) => items
+            .iter()
+            .map(|v| cell(key, v, view))
+            .collect::<Vec<_>>()
+            .join(", "),
+        // A nested object on one line: `key=value` pairs, times readable.
+        Value::Object(map) => map
+            .iter()
+            .filter(|(_, v)| !v.is_null())
+            .map(|(k, v)| format!("{}={}", sanitize(k), cell(k, v, view)))
+            .collect::<Vec<_>>()
+            .join(" "),
+        other => other.to_string(),
+    }
+}
+
+/// Renders one document; `max_width` is the terminal's width when stdout is one.
+pub fn document(value: &Value, view: &View, max_width: Option<usize>) -> String {
+    match value {
+        Value::Object(map) => block(map, view),
+        Value::Array(items) if !items.is_empty() && items.iter().all(Value::is_object) => {
+            Table::new(items, view, max_width).rows(items, view)
+        }
+        Value::Array(items) => items.iter().map(|v| cell("", v, view) + "\n").collect(),
+        other => cell("", other, view) + "\n",
+    }
+}
+
+/// A key/value block; a list of objects under a key (threepids, devices) continues on
+/// indented lines, one item per line.
+fn block(map: &serde_json::Map<String, Value>, view: &View) -> String {
+    let key_width = map.keys().map(|k| width(k)).max().unwrap_or(0);
+    let preferred = view.columns.iter().filter_map(|c| map.get_key_value(*c));
+    let rest = map
+        .iter()
+        .filter(|(k, _)| !view.columns.contains(&k.as_str()));
+    let mut out = String::new();
+    for (k, v) in preferred.chain(rest) {
+        let label = sanitize(k);
+        let pad = " ".repeat(key_width.saturating_sub(width(&label)));
+        let lines: Vec<String> = match v {
+            Value::Array(items) if items.iter().any(Value::is_object) => {
+                items.iter().map(|item| cell(k, item, view)).collect()
+            }
+            other => vec![cell(k, other, view)],
+        };
+        let indent = " ".repeat(key_width + 2);
+        let mut first = true;
+        for line in lines
+            .iter()
+            .chain(lines.is_empty().then(String::new).iter())
+        {
+            let text = if first {
+                format!("{label}{pad}  {line}")
+            } else {
+                format!("{indent}{line}")
+            };
+            first = false;
+            out.push_str(text.trim_end());
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// A table whose columns and widths come from the first page it sees; later pages are cut
+/// to those widths so that every row stays aligned.
+pub struct Table {
+    columns: Vec<String>,
+    widths: Vec<usize>,
+    header_done: bool,
+}
+
+impl Table {
+    /// Columns: the view's preferred ones first, then any other field, leaving out columns
+    /// that are empty on the whole first page; squeezed to `max_width` if given, the last
+    /// (least important) columns first.
+    pub fn new(first_page: &[Value], view: &View, max_width: Option<usize>) -> Table {
+        let mut columns: Vec<String> = Vec::new();
+        for c in view.columns {
+            columns.push(c.to_string());
+        }
+        for item in first_page {
+            if let Value::Object(map) = item {
+                for k in map.keys() {
+                    if !columns.contains(k) {
+                        columns.push(k.clone());
+                    }
+                }
+            }
+        }
+        let has_data = |c: &str| {
+            first_page
+                .iter()
+                .any(|i| i.get(c).is_some_and(|v| !cell(c, v, view).is_empty()))
+        };
+        columns.retain(|c| has_data(c));
+        let mut widths: Vec<usize> = columns
+            .iter()
+            .map(|c| {
+                first_page
+                    .iter()
+                    .filter_map(|i| i.get(c))
+                    .map(|v| width(&cell(c, v, view)))
+                    .max()
+                    .unwrap_or(0)
+                    .max(width(c))
+            })
+            .collect();
+        if let Some(max) = max_width {
+            fit(&mut widths, max);
+        }
+        Table {
+            columns,
+            widths,
+            header_done: false,
+        }
+    }
+
+    pub fn rows(&mut self, items: &[Value], view: &View) -> String {
+        let mut out = String::new();
+        if !self.header_done {
+            self.header_done = true;
+            out.push_str(&self.line(&self.columns.clone()));
+            let rule: Vec<String> = self.widths.iter().map(|w| "-".repeat(*w)).collect();
+            out.push_str(&self.line(&rule));
+        }
+        for item in items {
+            let row: Vec<String> = self
+                .columns
+                .iter()
+                .map(|c| item.get(c).map(|v| cell(c, v, view)).unwrap_or_default())
+                .collect();
+            out.push_str(&self.line(&row));
+        }
+        out
+    }
+
+    fn line(&self, cells: &[String]) -> String {
+        let parts: Vec<String> = cells
+            .iter()
+            .zip(&self.widths)
+            .map(|(c, w)| {
+                let c = truncate(c, *w);
+                let pad = w.saturating_sub(width(&c));
+                format!("{c}{}", " ".repeat(pad))
+            })
+            .collect();
+        parts.join("  ").trim_end().to_string() + "\n"
+    }
+}
+
+/// Shrinks column widths (last columns first, none below `MIN_COLUMN` unless already
+/// narrower) until the row with its two-space gaps fits in `max`.
+fn fit(widths: &mut [usize], max: usize) {
+    let total = |w: &[usize]| w.iter().sum::<usize>() + 2 * w.len().saturating_sub(1);
+    for i in (0..widths.len()).rev() {
+        let over = total(widths).saturating_sub(max);
+        if over == 0 {
+            return;
+        }
+        let floor = MIN_COLUMN.min(widths[i]);
+        widths[i] -= over.min(widths[i] - floor);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn object_is_an_aligned_key_value_block() {
+        let text = document(
+            &json!({"name": "@a:x", "admin": true, "displayname": null}),
+            &View::PLAIN,
+            None,
+        );
+        assert_eq!(text, "name         @a:x\nadmin        true\ndisplayname\n");
+    }
+
+    #[test]
+    fn times_are_readable_only_for_the_views_time_fields() {
+        let v = json!({"last_seen_ts": 1_700_000_000_000_i64, "other_ts": 1_700_000_000_000_i64});
+        let view = View::PLAIN.times(&["last_seen_ts"]);
+        let text = document(&v, &view, None);
+        assert!(text.contains("last_seen_ts  2023-11-"), "{text}");
+        assert!(text.contains("other_ts      1700000000000"), "{text}");
+        let raw = document(&v, &view.raw_times(true), None);
+        assert!(raw.contains("last_seen_ts  1700000000000"), "{raw}");
+    }
+
+    #[test]
+    fn table_puts_preferred_columns_first_and_drops_empty_ones() {
+        let rows = [
+            json!({"b": 1, "name": "@x:y", "empty": null}),
+            json!({"b": 22, "name": "@longer:y", "empty": ""}),
+        ];
+        let view = View::new(&["name"]);
+        let mut table = Table::new(&rows, &view, None);
+        assert_eq!(
+            table.rows(&rows, &view),
+            "name       b\n---------  --\n@x:y       1\n@longer:y  22\n"
+        );
+    }
+
+    #[test]
+    fn control_characters_from_data_never_reach_the_terminal() {
+        let evil = "Mallory\u{1b}[31m\nroot\r\t\u{7f}\u{9b}x";
+        let rows = [json!({"displayname": evil, "name": "@m:x"})];
+        let text = document(&json!(rows), &View::new(&["name"]), None);
+        assert!(
+            !text.chars().any(|c| c.is_control() && c != '\n'),
+            "{text:?}"
+        );
+        assert_eq!(text.lines().count(), 3, "{text:?}");
+        assert!(
+            text.contains("Mallory\\e[31m\\nroot\\r\\t\\x7f\\x9bx"),
+            "{text:?}"
+        );
+        let block = document(&json!({"displayname": evil}), &View::PLAIN, None);
+        assert_eq!(
+            block,
+            "displayname  Mallory\\e[31m\\nroot\\r\\t\\x7f\\x9bx\n"
+        );
+    }
+
+    #[test]
+    fn wide_characters_align_by_display_width() {
+        let rows = [
+            json!({"name": "漢字", "n": 1}),
+            json!({"name": "abcd", "n": 2}),
+        ];
+        let text = document(&json!(rows), &View::new(&["name"]), None);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[2], "漢字  1");
+        assert_eq!(lines[3], "abcd  2");
+    }
+
+    #[test]
+    fn tables_fit_the_width_by_cutting_the_last_columns() {
+        let rows = [json!({"id": "@someone:example.org", "note": "x".repeat(60)})];
+        let view = View::new(&["id", "note"]);
+        let mut table = Table::new(&rows, &view, Some(40));
+        let text = table.rows(&rows, &view);
+        for line in text.lines() {
+            assert!(width(line) <= 40, "{line:?}");
+        }
+        assert!(text.contains("@someone:example.org  xxxx"), "{text}");
+        assert!(text.lines().nth(2).unwrap().ends_with('…'), "{text}");
+    }
+
+    #[test]
+    fn later_wider_values_are_cut_to_the_first_pages_widths() {
+        let view = View::new(&["id", "n"]);
+        let first = [json!({"id": "short", "n": 1})];
+        let mut table = Table::new(&first, &view, None);
+        table.rows(&first, &view);
+        let later = table.rows(&[json!({"id": "a-much-longer-id", "n": 2})], &view);
+        assert_eq!(later, "a-mu…  2\n");
+    }
+
+    #[test]
+    fn nested_lists_of_objects_get_one_line_each() {
+        let v = json!({"name": "@a:x", "threepids": [
+            {"medium": "email", "address": "a@x", "added_at": 1_700_000_000_000_i64},
+            {"medium": "msisdn", "address": "123", "added_at": null}
+        ]});
+        let text = document(&v, &View::PLAIN.times(&["added_at"]), None);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "name       @a:x");
+        assert!(
+            lines[1].starts_with("threepids  medium=email address=a@x added_at=2023-11-"),
+            "{text}"
+        );
+        assert_eq!(lines[2], "           medium=msisdn address=123");
+    }
+}

@@ -1,0 +1,243 @@
+//! Rendering data in synadm's five formats, onto a writer the caller gives. This module
+//! never touches the process's streams itself: a reader that went away (`synadm … | head`)
+//! comes back as [`Error::OutputClosed`], any other write failure as [`Error::Io`].
+
+mod human;
+mod pprint;
+mod view;
+
+pub use human::sanitize;
+pub use view::View;
+
+use crate::Error;
+use serde_json::Value;
+use std::io::{self, Write};
+
+/// An output format (`-o`), with synadm's one-letter aliases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    #[value(alias = "y")]
+    Yaml,
+    #[value(alias = "j")]
+    Json,
+    #[value(alias = "m")]
+    Minified,
+    #[value(alias = "h")]
+    Human,
+    #[value(alias = "p")]
+    Pprint,
+}
+
+impl std::str::FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        <Format as clap::ValueEnum>::from_str(s, true).map_err(|_| {
+            format!("unknown output format {s:?}; use yaml, json, minified, human or pprint")
+        })
+    }
+}
+
+/// Where and how documents are written: the format, and for `human` the terminal width
+/// (`None` when stdout is not a terminal: nothing is cut).
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    pub format: Format,
+    pub width: Option<usize>,
+}
+
+/// Writes `text`, telling a closed reader apart from other failures.
+pub fn write_text(out: &mut impl Write, text: &str) -> Result<(), Error> {
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Err(Error::OutputClosed),
+        Err(e) => Err(Error::Io(format!("cannot write the output: {e}"))),
+    }
+}
+
+fn json_pretty(value: &Value) -> String {
+    let mut buf = Vec::new();
+    let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");
+    let mut ser = serde_json::Serializer::with_formatter(&mut buf, fmt);
+    // Serialising a Value into memory cannot fail, and serde_json writes UTF-8.
+    let _ = serde::Serialize::serialize(value, &mut ser);
+    String::from_utf8_lossy(&buf).into_owned()
+}
+
+fn yaml(value: &Value) -> String {
+    serde_yaml::to_string(value).unwrap_or_else(|e| format!("# cannot render as YAML: {e}\n"))
+}
+
+/// One document as text.
+pub fn render(style: Style, value: &Value, view: &View) -> String {
+    match style.format {
+        Format::Json => json_pretty(value) + "\n",
+        Format::Minified => value.to_string() + "\n",
+        Format::Yaml => yaml(value),
+        Format::Pprint => pprint::render(value) + "\n",
+        Format::Human => {
+            let shaped = view.reshape.map(|f| f(value));
+            human::document(shaped.as_ref().unwrap_or(value), view, style.width)
+        }
+    }
+}
+
+/// Writes one document.
+pub fn print(out: &mut impl Write, style: Style, value: &Value, view: &View) -> Result<(), Error> {
+    write_text(out, &render(style, value, view))
+}
+
+/// Writes a list page by page, as one document, holding only the current page.
+pub struct ListWriter<W: Write> {
+    out: W,
+    style: Style,
+    view: View,
+    count: usize,
+    table: Option<human::Table>,
+}
+
+impl<W: Write> ListWriter<W> {
+    pub fn new(out: W, style: Style, view: View) -> Self {
+        ListWriter {
+            out,
+            style,
+            view,
+            count: 0,
+            table: None,
+        }
+    }
+
+    pub fn page(&mut self, items: &[Value]) -> Result<(), Error> {
+        let mut text = String::new();
+        for item in items {
+            let first = self.count == 0;
+            self.count += 1;
+            match self.style.format {
+                Format::Json => {
+                    text.push_str(if first { "[\n" } else { ",\n" });
+                    let body = json_pretty(item);
+                    let indented: Vec<String> = body.lines().map(|l| format!("    {l}")).collect();
+                    text.push_str(&indented.join("\n"));
+                }
+                Format::Minified => {
+                    text.push(if first { '[' } else { ',' });
+                    text.push_str(&item.to_string());
+                }
+                Format::Yaml => text.push_str(&yaml(&Value::Array(vec![item.clone()]))),
+                Format::Pprint => {
+                    text.push_str(if first { "[" } else { ",\n " });
+                    text.push_str(&pprint::render_at(item, 1));
+                }
+                Format::Human => {}
+            }
+        }
+        if self.style.format == Format::Human && !items.is_empty() {
+            let (view, width) = (&self.view, self.style.width);
+            let table = self
+                .table
+                .get_or_insert_with(|| human::Table::new(items, view, width));
+            text = table.rows(items, view);
+        }
+        write_text(&mut self.out, &text)
+    }
+
+    pub fn finish(mut self) -> Result<(), Error> {
+        let text = match (self.style.format, self.count) {
+            (Format::Json, 0) => "[]\n",
+            (Format::Json, _) => "\n]\n",
+            (Format::Minified, 0) => "[]\n",
+            (Format::Minified, _) => "]\n",
+            (Format::Yaml, 0) => "[]\n",
+            (Format::Pprint, 0) => "[]\n",
+            (Format::Pprint, _) => "]\n",
+            _ => "",
+        };
+        write_text(&mut self.out, text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn one_letter_aliases_parse() {
+        for (s, f) in [
+            ("y", Format::Yaml),
+            ("j", Format::Json),
+            ("m", Format::Minified),
+            ("h", Format::Human),
+            ("p", Format::Pprint),
+            ("JSON", Format::Json),
+        ] {
+            assert_eq!(s.parse::<Format>().unwrap(), f);
+        }
+        assert!("xml".parse::<Format>().is_err());
+    }
+
+    fn style(format: Format) -> Style {
+        Style {
+            format,
+            width: None,
+        }
+    }
+
+    #[test]
+    fn reshape_applies_to_human_output_only() {
+        let view = View::PLAIN.reshape(|v| v["items"].clone());
+        let doc = json!({"items": ["a", "b"], "total": 2});
+        assert_eq!(render(style(Format::Human), &doc, &view), "a\nb\n");
+        assert_eq!(
+            render(style(Format::Minified), &doc, &view),
+            "{\"items\":[\"a\",\"b\"],\"total\":2}\n"
+        );
+    }
+
+    #[test]
+    fn streamed_lists_are_one_document_in_every_format() {
+        let pages = [
+            vec![json!({"a": 1})],
+            vec![json!({"a": 2}), json!({"a": 3})],
+        ];
+        for format in [Format::Json, Format::Minified, Format::Yaml] {
+            let mut buf = Vec::new();
+            let mut w = ListWriter::new(&mut buf, style(format), View::PLAIN);
+            for p in &pages {
+                w.page(p).unwrap();
+            }
+            w.finish().unwrap();
+            let text = String::from_utf8(buf).unwrap();
+            let parsed: Value = serde_yaml::from_str(&text).unwrap();
+            assert_eq!(parsed, json!([{"a": 1}, {"a": 2}, {"a": 3}]), "{format:?}");
+        }
+    }
+
+    struct Closed;
+    impl Write for Closed {
+        fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+            Err(io::ErrorKind::BrokenPipe.into())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    struct Full;
+    impl Write for Full {
+        fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+            Err(io::Error::from_raw_os_error(28))
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_gone_reader_and_a_full_disk_are_told_apart() {
+        assert!(matches!(
+            write_text(&mut Closed, "x"),
+            Err(Error::OutputClosed)
+        ));
+        assert!(matches!(write_text(&mut Full, "x"), Err(Error::Io(_))));
+    }
+}

@@ -1,0 +1,67 @@
+//! How one command's data looks in the `human` format, declared as data: which columns come
+//! first, which fields are points in time, and an optional reshaping of the document. The
+//! machine formats (json, yaml, …) ignore the view and print the data exactly.
+
+use serde_json::Value;
+
+/// The human layout of one command's output.
+#[derive(Debug, Clone, Copy)]
+pub struct View {
+    /// Table columns (or key/value keys) to show first, in this order; other fields follow.
+    pub columns: &'static [&'static str],
+    /// Fields, at any depth, whose integer values are points in time (seconds or ms).
+    pub times: &'static [&'static str],
+    /// Show those times as raw numbers instead of local date and time (`--ts`).
+    pub raw_times: bool,
+    /// Reshapes the document before it is rendered as human output, e.g. a page object into
+    /// its items, or nested sessions into one connection table.
+    pub reshape: Option<fn(&Value) -> Value>,
+    /// A summary line for the person (stderr, human format only), e.g. a total.
+    pub summary: Option<fn(&Value) -> Option<String>>,
+}
+
+impl View {
+    /// No preferred columns, no time fields.
+    pub const PLAIN: View = View::new(&[]);
+
+    pub const fn new(columns: &'static [&'static str]) -> View {
+        View {
+            columns,
+            times: &[],
+            raw_times: false,
+            reshape: None,
+            summary: None,
+        }
+    }
+
+    pub const fn times(self, times: &'static [&'static str]) -> View {
+        View { times, ..self }
+    }
+
+    pub const fn reshape(self, f: fn(&Value) -> Value) -> View {
+        View {
+            reshape: Some(f),
+            ..self
+        }
+    }
+
+    pub const fn summary(self, f: fn(&Value) -> Option<String>) -> View {
+        View {
+            summary: Some(f),
+            ..self
+        }
+    }
+
+    /// The same view, showing times raw when `raw` is set (`--timestamp/--ts`).
+    pub const fn raw_times(self, raw: bool) -> View {
+        View {
+            raw_times: raw,
+            ..self
+        }
+    }
+
+    /// Whether `key` holds a time that should be shown as a date.
+    pub fn is_time(&self, key: &str) -> bool {
+        !self.raw_times && self.times.contains(&key)
+    }
+}
