@@ -129,18 +129,49 @@ impl Ctx {
         {
             self.note(&line);
         }
-        output::print(&mut std::io::stdout().lock(), self.style(), &value, view)
+        output::print(&mut stdout()?.lock(), self.style(), &value, view)
     }
 
     /// A writer that streams one list document onto stdout, page by page.
-    pub fn list_writer(&self, view: View) -> ListWriter<std::io::Stdout> {
-        ListWriter::new(std::io::stdout(), self.style(), view)
+    pub fn list_writer(&self, view: View) -> Result<ListWriter<std::io::Stdout>, Error> {
+        Ok(ListWriter::new(stdout()?, self.style(), view))
     }
 
     /// A message for the person (stderr), never part of the data.
     pub fn note(&self, message: &str) {
         stderr::line(message);
     }
+}
+
+/// stdout, unless the command was started with it closed (`>&-`). Rust's runtime then
+/// points descriptor 1 at /dev/null (opened read-write, which a shell's `>/dev/null`
+/// never does), so the data would vanish and the command still exit 0.
+fn stdout() -> Result<std::io::Stdout, Error> {
+    if started_with_stdout_closed() {
+        return Err(Error::Io(
+            "cannot write the output: stdout is closed".to_string(),
+        ));
+    }
+    Ok(std::io::stdout())
+}
+
+/// Linux: descriptor 1 is /dev/null opened O_RDWR (see `stdout`). Elsewhere: unknown, no.
+fn started_with_stdout_closed() -> bool {
+    const O_ACCMODE: u32 = 0o3;
+    const O_RDWR: u32 = 0o2;
+    let is_null = std::fs::read_link("/proc/self/fd/1")
+        .is_ok_and(|target| target == std::path::Path::new("/dev/null"));
+    if !is_null {
+        return false;
+    }
+    std::fs::read_to_string("/proc/self/fdinfo/1")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find_map(|l| l.strip_prefix("flags:"))
+                .and_then(|f| u32::from_str_radix(f.trim(), 8).ok())
+        })
+        .is_some_and(|flags| flags & O_ACCMODE == O_RDWR)
 }
 
 /// Every command: its parsed arguments, run against the context.

@@ -35,7 +35,7 @@ where
     Fut: Future<Output = Result<P, Error>>,
 {
     if paging.all {
-        let mut out = ctx.list_writer(view);
+        let mut out = ctx.list_writer(view)?;
         let mut stream = std::pin::pin!(pages(paging.from, fetch));
         while let Some(items) = stream.try_next().await? {
             out.page(&values(&items)?)?;

@@ -714,7 +714,10 @@ fn user_membership_with_ids_and_with_aliases() {
     );
     let human = env.run(&["-o", "h", "user", "membership", "alice"]).ok();
     assert_eq!(human.stdout, "#general:example.org\n!HrU8private\n");
-    assert!(human.stderr.contains("User is member of 2 rooms."), "{human:#?}");
+    assert!(
+        human.stderr.contains("User is member of 2 rooms."),
+        "{human:#?}"
+    );
     let human = env
         .run(&["-o", "h", "user", "membership", "alice", "--detailed"])
         .ok();

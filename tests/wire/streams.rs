@@ -1,0 +1,132 @@
+//! stdout and stderr that cannot be written: a closed pipe, a full disk, a closed descriptor.
+//! Messages are best effort; data is not: losing data must never look like success.
+
+use crate::support::{Env, list_entry};
+use httpmock::Method::GET;
+use serde_json::json;
+use std::process::{Command, Output, Stdio};
+
+/// A user list reply the commands below print.
+fn env_with_users() -> Env {
+    let env = Env::new();
+    env.reply(
+        GET,
+        "/_synapse/admin/v2/users",
+        200,
+        json!({"users": [list_entry("@a:example.org"), list_entry("@b:example.org")], "total": 2}),
+    );
+    env
+}
+
+/// Runs `synadm ARGS` through `sh -c SCRIPT`, where the script redirects descriptors.
+fn run_sh(env: &Env, redirect: &str, args: &[&str]) -> Output {
+    let script = format!("exec \"$0\" \"$@\" {redirect}");
+    Command::new("sh")
+        .arg("-c")
+        .arg(script)
+        .arg(env!("CARGO_BIN_EXE_synadm"))
+        .args(args)
+        .env_clear()
+        .env("HOME", env.home.path())
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .output()
+        .expect("run synadm through sh")
+}
+
+#[test]
+fn a_closed_stderr_pipe_neither_crashes_nor_loses_the_data() {
+    let env = env_with_users();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_synadm"))
+        .args(["-vv", "user", "list"])
+        .env_clear()
+        .env("HOME", env.home.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run synadm");
+    // The reader of stderr goes away before the first -v log line is written.
+    drop(child.stderr.take());
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let data: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON document");
+    assert_eq!(data["total"], 2);
+}
+
+#[test]
+fn a_full_disk_on_stderr_is_ignored() {
+    let env = env_with_users();
+    let out = run_sh(&env, "2>/dev/full", &["-vv", "user", "list"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let data: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON document");
+    assert_eq!(data["total"], 2);
+}
+
+#[test]
+fn a_closed_stdout_is_an_error_not_a_silent_success() {
+    let env = env_with_users();
+    let out = run_sh(&env, ">&-", &["user", "list"]);
+    assert_eq!(out.status.code(), Some(7), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("cannot write the output"), "{stderr}");
+}
+
+#[test]
+fn a_full_disk_on_stdout_is_an_error() {
+    let env = env_with_users();
+    let out = run_sh(&env, ">/dev/full", &["user", "list", "--all"]);
+    assert_eq!(out.status.code(), Some(7), "{out:?}");
+}
+
+#[test]
+fn a_reader_that_stops_early_ends_the_command_quietly() {
+    let env = env_with_users();
+    let out = run_sh(&env, "| head -c 1", &["user", "list"]);
+    // sh reports head's status; synadm's own stderr must be free of panics.
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "{");
+}
+
+#[test]
+fn human_output_neutralises_control_characters_from_the_server() {
+    let env = Env::new();
+    let mut evil = list_entry("@mallory:example.org");
+    evil["displayname"] = json!("Mallory\u{1b}[2J\u{1b}]0;pwned\u{7}\nroot  admin  true");
+    env.reply(
+        GET,
+        "/_synapse/admin/v2/users",
+        200,
+        json!({"users": [evil, list_entry("@b:example.org")], "total": 2}),
+    );
+    let run = env.run(&["-o", "human", "user", "list"]).ok();
+    assert!(
+        !run.stdout.chars().any(|c| c.is_control() && c != '\n'),
+        "{:?}",
+        run.stdout
+    );
+    // Header, rule, and exactly one line per user: the newline did not split a row.
+    assert_eq!(run.stdout.lines().count(), 4, "{:?}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("Mallory\\e[2J\\e]0;pwned\\x07\\nroot  admin  true"),
+        "{:?}",
+        run.stdout
+    );
+    // The machine formats stay exact.
+    let json = env.run(&["user", "list"]).ok().json();
+    assert_eq!(
+        json["users"][0]["displayname"],
+        "Mallory\u{1b}[2J\u{1b}]0;pwned\u{7}\nroot  admin  true"
+    );
+}
+
+#[test]
+fn output_sent_to_dev_null_on_purpose_is_fine() {
+    let env = env_with_users();
+    let out = run_sh(&env, ">/dev/null", &["user", "list"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+}
