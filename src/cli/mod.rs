@@ -1,6 +1,7 @@
 //! The command line: global options, command tree, and dispatch.
 
 pub mod args;
+pub mod bulk;
 mod config_cmd;
 pub mod context;
 pub mod jobs;

@@ -1,12 +1,10 @@
 //! `user deactivate` and `user deactivate-regex`.
 
+use crate::cli::bulk;
 use crate::cli::prelude::*;
-use futures::{StreamExt, TryStreamExt};
+use futures::TryStreamExt;
 use serde_json::json;
 use synadm::api::pages;
-
-/// Deactivations in flight at once; Synapse does each in one worker, so a few suffice.
-const PARALLEL: usize = 4;
 
 #[derive(Debug, clap::Args)]
 pub struct DeactivateArgs {
@@ -150,35 +148,16 @@ impl Run for DeactivateRegexArgs {
             matches.len()
         ))?;
 
-        let results: Vec<(String, Result<types::DeactivateResult, Error>)> =
-            futures::stream::iter(matches.into_iter().map(|id| async move {
-                let r = deactivate(ctx, &id, a.gdpr_erase).await;
-                (id, r)
-            }))
-            .buffered(PARALLEL)
-            .collect()
-            .await;
-
-        let failed = results.iter().filter(|(_, r)| r.is_err()).count();
-        let report: Vec<serde_json::Value> = results
-        .iter()
-        .map(|(id, r)| match r {
-            Ok(res) => json!({"user_id": id, "deactivated": true, "id_server_unbind_result": res.id_server_unbind_result}),
-            Err(e) => json!({"user_id": id, "deactivated": false, "error": e.to_string()}),
+        let results = bulk::run_all(matches, bulk::PARALLEL, |id: String| async move {
+            deactivate(ctx, &id, a.gdpr_erase).await
         })
-        .collect();
-        ctx.print(&report, &View::new(&["user_id", "deactivated"]))?;
-        if failed > 0 {
-            let first = results
-                .into_iter()
-                .find_map(|(_, r)| r.err())
-                .expect("counted above");
-            ctx.note(&format!(
-                "{failed} of {} deactivations failed.",
-                report.len()
-            ));
-            return Err(first);
-        }
-        Ok(())
+        .await;
+        bulk::report(
+            ctx,
+            results,
+            |id, res: &types::DeactivateResult| json!({"user_id": id, "deactivated": true, "id_server_unbind_result": res.id_server_unbind_result}),
+            |id, error| json!({"user_id": id, "deactivated": false, "error": error}),
+            &View::new(&["user_id", "deactivated"]),
+        )
     }
 }
