@@ -95,4 +95,59 @@ mod tests {
     fn command_tree_is_consistent() {
         Cli::command().debug_assert();
     }
+
+    /// Every command with its arguments: names, short/long flags, aliases, defaults, value
+    /// choices, whether required, global, or taking a value.
+    fn tree(cmd: &clap::Command) -> serde_json::Value {
+        let args: Vec<serde_json::Value> = cmd
+            .get_arguments()
+            .filter(|a| !matches!(a.get_id().as_str(), "help" | "version"))
+            .map(|a| {
+                let strs = |v: Vec<String>| serde_json::json!(v);
+                serde_json::json!({
+                    "id": a.get_id().as_str(),
+                    "long": a.get_long(),
+                    "short": a.get_short().map(String::from),
+                    "aliases": strs(a.get_all_aliases().unwrap_or_default().iter().map(|s| s.to_string()).collect()),
+                    "short_aliases": strs(a.get_all_short_aliases().unwrap_or_default().iter().map(|c| c.to_string()).collect()),
+                    "default": strs(a.get_default_values().iter().map(|v| v.to_string_lossy().into_owned()).collect()),
+                    "choices": strs(a.get_possible_values().iter().map(|v| v.get_name().to_string()).collect()),
+                    "required": a.is_required_set(),
+                    "global": a.is_global_set(),
+                    "takes_value": a.get_action().takes_values(),
+                    "positional": a.is_positional(),
+                })
+            })
+            .collect();
+        let subcommands: Vec<serde_json::Value> = cmd.get_subcommands().map(tree).collect();
+        serde_json::json!({
+            "name": cmd.get_name(),
+            "aliases": cmd.get_all_aliases().collect::<Vec<_>>(),
+            "args": args,
+            "subcommands": subcommands,
+        })
+    }
+
+    /// A change to any command, flag or default must come with an updated snapshot
+    /// (`SYNADM_UPDATE_SNAPSHOTS=1 cargo test --bin synadm command_tree`), so that no flag
+    /// changes by accident and the change shows in review.
+    #[test]
+    fn command_tree_matches_its_snapshot() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/snapshots/command-tree.json"
+        );
+        let mut text = serde_json::to_string_pretty(&tree(&Cli::command())).unwrap();
+        text.push('\n');
+        if std::env::var_os("SYNADM_UPDATE_SNAPSHOTS").is_some() {
+            std::fs::write(path, &text).unwrap();
+            return;
+        }
+        let stored = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            stored == text,
+            "the command tree differs from {path}; if the change is intended, run \
+             SYNADM_UPDATE_SNAPSHOTS=1 cargo test --bin synadm command_tree and review the diff"
+        );
+    }
 }
