@@ -546,8 +546,21 @@ fn user_login_defaults_to_one_day_and_supports_never() {
     let run = env.run(&["user", "login", "alice"]).ok();
     assert_eq!(run.json(), json!({"access_token": "syt_alice"}));
     assert!(run.stderr.contains("privacy"));
-    env.run(&["--batch", "user", "login", "bob", "--expire-never"])
+    // The default expiry is one day from now, and the person is told when (TZ=UTC here).
+    let tomorrow = |ago: i64| {
+        (chrono::Utc::now() + chrono::TimeDelta::days(1) - chrono::TimeDelta::minutes(ago))
+            .format("The token for @alice:example.org expires at %Y-%m-%d %H:%M")
+            .to_string()
+    };
+    // (The command ran a moment ago: possibly still in the previous minute.)
+    assert!(
+        run.stderr.contains(&tomorrow(0)) || run.stderr.contains(&tomorrow(1)),
+        "{run:#?}"
+    );
+    let run = env
+        .run(&["--batch", "user", "login", "bob", "--expire-never"])
         .ok();
+    assert!(run.stderr.contains("never expires"), "{run:#?}");
     env.run(&[
         "--batch",
         "user",

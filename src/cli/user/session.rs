@@ -94,11 +94,15 @@ impl Run for LoginArgs {
         let token = call(
             ctx.client
                 .login_as_user()
-                .user_id(user_id)
+                .user_id(user_id.clone())
                 .body(body)
                 .send(),
         )
         .await?;
+        ctx.note(&match valid_until_ms.and_then(time::humanize) {
+            Some(at) => format!("The token for {user_id} expires at {at}."),
+            None => format!("The token for {user_id} never expires; log it out when done."),
+        });
         ctx.print(&token, &View::PLAIN)
     }
 }
