@@ -2,6 +2,7 @@
 //! same keys, same meaning. Unknown keys are kept when the file is rewritten.
 
 use crate::Error;
+use crate::error::plain_serde_message;
 use crate::output::Format;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -59,6 +60,8 @@ pub struct Settings {
     /// A fixed server name, or `None` for auto-retrieval.
     pub homeserver: Option<String>,
     pub ssl_verify: bool,
+    /// The `user` key: the admin's user name or ID, as the person typed it (unchecked).
+    pub user: Option<String>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -85,33 +88,136 @@ fn non_empty(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
+/// The file a write to `path` should replace: `path` itself, or the file at the end of its
+/// chain of symlinks (which need not exist yet). Replacing the link itself would silently
+/// turn a managed, symlinked config (dotfiles) into a private copy.
+fn symlink_target(path: &Path) -> std::io::Result<PathBuf> {
+    // Linux's own limit on links followed while resolving one path.
+    const MAX_LINKS: usize = 40;
+    let mut current = path.to_path_buf();
+    for _ in 0..MAX_LINKS {
+        match std::fs::symlink_metadata(&current) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let target = std::fs::read_link(&current)?;
+                current = match current.parent() {
+                    Some(dir) if target.is_relative() => dir.join(target),
+                    _ => target,
+                };
+            }
+            Ok(_) => return Ok(current),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(current),
+            Err(e) => return Err(e),
+        }
+    }
+    Err(std::io::Error::other("too many levels of symbolic links"))
+}
+
+/// A bearer token as it can go into an HTTP header: printable ASCII, no spaces or breaks.
+fn check_token(token: &str) -> Result<(), Error> {
+    if token.chars().all(|c| c.is_ascii_graphic()) {
+        Ok(())
+    } else {
+        Err(Error::Config(
+            "the access token may only contain printable ASCII characters, without spaces, \
+             line breaks or control characters"
+                .into(),
+        ))
+    }
+}
+
+/// No key of the file may hold control characters (a pasted line break, an escape code):
+/// no working value has them.
+fn check_no_control(key: &str, value: &Option<String>) -> Result<(), Error> {
+    match value {
+        Some(v) if v.chars().any(char::is_control) => Err(Error::Config(format!(
+            "{key} contains a line break or another control character"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// `admin_path` / `matrix_path`: a URL path without spaces, query or fragment.
+fn check_mount(key: &str, value: Option<&str>) -> Result<(), Error> {
+    match value {
+        Some(v)
+            if !v
+                .chars()
+                .all(|c| c.is_ascii_graphic() && c != '?' && c != '#') =>
+        {
+            Err(Error::Config(format!(
+                "{key} must be a URL path such as /_synapse/admin (printable ASCII, \
+                 no spaces, no ? or #), not {}",
+                crate::error::quoted(v)
+            )))
+        }
+        _ => Ok(()),
+    }
+}
+
 impl ConfigFile {
     /// Reads the file; a missing file is an empty config (so `synadm config` can start).
     pub fn load(path: &Path) -> Result<ConfigFile, Error> {
-        let text = match std::fs::read_to_string(path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
-            Err(e) => {
-                return Err(Error::Config(format!(
-                    "cannot read {}: {e}",
-                    path.display()
-                )));
-            }
-        };
-        if text.trim().is_empty() {
-            return Ok(Self::default());
+        Ok(Self::read(path)?.unwrap_or_default())
+    }
+
+    /// Reads the file a command runs with. A missing file is an error naming it when
+    /// `must_exist` (an explicit `-c FILE`, or no token from the environment either).
+    pub fn load_existing(path: &Path, must_exist: bool) -> Result<ConfigFile, Error> {
+        match Self::read(path)? {
+            Some(file) => Ok(file),
+            None if !must_exist => Ok(Self::default()),
+            None => Err(Error::Config(format!(
+                "the config file {} does not exist; create it with `synadm config` \
+                 (or give another one with -c FILE)",
+                path.display()
+            ))),
         }
-        serde_yaml::from_str(&text).map_err(|e| {
+    }
+
+    /// The file's contents, or `None` if it does not exist.
+    fn read(path: &Path) -> Result<Option<ConfigFile>, Error> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Self::parse(&text, path).map(Some),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::Config(format!(
+                "cannot read {}: {e}",
+                path.display()
+            ))),
+        }
+    }
+
+    /// Parses the text of a config file; `path` only names it in messages.
+    pub fn parse(text: &str, path: &Path) -> Result<ConfigFile, Error> {
+        let invalid = |why: String| {
             Error::Config(format!(
-                "{} is not a valid synadm config: {e}",
+                "{} is not a valid synadm config: {why}",
                 path.display()
             ))
-        })
+        };
+        // First as plain YAML, to tell "not YAML" and "not key: value lines" apart from a
+        // bad value of one key.
+        let value: serde_yaml::Value =
+            serde_yaml::from_str(text).map_err(|e| invalid(plain_serde_message(&e.to_string())))?;
+        match value {
+            serde_yaml::Value::Null => return Ok(Self::default()),
+            serde_yaml::Value::Mapping(_) => {}
+            _ => {
+                return Err(invalid(
+                    "it must consist of `key: value` lines (a YAML mapping) such as \
+                     `token: syt_…` and `base_url: https://matrix.example.org`"
+                        .into(),
+                ));
+            }
+        }
+        serde_yaml::from_str(text).map_err(|e| invalid(plain_serde_message(&e.to_string())))
     }
 
     /// Writes the file atomically with mode 0600 from the first byte on (it holds a token).
+    /// A symlinked config stays a symlink: its target is replaced.
     pub fn save(&self, path: &Path) -> Result<(), Error> {
         let text = serde_yaml::to_string(self).map_err(|e| Error::Config(e.to_string()))?;
+        let path = &symlink_target(path)
+            .map_err(|e| Error::Io(format!("cannot follow the link {}: {e}", path.display())))?;
         let dir = path
             .parent()
             .filter(|d| !d.as_os_str().is_empty())
@@ -161,6 +267,19 @@ impl ConfigFile {
             .or(non_empty(&self.token))
             .ok_or_else(|| missing("the admin access token (token)"))?
             .to_string();
+        check_token(&token)?;
+        for (key, value) in [
+            ("user", &self.user),
+            ("base_url", &self.base_url),
+            ("format", &self.format),
+            ("homeserver", &self.homeserver),
+            ("protocol", &self.protocol),
+            ("server_discovery", &self.server_discovery),
+        ] {
+            check_no_control(key, value)?;
+        }
+        check_mount("admin_path", non_empty(&self.admin_path))?;
+        check_mount("matrix_path", non_empty(&self.matrix_path))?;
         let format = match (format_override, non_empty(&self.format)) {
             (Some(f), _) => f,
             (None, Some(f)) => f
@@ -215,6 +334,7 @@ impl ConfigFile {
             format,
             homeserver,
             ssl_verify: self.ssl_verify.unwrap_or(true),
+            user: non_empty(&self.user).map(str::to_string),
         })
     }
 }

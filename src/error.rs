@@ -90,8 +90,108 @@ pub fn snippet(bytes: &[u8]) -> String {
     line
 }
 
+/// An input as quoted in an error message: Rust-escaped, and cut short so that a runaway
+/// argument (a pasted file, a 100 000-character ID) does not become a huge message.
+pub fn quoted(input: &str) -> String {
+    const MAX_CHARS: usize = 60;
+    if input.chars().count() <= MAX_CHARS {
+        format!("{input:?}")
+    } else {
+        let head: String = input.chars().take(MAX_CHARS).collect();
+        format!("{head:?}… ({} bytes)", input.len())
+    }
+}
+
+/// A serde error message (from serde_json or serde_yaml) with Rust type names replaced by
+/// words: "expected struct ServerVersion" means nothing to someone running the tool.
+pub fn plain_serde_message(message: &str) -> String {
+    const TYPES: &[(&str, &str)] = &[
+        ("u8", "a whole number from 0 to 255"),
+        ("u16", "a whole number from 0 to 65535"),
+        ("u32", "a whole number of at least 0"),
+        ("u64", "a whole number of at least 0"),
+        ("usize", "a whole number of at least 0"),
+        ("i8", "a whole number"),
+        ("i16", "a whole number"),
+        ("i32", "a whole number"),
+        ("i64", "a whole number"),
+        ("f32", "a number"),
+        ("f64", "a number"),
+        ("a sequence", "a list"),
+        ("a map", "a mapping of keys to values"),
+    ];
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(at) = rest.find("expected ") {
+        let (before, after) = rest.split_at(at + "expected ".len());
+        out.push_str(before);
+        rest = after;
+        if let Some(tail) = rest
+            .strip_prefix("struct ")
+            .or_else(|| rest.strip_prefix("enum "))
+        {
+            // `struct Name` / `enum Name`: say what it looks like instead of its Rust name.
+            let end = tail
+                .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .unwrap_or(tail.len());
+            out.push_str(if rest.starts_with("struct ") {
+                "an object with named fields"
+            } else {
+                "one of the known values"
+            });
+            rest = &tail[end..];
+            continue;
+        }
+        for (rust, words) in TYPES {
+            if let Some(tail) = rest.strip_prefix(rust)
+                && !tail.starts_with(|c: char| c.is_alphanumeric() || c == '_')
+            {
+                out.push_str(words);
+                rest = tail;
+                break;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 impl From<std::io::Error> for Error {
     fn from(e: std::io::Error) -> Self {
         Error::Io(e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_inputs_are_quoted_briefly() {
+        assert_eq!(quoted("al ice"), "\"al ice\"");
+        let long = "a".repeat(100_000);
+        let q = quoted(&long);
+        assert!(q.len() < 100, "{q}");
+        assert!(q.ends_with("… (100000 bytes)"), "{q}");
+    }
+
+    #[test]
+    fn serde_messages_lose_their_rust_type_names() {
+        assert_eq!(
+            plain_serde_message("invalid type: sequence, expected struct ServerVersion at line 1"),
+            "invalid type: sequence, expected an object with named fields at line 1"
+        );
+        assert_eq!(
+            plain_serde_message("timeout: invalid value: integer `-1`, expected u64"),
+            "timeout: invalid value: integer `-1`, expected a whole number of at least 0"
+        );
+        assert_eq!(
+            plain_serde_message("invalid type: string \"x\", expected a map"),
+            "invalid type: string \"x\", expected a mapping of keys to values"
+        );
+        assert_eq!(
+            plain_serde_message("expected a string, expected u64s"),
+            "expected a string, expected u64s"
+        );
     }
 }

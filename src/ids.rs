@@ -1,40 +1,67 @@
-//! Matrix user IDs as typed on the command line: full IDs are checked, bare localparts
-//! are completed to `@localpart:server` once the server name is known.
+//! Matrix identifiers as typed on the command line: user IDs (full, or a localpart that is
+//! completed to `@localpart:server` once the server name is known), room IDs, room aliases,
+//! event IDs and `mxc://` URIs. Each parser runs before any request, so bad input is a usage
+//! error and nothing is sent. Surrounding whitespace (from copy and paste) is ignored.
 
 use crate::Error;
+use crate::error::quoted;
+use std::net::Ipv6Addr;
+
+/// The Matrix spec's limit for user IDs, room IDs, room aliases and event IDs, in bytes.
+pub const MAX_ID_BYTES: usize = 255;
 
 /// A user as given on the command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UserArg {
     /// A complete `@localpart:server` ID.
     Full(String),
-    /// Just the localpart (`alice`, `@alice`, `alice:`), to be completed.
+    /// Just the localpart (`alice` or `@alice`), to be completed.
     Localpart(String),
 }
 
+/// Characters of a localpart typed on its own: the spec's current set plus upper case
+/// (historical IDs have it). Anything else is more likely a typo than a user.
 fn localpart_char(c: char) -> bool {
-    c.is_alphanumeric() || "-./=+_".contains(c)
+    c.is_ascii_alphanumeric() || "-./=+_".contains(c)
+}
+
+/// Characters of the localpart of a full user ID: the spec's historical set (printable
+/// ASCII except ':'), which old accounts may still use.
+fn historical_localpart_char(c: char) -> bool {
+    c.is_ascii_graphic() && c != ':'
+}
+
+/// Characters of the opaque part of room IDs, aliases and event IDs: anything but
+/// whitespace, control characters and the ':' that separates the server name.
+fn opaque_char(c: char) -> bool {
+    !(c.is_whitespace() || c.is_control() || c == ':')
+}
+
+fn check_length(input: &str, what: &str) -> Result<(), String> {
+    if input.len() > MAX_ID_BYTES {
+        return Err(format!(
+            "{} is too long for a {what} (at most {MAX_ID_BYTES} bytes)",
+            quoted(input)
+        ));
+    }
+    Ok(())
 }
 
 /// Checks a server name: a DNS name, IPv4 or `[IPv6]` literal, with an optional port.
 pub fn check_server_name(name: &str) -> Result<(), String> {
+    let invalid = || format!("{} is not a valid server name", quoted(name));
+    if name.is_empty() {
+        return Err("the server name is empty".into());
+    }
     let (host_ok, port) = if let Some(rest) = name.strip_prefix('[') {
         let (ip, after) = rest
             .split_once(']')
-            .ok_or_else(|| format!("{name:?} has an unclosed IPv6 literal"))?;
-        let ok = !ip.is_empty()
-            && ip
-                .chars()
-                .all(|c| c.is_ascii_hexdigit() || ":.".contains(c));
+            .ok_or_else(|| format!("{} has an unclosed IPv6 literal", quoted(name)))?;
         let port = match after {
             "" => None,
-            _ => Some(
-                after
-                    .strip_prefix(':')
-                    .ok_or_else(|| format!("{name:?} is not a valid server name"))?,
-            ),
+            _ => Some(after.strip_prefix(':').ok_or_else(invalid)?),
         };
-        (ok, port)
+        (ip.parse::<Ipv6Addr>().is_ok(), port)
     } else {
         let (host, port) = match name.split_once(':') {
             Some((h, p)) => (h, Some(p)),
@@ -47,74 +74,189 @@ pub fn check_server_name(name: &str) -> Result<(), String> {
         (ok, port)
     };
     if !host_ok {
-        return Err(format!("{name:?} is not a valid server name"));
+        return Err(invalid());
     }
+    // Digits only: `str::parse::<u16>` would also take "+80".
     if let Some(port) = port
-        && (port.is_empty() || port.parse::<u16>().is_err())
+        && (port.is_empty()
+            || !port.bytes().all(|b| b.is_ascii_digit())
+            || port.parse::<u16>().is_err())
     {
-        return Err(format!("{name:?} has an invalid port"));
+        return Err(format!("{} has an invalid port", quoted(name)));
     }
     Ok(())
+}
+
+/// Splits `<sigil>opaque:server` (server required) after checking length and sigil.
+fn sigil_and_server<'a>(input: &'a str, sigil: char, what: &str) -> Result<&'a str, String> {
+    check_length(input, what)?;
+    input.strip_prefix(sigil).ok_or_else(|| {
+        format!(
+            "{} is not a {what} (they start with '{sigil}')",
+            quoted(input)
+        )
+    })
+}
+
+fn check_opaque(input: &str, opaque: &str, what: &str) -> Result<(), String> {
+    if opaque.is_empty() {
+        return Err(format!(
+            "{} is not a {what}: nothing after the sigil",
+            quoted(input)
+        ));
+    }
+    if !opaque.chars().all(opaque_char) {
+        return Err(format!(
+            "{} is not a {what}: it contains spaces or control characters",
+            quoted(input)
+        ));
+    }
+    Ok(())
+}
+
+fn check_server_part(input: &str, server: &str, what: &str) -> Result<(), String> {
+    check_server_name(server).map_err(|e| format!("{} is not a {what}: {e}", quoted(input)))
 }
 
 impl UserArg {
     /// Parses a user argument; anything that is neither a user ID nor a localpart is a
     /// usage error, reported before any request is sent.
     pub fn parse(input: &str) -> Result<UserArg, Error> {
+        let s = input.trim();
         let bad = |why: &str| {
             Error::Usage(format!(
-                "{input:?} is not a Matrix user ID (@localpart:server) or a localpart: {why}"
+                "{} is not a Matrix user ID (@localpart:server) or a localpart: {why}",
+                quoted(s)
             ))
         };
-        let s = input.trim();
-        if let Some((local, server)) = s.strip_prefix('@').and_then(|r| r.split_once(':'))
-            && !server.is_empty()
-        {
-            if local.is_empty() || local.chars().any(|c| c.is_whitespace() || c.is_control()) {
-                return Err(bad("invalid localpart"));
+        if s.len() > MAX_ID_BYTES {
+            return Err(bad(&format!("too long (at most {MAX_ID_BYTES} bytes)")));
+        }
+        let (at, rest) = match s.strip_prefix('@') {
+            Some(rest) => (true, rest),
+            None => (false, s),
+        };
+        match rest.split_once(':') {
+            Some((_, "")) => Err(bad(
+                "the server name after ':' is missing; give the full ID or only the localpart",
+            )),
+            Some((local, server)) if !at => Err(bad(&format!(
+                "a user ID starts with '@' (did you mean {}?)",
+                quoted(&format!("@{local}:{server}"))
+            ))),
+            Some((local, server)) => {
+                if local.is_empty() {
+                    return Err(bad("the localpart is empty"));
+                }
+                if !local.chars().all(historical_localpart_char) {
+                    return Err(bad(
+                        "the localpart contains spaces, control or non-ASCII characters",
+                    ));
+                }
+                check_server_name(server).map_err(|e| bad(&e))?;
+                Ok(UserArg::Full(s.to_string()))
             }
-            check_server_name(server).map_err(|e| bad(&e))?;
-            return Ok(UserArg::Full(s.to_string()));
+            None => {
+                if rest.is_empty() {
+                    return Err(bad("empty"));
+                }
+                if !rest.chars().all(localpart_char) {
+                    return Err(bad(
+                        "a localpart may only contain letters, digits and -./=+_",
+                    ));
+                }
+                Ok(UserArg::Localpart(rest.to_string()))
+            }
         }
-        let local = s.strip_prefix('@').unwrap_or(s);
-        let local = local.strip_suffix(':').unwrap_or(local);
-        if local.is_empty() {
-            return Err(bad("empty"));
-        }
-        if !local.chars().all(localpart_char) {
-            return Err(bad(
-                "a localpart may only contain letters, digits and -./=+_",
-            ));
-        }
-        Ok(UserArg::Localpart(local.to_string()))
     }
 
-    /// The complete user ID, using `server` for a bare localpart.
-    pub fn complete(&self, server: &str) -> String {
-        match self {
-            UserArg::Full(id) => id.clone(),
+    /// The complete user ID, using `server` for a bare localpart. Fails if the result would
+    /// be longer than the spec allows.
+    pub fn complete(&self, server: &str) -> Result<String, Error> {
+        let id = match self {
+            UserArg::Full(id) => return Ok(id.clone()),
             UserArg::Localpart(local) => format!("@{local}:{server}"),
-        }
+        };
+        check_length(&id, "user ID").map_err(Error::Usage)?;
+        Ok(id)
     }
 }
 
 /// Checks a room ID: `!opaque:server`, or `!opaque` (room version 12 has no server part).
-/// Used as a clap value parser, so a bad ID stops the command before any request.
 pub fn parse_room_id(input: &str) -> Result<String, String> {
-    let rest = input
-        .strip_prefix('!')
-        .ok_or_else(|| format!("{input:?} is not a room ID (they start with '!')"))?;
+    let s = input.trim();
+    let what = "room ID";
+    let rest = sigil_and_server(s, '!', what)?;
     let (opaque, server) = match rest.split_once(':') {
         Some((o, s)) => (o, Some(s)),
         None => (rest, None),
     };
-    if opaque.is_empty() || opaque.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(format!("{input:?} is not a room ID"));
-    }
+    check_opaque(s, opaque, what)?;
     if let Some(server) = server {
-        check_server_name(server).map_err(|e| format!("{input:?} is not a room ID: {e}"))?;
+        check_server_part(s, server, what)?;
     }
-    Ok(input.to_string())
+    Ok(s.to_string())
+}
+
+/// Checks a room alias: `#alias:server`.
+pub fn parse_room_alias(input: &str) -> Result<String, String> {
+    let s = input.trim();
+    let what = "room alias";
+    let rest = sigil_and_server(s, '#', what)?;
+    let (local, server) = rest.split_once(':').ok_or_else(|| {
+        format!(
+            "{} is not a {what}: it needs a server name (#alias:server)",
+            quoted(s)
+        )
+    })?;
+    check_opaque(s, local, what)?;
+    check_server_part(s, server, what)?;
+    Ok(s.to_string())
+}
+
+/// Checks an event ID: `$opaque` (room versions 3 and later) or `$opaque:server` (1 and 2).
+pub fn parse_event_id(input: &str) -> Result<String, String> {
+    let s = input.trim();
+    let what = "event ID";
+    let rest = sigil_and_server(s, '$', what)?;
+    let (opaque, server) = match rest.split_once(':') {
+        Some((o, s)) => (o, Some(s)),
+        None => (rest, None),
+    };
+    check_opaque(s, opaque, what)?;
+    if let Some(server) = server {
+        check_server_part(s, server, what)?;
+    }
+    Ok(s.to_string())
+}
+
+/// Checks a media URI: `mxc://server/media_id`, the media ID made of letters, digits, `_`
+/// and `-` as Synapse generates them.
+pub fn parse_mxc_uri(input: &str) -> Result<String, String> {
+    let s = input.trim();
+    let bad = |why: &str| {
+        format!(
+            "{} is not an mxc:// URI (mxc://server/media_id): {why}",
+            quoted(s)
+        )
+    };
+    let rest = s
+        .strip_prefix("mxc://")
+        .ok_or_else(|| bad("it must start with mxc://"))?;
+    let (server, media) = rest
+        .split_once('/')
+        .ok_or_else(|| bad("the media ID is missing"))?;
+    check_server_name(server).map_err(|e| bad(&e))?;
+    if media.is_empty()
+        || !media
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-".contains(c))
+    {
+        return Err(bad(
+            "the media ID may only contain letters, digits, _ and -",
+        ));
+    }
+    Ok(s.to_string())
 }
 
 /// The server name part of a full user ID (`@a:example.org:8448` → `example.org:8448`).
@@ -137,6 +279,7 @@ mod tests {
             "@a.b=c+d/e_f-g:h.example:8448",
             "@x:[::1]:8448",
             "@Bob:127.0.0.1",
+            "@old#style!:example.org",
         ] {
             assert_eq!(
                 UserArg::parse(id).unwrap(),
@@ -144,14 +287,43 @@ mod tests {
                 "{id}"
             );
         }
+        assert_eq!(
+            UserArg::parse("  @alice:example.org\n").unwrap(),
+            UserArg::Full("@alice:example.org".into())
+        );
     }
 
     #[test]
     fn localparts_are_completed() {
-        for input in ["alice", "@alice", "alice:", "@alice:"] {
+        for input in ["alice", "@alice", " alice "] {
             let arg = UserArg::parse(input).unwrap();
-            assert_eq!(arg.complete("example.org"), "@alice:example.org", "{input}");
+            assert_eq!(
+                arg.complete("example.org").unwrap(),
+                "@alice:example.org",
+                "{input}"
+            );
         }
+    }
+
+    #[test]
+    fn an_empty_server_part_is_not_completed() {
+        for input in ["alice:", "@alice:"] {
+            let err = UserArg::parse(input).unwrap_err();
+            assert!(
+                matches!(&err, Error::Usage(m) if m.contains("server name after ':' is missing")),
+                "{input}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_full_id_without_the_at_sign_gets_a_hint() {
+        let err = UserArg::parse("alice:example.org").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "\"alice:example.org\" is not a Matrix user ID (@localpart:server) or a localpart: \
+             a user ID starts with '@' (did you mean \"@alice:example.org\"?)"
+        );
     }
 
     #[test]
@@ -164,7 +336,13 @@ mod tests {
             "@alice:bad host",
             "alice#1",
             "@a:h:99999999",
+            "@a:h:+80",
             "@a:[zz]",
+            "@a:[:]",
+            "@ä:example.org",
+            "@a b:example.org",
+            "@a\u{7}:example.org",
+            "ä",
         ] {
             assert!(
                 matches!(UserArg::parse(bad), Err(Error::Usage(_))),
@@ -174,18 +352,96 @@ mod tests {
     }
 
     #[test]
+    fn ids_longer_than_255_bytes_are_refused_with_a_short_message() {
+        let long = format!("@{}:example.org", "a".repeat(100_000));
+        let err = UserArg::parse(&long).unwrap_err();
+        let text = err.to_string();
+        assert!(matches!(err, Error::Usage(_)));
+        assert!(text.len() < 300, "{text}");
+        assert!(text.contains("too long (at most 255 bytes)"), "{text}");
+        let max = format!("@{}:example.org", "a".repeat(255 - 13));
+        assert_eq!(max.len(), 255);
+        assert!(UserArg::parse(&max).is_ok());
+        assert!(UserArg::parse(&format!("a{max}")).is_err());
+        let local = UserArg::parse(&"a".repeat(250)).unwrap();
+        assert!(matches!(
+            local.complete("example.org"),
+            Err(Error::Usage(_))
+        ));
+        for parse in [parse_room_id, parse_room_alias, parse_event_id] {
+            let err = parse(&format!("!{}", "a".repeat(300))).unwrap_err();
+            assert!(err.len() < 300, "{err}");
+        }
+        assert!(parse_room_id(&format!("!{}:example.org", "a".repeat(300))).is_err());
+        assert!(parse_room_alias(&format!("#{}:example.org", "a".repeat(300))).is_err());
+        assert!(parse_event_id(&format!("${}", "a".repeat(300))).is_err());
+    }
+
+    #[test]
     fn room_ids_with_and_without_server() {
-        assert!(parse_room_id("!abc:example.org").is_ok());
-        assert!(parse_room_id("!HrU8KbAsZ-q9").is_ok());
+        assert_eq!(
+            parse_room_id("!abc:example.org").unwrap(),
+            "!abc:example.org"
+        );
+        assert_eq!(parse_room_id(" !HrU8KbAsZ-q9 ").unwrap(), "!HrU8KbAsZ-q9");
         for bad in [
             "abc:example.org",
             "!",
             "!:example.org",
             "!a b:example.org",
             "!a:bad host",
+            "!a:",
             "#alias:example.org",
         ] {
             assert!(parse_room_id(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn room_aliases_need_a_server() {
+        assert_eq!(
+            parse_room_alias("#general:example.org").unwrap(),
+            "#general:example.org"
+        );
+        for bad in [
+            "#general",
+            "#general:",
+            "#:example.org",
+            "!r:example.org",
+            "#a b:x.org",
+        ] {
+            assert!(parse_room_alias(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn event_ids_of_old_and_new_room_versions() {
+        assert_eq!(
+            parse_event_id("$Rqnc-F-dvnEYJTyHq_iKxU2bZ1CI92-kuZq3a5lr5Zg").unwrap(),
+            "$Rqnc-F-dvnEYJTyHq_iKxU2bZ1CI92-kuZq3a5lr5Zg"
+        );
+        assert!(parse_event_id("$abc:example.org").is_ok());
+        for bad in ["$", "abc", "$a b", "$abc:", "!abc:example.org"] {
+            assert!(parse_event_id(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn mxc_uris() {
+        assert_eq!(
+            parse_mxc_uri("mxc://example.org/AbC_12-x").unwrap(),
+            "mxc://example.org/AbC_12-x"
+        );
+        for bad in [
+            "",
+            "https://example.org/a",
+            "mxc://example.org",
+            "mxc://example.org/",
+            "mxc:///abc",
+            "mxc://example.org/a/b",
+            "mxc://bad host/a",
+        ] {
+            assert!(parse_mxc_uri(bad).is_err(), "{bad:?}");
         }
     }
 
@@ -195,6 +451,8 @@ mod tests {
         assert!(check_server_name("example.org:8448").is_ok());
         assert!(check_server_name("[2001:db8::1]:8448").is_ok());
         assert!(check_server_name("None ").is_err());
+        assert!(check_server_name("").is_err());
+        assert!(check_server_name("h:").is_err());
         assert_eq!(server_of("@a:example.org:8448"), Some("example.org:8448"));
         assert_eq!(server_of("alice"), None);
     }

@@ -72,6 +72,32 @@ pub fn normalize_base_url(raw: &str) -> Result<reqwest::Url, Error> {
     Ok(url)
 }
 
+/// A Unix socket that is not there would only give "No such file or directory" from deep
+/// inside the HTTP stack, without the path; say which path it is.
+fn check_socket(socket: &std::path::Path) -> Result<(), Error> {
+    match std::fs::metadata(socket) {
+        Ok(meta) => {
+            #[cfg(unix)]
+            if !std::os::unix::fs::FileTypeExt::is_socket(&meta.file_type()) {
+                return Err(Error::Config(format!(
+                    "{} is not a Unix socket (protocol: unix takes the socket's path as base_url)",
+                    socket.display()
+                )));
+            }
+            let _ = meta;
+            Ok(())
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(Error::Network(format!(
+            "cannot connect: the Unix socket {} does not exist (is Synapse running?)",
+            socket.display()
+        ))),
+        Err(e) => Err(Error::Network(format!(
+            "cannot connect to the Unix socket {}: {e}",
+            socket.display()
+        ))),
+    }
+}
+
 fn normalize_mount(path: &str, default: &str) -> Option<String> {
     let p = format!("/{}", path.trim().trim_matches('/'));
     (p != default && p != "/").then_some(p)
@@ -108,6 +134,7 @@ impl Connection {
         let base = match &self.transport {
             Transport::Http => normalize_base_url(&self.base_url)?,
             Transport::Unix(socket) => {
+                check_socket(socket)?;
                 builder = builder.unix_socket(socket.clone());
                 // Synapse trusts these on a Unix-socket listener behind a proxy.
                 let mut extra = HeaderMap::new();
@@ -166,6 +193,22 @@ mod tests {
             normalize_mount("/admin", "/_synapse/admin").as_deref(),
             Some("/admin")
         );
+    }
+
+    #[test]
+    fn a_missing_unix_socket_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let socket = dir.path().join("synapse.sock");
+        let err = check_socket(&socket).unwrap_err();
+        assert!(matches!(err, Error::Network(_)), "{err}");
+        assert!(
+            err.to_string()
+                .contains(&format!("{} does not exist", socket.display())),
+            "{err}"
+        );
+        let file = dir.path().join("plain");
+        std::fs::write(&file, "").unwrap();
+        assert!(matches!(check_socket(&file), Err(Error::Config(_))));
     }
 
     #[test]

@@ -18,7 +18,7 @@ pub use hooks::{DEFAULT_ADMIN_PATH, DEFAULT_MATRIX_PATH, Hooks, LogFn};
 pub use paginate::{Page, pages};
 
 use crate::Error;
-use crate::error::snippet;
+use crate::error::{plain_serde_message, snippet};
 use progenitor_client::ResponseValue;
 use std::cell::Cell;
 use std::future::Future;
@@ -58,7 +58,11 @@ fn map_error(e: progenitor_client::Error<types::MatrixError>, status: Option<u16
             let success = status.is_some_and(|s| (200..300).contains(&s));
             let snippet = if is_json && success {
                 // Valid JSON of the wrong shape: the spec and the server disagree.
-                format!("unexpected reply shape ({err}): {}", snippet(&bytes))
+                format!(
+                    "unexpected reply shape ({}): {}",
+                    plain_serde_message(&err.to_string()),
+                    snippet(&bytes)
+                )
             } else {
                 snippet(&bytes)
             };

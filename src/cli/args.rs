@@ -32,10 +32,10 @@ impl TimeArgs {
 #[derive(Debug, clap::Args)]
 pub struct Paging {
     /// Offset of the first item; the `next_token` of the previous page.
-    #[arg(short, long, default_value_t = 0, value_parser = clap::value_parser!(i64).range(0..))]
+    #[arg(short, long, default_value_t = 0, value_parser = super::numbers::non_negative, allow_negative_numbers = true)]
     pub from: i64,
     /// Items per request [default: 100, or 1000 with --all].
-    #[arg(short, long, value_parser = clap::value_parser!(i64).range(1..))]
+    #[arg(short, long, value_parser = super::numbers::positive, allow_negative_numbers = true)]
     pub limit: Option<i64>,
     /// Follow next_token to the end and stream every item (one request per --limit items).
     #[arg(long)]

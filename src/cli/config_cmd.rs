@@ -29,10 +29,11 @@ pub struct ConfigArgs {
     #[arg(short, long)]
     matrix_path: Option<String>,
     /// Seconds to wait for a reply (default 30).
-    #[arg(short = 'w', long)]
+    #[arg(short = 'w', long, value_parser = super::numbers::positive_u64,
+          allow_negative_numbers = true)]
     timeout: Option<u64>,
     /// Default output format.
-    #[arg(short, long = "output", value_enum)]
+    #[arg(short, long = "output", value_enum, ignore_case = true)]
     output: Option<Format>,
     /// Accepted for compatibility; the server name is only ever asked from the
     /// configured server itself.

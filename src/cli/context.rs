@@ -26,8 +26,13 @@ pub struct Ctx {
 impl Ctx {
     pub fn new(global: &GlobalArgs, path: &Path) -> Result<Ctx, Error> {
         let env_token = std::env::var(TOKEN_ENV).ok();
-        let settings =
-            ConfigFile::load(path)?.resolve(path, env_token.as_deref(), global.output)?;
+        // A missing file is fine only for the default path with the token in the environment.
+        let must_exist = global.config_file.is_some() || env_token.is_none();
+        let settings = ConfigFile::load_existing(path, must_exist)?.resolve(
+            path,
+            env_token.as_deref(),
+            global.output,
+        )?;
         let connection = Connection {
             transport: match &settings.unix_socket {
                 Some(socket) => Transport::Unix(socket.clone()),
@@ -90,8 +95,13 @@ impl Ctx {
     pub async fn user_id(&self, input: &str) -> Result<String, Error> {
         match UserArg::parse(input)? {
             UserArg::Full(id) => Ok(id),
-            local => Ok(local.complete(self.server_name().await?)),
+            local => local.complete(self.server_name().await?),
         }
+    }
+
+    /// The config's `user` (the admin's name or ID as typed there), if set.
+    pub fn configured_user(&self) -> Option<&str> {
+        self.settings.user.as_deref()
     }
 
     /// Asks before a destructive action, unless in batch mode.

@@ -4,7 +4,9 @@ pub mod args;
 pub mod bulk;
 mod config_cmd;
 pub mod context;
+mod docs;
 pub mod jobs;
+pub mod numbers;
 pub mod paging;
 mod prelude;
 mod prompt;
@@ -32,19 +34,29 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Options that come before the command, as in Python synadm.
+/// Options accepted before the command (as in Python synadm) and after it. Exceptions, kept
+/// for synadm compatibility: in `user modify`, `-v` is the avatar (use `--verbose`); in
+/// `config`, `-o` is the format to store.
 #[derive(Debug, clap::Args)]
 pub struct GlobalArgs {
     /// Log each request on stderr (-v), with status and timing (-vv).
-    #[arg(short, long, action = ArgAction::Count)]
+    #[arg(short, long, action = ArgAction::Count, global = true)]
     pub verbose: u8,
 
     /// Non-interactive mode: never prompt, answer confirmations with yes. Use with caution!
-    #[arg(long = "batch", visible_aliases = ["no-confirm", "yes", "non-interactive", "scripting"])]
+    #[arg(long = "batch", visible_aliases = ["no-confirm", "yes", "non-interactive", "scripting"],
+          global = true)]
     pub batch: bool,
 
     /// Output format (overrides `format` from the config).
-    #[arg(short, long = "output", value_enum, value_name = "FORMAT")]
+    #[arg(
+        short,
+        long = "output",
+        value_enum,
+        value_name = "FORMAT",
+        ignore_case = true,
+        global = true
+    )]
     pub output: Option<Format>,
 
     /// Configuration file.
@@ -52,7 +64,8 @@ pub struct GlobalArgs {
         short = 'c',
         long = "config-file",
         env = "SYNADM_CONFIG",
-        value_name = "FILE"
+        value_name = "FILE",
+        global = true
     )]
     pub config_file: Option<PathBuf>,
 }
@@ -66,6 +79,10 @@ pub enum Command {
     /// List, add, modify, deactivate/erase users, reset passwords.
     #[command(subcommand)]
     User(user::UserCommand),
+    /// Print a shell completion script (no config needed).
+    Completions(docs::CompletionsArgs),
+    /// Print the manual page in roff format (no config needed).
+    Man,
 }
 
 /// Runs the parsed command line.
@@ -76,6 +93,8 @@ pub async fn run(cli: Cli) -> Result<(), Error> {
         .clone()
         .unwrap_or_else(synadm::config::default_path);
     match cli.command {
+        Command::Completions(args) => docs::completions(&args),
+        Command::Man => docs::man(),
         Command::Config(args) => config_cmd::run(&path, cli.global.batch, args),
         Command::Version => {
             let ctx = Ctx::new(&cli.global, &path)?;

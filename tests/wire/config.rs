@@ -60,9 +60,146 @@ fn config_problems_exit_3_before_any_request() {
     env.run(&["version"]).fails(3, "base_url");
     std::fs::write(env.config_path(), "token: [unclosed\n").unwrap();
     env.run(&["version"]).fails(3, "not a valid synadm config");
+    std::fs::write(env.config_path(), "token: \"syt_a\\nb\"\n").unwrap();
+    env.run(&["version"])
+        .fails(3, "the access token may only contain");
     std::fs::remove_file(env.config_path()).unwrap();
-    env.run(&["version"]).fails(3, "not set");
+    env.run(&["version"]).fails(
+        3,
+        "synadm.yaml does not exist; create it with `synadm config`",
+    );
     any.assert_calls(0);
+}
+
+#[test]
+fn an_explicit_config_file_that_does_not_exist_is_named_not_blamed_on_the_token() {
+    let env = Env::new();
+    let any = env.server.mock(|when, then| {
+        when.any_request();
+        then.status(200).json_body(json!({}));
+    });
+    for args in [
+        &["-c", "missing.yaml", "version"][..],
+        &["version", "-c", "missing.yaml"],
+    ] {
+        let run = env.run(args).fails(
+            3,
+            "error: config: the config file missing.yaml does not exist",
+        );
+        assert!(!run.stderr.contains("token"), "{run:#?}");
+    }
+    any.assert_calls(0);
+}
+
+#[test]
+fn config_yaml_errors_say_what_was_expected_without_rust_type_names() {
+    let env = Env::new();
+    for (text, expected) in [
+        ("just a string\n", "it must consist of `key: value` lines"),
+        ("- a\n- list\n", "it must consist of `key: value` lines"),
+        (
+            "token: t\ntimeout: -1\n",
+            "expected a whole number of at least 0",
+        ),
+        (
+            "token: t\nssl_verify: [1]\n",
+            "invalid type: sequence, expected a boolean",
+        ),
+    ] {
+        std::fs::write(env.config_path(), text).unwrap();
+        let run = env
+            .run(&["version"])
+            .fails(3, "is not a valid synadm config");
+        assert!(run.stderr.contains(expected), "{text:?}: {run:#?}");
+        for rust in ["struct", "ConfigFile", "u64"] {
+            assert!(!run.stderr.contains(rust), "{text:?}: {run:#?}");
+        }
+    }
+}
+
+#[test]
+fn config_refuses_to_save_a_token_every_command_would_reject() {
+    let env = Env::new();
+    let path = env.home.path().join("tokens.yaml");
+    let path_s = path.to_str().unwrap();
+    for bad in ["syt_a\nb", "syt_a\u{1b}[2Jb", "syt a", "syt_ä"] {
+        env.run(&[
+            "--batch",
+            "-c",
+            path_s,
+            "config",
+            "-t",
+            bad,
+            "-b",
+            "https://h",
+        ])
+        .fails(3, "the access token may only contain printable ASCII");
+        assert!(!path.exists(), "{bad:?} was saved");
+    }
+    // An existing, working file is left as it was.
+    env.run(&[
+        "--batch",
+        "-c",
+        path_s,
+        "config",
+        "-t",
+        "syt_ok",
+        "-b",
+        "https://h",
+    ])
+    .ok();
+    let before = std::fs::read_to_string(&path).unwrap();
+    env.run(&[
+        "--batch", "-c", path_s, "config", "-t", "syt_a\nb", "-w", "99",
+    ])
+    .fails(3, "access token");
+    env.run(&["--batch", "-c", path_s, "config", "-p", "/admin api"])
+        .fails(3, "admin_path must be a URL path");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), before);
+}
+
+#[test]
+fn config_writes_through_a_symlink_and_keeps_it() {
+    let env = Env::new();
+    let real_dir = env.home.path().join("dotfiles");
+    std::fs::create_dir(&real_dir).unwrap();
+    let real = real_dir.join("synadm.yaml");
+    std::fs::write(&real, "token: syt_old\nbase_url: https://h\nextra: kept\n").unwrap();
+    std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let link = env.home.path().join("link.yaml");
+    std::os::unix::fs::symlink("dotfiles/synadm.yaml", &link).unwrap();
+    let run = env.run(&[
+        "--batch",
+        "-c",
+        link.to_str().unwrap(),
+        "config",
+        "-w",
+        "77",
+    ]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    let meta = std::fs::symlink_metadata(&link).unwrap();
+    assert!(meta.file_type().is_symlink(), "the link was replaced");
+    assert_eq!(
+        std::fs::read_link(&link).unwrap(),
+        std::path::Path::new("dotfiles/synadm.yaml")
+    );
+    let written: serde_yaml::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(&real).unwrap()).unwrap();
+    assert_eq!(written["timeout"], 77);
+    assert_eq!(written["token"], "syt_old");
+    assert_eq!(written["extra"], "kept");
+    let mode = std::fs::metadata(&real).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+    // No temporary file is left beside either.
+    let names = |dir: &std::path::Path| -> Vec<String> {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains(".tmp"))
+            .collect()
+    };
+    assert!(names(&real_dir).is_empty());
+    assert!(names(env.home.path()).is_empty());
 }
 
 #[test]

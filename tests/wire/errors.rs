@@ -101,6 +101,40 @@ fn a_success_reply_of_the_wrong_shape_is_reported() {
 }
 
 #[test]
+fn a_reply_of_the_wrong_shape_says_what_was_expected_in_words() {
+    let env = Env::new();
+    env.reply(GET, "/_synapse/admin/v1/server_version", 200, json!([1, 2]));
+    let run = env.run(&["version"]).fails(
+        5,
+        "unexpected reply shape (invalid type: sequence, expected an object",
+    );
+    assert!(!run.stderr.contains("struct"), "{run:#?}");
+    assert!(!run.stderr.contains("ServerVersion"), "{run:#?}");
+}
+
+#[test]
+fn a_missing_unix_socket_is_named() {
+    let env = Env::new();
+    let socket = env.home.path().join("run/synapse.sock");
+    std::fs::write(
+        env.config_path(),
+        format!(
+            "protocol: unix\nbase_url: {}\ntoken: {}\nhomeserver: example.org\n",
+            socket.display(),
+            crate::support::TOKEN
+        ),
+    )
+    .unwrap();
+    env.run(&["version"]).fails(
+        4,
+        &format!(
+            "network: cannot connect: the Unix socket {} does not exist",
+            socket.display()
+        ),
+    );
+}
+
+#[test]
 fn an_unreachable_server_is_a_network_error() {
     let env = Env::with_config("homeserver: example.org\n");
     let config = std::fs::read_to_string(env.config_path()).unwrap();

@@ -5,6 +5,7 @@ use crate::cli::prelude::*;
 use futures::TryStreamExt;
 use serde_json::json;
 use synadm::api::pages;
+use synadm::ids::UserArg;
 
 #[derive(Debug, clap::Args)]
 pub struct DeactivateArgs {
@@ -27,9 +28,13 @@ pub struct DeactivateRegexArgs {
     /// List the matching users but deactivate nobody.
     #[arg(short = 'n', long)]
     dry_run: bool,
+    /// Also deactivate the admin running this command if their ID matches (left out
+    /// otherwise).
+    #[arg(long)]
+    include_self: bool,
     /// Users fetched per request while scanning.
     #[arg(short = 'p', long, visible_alias = "paginate", default_value_t = 500,
-          value_parser = clap::value_parser!(i64).range(1..))]
+          value_parser = crate::cli::numbers::positive, allow_negative_numbers = true)]
     batch_size: i64,
 }
 
@@ -88,11 +93,38 @@ impl Run for DeactivateArgs {
     }
 }
 
+/// The account running this command: whoami's answer, or else the config's `user` with the
+/// server name. Keeping it out needs to know it, so not knowing stops the command.
+async fn running_admin(ctx: &Ctx) -> Result<String, Error> {
+    let why = match call(ctx.client.whoami().send()).await {
+        Ok(me) => return Ok(me.user_id),
+        // A bad token is the real problem; report it as such.
+        Err(
+            e @ Error::Matrix {
+                status: 401 | 403, ..
+            },
+        ) => return Err(e),
+        Err(e) => e,
+    };
+    match ctx.configured_user().map(UserArg::parse) {
+        Some(Ok(user)) => user.complete(ctx.server_name().await?),
+        _ => Err(Error::Config(format!(
+            "cannot tell which account runs this command (whoami: {why}), so it cannot be \
+             kept out; set `user` in the config, or pass --include-self"
+        ))),
+    }
+}
+
 impl Run for DeactivateRegexArgs {
     async fn run(self, ctx: &Ctx) -> Result<(), Error> {
         let a = self;
         let pattern = regex_lite::Regex::new(&format!("^(?:{})", a.regex))
             .map_err(|e| Error::Usage(format!("invalid regular expression {:?}: {e}", a.regex)))?;
+        let me = if a.include_self {
+            None
+        } else {
+            Some(running_admin(ctx).await?)
+        };
 
         // Collect the matches first: deactivating while paging would shift the offsets.
         let limit = a.batch_size;
@@ -106,7 +138,7 @@ impl Run for DeactivateRegexArgs {
                     .send(),
             )
         };
-        let matches: Vec<String> = pages(0, fetch)
+        let mut matches: Vec<String> = pages(0, fetch)
             .map_ok(|users| {
                 futures::stream::iter(
                     users
@@ -118,6 +150,15 @@ impl Run for DeactivateRegexArgs {
             .try_flatten()
             .try_collect()
             .await?;
+        if let Some(me) = &me
+            && matches.contains(me)
+        {
+            matches.retain(|id| id != me);
+            ctx.note(&format!(
+                "Leaving out {me}, the admin running this command; pass --include-self to \
+                 deactivate it too."
+            ));
+        }
 
         if a.dry_run || matches.is_empty() {
             let outcome = if a.dry_run {

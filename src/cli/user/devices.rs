@@ -11,10 +11,11 @@ pub struct PruneArgs {
     #[arg(short, long)]
     list_only: bool,
     /// Only devices last seen at least this many days ago (never-seen devices always count).
-    #[arg(short = 'd', long, default_value_t = 90, value_parser = clap::value_parser!(i64).range(0..))]
+    #[arg(short = 'd', long, default_value_t = 90, value_parser = crate::cli::numbers::non_negative, allow_negative_numbers = true)]
     min_days: i64,
     /// Always keep at least this many devices (the most recently seen).
-    #[arg(short = 's', long, default_value_t = 1, value_parser = clap::value_parser!(u64))]
+    #[arg(short = 's', long, default_value_t = 1, value_parser = crate::cli::numbers::non_negative_u64,
+          allow_negative_numbers = true)]
     min_surviving: u64,
     /// Only consider the device with this ID.
     #[arg(short = 'i', long)]
@@ -45,6 +46,9 @@ fn select(
 impl Run for PruneArgs {
     async fn run(self, ctx: &Ctx) -> Result<(), Error> {
         let a = self;
+        // Checked before any request: a day count too far out is a usage error, not a
+        // half-done prune.
+        let cutoff = time::days_from_now_ms(-a.min_days)?;
         let user_id = ctx.user_id(&a.user_id).await?;
         let list = call(
             ctx.client
@@ -54,7 +58,6 @@ impl Run for PruneArgs {
         )
         .await?;
         let total = list.devices.len();
-        let cutoff = time::days_from_now_ms(-a.min_days)?;
         let doomed = select(
             list.devices,
             cutoff,

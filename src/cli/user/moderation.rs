@@ -8,13 +8,14 @@ pub struct RedactArgs {
     /// The user (full ID or localpart); remote users work too.
     user_id: String,
     /// Only redact in this room (room ID); repeatable. Default: every room.
-    #[arg(short, long = "room", value_name = "ROOM_ID", value_parser = synadm::ids::parse_room_id)]
+    #[arg(short, long = "room", value_name = "ROOM_ID", value_parser = crate::cli::numbers::Checked(synadm::ids::parse_room_id))]
     rooms: Vec<String>,
     /// Reason shown in the redaction events.
     #[arg(long)]
     reason: Option<String>,
     /// Redact at most this many events per room (Synapse's default: 1000).
-    #[arg(short, long)]
+    #[arg(short, long, value_parser = crate::cli::numbers::positive_nonzero,
+          allow_negative_numbers = true)]
     limit: Option<std::num::NonZeroU64>,
     #[command(flatten)]
     wait: WaitArgs,

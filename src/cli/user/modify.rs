@@ -30,13 +30,13 @@ pub struct ModifyArgs {
     #[arg(long, conflicts_with = "threepid")]
     clear_threepids: bool,
     /// Set the avatar URL (an mxc:// URI).
-    #[arg(short = 'v', long)]
+    #[arg(short = 'v', long, value_parser = crate::cli::numbers::Checked(synadm::ids::parse_mxc_uri))]
     avatar_url: Option<String>,
     /// Grant server admin rights.
-    #[arg(short = 'a', long, overrides_with = "no_admin")]
+    #[arg(short = 'a', long, conflicts_with = "no_admin")]
     admin: bool,
     /// Revoke server admin rights.
-    #[arg(short = 'u', long, overrides_with = "admin")]
+    #[arg(short = 'u', long)]
     no_admin: bool,
     /// Re-activate a deactivated user (usually needs a password too).
     #[arg(long, conflicts_with = "deactivate")]
@@ -45,17 +45,21 @@ pub struct ModifyArgs {
     #[arg(long, conflicts_with_all = ["password", "password_prompt"])]
     deactivate: bool,
     /// Set the user type: bot, support, or regular (no type).
-    #[arg(long)]
+    #[arg(long, value_parser = ["bot", "support", "regular"])]
     user_type: Option<String>,
     /// With a new password: keep the user's devices logged in.
     #[arg(long)]
     no_logout: bool,
     /// Lock the account (no logins).
-    #[arg(short = 'l', long, overrides_with = "unlock")]
+    #[arg(short = 'l', long, conflicts_with = "unlock")]
     lock: bool,
     /// Unlock the account.
-    #[arg(short = 'L', long, overrides_with = "lock")]
+    #[arg(short = 'L', long)]
     unlock: bool,
+    /// Here `-v` is the avatar (as in synadm), so the global -v/--verbose is only
+    /// `--verbose`; the shared id makes it count as the global option.
+    #[arg(id = "verbose", long = "verbose", action = clap::ArgAction::Count, hide = true)]
+    _verbose: u8,
 }
 
 /// Builds the request body from the flags; a password from a prompt comes in `password`.

@@ -23,14 +23,14 @@ pub struct LoginArgs {
     /// The user (full ID or localpart).
     user_id: String,
     /// Expire the token after this many days (default: 1 day).
-    #[arg(short = 'd', long, value_parser = clap::value_parser!(i64).range(0..))]
+    #[arg(short = 'd', long, value_parser = crate::cli::numbers::non_negative, allow_negative_numbers = true)]
     expire_days: Option<i64>,
     /// Expire the token at this time: YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS,
     /// 'YYYY-MM-DD HH:MM:SS' (local time) or RFC 3339.
     #[arg(long, value_name = "DATETIME", value_parser = time::parse_datetime_ms)]
     expire: Option<i64>,
     /// Expire the token at this Unix time in milliseconds.
-    #[arg(long, value_name = "MS")]
+    #[arg(long, value_name = "MS", value_parser = crate::cli::numbers::non_negative, allow_negative_numbers = true)]
     expire_ts: Option<i64>,
     /// The token never expires.
     #[arg(long)]

@@ -1,0 +1,111 @@
+//! Value parsers for numeric flags and checked IDs, with plain messages: "must be at least 1"
+//! instead of clap's `0 is not in 1..9223372036854775807`, and a short quote of the input
+//! instead of echoing a runaway argument in full. Numeric flags also set
+//! `allow_negative_numbers`, so that `-l -1` reaches the parser and gets "negative numbers
+//! are not allowed" rather than clap's tip to write `-- -1`.
+
+use clap::builder::TypedValueParser;
+use clap::error::ErrorKind;
+use std::num::IntErrorKind;
+use synadm::error::quoted;
+
+/// A whole number of at least `min`, as a message-friendly parse.
+fn at_least(input: &str, min: i64) -> Result<i64, String> {
+    match input.trim().parse::<i64>() {
+        Ok(n) if n < 0 && min >= 0 => Err(format!(
+            "negative numbers are not allowed; it must be at least {min}"
+        )),
+        Ok(n) if n < min => Err(format!("it must be at least {min}")),
+        Ok(n) => Ok(n),
+        Err(e) => Err(match e.kind() {
+            IntErrorKind::Empty => "a number is needed here".to_string(),
+            IntErrorKind::PosOverflow => format!("it must be at most {}", i64::MAX),
+            IntErrorKind::NegOverflow => "negative numbers are not allowed".to_string(),
+            _ => format!("{} is not a whole number", quoted(input)),
+        }),
+    }
+}
+
+/// `1, 2, 3, …` (limits, page sizes, timeouts).
+pub fn positive(input: &str) -> Result<i64, String> {
+    at_least(input, 1)
+}
+
+/// `0, 1, 2, …` (offsets, day counts, timestamps).
+pub fn non_negative(input: &str) -> Result<i64, String> {
+    at_least(input, 0)
+}
+
+/// [`positive`] for flags stored as `u64`.
+pub fn positive_u64(input: &str) -> Result<u64, String> {
+    positive(input).map(i64::unsigned_abs)
+}
+
+/// [`non_negative`] for flags stored as `u64`.
+pub fn non_negative_u64(input: &str) -> Result<u64, String> {
+    non_negative(input).map(i64::unsigned_abs)
+}
+
+/// [`positive`] for flags stored as `NonZeroU64`.
+pub fn positive_nonzero(input: &str) -> Result<std::num::NonZeroU64, String> {
+    positive_u64(input)
+        .and_then(|n| std::num::NonZeroU64::new(n).ok_or_else(|| "it must be at least 1".into()))
+}
+
+/// A clap value parser around a `&str → Result<String, String>` check (the ID parsers of
+/// `synadm::ids`) whose error does not repeat the whole input: clap's own wrapper would
+/// print a 100 000-character argument in full. The check's message quotes it briefly.
+#[derive(Clone, Copy)]
+pub struct Checked(pub fn(&str) -> Result<String, String>);
+
+impl TypedValueParser for Checked {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        let name = arg.map_or_else(|| "the argument".to_string(), |a| format!("'{a}'"));
+        let fail = |message: String| {
+            let mut cmd = cmd.clone();
+            clap::Error::raw(
+                ErrorKind::ValueValidation,
+                format!("invalid value for {name}: {message}"),
+            )
+            .format(&mut cmd)
+        };
+        let text = value
+            .to_str()
+            .ok_or_else(|| fail("it is not valid UTF-8".into()))?;
+        (self.0)(text).map_err(fail)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_messages_for_numbers_out_of_range() {
+        assert_eq!(positive("0").unwrap_err(), "it must be at least 1");
+        assert_eq!(
+            non_negative("-1").unwrap_err(),
+            "negative numbers are not allowed; it must be at least 0"
+        );
+        assert_eq!(
+            positive("99999999999999999999").unwrap_err(),
+            "it must be at most 9223372036854775807"
+        );
+        assert_eq!(
+            positive("ten").unwrap_err(),
+            "\"ten\" is not a whole number"
+        );
+        assert_eq!(positive("").unwrap_err(), "a number is needed here");
+        assert_eq!(positive(" 7 ").unwrap(), 7);
+        assert_eq!(non_negative("0").unwrap(), 0);
+        assert_eq!(positive_u64("5").unwrap(), 5);
+        assert!(non_negative_u64("-5").is_err());
+    }
+}

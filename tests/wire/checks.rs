@@ -1,0 +1,251 @@
+//! Input checked before any request: malformed or oversized IDs, contradictory flags,
+//! out-of-range numbers. Each is a usage error (exit 2) with a plain message, and the mock
+//! server sees nothing.
+
+use crate::support::{Env, TOKEN, list_entry};
+use httpmock::Method::{GET, POST};
+use httpmock::Mock;
+use serde_json::json;
+
+/// A mock that answers every request, to count that none came.
+fn anything(env: &Env) -> Mock<'_> {
+    env.server.mock(|when, then| {
+        when.any_request();
+        then.status(200).json_body(json!({}));
+    })
+}
+
+#[test]
+fn a_100000_character_user_id_is_a_short_usage_error_without_a_request() {
+    let env = Env::new();
+    let any = anything(&env);
+    let huge = format!("@{}:example.org", "a".repeat(100_000));
+    for args in [
+        &["user", "details", huge.as_str()][..],
+        &["user", "details", &huge[1..100_000]],
+        &["--batch", "user", "deactivate", &huge],
+    ] {
+        let run = env.run(args).fails(
+            2,
+            "user ID (@localpart:server) or a localpart: too long (at most 255 bytes)",
+        );
+        assert!(
+            run.stderr.len() < 400,
+            "{} bytes: {run:#?}",
+            run.stderr.len()
+        );
+    }
+    let room = format!("!{}:example.org", "r".repeat(100_000));
+    let run = env
+        .run(&["user", "redact", "@a:example.org", "-r", &room])
+        .fails(2, "is too long for a room ID (at most 255 bytes)");
+    assert!(run.stderr.len() < 600, "{run:#?}");
+    any.assert_calls(0);
+}
+
+#[test]
+fn an_empty_or_missing_server_part_is_never_completed() {
+    let env = Env::new();
+    let any = anything(&env);
+    for bad in ["@alice:", "alice:"] {
+        env.run(&["user", "details", bad])
+            .fails(2, "the server name after ':' is missing");
+    }
+    env.run(&["user", "details", "alice:example.org"])
+        .fails(2, "did you mean \"@alice:example.org\"?");
+    any.assert_calls(0);
+}
+
+#[test]
+fn numbers_out_of_range_get_plain_messages() {
+    let env = Env::new();
+    let any = anything(&env);
+    for (args, message) in [
+        (
+            &["user", "list", "-l", "0"][..],
+            "'--limit <LIMIT>': it must be at least 1",
+        ),
+        (
+            &["user", "list", "-l", "-1"],
+            "negative numbers are not allowed",
+        ),
+        (
+            &["user", "list", "--limit=-5"],
+            "negative numbers are not allowed",
+        ),
+        (
+            &["user", "list", "-f", "-1"],
+            "negative numbers are not allowed; it must be at least 0",
+        ),
+        (
+            &["user", "media", "alice", "-l", "0"],
+            "it must be at least 1",
+        ),
+        (
+            &["user", "prune-devices", "alice", "-s", "-1"],
+            "negative numbers are not allowed",
+        ),
+        (
+            &["user", "prune-devices", "alice", "-d", "-1"],
+            "negative numbers are not allowed",
+        ),
+        (
+            &["user", "login", "alice", "-d", "-1"],
+            "negative numbers are not allowed",
+        ),
+        (
+            &["user", "login", "alice", "--expire-ts", "-1"],
+            "negative numbers are not allowed",
+        ),
+        (
+            &["user", "redact", "alice", "-l", "0"],
+            "it must be at least 1",
+        ),
+        (
+            &["user", "deactivate-regex", "x", "-p", "0"],
+            "it must be at least 1",
+        ),
+        (
+            &["user", "list", "-l", "99999999999999999999"],
+            "it must be at most 9223372036854775807",
+        ),
+        (&["config", "-w", "0"], "it must be at least 1"),
+    ] {
+        let run = env.run(args).fails(2, message);
+        for clap_wording in ["is not in 1..", "is not in 0..", "-- -1", "-- -5", "zero"] {
+            assert!(!run.stderr.contains(clap_wording), "{args:?}: {run:#?}");
+        }
+    }
+    any.assert_calls(0);
+}
+
+#[test]
+fn user_modify_refuses_contradictions_and_bad_values_before_any_request() {
+    let env = Env::new();
+    let any = anything(&env);
+    for (args, message) in [
+        (
+            &["-a", "-u"][..],
+            "'--admin' cannot be used with '--no-admin'",
+        ),
+        (&["-u", "-a"], "cannot be used with"),
+        (&["-l", "-L"], "'--lock' cannot be used with '--unlock'"),
+        (&["--activate", "--deactivate"], "cannot be used with"),
+        (
+            &["--user-type", "admin"],
+            "[possible values: bot, support, regular]",
+        ),
+        (&["-v", "https://example.org/a.png"], "is not an mxc:// URI"),
+        (&["-v", "mxc://example.org"], "the media ID is missing"),
+    ] {
+        let mut all = vec!["--batch", "user", "modify", "@alice:example.org"];
+        all.extend_from_slice(args);
+        env.run(&all).fails(2, message);
+    }
+    any.assert_calls(0);
+}
+
+#[test]
+fn prune_devices_checks_the_day_count_before_any_request() {
+    let env = Env::new();
+    let any = anything(&env);
+    env.run(&[
+        "--batch",
+        "user",
+        "prune-devices",
+        "@alice:example.org",
+        "-d",
+        "99999999999999",
+    ])
+    .fails(2, "99999999999999 days is out of range");
+    any.assert_calls(0);
+}
+
+/// A server where `@admin:example.org` (the token's owner, per whoami answering with
+/// `whoami_status`) and `@adminbot:example.org` both match `@admin`. Returns the mocks of
+/// their deactivations.
+fn with_admin_among_matches(env: &Env, whoami_status: u16) -> (Mock<'_>, Mock<'_>) {
+    env.server.mock(|when, then| {
+        when.method(GET)
+            .path("/_matrix/client/v3/account/whoami")
+            .header("authorization", format!("Bearer {TOKEN}"));
+        then.status(whoami_status)
+            .json_body(json!({"user_id": "@admin:example.org", "is_guest": false}));
+    });
+    env.server.mock(|when, then| {
+        when.method(GET).path("/_synapse/admin/v2/users");
+        then.status(200).json_body(json!({"users": [
+            list_entry("@admin:example.org"), list_entry("@adminbot:example.org"),
+            list_entry("@alice:example.org")
+        ], "total": 3}));
+    });
+    let deactivation = |id: &str| {
+        let path = format!("/_synapse/admin/v1/deactivate/{id}");
+        env.server.mock(|when, then| {
+            when.method(POST).path(path);
+            then.status(200)
+                .json_body(json!({"id_server_unbind_result": "success"}));
+        })
+    };
+    (
+        deactivation("@admin:example.org"),
+        deactivation("@adminbot:example.org"),
+    )
+}
+
+#[test]
+fn deactivate_regex_never_includes_the_admin_running_it() {
+    let env = Env::new();
+    let (admin, bot) = with_admin_among_matches(&env, 200);
+    let dry = env
+        .run(&["user", "deactivate-regex", "@admin", "--dry-run"])
+        .ok();
+    assert_eq!(dry.json(), json!(["@adminbot:example.org"]));
+    assert!(
+        dry.stderr.contains(
+            "Leaving out @admin:example.org, the admin running this command; pass \
+             --include-self to deactivate it too."
+        ),
+        "{dry:#?}"
+    );
+    let done = env
+        .run(&["--batch", "user", "deactivate-regex", "@admin"])
+        .ok();
+    assert_eq!(done.json()[0]["user_id"], "@adminbot:example.org");
+    assert_eq!(done.json().as_array().unwrap().len(), 1);
+    assert!(
+        done.stderr.contains("Leaving out @admin:example.org"),
+        "{done:#?}"
+    );
+    admin.assert_calls(0);
+    bot.assert_calls(1);
+}
+
+#[test]
+fn deactivate_regex_knows_the_admin_from_the_config_when_whoami_fails() {
+    let env = Env::new(); // config: user: admin, homeserver: example.org
+    let (admin, bot) = with_admin_among_matches(&env, 500);
+    env.run(&["--batch", "user", "deactivate-regex", "@admin"])
+        .ok();
+    admin.assert_calls(0);
+    bot.assert_calls(1);
+}
+
+#[test]
+fn deactivate_regex_include_self_is_explicit() {
+    let env = Env::new();
+    let (admin, bot) = with_admin_among_matches(&env, 200);
+    let run = env
+        .run(&[
+            "--batch",
+            "user",
+            "deactivate-regex",
+            "@admin",
+            "--include-self",
+        ])
+        .ok();
+    assert_eq!(run.json().as_array().unwrap().len(), 2);
+    assert!(!run.stderr.contains("Leaving out"), "{run:#?}");
+    admin.assert_calls(1);
+    bot.assert_calls(1);
+}

@@ -1,0 +1,131 @@
+//! The command line itself: global options before or after the command, shell completions
+//! and the manual page.
+
+use crate::support::{Env, admin_user};
+use httpmock::Method::{GET, POST, PUT};
+use serde_json::json;
+
+const DETAILS: &str = "/_synapse/admin/v2/users/@alice:example.org";
+
+#[test]
+fn global_options_work_after_the_command_too() {
+    let env = Env::new(); // the config says format: json
+    let details = env.reply(GET, DETAILS, 200, admin_user("@alice:example.org"));
+    for args in [
+        &["-o", "yaml", "user", "details", "alice"][..],
+        &["user", "-o", "yaml", "details", "alice"],
+        &["user", "details", "alice", "-o", "yaml"],
+        &["user", "details", "alice", "--output=YAML"],
+        &["user", "details", "-o", "Y", "alice"],
+    ] {
+        let run = env.run(args).ok();
+        assert_eq!(run.yaml()["name"], "@alice:example.org", "{args:?}");
+        assert!(
+            run.stdout.contains("\nname: '@alice:example.org'\n"),
+            "YAML, not the config's JSON: {args:?}: {run:#?}"
+        );
+    }
+    let json = env.run(&["user", "details", "alice", "-o", "JSON"]).ok();
+    assert_eq!(json.json()["name"], "@alice:example.org");
+    details.assert_calls(6);
+
+    // -v after the command logs the request on stderr.
+    let verbose = env.run(&["user", "details", "alice", "-v"]).ok();
+    assert!(
+        verbose.stderr.contains("GET ") && verbose.stderr.contains("/v2/users/@alice:example.org"),
+        "{verbose:#?}"
+    );
+
+    // -c after the command picks the file.
+    let other = env.home.path().join("other.yaml");
+    std::fs::copy(env.config_path(), &other).unwrap();
+    std::fs::remove_file(env.config_path()).unwrap();
+    env.run(&["user", "details", "alice", "-c", other.to_str().unwrap()])
+        .ok();
+    env.run(&["user", "details", "alice"])
+        .fails(3, "does not exist");
+}
+
+#[test]
+fn batch_and_its_aliases_work_after_the_command() {
+    let env = Env::new();
+    let post = env.server.mock(|when, then| {
+        when.method(POST)
+            .path("/_synapse/admin/v1/deactivate/@alice:example.org");
+        then.status(200)
+            .json_body(json!({"id_server_unbind_result": "success"}));
+    });
+    for flag in ["--batch", "--yes", "--no-confirm"] {
+        env.run(&["user", "deactivate", "alice", flag]).ok();
+    }
+    post.assert_calls(3);
+}
+
+#[test]
+fn user_modify_keeps_v_for_the_avatar_and_takes_long_verbose() {
+    let env = Env::new();
+    env.reply(GET, DETAILS, 200, admin_user("@alice:example.org"));
+    let put = env.server.mock(|when, then| {
+        when.method(PUT)
+            .path(DETAILS)
+            .json_body(json!({"avatar_url": "mxc://example.org/abc"}));
+        then.status(200).json_body(admin_user("@alice:example.org"));
+    });
+    let run = env
+        .run(&[
+            "user",
+            "modify",
+            "alice",
+            "-v",
+            "mxc://example.org/abc",
+            "--verbose",
+            "--batch",
+        ])
+        .ok();
+    assert!(run.stderr.contains("PUT "), "--verbose logs: {run:#?}");
+    put.assert();
+}
+
+#[test]
+fn config_keeps_its_own_o_for_the_format_to_store() {
+    let env = Env::new();
+    let path = env.home.path().join("c.yaml");
+    env.run(&[
+        "config",
+        "--batch",
+        "-c",
+        path.to_str().unwrap(),
+        "-t",
+        "syt_x",
+        "-o",
+        "HUMAN",
+    ])
+    .ok();
+    let written: serde_yaml::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(written["format"], "human");
+}
+
+#[test]
+fn completions_and_man_page_need_no_config() {
+    let env = Env::new();
+    std::fs::remove_file(env.config_path()).unwrap();
+    for (shell, marker) in [
+        ("bash", "complete -F _synadm"),
+        ("zsh", "#compdef synadm"),
+        ("fish", "complete -c synadm"),
+        ("elvish", "edit:completion:arg-completer[synadm]"),
+        ("powershell", "Register-ArgumentCompleter"),
+    ] {
+        let run = env.run(&["completions", shell]).ok();
+        assert!(run.stdout.contains(marker), "{shell}: {run:#?}");
+        assert!(run.stdout.contains("deactivate-regex"), "{shell}: {run:#?}");
+        assert!(run.stderr.is_empty(), "{shell}: {run:#?}");
+    }
+    env.run(&["completions", "tcsh"])
+        .fails(2, "invalid value 'tcsh'");
+    let man = env.run(&["man"]).ok();
+    assert!(man.stdout.contains(".TH synadm 1"), "{man:#?}");
+    assert!(man.stdout.contains("completions"), "{man:#?}");
+    assert!(man.stdout.contains("\\-\\-config\\-file"), "{man:#?}");
+}
