@@ -194,6 +194,7 @@ fn user_login_warns_about_privacy_on_stderr_unless_batch() {
     assert_eq!(whoami(token).0, 200);
 
     let batch = cli.format("yaml", &["--batch", "user", "login", &user.localpart]);
-    assert!(batch.stderr.is_empty(), "{batch:#?}");
+    assert!(!batch.stderr.contains("privacy"), "{batch:#?}");
+    assert!(batch.stderr.contains("expires at"), "{batch:#?}");
     assert_eq!(whoami(&token_of(&batch.yaml())).0, 200);
 }

@@ -13,11 +13,14 @@ fn user_details_completes_localparts_to_the_configured_server() {
     assert_eq!(full["name"], "@alice:test.local");
     assert_eq!(full["displayname"], "Alice Liddell");
     assert_eq!(full["threepids"][0]["address"], "alice@example.org");
-    for short in ["alice", "@alice", "alice:"] {
+    for short in ["alice", "@alice"] {
         let out = cli.json(&["user", "details", short]);
         assert_eq!(out["name"], "@alice:test.local", "{short}");
         assert_eq!(out["displayname"], full["displayname"], "{short}");
     }
+    // An empty server part is a mistake, not a localpart to complete.
+    cli.run(&["user", "details", "alice:"])
+        .fails(2, "the server name after ':' is missing");
 }
 
 #[test]
