@@ -43,6 +43,17 @@ impl Page for types::UserMediaList {
     }
 }
 
+impl Page for types::RoomList {
+    type Item = types::RoomListEntry;
+    fn total(&self) -> i64 {
+        self.total_rooms
+    }
+    fn split(self) -> Result<(Vec<Self::Item>, Option<i64>), Error> {
+        // next_batch is an integer offset, absent on the last page.
+        Ok((self.rooms, self.next_batch))
+    }
+}
+
 /// Fetches pages starting at offset `from`, following `next_token` until the server
 /// sends none. Stops with an error if the server's token does not move forward.
 pub fn pages<P, F, Fut>(from: i64, fetch: F) -> impl Stream<Item = Result<Vec<P::Item>, Error>>
@@ -102,6 +113,31 @@ mod tests {
         })
         .unwrap();
         assert_eq!(got, vec![vec![1, 2], vec![3, 4], vec![5]]);
+    }
+
+    #[test]
+    fn room_list_pages_on_next_batch_and_counts_total_rooms() {
+        let page: types::RoomList = serde_json::from_value(serde_json::json!({
+            "rooms": [{
+                "room_id": "!a", "name": null, "canonical_alias": null, "joined_members": 1,
+                "joined_local_members": 1, "version": "12", "creator": "@c:x", "encryption": null,
+                "federatable": true, "public": false, "join_rules": "invite", "guest_access": null,
+                "history_visibility": "shared", "state_events": 6, "room_type": null
+            }],
+            "offset": 4, "total_rooms": 9, "next_batch": 5, "prev_batch": 3
+        }))
+        .unwrap();
+        assert_eq!(page.total(), 9);
+        let (rooms, next) = page.split().unwrap();
+        assert_eq!(next, Some(5));
+        assert_eq!(rooms.len(), 1);
+        assert_eq!(rooms[0].room_id, "!a");
+
+        let last: types::RoomList = serde_json::from_value(
+            serde_json::json!({ "rooms": [], "offset": 9, "total_rooms": 9, "prev_batch": 8 }),
+        )
+        .unwrap();
+        assert_eq!(last.split().unwrap(), (vec![], None));
     }
 
     #[test]
