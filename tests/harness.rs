@@ -253,3 +253,120 @@ fn harness_http_client_parses_content_length_and_chunked_bodies() {
     assert_eq!(enc("@alice:test.local"), "%40alice%3Atest.local");
     assert_eq!(enc("!a/b#c"), "%21a%2Fb%23c");
 }
+
+/// The state event of `event_type` in `room`, read with the admin API.
+fn state_event(room: &str, event_type: &str) -> Value {
+    let s = synapse();
+    let (status, body) = s.admin_request(
+        "GET",
+        &format!(
+            "/_synapse/admin/v1/rooms/{}/state?type={}",
+            enc(room),
+            enc(event_type)
+        ),
+        None,
+    );
+    assert_eq!(status, 200, "{body}");
+    body["state"][0].clone()
+}
+
+#[test]
+fn harness_seed_rooms_of_version_12_and_10_have_their_power_levels() {
+    let s = synapse();
+    let v12 = s.seed_str("/rooms/v12");
+    let create = state_event(v12, "m.room.create");
+    assert_eq!(create["sender"], "@carol:test.local");
+    assert_eq!(create["content"]["room_version"], "12");
+    assert_eq!(
+        create["content"]["additional_creators"],
+        serde_json::json!(["@dave:test.local"])
+    );
+    assert_eq!(
+        state_event(v12, "m.room.power_levels")["content"]["users"],
+        serde_json::json!({ "@bob:test.local": 50 })
+    );
+    let v10 = s.seed_str("/rooms/v10");
+    assert_eq!(
+        state_event(v10, "m.room.create")["content"]["room_version"],
+        "10"
+    );
+    assert_eq!(
+        state_event(v10, "m.room.power_levels")["content"]["users"],
+        serde_json::json!({ "@carol:test.local": 100, "@bob:test.local": 50 })
+    );
+    for room in [v12, v10] {
+        let (status, body) = s.admin_request(
+            "GET",
+            &format!("/_synapse/admin/v1/rooms/{}/members", enc(room)),
+            None,
+        );
+        assert_eq!(status, 200, "{body}");
+        let mut members: Vec<&str> = body["members"]
+            .as_array()
+            .expect("members")
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        members.sort_unstable();
+        assert_eq!(members, ["@bob:test.local", "@carol:test.local"]);
+    }
+}
+
+#[test]
+fn harness_seed_history_room_has_messages_on_both_sides_of_the_cut_off() {
+    let s = synapse();
+    let history = &s.seed["history"];
+    let room = s.seed_str("/rooms/history");
+    assert_eq!(history["room"], room);
+    let cutoff = history["cutoff_ts"].as_i64().expect("cutoff_ts");
+    let last_before = history["last_before_ts"].as_i64().expect("last_before_ts");
+    let first_after = history["first_after_ts"].as_i64().expect("first_after_ts");
+    assert!(
+        last_before < cutoff && cutoff < first_after,
+        "{last_before} < {cutoff} < {first_after}"
+    );
+    let alice = s.seed_str("/users/alice/token");
+    for (key, first_text) in [
+        ("before", "History 1: the old plan."),
+        ("after", "History 5: first word after the cut-off."),
+    ] {
+        let events = history[key].as_array().expect("event IDs");
+        assert_eq!(events.len(), 4, "{history}");
+        let (status, body) = s.request_as(
+            alice,
+            "GET",
+            &format!(
+                "/_matrix/client/v3/rooms/{}/event/{}",
+                enc(room),
+                enc(events[0].as_str().expect("event ID"))
+            ),
+            None,
+        );
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["content"]["body"], first_text);
+    }
+}
+
+#[test]
+fn harness_seed_has_two_pages_of_rooms_of_four() {
+    let s = synapse();
+    let (status, first) = s.admin_request("GET", "/_synapse/admin/v1/rooms?limit=4", None);
+    assert_eq!(status, 200, "{first}");
+    assert_eq!(first["next_batch"], 4, "{first}");
+    let (status, second) = s.admin_request("GET", "/_synapse/admin/v1/rooms?limit=4&from=4", None);
+    assert_eq!(status, 200, "{second}");
+    let mut listed: Vec<String> = [&first, &second]
+        .iter()
+        .flat_map(|page| page["rooms"].as_array().expect("rooms").iter())
+        .filter_map(|room| room["room_id"].as_str().map(str::to_owned))
+        .collect();
+    listed.sort();
+    let mut seeded: Vec<String> = ["general", "project_x", "abandoned", "v12", "v10", "history"]
+        .iter()
+        .map(|key| s.seed_str(&format!("/rooms/{key}")).to_owned())
+        .collect();
+    seeded.sort();
+    // Nothing in this test binary creates rooms: the seed's six are all there is.
+    assert_eq!(listed, seeded);
+    assert_eq!(second["total_rooms"], 6, "{second}");
+}

@@ -8,7 +8,18 @@
 //! Seed data (see `Synapse::seed`, also in `<data_dir>/seed.json`):
 //! - users alice, bob, carol, dave (password `password-<name>`), eve (deactivated);
 //!   alice has devices ALICEPHONE and ALICELAPTOP, bob BOBDESKTOP, carol CAROLWEB, dave none;
-//! - rooms General (public, `#general:test.local`), Project X (private), Abandoned (empty);
+//! - rooms General (public, `#general:test.local`), Project X (private), Abandoned (empty, its
+//!   creator dave left: the server is no longer in it); all three of room version 12, the default;
+//! - rooms with an explicit version, both created by carol, bob joined with power level 50:
+//!   `/rooms/v12` "Version 12" (additional creator dave, never joined; carol and dave are not in
+//!   `users`) and `/rooms/v10` "Version 10" (`users`: carol 100, bob 50);
+//! - `/rooms/history` "History" (alice, bob joined): messages `/history/before/0..3`, a 60 ms
+//!   pause whose middle is `/history/cutoff_ts`, then `/history/after/0..3`; `last_before_ts`
+//!   and `first_after_ts` are the `origin_server_ts` of the two messages around the cut-off.
+//!   Purging up to `cutoff_ts` with `delete_local_events` deletes all of `before` and keeps all
+//!   of `after`; without it, these local users' messages stay in the database as outliers that
+//!   clients no longer see (the admin `fetch_event` still finds them);
+//! - 6 rooms in all (`room list -l 4` has two pages), before any test creates its own;
 //! - media `alice_png` (1x1 PNG) and `bob_txt`; registration token `seedtoken` (5 uses).
 //!
 //! Tests that change or delete things should work on `fresh_user` users, or on rooms they create

@@ -9,8 +9,9 @@
 //! - makes one call fail and checks it decodes as a Matrix error with the right status and
 //!   errcode (and that the raw error body matches `MatrixError`).
 //!
-//! Destructive operations work on `fresh_user` users, so the tests stay independent of each
-//! other and of the seed data. Run against PostgreSQL with `SYNADM_TEST_DB=postgres`.
+//! Destructive operations work on `fresh_user` users and on rooms the tests create, so the tests
+//! stay independent of each other and of the seed data (the seeded History room is purged, by
+//! `history.rs` only). Run against PostgreSQL with `SYNADM_TEST_DB=postgres`.
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -18,8 +19,10 @@ mod schema;
 mod support;
 
 mod devices;
+mod history;
 mod matrix;
 mod media;
+mod rooms;
 mod server;
 mod users;
 
@@ -52,10 +55,27 @@ const COVERED: &[&str] = &[
     // devices
     "list_user_devices",
     "delete_user_devices",
+    // rooms
+    "list_rooms",
+    "get_room",
+    "delete_room_v1",
+    "delete_room_v2",
+    "get_delete_status_by_room",
+    "get_delete_status",
+    "list_room_members",
+    "get_room_state",
+    "get_room_block_status",
+    "block_room",
+    "make_room_admin",
+    "join_user_to_room",
+    // history
+    "purge_history",
+    "get_purge_history_status",
     // matrix
     "whoami",
     "login",
     "list_room_aliases",
+    "resolve_room_alias",
     "get_server_keys",
 ];
 

@@ -186,3 +186,61 @@ fn get_server_keys() {
         "M_UNRECOGNIZED",
     );
 }
+
+#[test]
+fn resolve_room_alias() {
+    let s = synapse();
+    let alias = s.seed_str("/aliases/general");
+    let target = ok(
+        "resolve_room_alias",
+        admin().resolve_room_alias().room_alias(alias).send(),
+    );
+    assert_eq!(target.room_id, s.seed_str("/rooms/general"));
+    assert_eq!(target.servers, [s.server_name.as_str()]);
+    // Any user may resolve an alias, and so may nobody at all.
+    let reply = raw_as(
+        "resolve_room_alias",
+        None,
+        "GET",
+        &format!("/_matrix/client/v3/directory/room/{}", enc(alias)),
+        None,
+    );
+    assert_eq!(
+        reply,
+        json!({ "room_id": s.seed_str("/rooms/general"), "servers": [s.server_name] })
+    );
+    // `#` goes out as %23 (else it would start a URL fragment).
+    let line = request_line(|c| async move {
+        c.resolve_room_alias()
+            .room_alias("#general:test.local")
+            .send()
+            .await
+    });
+    assert_eq!(
+        line,
+        "GET /_matrix/client/v3/directory/room/%23general:test.local HTTP/1.1"
+    );
+
+    let message = fails(
+        "resolve_room_alias",
+        admin()
+            .resolve_room_alias()
+            .room_alias(format!("#no-such-alias:{}", s.server_name))
+            .send(),
+        404,
+        "M_NOT_FOUND",
+    );
+    assert_eq!(
+        message,
+        format!("Room alias #no-such-alias:{} not found", s.server_name)
+    );
+    raw_error(
+        "resolve_room_alias",
+        None,
+        "GET",
+        "/_matrix/client/v3/directory/room/no-sigil",
+        None,
+        400,
+        "M_INVALID_PARAM",
+    );
+}

@@ -241,3 +241,128 @@ pub fn poll<T>(what: &str, limit: Duration, mut probe: impl FnMut() -> Option<T>
         std::thread::sleep(Duration::from_millis(100));
     }
 }
+
+/// Creates a room as `token`'s user with the `createRoom` body `body`; returns its ID.
+pub fn create_room(token: &str, body: Value) -> String {
+    let (status, reply) =
+        synapse().request_as(token, "POST", "/_matrix/client/v3/createRoom", Some(&body));
+    assert_eq!(status, 200, "createRoom {body}: {reply}");
+    reply["room_id"].as_str().expect("room_id").to_string()
+}
+
+/// `token`'s user joins `room` (ID or alias) through the client API.
+pub fn join_room(token: &str, room: &str) {
+    let (status, reply) = synapse().request_as(
+        token,
+        "POST",
+        &format!("/_matrix/client/v3/join/{}", enc(room)),
+        Some(&json!({})),
+    );
+    assert_eq!(status, 200, "join {room}: {reply}");
+}
+
+/// `token`'s user leaves `room`.
+pub fn leave_room(token: &str, room: &str) {
+    let (status, reply) = synapse().request_as(
+        token,
+        "POST",
+        &format!("/_matrix/client/v3/rooms/{}/leave", enc(room)),
+        Some(&json!({})),
+    );
+    assert_eq!(status, 200, "leave {room}: {reply}");
+}
+
+/// Sends a text message as `token`'s user; returns its event ID.
+pub fn send_text(token: &str, room: &str, text: &str) -> String {
+    static TXN: AtomicUsize = AtomicUsize::new(0);
+    let txn = TXN.fetch_add(1, Ordering::SeqCst);
+    let (status, reply) = synapse().request_as(
+        token,
+        "PUT",
+        &format!(
+            "/_matrix/client/v3/rooms/{}/send/m.room.message/contract-text-{txn}-{}",
+            enc(room),
+            std::process::id()
+        ),
+        Some(&json!({ "msgtype": "m.text", "body": text })),
+    );
+    assert_eq!(status, 200, "send to {room}: {reply}");
+    reply["event_id"].as_str().expect("event_id").to_string()
+}
+
+/// Sends a state event as `token`'s user (the client API), returning the status and reply.
+pub fn put_state(
+    token: &str,
+    room: &str,
+    event_type: &str,
+    state_key: &str,
+    content: Value,
+) -> (u16, Value) {
+    synapse().request_as(
+        token,
+        "PUT",
+        &format!(
+            "/_matrix/client/v3/rooms/{}/state/{}/{}",
+            enc(room),
+            enc(event_type),
+            enc(state_key)
+        ),
+        Some(&content),
+    )
+}
+
+/// The current `m.room.power_levels` content of `room`, read with the admin API.
+pub fn power_levels(room: &str) -> Value {
+    let (status, reply) = synapse().admin_request(
+        "GET",
+        &format!(
+            "/_synapse/admin/v1/rooms/{}/state?type=m.room.power_levels",
+            enc(room)
+        ),
+        None,
+    );
+    assert_eq!(status, 200, "power levels of {room}: {reply}");
+    reply["state"][0]["content"].clone()
+}
+
+/// A unique tag for names of things one test creates.
+pub fn unique(prefix: &str) -> String {
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    format!("{prefix}-{n}-{}", std::process::id())
+}
+
+/// The request line (`GET /path HTTP/1.1`) the generated client sends for the request that
+/// `make` builds on a client pointed at a local socket; the socket answers `{}`.
+pub fn request_line<T, Fut>(make: impl FnOnce(Client) -> Fut) -> String
+where
+    T: Debug,
+    Fut: Future<Output = Reply<T>>,
+{
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a local port");
+    let mut capture = connection(Some("contract-capture-token"));
+    capture.base_url = format!("http://{}", listener.local_addr().expect("local address"));
+    let server = std::thread::spawn(move || {
+        let (stream, _) = listener.accept().expect("accept");
+        let mut reader = BufReader::new(stream.try_clone().expect("clone the stream"));
+        let mut first = String::new();
+        reader.read_line(&mut first).expect("request line");
+        loop {
+            let mut line = String::new();
+            reader.read_line(&mut line).expect("header line");
+            if line.trim().is_empty() {
+                break;
+            }
+        }
+        let mut stream = stream;
+        let _ = stream.write_all(
+            b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\
+              connection: close\r\n\r\n{}",
+        );
+        first.trim_end().to_string()
+    });
+    // The reply `{}` may not decode as `T`; only the request matters here.
+    let _ = block_on(make(client_for(&capture)));
+    server.join().expect("the capture thread")
+}

@@ -1126,6 +1126,23 @@ PROJECT_X_MESSAGES = [
     ("bob", "Thanks. I'll share the notes file in a minute."),
 ]
 
+# The History room: messages before and after a pause whose middle is `cutoff_ts`, for purges.
+HISTORY_BEFORE = [
+    ("alice", "History 1: the old plan."),
+    ("bob", "History 2: agreed, the old plan."),
+    ("alice", "History 3: budget draft attached."),
+    ("bob", "History 4: last word before the cut-off."),
+]
+HISTORY_AFTER = [
+    ("alice", "History 5: first word after the cut-off."),
+    ("bob", "History 6: the new plan."),
+    ("alice", "History 7: budget approved."),
+    ("bob", "History 8: see you Monday."),
+]
+# Half the pause around `cutoff_ts`: every message before it was received at least this many
+# milliseconds earlier, every message after it at least this many later.
+HISTORY_GAP_MS = 30
+
 
 def seed(data_dir, base_url, admin_token):
     t0 = time.monotonic()
@@ -1208,6 +1225,31 @@ def seed(data_dir, base_url, admin_token):
     api.call("POST", "/_matrix/client/v3/rooms/%s/leave" % q(abandoned), token=tok["dave"],
              body={})
 
+    # Explicit room versions: 12 (creators have implicit power, MSC4289; also Synapse 1.163's
+    # default) with an additional creator, and 10 (power only through the users map).
+    v12 = api.call("POST", "/_matrix/client/v3/createRoom", token=tok["carol"], body={
+        "name": "Version 12",
+        "preset": "private_chat",
+        "room_version": "12",
+        "creation_content": {"additional_creators": [mxid("dave")]},
+        "power_level_content_override": {"users": {mxid("bob"): 50}},
+        "invite": [mxid("bob")],
+    })["room_id"]
+    v10 = api.call("POST", "/_matrix/client/v3/createRoom", token=tok["carol"], body={
+        "name": "Version 10",
+        "preset": "private_chat",
+        "room_version": "10",
+        "power_level_content_override": {"users": {mxid("carol"): 100, mxid("bob"): 50}},
+        "invite": [mxid("bob")],
+    })["room_id"]
+    history = api.call("POST", "/_matrix/client/v3/createRoom", token=tok["alice"], body={
+        "name": "History",
+        "preset": "private_chat",
+        "invite": [mxid("bob")],
+    })["room_id"]
+    for room in (v12, v10, history):
+        api.call("POST", "/_matrix/client/v3/join/" + q(room), token=tok["bob"], body={})
+
     events = {}
     for i, (who, body) in enumerate(GENERAL_MESSAGES):
         ev = text(general, tok[who], body)
@@ -1218,6 +1260,25 @@ def seed(data_dir, base_url, admin_token):
         ev = text(project_x, tok[who], body)
         if i == 0:
             events["project_x_first"] = ev
+
+    before = [text(history, tok[who], body) for who, body in HISTORY_BEFORE]
+    time.sleep(HISTORY_GAP_MS / 1000)
+    cutoff_ts = int(time.time() * 1000)
+    time.sleep(HISTORY_GAP_MS / 1000)
+    after = [text(history, tok[who], body) for who, body in HISTORY_AFTER]
+
+    def origin_ts(event_id):
+        return api.call("GET", "/_matrix/client/v3/rooms/%s/event/%s" % (q(history), q(event_id)),
+                        token=tok["alice"])["origin_server_ts"]
+
+    history_info = {
+        "room": history,
+        "before": before,
+        "after": after,
+        "cutoff_ts": cutoff_ts,
+        "last_before_ts": origin_ts(before[-1]),
+        "first_after_ts": origin_ts(after[0]),
+    }
 
     png = tiny_png()
     alice_png = api.call("POST", "/_matrix/media/v3/upload?filename=pixel.png",
@@ -1242,15 +1303,19 @@ def seed(data_dir, base_url, admin_token):
 
     result = {
         "users": users,
-        "rooms": {"general": general, "project_x": project_x, "abandoned": abandoned},
+        "rooms": {"general": general, "project_x": project_x, "abandoned": abandoned,
+                  "v12": v12, "v10": v10, "history": history},
+        "history": history_info,
         "aliases": {"general": alias},
         "media": {"alice_png": alice_png, "bob_txt": bob_txt},
         "events": events,
         "registration_token": "seedtoken",
     }
     write_file(os.path.join(data_dir, SEED_JSON), json.dumps(result, indent=2) + "\n", 0o600)
-    log("seeded in %.1f s (5 users, 3 rooms, %d messages, 2 uploads, 1 registration token)"
-        % (time.monotonic() - t0, len(GENERAL_MESSAGES) + len(PROJECT_X_MESSAGES) + 2))
+    messages = (len(GENERAL_MESSAGES) + len(PROJECT_X_MESSAGES) + 2 + len(HISTORY_BEFORE)
+                + len(HISTORY_AFTER))
+    log("seeded in %.1f s (5 users, 6 rooms, %d messages, 2 uploads, 1 registration token)"
+        % (time.monotonic() - t0, messages))
     return result
 
 
