@@ -7,6 +7,7 @@ pub mod jobs;
 pub mod paging;
 mod prelude;
 mod prompt;
+mod room;
 pub mod stderr;
 mod user;
 pub mod views;
@@ -65,6 +66,9 @@ pub enum Command {
     /// List, add, modify, deactivate/erase users, reset passwords.
     #[command(subcommand)]
     User(user::UserCommand),
+    /// Manipulate rooms and room membership.
+    #[command(subcommand)]
+    Room(room::RoomCommand),
 }
 
 /// Runs the parsed command line.
@@ -82,6 +86,7 @@ pub async fn run(cli: Cli) -> Result<(), Error> {
             ctx.print(&version, &View::PLAIN)
         }
         Command::User(cmd) => cmd.run(&Ctx::new(&cli.global, &path)?).await,
+        Command::Room(cmd) => cmd.run(&Ctx::new(&cli.global, &path)?).await,
     }
 }
 
