@@ -133,6 +133,13 @@ impl Run for ListArgs {
             empty: flag_pair(a.empty, a.not_empty),
             public: flag_pair(a.public, a.not_public),
         };
+        if q.search_term.is_some() && (q.empty.is_some() || q.public.is_some()) {
+            ctx.note(
+                "Note: Synapse (as of 1.163) ignores --empty/--not-empty and \
+                 --public/--not-public for rooms that match the search term by name or alias \
+                 (its query lacks parentheses); check the `joined_members` and `public` fields.",
+            );
+        }
         let what = match &q.search_term {
             Some(term) => format!("Rooms matching {term:?}"),
             None => "Total rooms".to_string(),
