@@ -259,6 +259,41 @@ pub fn parse_mxc_uri(input: &str) -> Result<String, String> {
     Ok(s.to_string())
 }
 
+/// A room as given on the command line: its ID or one of its aliases.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RoomArg {
+    /// `!opaque:server` or `!opaque`
+    Id(String),
+    /// `#name:server`
+    Alias(String),
+}
+
+impl RoomArg {
+    /// The ID or alias as typed.
+    pub fn as_str(&self) -> &str {
+        match self {
+            RoomArg::Id(s) | RoomArg::Alias(s) => s,
+        }
+    }
+}
+
+impl std::fmt::Display for RoomArg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Checks a room ID or alias (by its sigil). Used as a clap value parser.
+pub fn parse_room_id_or_alias(input: &str) -> Result<RoomArg, String> {
+    match input.chars().next() {
+        Some('!') => parse_room_id(input).map(RoomArg::Id),
+        Some('#') => parse_room_alias(input).map(RoomArg::Alias),
+        _ => Err(format!(
+            "{input:?} is neither a room ID (!…) nor a room alias (#name:server)"
+        )),
+    }
+}
+
 /// The server name part of a full user ID (`@a:example.org:8448` → `example.org:8448`).
 pub fn server_of(user_id: &str) -> Option<&str> {
     user_id
@@ -442,6 +477,25 @@ mod tests {
             "mxc://bad host/a",
         ] {
             assert!(parse_mxc_uri(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn room_ids_or_aliases_by_sigil() {
+        assert_eq!(
+            parse_room_id_or_alias("!abc:example.org"),
+            Ok(RoomArg::Id("!abc:example.org".into()))
+        );
+        assert_eq!(
+            parse_room_id_or_alias("!HrU8KbAsZ-q9"),
+            Ok(RoomArg::Id("!HrU8KbAsZ-q9".into()))
+        );
+        assert_eq!(
+            parse_room_id_or_alias("#general:example.org"),
+            Ok(RoomArg::Alias("#general:example.org".into()))
+        );
+        for bad in ["", "general", "@alice:example.org", "#nohost", "!a b:x"] {
+            assert!(parse_room_id_or_alias(bad).is_err(), "{bad:?}");
         }
     }
 

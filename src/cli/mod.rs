@@ -10,6 +10,7 @@ pub mod numbers;
 pub mod paging;
 mod prelude;
 mod prompt;
+mod room;
 pub mod stderr;
 mod user;
 pub mod views;
@@ -79,6 +80,9 @@ pub enum Command {
     /// List, add, modify, deactivate/erase users, reset passwords.
     #[command(subcommand)]
     User(user::UserCommand),
+    /// Manipulate rooms and room membership.
+    #[command(subcommand)]
+    Room(room::RoomCommand),
     /// Print a shell completion script (no config needed).
     Completions(docs::CompletionsArgs),
     /// Print the manual page in roff format (no config needed).
@@ -102,6 +106,7 @@ pub async fn run(cli: Cli) -> Result<(), Error> {
             ctx.print(&version, &View::PLAIN)
         }
         Command::User(cmd) => cmd.run(&Ctx::new(&cli.global, &path)?).await,
+        Command::Room(cmd) => cmd.run(&Ctx::new(&cli.global, &path)?).await,
     }
 }
 

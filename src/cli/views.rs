@@ -1,6 +1,7 @@
 //! Human views shared by several commands (a view says which columns come first and
 //! which fields are times; see `synadm::output::View`).
 
+use serde_json::{Value, json};
 use synadm::output::View;
 
 /// Time fields of user objects, at any depth (threepids carry their own).
@@ -51,3 +52,51 @@ pub const DEVICE: View = View::new(&[
     "last_seen_user_agent",
 ])
 .times(&["last_seen_ts"]);
+
+/// A room of the room list: its ID, name, alias, members (joined / local), version, creator,
+/// encryption, federation and directory flags (reshaped from the server's fields).
+pub const ROOM: View = View::new(&[
+    "room_id",
+    "name",
+    "canonical_alias",
+    "members",
+    "version",
+    "creator",
+    "encryption",
+    "federatable",
+    "public",
+])
+.reshape(room_rows);
+
+/// The room list's rows for a table: the fields of [`ROOM`], with the two member counts
+/// as one `joined / local` column.
+fn room_rows(rooms: &Value) -> Value {
+    let row = |r: &Value| {
+        json!({
+            "room_id": r["room_id"],
+            "name": r["name"],
+            "canonical_alias": r["canonical_alias"],
+            "members": format!(
+                "{} / {}",
+                count(&r["joined_members"]),
+                count(&r["joined_local_members"])
+            ),
+            "version": r["version"],
+            "creator": r["creator"],
+            "encryption": r["encryption"],
+            "federatable": r["federatable"],
+            "public": r["public"],
+        })
+    };
+    match rooms {
+        Value::Array(items) => Value::Array(items.iter().map(row).collect()),
+        one => row(one),
+    }
+}
+
+fn count(v: &Value) -> String {
+    match v {
+        Value::Null => "?".to_string(),
+        other => other.to_string(),
+    }
+}

@@ -131,6 +131,13 @@ impl<W: Write> ListWriter<W> {
             }
         }
         if self.style.format == Format::Human && !items.is_empty() {
+            // The view's reshape sees each page as a list, as it sees the one page of a
+            // list printed without streaming.
+            let shaped = self.view.reshape.map(|f| f(&Value::Array(items.to_vec())));
+            let items = match &shaped {
+                Some(Value::Array(rows)) => rows.as_slice(),
+                _ => items,
+            };
             let (view, width) = (&self.view, self.style.width);
             let table = self
                 .table
@@ -210,6 +217,25 @@ mod tests {
             let parsed: Value = serde_yaml::from_str(&text).unwrap();
             assert_eq!(parsed, json!([{"a": 1}, {"a": 2}, {"a": 3}]), "{format:?}");
         }
+    }
+
+    #[test]
+    fn streamed_human_lists_are_reshaped_page_by_page() {
+        let view = View::new(&["x"]).reshape(|v| {
+            Value::Array(
+                v.as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|i| json!({"x": i["a"].as_i64().unwrap_or(0) * 10}))
+                    .collect(),
+            )
+        });
+        let mut buf = Vec::new();
+        let mut w = ListWriter::new(&mut buf, style(Format::Human), view);
+        w.page(&[json!({"a": 1, "hidden": true})]).unwrap();
+        w.page(&[json!({"a": 2, "hidden": true})]).unwrap();
+        w.finish().unwrap();
+        assert_eq!(String::from_utf8(buf).unwrap(), "x\n--\n10\n20\n");
     }
 
     struct Closed;

@@ -16,4 +16,5 @@ mod listing;
 mod lookup;
 mod moderation;
 mod modify;
+mod room;
 mod support;

@@ -9,6 +9,7 @@ mod config;
 mod encoding;
 mod errors;
 mod parity;
+mod room;
 mod streams;
 mod support;
 mod tls;

@@ -178,6 +178,65 @@ const FLAGS: &[(&[&str], &[&str])] = &[
     (&["user", "redact-status"], &[]),
     (&["user", "shadow-ban"], &["-u", "--unban"]),
     (&["user", "suspend"], &["-U", "--unsuspend"]),
+    (
+        &["room", "list"],
+        &[
+            "-f",
+            "--from",
+            "-l",
+            "--limit",
+            "-n",
+            "--name",
+            "-s",
+            "--sort",
+            "-r",
+            "--reverse",
+            "-e",
+            "--empty",
+            "-E",
+            "--not-empty",
+        ],
+    ),
+    (
+        &["room", "search"],
+        &[
+            "-f",
+            "--from",
+            "-l",
+            "--limit",
+            "-s",
+            "--sort",
+            "-r",
+            "--reverse",
+        ],
+    ),
+    (&["room", "details"], &[]),
+    (&["room", "state"], &[]),
+    (&["room", "members"], &[]),
+    (&["room", "resolve"], &["-r", "--reverse"]),
+    (&["room", "block"], &["-b", "--block", "-u", "--unblock"]),
+    (&["room", "block-status"], &[]),
+    (&["room", "join"], &[]),
+    (&["room", "make-admin"], &["-u", "--user-id"]),
+    (
+        &["room", "power-levels"],
+        &[
+            "-i",
+            "--room-id",
+            "-a",
+            "--all-details",
+            "-f",
+            "--from",
+            "-l",
+            "--limit",
+            "-n",
+            "--name",
+            "-s",
+            "--sort",
+            "-r",
+            "--reverse",
+        ],
+    ),
 ];
 
 #[test]
@@ -217,6 +276,19 @@ fn every_synadm_user_command_exists() {
         assert!(
             help.contains(&format!("  {} ", command[1])),
             "missing user {}",
+            command[1]
+        );
+    }
+}
+
+#[test]
+fn every_synadm_room_command_exists() {
+    let env = Env::new();
+    let help = env.run(&["room", "--help"]).stdout;
+    for (command, _) in FLAGS.iter().filter(|(c, _)| c.first() == Some(&"room")) {
+        assert!(
+            help.contains(&format!("  {} ", command[1])),
+            "missing room {}",
             command[1]
         );
     }
