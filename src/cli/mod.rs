@@ -4,10 +4,14 @@ pub mod args;
 pub mod bulk;
 mod config_cmd;
 pub mod context;
+mod group;
 pub mod jobs;
+mod matrix;
+mod notice;
 pub mod paging;
 mod prelude;
 mod prompt;
+mod raw;
 pub mod stderr;
 mod user;
 pub mod views;
@@ -66,6 +70,17 @@ pub enum Command {
     /// List, add, modify, deactivate/erase users, reset passwords.
     #[command(subcommand)]
     User(user::UserCommand),
+    /// Send messages (server notices) to users.
+    #[command(subcommand)]
+    Notice(notice::NoticeCommand),
+    /// Execute Matrix API calls.
+    #[command(subcommand)]
+    Matrix(matrix::MatrixCommand),
+    /// Issue a custom request to the Synapse admin API.
+    Raw(raw::RawArgs),
+    /// Manage groups (communities); removed from Synapse in 1.61, kept for compatibility.
+    #[command(subcommand)]
+    Group(group::GroupCommand),
 }
 
 /// Runs the parsed command line.
@@ -83,6 +98,11 @@ pub async fn run(cli: Cli) -> Result<(), Error> {
             ctx.print(&version, &View::PLAIN)
         }
         Command::User(cmd) => cmd.run(&Ctx::new(&cli.global, &path)?).await,
+        Command::Notice(cmd) => cmd.run(&Ctx::new(&cli.global, &path)?).await,
+        Command::Matrix(cmd) => cmd.run(&Ctx::new(&cli.global, &path)?).await,
+        Command::Raw(args) => args.run(&Ctx::new(&cli.global, &path)?).await,
+        // Sends nothing, so it needs no config.
+        Command::Group(cmd) => group::run(cmd),
     }
 }
 

@@ -20,6 +20,7 @@ mod support;
 mod devices;
 mod matrix;
 mod media;
+mod notices;
 mod server;
 mod users;
 
@@ -52,6 +53,8 @@ const COVERED: &[&str] = &[
     // devices
     "list_user_devices",
     "delete_user_devices",
+    // notices
+    "send_server_notice",
     // matrix
     "whoami",
     "login",
