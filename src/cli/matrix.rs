@@ -79,7 +79,7 @@ pub struct MatrixRawArgs {
     /// Authenticate with this access token instead of the configured admin token. Without
     /// --token (and --prompt), $MTOKEN is used if set; prefer it (or --prompt) so that the
     /// token does not show up in the process list or shell history.
-    #[arg(short, long, env = MTOKEN_ENV, hide_env_values = true, conflicts_with = "prompt")]
+    #[arg(short, long, conflicts_with = "prompt")]
     token: Option<String>,
     /// Ask for the access token (hidden input); overrides $MTOKEN.
     #[arg(short, long)]
@@ -97,7 +97,10 @@ impl Run for MatrixRawArgs {
             }
             Some(prompt::secret("Matrix token: ")?)
         } else {
+            // Read here rather than by clap, so that --prompt can override it.
+            // An empty $MTOKEN counts as unset.
             a.token
+                .or_else(|| std::env::var(MTOKEN_ENV).ok().filter(|t| !t.is_empty()))
         };
         if token.as_deref().is_some_and(|t| t.trim().is_empty()) {
             return Err(Error::Usage("the Matrix token is empty".into()));
