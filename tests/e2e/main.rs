@@ -16,4 +16,6 @@ mod listing;
 mod lookup;
 mod moderation;
 mod modify;
+mod notice;
+mod raw;
 mod support;
