@@ -57,6 +57,19 @@ fn check_endpoint(endpoint: &str) -> Result<&str, Error> {
              percent-encode it as %23"
         )));
     }
+    let query = trimmed.split_once('?').map_or("", |(_, q)| q);
+    if query
+        .split('&')
+        .any(|pair| pair.split('=').next() == Some("access_token"))
+    {
+        // Synapse refuses a query token next to the Authorization header we always send,
+        // and a URL ends up in `-v` logs.
+        return Err(Error::Usage(
+            "an access_token in the endpoint is refused: Synapse rejects it next to the \
+             Authorization header, and URLs are logged with -v (matrix raw takes --token)"
+                .into(),
+        ));
+    }
     if trimmed.chars().any(char::is_control) {
         return Err(Error::Usage(
             "the endpoint contains control characters".into(),
@@ -194,7 +207,13 @@ mod tests {
 
     #[test]
     fn bad_endpoints_are_usage_errors() {
-        for bad in ["", "/", "v1/rooms/#a:b/x", "v1/\nx"] {
+        for bad in [
+            "",
+            "/",
+            "v1/rooms/#a:b/x",
+            "v1/\nx",
+            "client/v3/sync?timeout=0&access_token=syt_x",
+        ] {
             assert!(
                 matches!(check_endpoint(bad), Err(Error::Usage(_))),
                 "{bad:?}"
@@ -204,6 +223,7 @@ mod tests {
             check_endpoint("/v1/server_version").unwrap(),
             "v1/server_version"
         );
+        assert!(check_endpoint("v1/x?my_access_token=1").is_ok());
     }
 
     #[test]

@@ -232,6 +232,12 @@ fn invalid_json_data_is_a_usage_error_and_nothing_is_sent() {
         .fails(2, "invalid value");
     env.run(&["raw", "v1/rooms/#alias:example.org/x"])
         .fails(2, "%23");
+    env.run(&[
+        "matrix",
+        "raw",
+        "client/v3/sync?timeout=0&access_token=syt_x",
+    ])
+    .fails(2, "access_token in the endpoint is refused");
     any.assert_calls(0);
 }
 
