@@ -10,6 +10,7 @@ mod bodies;
 mod connect;
 mod hooks;
 mod paginate;
+pub mod raw;
 
 pub use bodies::UserUpsert;
 pub use connect::{Connection, Transport, normalize_base_url};

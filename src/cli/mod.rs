@@ -5,11 +5,15 @@ pub mod bulk;
 mod config_cmd;
 pub mod context;
 mod docs;
+mod group;
 pub mod jobs;
+mod matrix;
+mod notice;
 pub mod numbers;
 pub mod paging;
 mod prelude;
 mod prompt;
+mod raw;
 mod room;
 pub mod stderr;
 mod user;
@@ -87,6 +91,17 @@ pub enum Command {
     Completions(docs::CompletionsArgs),
     /// Print the manual page in roff format (no config needed).
     Man,
+    /// Send messages (server notices) to users.
+    #[command(subcommand)]
+    Notice(notice::NoticeCommand),
+    /// Execute Matrix API calls.
+    #[command(subcommand)]
+    Matrix(matrix::MatrixCommand),
+    /// Issue a custom request to the Synapse admin API.
+    Raw(raw::RawArgs),
+    /// Manage groups (communities); removed from Synapse in 1.61, kept for compatibility.
+    #[command(subcommand)]
+    Group(group::GroupCommand),
 }
 
 /// Runs the parsed command line.
@@ -107,6 +122,11 @@ pub async fn run(cli: Cli) -> Result<(), Error> {
         }
         Command::User(cmd) => cmd.run(&Ctx::new(&cli.global, &path)?).await,
         Command::Room(cmd) => cmd.run(&Ctx::new(&cli.global, &path)?).await,
+        Command::Notice(cmd) => cmd.run(&Ctx::new(&cli.global, &path)?).await,
+        Command::Matrix(cmd) => cmd.run(&Ctx::new(&cli.global, &path)?).await,
+        Command::Raw(args) => args.run(&Ctx::new(&cli.global, &path)?).await,
+        // Sends nothing, so it needs no config.
+        Command::Group(cmd) => group::run(cmd),
     }
 }
 

@@ -22,6 +22,7 @@ mod devices;
 mod history;
 mod matrix;
 mod media;
+mod notices;
 mod rooms;
 mod server;
 mod users;
@@ -71,6 +72,8 @@ const COVERED: &[&str] = &[
     // history
     "purge_history",
     "get_purge_history_status",
+    // notices
+    "send_server_notice",
     // matrix
     "whoami",
     "login",

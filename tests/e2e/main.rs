@@ -16,5 +16,7 @@ mod listing;
 mod lookup;
 mod moderation;
 mod modify;
+mod notice;
+mod raw;
 mod room;
 mod support;

@@ -237,6 +237,43 @@ const FLAGS: &[(&[&str], &[&str])] = &[
             "--reverse",
         ],
     ),
+    (
+        &["notice", "send"],
+        &[
+            "-f",
+            "--from-file",
+            "-p",
+            "--batch-size",
+            "--paginate",
+            "-r",
+            "--regex",
+            "-l",
+            "--preview-length",
+            "-s",
+            "--silent",
+        ],
+    ),
+    (&["matrix", "login"], &["-p", "--password"]),
+    (
+        &["matrix", "raw"],
+        &[
+            "-m",
+            "--method",
+            "-d",
+            "--data",
+            "-f",
+            "--data-file",
+            "-t",
+            "--token",
+            "-p",
+            "--prompt",
+        ],
+    ),
+    (
+        &["raw"],
+        &["-m", "--method", "-d", "--data", "-f", "--data-file"],
+    ),
+    (&["group", "delete"], &[]),
 ];
 
 #[test]

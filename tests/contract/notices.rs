@@ -1,0 +1,88 @@
+//! Operations tagged `notices` (server notices; the harness enables them).
+
+use crate::support::*;
+use serde_json::json;
+use synadm::api::types;
+
+fn notice(user_id: &str, text: &str) -> types::ServerNoticeRequest {
+    types::ServerNoticeRequest {
+        user_id: user_id.to_string(),
+        content: types::ServerNoticeContent {
+            msgtype: "m.text".into(),
+            body: text.into(),
+            format: Some("org.matrix.custom.html".into()),
+            formatted_body: Some(format!("<b>{text}</b>")),
+            extra: Default::default(),
+        },
+        type_: None,
+        state_key: None,
+    }
+}
+
+#[test]
+fn send_server_notice() {
+    let s = synapse();
+    let (user, _) = s.fresh_user("contract notice");
+    let sent = ok(
+        "send_server_notice",
+        admin()
+            .send_server_notice()
+            .body(notice(&user, "contract notice one"))
+            .send(),
+    );
+    assert!(sent.event_id.starts_with('$'), "{sent:?}");
+    // The second notice goes into the same (now existing) room; the type may be given.
+    let again = raw(
+        "send_server_notice",
+        "POST",
+        "/_synapse/admin/v1/send_server_notice",
+        Some(json!({
+            "user_id": user,
+            "type": "m.room.message",
+            "content": { "msgtype": "m.text", "body": "contract notice two" },
+        })),
+    );
+    assert_ne!(again["event_id"], sent.event_id.as_str());
+
+    // A local user that does not exist.
+    let nobody = unknown_user();
+    fails(
+        "send_server_notice",
+        admin()
+            .send_server_notice()
+            .body(notice(&nobody, "to nobody"))
+            .send(),
+        404,
+        "M_NOT_FOUND",
+    );
+    // Only local users get server notices.
+    fails(
+        "send_server_notice",
+        admin()
+            .send_server_notice()
+            .body(notice(REMOTE_USER, "to elsewhere"))
+            .send(),
+        400,
+        "M_UNKNOWN",
+    );
+    raw_error(
+        "send_server_notice",
+        Some(&s.admin_token),
+        "POST",
+        "/_synapse/admin/v1/send_server_notice",
+        Some(json!({ "user_id": user })),
+        400,
+        "M_MISSING_PARAM",
+    );
+    // Not for ordinary users.
+    let (_, token) = s.fresh_user("contract notice sender");
+    fails(
+        "send_server_notice",
+        client_as(Some(&token))
+            .send_server_notice()
+            .body(notice(&user, "not an admin"))
+            .send(),
+        403,
+        "M_FORBIDDEN",
+    );
+}

@@ -1,0 +1,351 @@
+//! `notice send`: the notice body on the wire, the recipient scan, the preview before the
+//! one confirmation, and the result list.
+
+use crate::support::{AUTH, Env, list_entry};
+use httpmock::Method::{GET, POST};
+use httpmock::Mock;
+use serde_json::{Value, json};
+
+const SEND: &str = "/_synapse/admin/v1/send_server_notice";
+
+fn content(plain: &str, formatted: &str) -> Value {
+    json!({
+        "msgtype": "m.text", "body": plain,
+        "format": "org.matrix.custom.html", "formatted_body": formatted
+    })
+}
+
+/// Answers a notice to `user_id` with `event_id`.
+fn accepts<'a>(env: &'a Env, user_id: &str, event_id: &str) -> Mock<'a> {
+    let (user_id, event_id) = (user_id.to_string(), event_id.to_string());
+    env.server.mock(move |when, then| {
+        when.method(POST)
+            .path(SEND)
+            .header("authorization", AUTH)
+            .body_includes(format!("\"user_id\":\"{user_id}\""));
+        then.status(200).json_body(json!({"event_id": event_id}));
+    })
+}
+
+#[test]
+fn one_recipient_gets_plain_and_formatted_body() {
+    let env = Env::new();
+    let m = env.server.mock(|when, then| {
+        when.method(POST).path(SEND).json_body(json!({
+            "user_id": "@alice:example.org",
+            "content": content("Maintenance at 10:00", "<b>Maintenance</b> at 10:00")
+        }));
+        then.status(200).json_body(json!({"event_id": "$notice1"}));
+    });
+    let out = env
+        .run(&[
+            "--batch",
+            "notice",
+            "send",
+            "alice",
+            "Maintenance at 10:00",
+            "<b>Maintenance</b> at 10:00",
+        ])
+        .ok()
+        .json();
+    assert_eq!(
+        out,
+        json!([{"user_id": "@alice:example.org", "sent": true, "event_id": "$notice1"}])
+    );
+    m.assert();
+}
+
+#[test]
+fn without_formatted_the_plain_body_is_used_for_both() {
+    let env = Env::new();
+    let m = env.server.mock(|when, then| {
+        when.method(POST).path(SEND).json_body(json!({
+            "user_id": "@bob:example.org",
+            "content": content("Hello", "Hello")
+        }));
+        then.status(200).json_body(json!({"event_id": "$n"}));
+    });
+    env.run(&["--batch", "notice", "send", "@bob:example.org", "Hello"])
+        .ok();
+    m.assert();
+}
+
+#[test]
+fn from_file_reads_both_bodies_from_files() {
+    let env = Env::new();
+    let plain = env.home.path().join("notice.txt");
+    let html = env.home.path().join("notice.html");
+    std::fs::write(&plain, "Line one\nLine two\n").unwrap();
+    std::fs::write(&html, "<p>Line one</p>\n<p>Line two</p>\n").unwrap();
+    let m = env.server.mock(|when, then| {
+        when.method(POST).path(SEND).json_body(json!({
+            "user_id": "@alice:example.org",
+            "content": content("Line one\nLine two\n", "<p>Line one</p>\n<p>Line two</p>\n")
+        }));
+        then.status(200).json_body(json!({"event_id": "$f"}));
+    });
+    env.run(&[
+        "--batch",
+        "notice",
+        "send",
+        "-f",
+        "alice",
+        plain.to_str().unwrap(),
+        html.to_str().unwrap(),
+    ])
+    .ok();
+    m.assert();
+}
+
+#[test]
+fn regex_scans_every_page_with_the_given_size_and_sends_to_matches_only() {
+    let env = Env::new();
+    let page = |from: &str, users: Value, next: Option<&str>| {
+        let mut reply = json!({"users": users, "total": 5});
+        if let Some(n) = next {
+            reply["next_token"] = json!(n);
+        }
+        let from = from.to_string();
+        env.server.mock(move |when, then| {
+            when.method(GET)
+                .path("/_synapse/admin/v2/users")
+                .query_param("from", from)
+                .query_param("limit", "2")
+                .query_param("guests", "true")
+                .query_param_missing("deactivated");
+            then.status(200).json_body(reply);
+        })
+    };
+    let pages = [
+        page(
+            "0",
+            json!([
+                list_entry("@team-a:example.org"),
+                list_entry("@alice:example.org")
+            ]),
+            Some("2"),
+        ),
+        page(
+            "2",
+            json!([
+                list_entry("@ateam-x:example.org"),
+                list_entry("@team-b:example.org")
+            ]),
+            Some("4"),
+        ),
+        page("4", json!([list_entry("@team-c:example.org")]), None),
+    ];
+    let sends = [
+        accepts(&env, "@team-a:example.org", "$a"),
+        accepts(&env, "@team-b:example.org", "$b"),
+        accepts(&env, "@team-c:example.org", "$c"),
+    ];
+    let out = env
+        .run(&[
+            "--batch", "notice", "send", "-r", "-p", "2", "@team-", "Hi team",
+        ])
+        .ok()
+        .json();
+    assert_eq!(
+        out,
+        json!([
+            {"user_id": "@team-a:example.org", "sent": true, "event_id": "$a"},
+            {"user_id": "@team-b:example.org", "sent": true, "event_id": "$b"},
+            {"user_id": "@team-c:example.org", "sent": true, "event_id": "$c"},
+        ])
+    );
+    for m in pages.iter().chain(&sends) {
+        m.assert_calls(1);
+    }
+}
+
+#[test]
+fn a_regex_nobody_matches_sends_nothing() {
+    let env = Env::new();
+    env.reply(
+        GET,
+        "/_synapse/admin/v2/users",
+        200,
+        json!({"users": [list_entry("@alice:example.org")], "total": 1}),
+    );
+    let send = accepts(&env, "@alice:example.org", "$x");
+    let run = env
+        .run(&["notice", "send", "--regex", "@nobody", "Hi"])
+        .ok();
+    assert_eq!(run.json(), json!([]));
+    assert!(run.stderr.contains("No local user matches"), "{run:#?}");
+    send.assert_calls(0);
+}
+
+#[test]
+fn failed_sends_are_listed_and_make_the_command_fail() {
+    let env = Env::new();
+    env.reply(
+        GET,
+        "/_synapse/admin/v2/users",
+        200,
+        json!({"users": [list_entry("@ok:example.org"), list_entry("@gone:example.org")], "total": 2}),
+    );
+    let ok = accepts(&env, "@ok:example.org", "$ok");
+    let gone = env.server.mock(|when, then| {
+        when.method(POST)
+            .path(SEND)
+            .body_includes("\"user_id\":\"@gone:example.org\"");
+        then.status(404)
+            .json_body(json!({"errcode": "M_NOT_FOUND", "error": "User not found"}));
+    });
+    let run = env.run(&["--batch", "notice", "send", "-r", ".*", "Hi"]);
+    assert_eq!(run.code, 1, "{run:#?}");
+    assert_eq!(
+        run.json(),
+        json!([
+            {"user_id": "@ok:example.org", "sent": true, "event_id": "$ok"},
+            {"user_id": "@gone:example.org", "sent": false,
+             "error": "M_NOT_FOUND: User not found (HTTP 404)"},
+        ])
+    );
+    assert!(run.stderr.contains("1 of 2 failed"), "{run:#?}");
+    ok.assert();
+    gone.assert();
+
+    // --silent: nothing on stdout, the failure named on stderr, still non-zero.
+    let silent = env.run(&["--batch", "notice", "send", "-r", ".*", "Hi", "--silent"]);
+    assert_eq!(silent.code, 1, "{silent:#?}");
+    assert_eq!(silent.stdout, "");
+    assert!(
+        silent
+            .stderr
+            .contains("@gone:example.org: not sent: M_NOT_FOUND: User not found (HTTP 404)"),
+        "{silent:#?}"
+    );
+    assert!(!silent.stderr.contains("@ok:example.org"), "{silent:#?}");
+}
+
+#[test]
+fn silent_prints_nothing_on_success() {
+    let env = Env::new();
+    let m = accepts(&env, "@alice:example.org", "$s");
+    let run = env
+        .run(&["--batch", "notice", "send", "-s", "alice", "Hi"])
+        .ok();
+    assert_eq!(run.stdout, "");
+    assert!(run.stderr.contains("1 notice(s) sent"), "{run:#?}");
+    m.assert();
+}
+
+#[test]
+fn one_confirmation_after_a_preview_of_recipients_and_bodies() {
+    let env = Env::new();
+    env.reply(
+        GET,
+        "/_synapse/admin/v2/users",
+        200,
+        json!({"users": [
+            list_entry("@u1:example.org"), list_entry("@u2:example.org"), list_entry("@u3:example.org")
+        ], "total": 3}),
+    );
+    let sends = env.server.mock(|when, then| {
+        when.method(POST).path(SEND);
+        then.status(200).json_body(json!({"event_id": "$p"}));
+    });
+    let args = [
+        "notice",
+        "send",
+        "-r",
+        "-l",
+        "1",
+        "@u",
+        "plain text",
+        "<i>html</i>",
+    ];
+    let declined = env.run_with_input(&args, "n\n").fails(6, "not confirmed");
+    for expected in [
+        "Recipients (3):\n - @u1:example.org\n - … and 2 more\n",
+        "Plaintext message:\n---\nplain text\n---",
+        "Formatted message:\n---\n<i>html</i>\n---",
+        "Send now? [y/N]",
+    ] {
+        assert!(
+            declined.stderr.contains(expected),
+            "{expected:?}: {declined:#?}"
+        );
+    }
+    assert!(!declined.stderr.contains("@u2"), "{declined:#?}");
+    sends.assert_calls(0);
+
+    let run = env.run_with_input(&args, "y\n").ok();
+    assert_eq!(run.stderr.matches("Send now?").count(), 1, "{run:#?}");
+    assert_eq!(run.json().as_array().unwrap().len(), 3);
+    sends.assert_calls(3);
+    // No answer at all (stdin closed) is no.
+    env.run(&args).fails(6, "stdin closed");
+    sends.assert_calls(3);
+}
+
+#[test]
+fn bad_input_is_a_usage_error_before_any_request() {
+    let env = Env::new();
+    let any = env.server.mock(|when, then| {
+        when.any_request();
+        then.status(200).json_body(json!({}));
+    });
+    env.run(&["--batch", "notice", "send", "alice", ""])
+        .fails(2, "plain-text body is empty");
+    env.run(&["--batch", "notice", "send", "alice", "  \n"])
+        .fails(2, "plain-text body is empty");
+    env.run(&["--batch", "notice", "send", "alice", "Hi", ""])
+        .fails(2, "formatted body is empty");
+    env.run(&["--batch", "notice", "send", "alice"])
+        .fails(2, "<PLAIN>");
+    env.run(&["--batch", "notice", "send"]).fails(2, "<TO>");
+    let empty = env.home.path().join("empty.txt");
+    std::fs::write(&empty, "").unwrap();
+    env.run(&[
+        "--batch",
+        "notice",
+        "send",
+        "-f",
+        "alice",
+        empty.to_str().unwrap(),
+    ])
+    .fails(2, "plain-text body is empty");
+    env.run(&[
+        "--batch",
+        "notice",
+        "send",
+        "-f",
+        "alice",
+        "/nonexistent/notice.txt",
+    ])
+    .fails(2, "cannot read the plain body");
+    env.run(&["--batch", "notice", "send", "-r", "(", "Hi"])
+        .fails(2, "invalid regular expression");
+    env.run(&["--batch", "notice", "send", "-p", "0", "-r", "x", "Hi"])
+        .fails(2, "invalid value");
+    env.run(&["--batch", "notice", "send", "not a user!", "Hi"])
+        .fails(2, "");
+    any.assert_calls(0);
+}
+
+#[test]
+fn verbose_output_names_requests_but_never_the_token_or_the_notice() {
+    let env = Env::new();
+    accepts(&env, "@alice:example.org", "$v");
+    let run = env
+        .run(&[
+            "-vv",
+            "--batch",
+            "notice",
+            "send",
+            "alice",
+            "secret-notice-words",
+        ])
+        .ok();
+    assert!(
+        run.stderr
+            .contains(&format!("POST {}{SEND}", env.server.base_url())),
+        "{run:#?}"
+    );
+    assert!(!run.stderr.contains("secret-notice-words"), "{run:#?}");
+    assert!(!run.stdout.contains("secret-notice-words"), "{run:#?}");
+}

@@ -1,0 +1,539 @@
+//! `raw`, `matrix raw`, `matrix login` and `group delete`: the exact request (method, path
+//! under the configured mounts, body, token) and what is printed.
+
+use crate::common::run::synadm;
+use crate::support::{AUTH, Env, TOKEN};
+use httpmock::Method::{DELETE, GET, POST, PUT};
+use serde_json::json;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+
+const OTHER: &str = "syt_other_users_secret_token";
+
+/// A config whose APIs are mounted below a base path and at custom paths.
+fn mounted() -> Env {
+    let env = Env::new();
+    std::fs::write(
+        env.config_path(),
+        format!(
+            "base_url: {}/synapse/\ntoken: {TOKEN}\nformat: json\nhomeserver: example.org\n\
+             admin_path: /admin-api/\nmatrix_path: /mx\n",
+            env.server.base_url()
+        ),
+    )
+    .unwrap();
+    env
+}
+
+/// One request as it arrived: request line, header lines, body.
+#[derive(Debug)]
+struct Seen {
+    line: String,
+    headers: Vec<String>,
+    body: String,
+}
+
+impl Seen {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find_map(|h| {
+            let (n, v) = h.split_once(':')?;
+            n.eq_ignore_ascii_case(name).then(|| v.trim())
+        })
+    }
+}
+
+/// A raw HTTP server answering one connection per canned reply (status line, headers, body);
+/// returns its base URL and the requests it saw.
+fn serve(
+    replies: Vec<(&'static str, &'static str, &'static str)>,
+) -> (String, std::thread::JoinHandle<Vec<Seen>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let handle = std::thread::spawn(move || {
+        let mut seen = Vec::new();
+        for (status, headers, body) in replies {
+            let (stream, _) = listener.accept().unwrap();
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut lines = Vec::new();
+            loop {
+                let mut line = String::new();
+                reader.read_line(&mut line).unwrap();
+                if line.trim().is_empty() {
+                    break;
+                }
+                lines.push(line.trim_end().to_string());
+            }
+            let line = lines.remove(0);
+            let mut request = Seen {
+                line,
+                headers: lines,
+                body: String::new(),
+            };
+            let length: usize = request
+                .header("content-length")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0);
+            let mut payload = vec![0; length];
+            reader.read_exact(&mut payload).unwrap();
+            request.body = String::from_utf8(payload).unwrap();
+            let mut stream = stream;
+            write!(
+                stream,
+                "HTTP/1.1 {status}\r\n{headers}content-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            )
+            .unwrap();
+            seen.push(request);
+        }
+        seen
+    });
+    (base, handle)
+}
+
+fn env_at(base: &str, extra: &str) -> Env {
+    let env = Env::new();
+    std::fs::write(
+        env.config_path(),
+        format!("base_url: {base}\ntoken: {TOKEN}\nformat: json\nhomeserver: example.org\n{extra}"),
+    )
+    .unwrap();
+    env
+}
+
+const JSON: &str = "content-type: application/json\r\n";
+
+#[test]
+fn raw_get_goes_below_the_admin_mount_verbatim_and_sends_no_body() {
+    let (base, server) = serve(vec![("200 OK", JSON, r#"{"users": [], "total": 0}"#)]);
+    let env = env_at(&base, "admin_path: /admin-api\n");
+    let run = env
+        .run(&["raw", "v2/users/%40u%3Aexample.org?from=0&limit=5"])
+        .ok();
+    assert_eq!(run.json(), json!({"users": [], "total": 0}));
+    let seen = server.join().unwrap();
+    assert_eq!(
+        seen[0].line,
+        "GET /admin-api/v2/users/%40u%3Aexample.org?from=0&limit=5 HTTP/1.1"
+    );
+    assert_eq!(seen[0].header("authorization"), Some(AUTH));
+    assert_eq!(seen[0].header("accept"), Some("application/json"));
+    assert_eq!(seen[0].header("content-type"), None);
+    assert_eq!(seen[0].body, "");
+}
+
+#[test]
+fn raw_post_put_delete_send_the_data_default_to_an_empty_object() {
+    let env = mounted();
+    let post = env.server.mock(|when, then| {
+        when.method(POST)
+            .path("/synapse/admin-api/v1/media/protect/abc")
+            .header("authorization", AUTH)
+            .header("content-type", "application/json")
+            .json_body(json!({"key1": "value1", "key2": 123}));
+        then.status(200).json_body(json!({}));
+    });
+    let put = env.server.mock(|when, then| {
+        when.method(PUT)
+            .path("/synapse/admin-api/v1/rooms/x/block")
+            .json_body(json!({}));
+        then.status(200).json_body(json!({"block": true}));
+    });
+    let delete = env.server.mock(|when, then| {
+        when.method(DELETE)
+            .path("/synapse/admin-api/v1/registration_tokens/t")
+            .json_body(json!({"from": "file"}));
+        then.status(200).json_body(json!({}));
+    });
+    assert_eq!(
+        env.run(&[
+            "raw",
+            "-m",
+            "post",
+            "/v1/media/protect/abc",
+            "-d",
+            r#"{"key1": "value1", "key2": 123}"#
+        ])
+        .ok()
+        .json(),
+        json!({})
+    );
+    post.assert();
+    // Methods are case-insensitive; no data is `{}`.
+    assert_eq!(
+        env.run(&["raw", "-m", "PUT", "v1/rooms/x/block"])
+            .ok()
+            .json(),
+        json!({"block": true})
+    );
+    put.assert();
+    let file = env.home.path().join("body.json");
+    std::fs::write(&file, r#"{"from": "file"}"#).unwrap();
+    env.run(&[
+        "raw",
+        "--method",
+        "delete",
+        "v1/registration_tokens/t",
+        "--data-file",
+        file.to_str().unwrap(),
+    ])
+    .ok();
+    env.run_with_input(
+        &["raw", "-m", "delete", "v1/registration_tokens/t", "-f", "-"],
+        r#"{"from": "file"}"#,
+    )
+    .ok();
+    delete.assert_calls(2);
+}
+
+#[test]
+fn raw_data_on_a_get_is_checked_but_not_sent() {
+    let env = Env::new();
+    let m = env.server.mock(|when, then| {
+        when.method(GET)
+            .path("/_synapse/admin/v1/server_version")
+            .header_missing("content-type")
+            .header_missing("content-length");
+        then.status(200)
+            .json_body(json!({"server_version": "1.163.2"}));
+    });
+    let run = env
+        .run(&["raw", "v1/server_version", "-d", r#"{"a": 1}"#])
+        .ok();
+    assert_eq!(run.json(), json!({"server_version": "1.163.2"}));
+    assert!(run.stderr.contains("not sent"), "{run:#?}");
+    m.assert();
+}
+
+#[test]
+fn invalid_json_data_is_a_usage_error_and_nothing_is_sent() {
+    let env = Env::new();
+    let any = env.server.mock(|when, then| {
+        when.any_request();
+        then.status(200).json_body(json!({}));
+    });
+    env.run(&["raw", "-m", "post", "v1/x", "-d", "{not json"])
+        .fails(2, "not valid JSON");
+    env.run(&["raw", "v1/x", "-d", "{not json"])
+        .fails(2, "not valid JSON");
+    let file = env.home.path().join("bad.json");
+    std::fs::write(&file, "[1, 2").unwrap();
+    env.run(&["raw", "-m", "put", "v1/x", "-f", file.to_str().unwrap()])
+        .fails(2, "not valid JSON");
+    env.run(&["raw", "-m", "put", "v1/x", "-f", "/nonexistent/body.json"])
+        .fails(2, "cannot read");
+    env.run_with_input(
+        &["matrix", "raw", "-m", "post", "client/x", "-f", "-"],
+        "nope",
+    )
+    .fails(2, "not valid JSON");
+    env.run(&["raw", "-m", "post", "v1/x", "-d", "{}", "-f", "x.json"])
+        .fails(2, "cannot be used with");
+    env.run(&["raw", "-m", "patch", "v1/x"])
+        .fails(2, "invalid value");
+    env.run(&["raw", "v1/rooms/#alias:example.org/x"])
+        .fails(2, "%23");
+    env.run(&[
+        "matrix",
+        "raw",
+        "client/v3/sync?timeout=0&access_token=syt_x",
+    ])
+    .fails(2, "access_token in the endpoint is refused");
+    any.assert_calls(0);
+}
+
+#[test]
+fn a_reply_that_is_not_json_is_printed_as_a_string() {
+    let env = Env::new();
+    env.server.mock(|when, then| {
+        when.method(GET).path("/_synapse/admin/v1/plain");
+        then.status(200)
+            .header("content-type", "text/plain")
+            .body("OK\nfine");
+    });
+    let run = env.run(&["raw", "v1/plain"]).ok();
+    assert_eq!(run.json(), json!("OK\nfine"));
+    assert!(run.stderr.contains("not JSON"), "{run:#?}");
+    let human = env.run(&["-o", "human", "raw", "v1/plain"]).ok();
+    // Human output escapes control characters from the server, as everywhere.
+    assert_eq!(human.stdout, "OK\\nfine\n");
+}
+
+#[test]
+fn raw_errors_map_like_every_other_command() {
+    let env = Env::new();
+    env.reply(
+        GET,
+        "/_synapse/admin/v1/nothing",
+        404,
+        json!({"errcode": "M_UNRECOGNIZED", "error": "Unrecognized request"}),
+    );
+    env.server.mock(|when, then| {
+        when.method(GET).path("/_synapse/admin/v1/proxy");
+        then.status(502)
+            .header("content-type", "text/html")
+            .body("<html><body>Bad Gateway</body></html>");
+    });
+    env.run(&["raw", "v1/nothing"])
+        .fails(1, "M_UNRECOGNIZED: Unrecognized request (HTTP 404)");
+    env.run(&["matrix", "raw", "../_synapse/admin/v1/nothing"])
+        .fails(1, "(HTTP 404)");
+    env.run(&["raw", "v1/proxy"])
+        .fails(5, "(HTTP 502): <html><body>Bad Gateway");
+}
+
+#[test]
+fn raw_is_retried_after_a_rate_limit() {
+    let (base, server) = serve(vec![
+        (
+            "429 Too Many Requests",
+            "content-type: application/json\r\nretry-after: 1\r\n",
+            r#"{"errcode": "M_LIMIT_EXCEEDED", "error": "Too Many Requests", "retry_after_ms": 1000}"#,
+        ),
+        ("200 OK", JSON, r#"{"done": true}"#),
+    ]);
+    let env = env_at(&base, "");
+    let run = env
+        .run(&["raw", "-m", "post", "v1/thing", "-d", r#"{"n": 1}"#])
+        .ok();
+    assert_eq!(run.json(), json!({"done": true}));
+    assert!(run.stderr.contains("rate-limited"), "{run:#?}");
+    let seen = server.join().unwrap();
+    assert_eq!(seen.len(), 2);
+    for request in &seen {
+        assert_eq!(request.line, "POST /_synapse/admin/v1/thing HTTP/1.1");
+        assert_eq!(request.body, r#"{"n":1}"#);
+    }
+}
+
+#[test]
+fn raw_works_over_a_unix_socket() {
+    use std::os::unix::net::UnixListener;
+    let env = Env::new();
+    let socket = env.home.path().join("synapse.sock");
+    let listener = UnixListener::bind(&socket).unwrap();
+    std::fs::write(
+        env.config_path(),
+        format!(
+            "protocol: unix\nbase_url: {}\ntoken: {TOKEN}\nformat: json\nmatrix_path: /mx\n",
+            socket.display()
+        ),
+    )
+    .unwrap();
+    let server = std::thread::spawn(move || {
+        let (stream, _) = listener.accept().unwrap();
+        let mut reader = BufReader::new(stream.try_clone().unwrap());
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        let body = r#"{"versions": ["v1.11"]}"#;
+        let mut stream = stream;
+        write!(stream, "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len()).unwrap();
+        line.trim_end().to_string()
+    });
+    let run = env.run(&["matrix", "raw", "client/versions"]).ok();
+    assert_eq!(run.json(), json!({"versions": ["v1.11"]}));
+    assert_eq!(server.join().unwrap(), "GET /mx/client/versions HTTP/1.1");
+}
+
+/// Runs `synadm ARGS` in `env`'s home with extra environment variables; `OTHER` and the
+/// config token must never show up in the output.
+fn run_with(env: &Env, args: &[&str], input: &str, vars: &[(&str, &str)]) -> crate::support::Run {
+    synadm(
+        env.home.path(),
+        args,
+        input,
+        vars,
+        &[TOKEN, OTHER, "prompted-token"],
+    )
+}
+
+#[test]
+fn matrix_raw_token_precedence_prompt_then_token_or_mtoken_then_config() {
+    let env = mounted();
+    let path = "/synapse/mx/client/v3/account/whoami";
+    let with = |token: &str| {
+        let auth = format!("Bearer {token}");
+        env.server.mock(move |when, then| {
+            when.method(GET).path(path).header("authorization", auth);
+            then.status(200)
+                .json_body(json!({"user_id": "@someone:example.org", "is_guest": false}));
+        })
+    };
+    let (config, other, env_token, prompted) = (
+        with(TOKEN),
+        with(OTHER),
+        with("syt_from_mtoken"),
+        with("prompted-token"),
+    );
+    let args = ["matrix", "raw", "client/v3/account/whoami"];
+    assert_eq!(
+        run_with(&env, &args, "", &[]).ok().json()["user_id"],
+        "@someone:example.org"
+    );
+    config.assert_calls(1);
+    run_with(&env, &[&args[..], &["-t", OTHER]].concat(), "", &[]).ok();
+    other.assert_calls(1);
+    run_with(&env, &args, "", &[("MTOKEN", "syt_from_mtoken")]).ok();
+    env_token.assert_calls(1);
+    // --token beats $MTOKEN, --prompt beats both.
+    run_with(
+        &env,
+        &[&args[..], &["--token", OTHER]].concat(),
+        "",
+        &[("MTOKEN", "syt_from_mtoken")],
+    )
+    .ok();
+    other.assert_calls(2);
+    let prompted_run = run_with(
+        &env,
+        &[&args[..], &["-p"]].concat(),
+        "prompted-token\n",
+        &[("MTOKEN", "syt_from_mtoken")],
+    )
+    .ok();
+    assert!(
+        prompted_run.stderr.contains("Matrix token:"),
+        "{prompted_run:#?}"
+    );
+    prompted.assert_calls(1);
+    env_token.assert_calls(1);
+    config.assert_calls(1);
+
+    run_with(&env, &["--batch", "matrix", "raw", "-p", "x"], "", &[]).fails(2, "--batch");
+    run_with(&env, &["matrix", "raw", "-p", "-t", OTHER, "x"], "", &[])
+        .fails(2, "cannot be used with");
+    run_with(&env, &["matrix", "raw", "-t", " ", "x"], "", &[]).fails(2, "empty");
+}
+
+#[test]
+fn the_mtoken_value_is_not_shown_in_help() {
+    let env = Env::new();
+    let run = run_with(&env, &["matrix", "raw", "--help"], "", &[("MTOKEN", OTHER)]).ok();
+    assert!(run.stdout.contains("$MTOKEN"), "{run:#?}");
+}
+
+#[test]
+fn verbose_raw_logs_requests_but_no_token_and_no_body() {
+    let env = Env::new();
+    env.server.mock(|when, then| {
+        when.method(POST).path("/_matrix/client/v3/somewhere");
+        then.status(200).json_body(json!({"ok": true}));
+    });
+    let run = run_with(
+        &env,
+        &[
+            "-vv",
+            "matrix",
+            "raw",
+            "-m",
+            "post",
+            "client/v3/somewhere",
+            "-t",
+            OTHER,
+            "-d",
+            r#"{"password": "hunter2-body-secret"}"#,
+        ],
+        "",
+        &[],
+    )
+    .ok();
+    assert!(
+        run.stderr.contains(&format!(
+            "POST {}/_matrix/client/v3/somewhere",
+            env.server.base_url()
+        )),
+        "{run:#?}"
+    );
+    assert!(run.stderr.contains("200 OK"), "{run:#?}");
+    assert!(!run.stderr.contains("hunter2"), "{run:#?}");
+    assert!(!run.stdout.contains("hunter2"), "{run:#?}");
+}
+
+#[test]
+fn matrix_login_posts_a_password_login_below_the_matrix_mount() {
+    let env = mounted();
+    let session = json!({
+        "user_id": "@alice:example.org", "access_token": "syt_new_session",
+        "device_id": "NEWDEVICE", "home_server": "example.org"
+    });
+    let m = env.server.mock(|when, then| {
+        when.method(POST)
+            .path("/synapse/mx/client/v3/login")
+            .json_body(json!({
+                "type": "m.login.password",
+                "identifier": {"type": "m.id.user", "user": "@alice:example.org"},
+                "password": "pw-secret-1",
+                "initial_device_display_name": "synadm matrix login command"
+            }));
+        then.status(200).json_body(session.clone());
+    });
+    let secrets = [TOKEN, "pw-secret-1"];
+    let run = synadm(
+        env.home.path(),
+        &["-vv", "matrix", "login", "alice", "-p", "pw-secret-1"],
+        "",
+        &[],
+        &[TOKEN],
+    );
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert_eq!(run.json(), session);
+    assert!(!run.stderr.contains("pw-secret-1"), "{run:#?}");
+    // Asked for (hidden on a terminal) when -p is missing.
+    let prompted = synadm(
+        env.home.path(),
+        &["matrix", "login", "@alice:example.org"],
+        "pw-secret-1\n",
+        &[],
+        &secrets,
+    )
+    .ok();
+    assert!(prompted.stderr.contains("Password:"), "{prompted:#?}");
+    m.assert_calls(2);
+}
+
+#[test]
+fn matrix_login_without_a_password_in_batch_mode_sends_nothing() {
+    let env = Env::new();
+    let any = env.server.mock(|when, then| {
+        when.any_request();
+        then.status(200).json_body(json!({}));
+    });
+    env.run(&["--batch", "matrix", "login", "alice"])
+        .fails(2, "-p/--password");
+    env.run_with_input(&["matrix", "login", "alice"], "\n")
+        .fails(2, "empty");
+    any.assert_calls(0);
+}
+
+#[test]
+fn matrix_login_reports_a_wrong_password() {
+    let env = Env::new();
+    env.reply(
+        POST,
+        "/_matrix/client/v3/login",
+        403,
+        json!({"errcode": "M_FORBIDDEN", "error": "Invalid username or password"}),
+    );
+    env.run(&["matrix", "login", "alice", "-p", "wrong"])
+        .fails(1, "M_FORBIDDEN: Invalid username or password (HTTP 403)");
+}
+
+#[test]
+fn group_delete_fails_clearly_without_a_request_or_a_config() {
+    let env = Env::new();
+    let any = env.server.mock(|when, then| {
+        when.any_request();
+        then.status(200).json_body(json!({}));
+    });
+    let run = env
+        .run(&["group", "delete", "+community:example.org"])
+        .fails(2, "no longer exist in Synapse");
+    assert!(run.stderr.contains("1.61"), "{run:#?}");
+    assert!(run.stderr.contains("+community:example.org"), "{run:#?}");
+    env.run(&["--batch", "group", "delete", "+c:example.org"])
+        .fails(2, "1.61");
+    any.assert_calls(0);
+    // No config is needed to learn that.
+    std::fs::remove_file(env.config_path()).unwrap();
+    env.run(&["group", "delete", "+c:example.org"])
+        .fails(2, "no longer exist");
+}
