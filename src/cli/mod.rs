@@ -4,10 +4,12 @@ pub mod args;
 pub mod bulk;
 mod config_cmd;
 pub mod context;
+mod history;
 pub mod jobs;
 pub mod paging;
 mod prelude;
 mod prompt;
+mod room;
 pub mod stderr;
 mod user;
 pub mod views;
@@ -66,6 +68,12 @@ pub enum Command {
     /// List, add, modify, deactivate/erase users, reset passwords.
     #[command(subcommand)]
     User(user::UserCommand),
+    /// Manipulate rooms and room membership.
+    #[command(subcommand)]
+    Room(room::RoomCommand),
+    /// Purge historic events from Synapse database.
+    #[command(subcommand)]
+    History(history::HistoryCommand),
 }
 
 /// Runs the parsed command line.
@@ -83,6 +91,8 @@ pub async fn run(cli: Cli) -> Result<(), Error> {
             ctx.print(&version, &View::PLAIN)
         }
         Command::User(cmd) => cmd.run(&Ctx::new(&cli.global, &path)?).await,
+        Command::Room(cmd) => cmd.run(&Ctx::new(&cli.global, &path)?).await,
+        Command::History(cmd) => cmd.run(&Ctx::new(&cli.global, &path)?).await,
     }
 }
 
