@@ -44,8 +44,8 @@ pub struct PurgeArgs {
     #[arg(long, group = "cutoff", value_name = "MS",
           value_parser = clap::value_parser!(i64).range(0..))]
     before_ts: Option<i64>,
-    /// Also delete the events of local users. By default only remote users' events are
-    /// deleted; with this, local users' messages are gone for everyone, members included.
+    /// Also delete the events of local users from the database. Without it they leave the
+    /// room's history all the same but stay in the database; with it they are gone for good.
     #[arg(long)]
     delete_local: bool,
     #[command(flatten)]
@@ -118,18 +118,20 @@ impl Run for PurgeArgs {
             },
         };
         let whose = if a.delete_local {
-            "every user's events, local users' included"
+            "deletes them from the database, local users' events included"
         } else {
-            "remote users' events (local users' events are kept; --delete-local deletes them too)"
+            "deletes remote users' events; local users' events stay in the database, hidden \
+             (--delete-local deletes them too)"
         };
         ctx.note(&format!(
-            "Purging the history of {} before {before} deletes {whose}. State events stay.",
+            "Purging the history of {} before {before} removes those events from the room's \
+             history and {whose}. State events stay.",
             a.room_id
         ));
         if a.delete_local {
             ctx.note(
-                "Warning: --delete-local deletes the messages of this server's own users: \
-                 nobody, not even the room's members, can read them any more.",
+                "Warning: --delete-local deletes the messages of this server's own users, which \
+                 may be the only copies there are; they cannot be recovered.",
             );
         }
         ctx.confirm("Are you sure you want to purge room history?")?;

@@ -56,8 +56,9 @@ fn history_purge_sends_the_event_cut_off_and_prints_the_purge_id() {
         .ok();
     assert_eq!(run.json(), json!({"purge_id": "p1"}));
     for shown in [
-        "Purging the history of !old:example.org before event $ev1:example.org deletes \
-         remote users' events (local users' events are kept",
+        "Purging the history of !old:example.org before event $ev1:example.org removes \
+         those events from the room's history and deletes remote users' events; local users' \
+         events stay in the database, hidden (--delete-local deletes them too)",
         "Are you sure you want to purge room history? [y/N]",
         "follow it with `synadm history purge-status p1`",
     ] {
@@ -147,7 +148,7 @@ fn history_purge_delete_local_is_sent_and_warned_about() {
         .ok();
     assert!(
         run.stderr
-            .contains("deletes every user's events, local users' included"),
+            .contains("deletes them from the database, local users' events included"),
         "{run:#?}"
     );
     assert!(
