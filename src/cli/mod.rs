@@ -6,6 +6,7 @@ mod config_cmd;
 pub mod context;
 mod docs;
 mod group;
+mod history;
 pub mod jobs;
 mod matrix;
 mod notice;
@@ -102,6 +103,9 @@ pub enum Command {
     /// Manage groups (communities); removed from Synapse in 1.61, kept for compatibility.
     #[command(subcommand)]
     Group(group::GroupCommand),
+    /// Purge historic events from Synapse database.
+    #[command(subcommand)]
+    History(history::HistoryCommand),
 }
 
 /// Runs the parsed command line.
@@ -127,6 +131,7 @@ pub async fn run(cli: Cli) -> Result<(), Error> {
         Command::Raw(args) => args.run(&Ctx::new(&cli.global, &path)?).await,
         // Sends nothing, so it needs no config.
         Command::Group(cmd) => group::run(cmd),
+        Command::History(cmd) => cmd.run(&Ctx::new(&cli.global, &path)?).await,
     }
 }
 

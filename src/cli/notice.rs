@@ -43,7 +43,7 @@ pub struct SendArgs {
     from_file: bool,
     /// With --regex: how many users are fetched per request while looking for recipients.
     #[arg(short = 'p', long, visible_alias = "paginate", value_name = "SIZE",
-          default_value_t = 100, value_parser = clap::value_parser!(i64).range(1..))]
+          default_value_t = 100, value_parser = crate::cli::numbers::positive, allow_negative_numbers = true)]
     batch_size: i64,
     /// Interpret TO as a regular expression (guests included, deactivated users not).
     #[arg(short = 'r', long)]

@@ -1,9 +1,11 @@
 //! `synadm room …`: the room commands of Python synadm 0.49.2, with its flags.
 
+mod delete;
 mod list;
 mod lookup;
 mod moderation;
 mod power;
+mod purge_empty;
 
 use super::prelude::*;
 use clap::Subcommand;
@@ -32,6 +34,12 @@ pub enum RoomCommand {
     MakeAdmin(power::MakeAdminArgs),
     /// List the users' power levels in rooms (and the creators of version-12 rooms).
     PowerLevels(power::PowerLevelsArgs),
+    /// Delete and possibly purge a room (asks first; shows the room).
+    Delete(delete::DeleteArgs),
+    /// Get the status of room deletions, by room ID or by delete ID.
+    DeleteStatus(delete::DeleteStatusArgs),
+    /// Delete every room that no local user is joined to (asks once for all).
+    PurgeEmpty(purge_empty::PurgeEmptyArgs),
 }
 
 impl Run for RoomCommand {
@@ -48,6 +56,9 @@ impl Run for RoomCommand {
             RoomCommand::Join(a) => a.run(ctx).await,
             RoomCommand::MakeAdmin(a) => a.run(ctx).await,
             RoomCommand::PowerLevels(a) => a.run(ctx).await,
+            RoomCommand::Delete(a) => a.run(ctx).await,
+            RoomCommand::DeleteStatus(a) => a.run(ctx).await,
+            RoomCommand::PurgeEmpty(a) => a.run(ctx).await,
         }
     }
 }
