@@ -11,7 +11,7 @@ mod connect;
 mod hooks;
 mod paginate;
 
-pub use bodies::UserUpsert;
+pub use bodies::{RegistrationTokenUpdate, UserUpsert};
 pub use connect::{Connection, Transport, normalize_base_url};
 pub use generated::{Client, builder, types};
 pub use hooks::{DEFAULT_ADMIN_PATH, DEFAULT_MATRIX_PATH, Hooks, LogFn};

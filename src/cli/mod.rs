@@ -4,9 +4,11 @@ pub mod args;
 mod config_cmd;
 pub mod context;
 pub mod jobs;
+mod media;
 pub mod paging;
 mod prelude;
 mod prompt;
+mod regtok;
 pub mod stderr;
 mod user;
 pub mod views;
@@ -65,6 +67,12 @@ pub enum Command {
     /// List, add, modify, deactivate/erase users, reset passwords.
     #[command(subcommand)]
     User(user::UserCommand),
+    /// Manage local and remote media.
+    #[command(subcommand)]
+    Media(media::MediaCommand),
+    /// Manage registration tokens.
+    #[command(subcommand)]
+    Regtok(regtok::RegtokCommand),
 }
 
 /// Runs the parsed command line.
@@ -82,6 +90,8 @@ pub async fn run(cli: Cli) -> Result<(), Error> {
             ctx.print(&version, &View::PLAIN)
         }
         Command::User(cmd) => cmd.run(&Ctx::new(&cli.global, &path)?).await,
+        Command::Media(cmd) => cmd.run(&Ctx::new(&cli.global, &path)?).await,
+        Command::Regtok(cmd) => cmd.run(&Ctx::new(&cli.global, &path)?).await,
     }
 }
 
