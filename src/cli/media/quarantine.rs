@@ -22,7 +22,9 @@ pub struct QuarantineArgs {
     #[arg(short = 'U', long, value_name = "MXC_URI", value_parser = Mxc::parse)]
     mxc_uri: Option<Mxc>,
     /// The server the --media-id belongs to (remote media); default: this server.
-    #[arg(short = 's', long, requires = "media_id", value_parser = parse_server_name)]
+    // clap lets `requires` pass when the required argument conflicts with a given one.
+    #[arg(short = 's', long, requires = "media_id", value_parser = parse_server_name,
+          conflicts_with_all = ["room_id", "user_id", "mxc_uri"])]
     server_name: Option<String>,
 }
 
@@ -37,7 +39,8 @@ pub struct UnquarantineArgs {
     #[arg(short = 'U', long, value_name = "MXC_URI", value_parser = Mxc::parse)]
     mxc_uri: Option<Mxc>,
     /// The server the --media-id belongs to (remote media); default: this server.
-    #[arg(short = 's', long, requires = "media_id", value_parser = parse_server_name)]
+    #[arg(short = 's', long, requires = "media_id", value_parser = parse_server_name,
+          conflicts_with = "mxc_uri")]
     server_name: Option<String>,
 }
 
