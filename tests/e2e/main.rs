@@ -14,6 +14,8 @@ mod devices;
 mod errors;
 mod listing;
 mod lookup;
+mod media;
 mod moderation;
 mod modify;
+mod regtok;
 mod support;
