@@ -75,6 +75,10 @@ pub struct ListArgs {
     invalid: bool,
     #[command(flatten)]
     time: TimeArgs,
+    /// Here `-v` is --valid (as in synadm), so a global -v/--verbose given after the
+    /// command can only be `--verbose`; the shared id makes it count as that option.
+    #[arg(id = "verbose", long = "verbose", action = clap::ArgAction::Count, hide = true)]
+    _verbose: u8,
 }
 
 #[derive(Debug, clap::Args)]
