@@ -52,9 +52,9 @@ fn parse_token(input: &str) -> Result<String, String> {
     Ok(input.to_string())
 }
 
-/// A token to read, change or delete. Synapse routes `…/registration_tokens/new` to token
-/// creation, so a token named `new` cannot be addressed at all (405).
-fn parse_existing_token(input: &str) -> Result<String, String> {
+/// A token to create, read, change or delete. Synapse routes `…/registration_tokens/new`
+/// to token creation, so a token named `new` could be created but never addressed (405).
+fn parse_addressable_token(input: &str) -> Result<String, String> {
     let token = parse_token(input)?;
     if token == "new" {
         return Err(
@@ -84,7 +84,7 @@ pub struct ListArgs {
 #[derive(Debug, clap::Args)]
 pub struct DetailsArgs {
     /// The registration token.
-    #[arg(value_parser = parse_existing_token)]
+    #[arg(value_parser = parse_addressable_token)]
     token: String,
     #[command(flatten)]
     time: TimeArgs,
@@ -92,9 +92,9 @@ pub struct DetailsArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct NewArgs {
-    /// The token to create (1-64 of A-Z a-z 0-9 . _ ~ -); default: a random one made by the
-    /// server.
-    #[arg(short = 'n', long, value_parser = parse_token)]
+    /// The token to create (1-64 of A-Z a-z 0-9 . _ ~ -, not "new"); default: a random one
+    /// made by the server.
+    #[arg(short = 'n', long, value_parser = parse_addressable_token)]
     token: Option<String>,
     /// The length of the random token when no --token is given.
     #[arg(short, long, default_value_t = 16, value_parser = clap::value_parser!(u64).range(1..=64))]
@@ -117,7 +117,7 @@ pub struct NewArgs {
 #[derive(Debug, clap::Args)]
 pub struct UpdateArgs {
     /// The registration token.
-    #[arg(value_parser = parse_existing_token)]
+    #[arg(value_parser = parse_addressable_token)]
     token: String,
     /// How many registrations the token allows in all; -1: unlimited [default: unchanged].
     #[arg(short, long, allow_negative_numbers = true,
@@ -139,7 +139,7 @@ pub struct UpdateArgs {
 #[derive(Debug, clap::Args)]
 pub struct DeleteArgs {
     /// The registration token.
-    #[arg(value_parser = parse_existing_token)]
+    #[arg(value_parser = parse_addressable_token)]
     token: String,
 }
 
@@ -315,7 +315,8 @@ mod tests {
             assert!(parse_token(bad).is_err(), "{bad:?}");
         }
         assert!(parse_token("new").is_ok());
-        assert!(parse_existing_token("new").is_err());
+        assert!(parse_addressable_token("new").is_err());
+        assert!(parse_addressable_token("new1").is_ok());
     }
 
     #[test]
