@@ -40,7 +40,13 @@ fn main() {
         .with_map_type("::std::collections::BTreeMap")
         .with_derive("PartialEq")
         // PUT /v2/users needs "absent", `null` and `[]` to mean different things.
-        .with_replacement("UserUpsert", "crate::api::UserUpsert", std::iter::empty());
+        .with_replacement("UserUpsert", "crate::api::UserUpsert", std::iter::empty())
+        // PUT /v1/registration_tokens/{token}: absent = unchanged, `null` = unlimited/never.
+        .with_replacement(
+            "RegistrationTokenUpdate",
+            "crate::api::RegistrationTokenUpdate",
+            std::iter::empty(),
+        );
 
     // progenitor panics (rather than returning Err) on some unsupported input; keep the
     // panic message but drop the backtrace noise.

@@ -31,9 +31,46 @@ pub struct UserUpsert {
     pub user_type: Option<Option<String>>,
 }
 
+/// Body of `PUT /_synapse/admin/v1/registration_tokens/{token}`.
+///
+/// Only the fields present are changed, and an explicit `null` means "unlimited uses" or
+/// "never expires", which generated types (`Option` skipped when `None`) cannot send:
+/// `Some(None)` sends `null`, `None` leaves the field out (unchanged).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct RegistrationTokenUpdate {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uses_allowed: Option<Option<i64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expiry_time: Option<Option<i64>>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn token_update_sends_null_for_unlimited_and_omits_unchanged_fields() {
+        let unlimited = RegistrationTokenUpdate {
+            uses_allowed: Some(None),
+            ..Default::default()
+        };
+        assert_eq!(
+            serde_json::to_string(&unlimited).unwrap(),
+            r#"{"uses_allowed":null}"#
+        );
+        let both = RegistrationTokenUpdate {
+            uses_allowed: Some(Some(3)),
+            expiry_time: Some(None),
+        };
+        assert_eq!(
+            serde_json::to_string(&both).unwrap(),
+            r#"{"uses_allowed":3,"expiry_time":null}"#
+        );
+        assert_eq!(
+            serde_json::to_string(&RegistrationTokenUpdate::default()).unwrap(),
+            "{}"
+        );
+    }
 
     #[test]
     fn null_user_type_and_empty_threepids_are_sent() {

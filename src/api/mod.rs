@@ -12,7 +12,7 @@ mod hooks;
 mod paginate;
 pub mod raw;
 
-pub use bodies::UserUpsert;
+pub use bodies::{RegistrationTokenUpdate, UserUpsert};
 pub use connect::{Connection, Transport, normalize_base_url};
 pub use generated::{Client, builder, types};
 pub use hooks::{DEFAULT_ADMIN_PATH, DEFAULT_MATRIX_PATH, Hooks, LogFn};

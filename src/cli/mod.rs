@@ -9,12 +9,14 @@ mod group;
 mod history;
 pub mod jobs;
 mod matrix;
+mod media;
 mod notice;
 pub mod numbers;
 pub mod paging;
 mod prelude;
 mod prompt;
 mod raw;
+mod regtok;
 mod room;
 pub mod stderr;
 mod user;
@@ -106,6 +108,12 @@ pub enum Command {
     /// Purge historic events from Synapse database.
     #[command(subcommand)]
     History(history::HistoryCommand),
+    /// Manage local and remote media.
+    #[command(subcommand)]
+    Media(media::MediaCommand),
+    /// Manage registration tokens.
+    #[command(subcommand)]
+    Regtok(regtok::RegtokCommand),
 }
 
 /// Runs the parsed command line.
@@ -132,6 +140,8 @@ pub async fn run(cli: Cli) -> Result<(), Error> {
         // Sends nothing, so it needs no config.
         Command::Group(cmd) => group::run(cmd),
         Command::History(cmd) => cmd.run(&Ctx::new(&cli.global, &path)?).await,
+        Command::Media(cmd) => cmd.run(&Ctx::new(&cli.global, &path)?).await,
+        Command::Regtok(cmd) => cmd.run(&Ctx::new(&cli.global, &path)?).await,
     }
 }
 

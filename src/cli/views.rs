@@ -30,18 +30,20 @@ pub const USER: View = View::new(&[
 ])
 .times(USER_TIMES);
 
-/// A local media item.
+/// A local media item: ID, type, size, uploaded, last access, quarantined/protected first.
 pub const MEDIA: View = View::new(&[
     "media_id",
     "media_type",
     "media_length",
-    "upload_name",
     "created_ts",
     "last_access_ts",
     "quarantined_by",
     "safe_from_quarantine",
+    "upload_name",
 ])
-.times(&["created_ts", "last_access_ts"]);
+.times(&["created_ts", "last_access_ts"])
+.sizes(&["media_length"])
+.bools(&["safe_from_quarantine", "authenticated"]);
 
 /// A device of a user.
 pub const DEVICE: View = View::new(&[

@@ -63,6 +63,14 @@ fn cell(key: &str, value: &Value, view: &View) -> String {
             .as_i64()
             .and_then(crate::time::humanize)
             .unwrap_or_else(|| n.to_string()),
+        Value::Number(n) if view.is_size(key) => {
+            n.as_u64().map(human_size).unwrap_or_else(|| n.to_string())
+        }
+        Value::Number(n) if view.is_bool(key) => match n.as_i64() {
+            Some(0) => "false".into(),
+            Some(1) => "true".into(),
+            _ => n.to_string(),
+        },
         Value::Array(items) => items
             .iter()
             .map(|v| cell(key, v, view))
@@ -77,6 +85,22 @@ fn cell(key: &str, value: &Value, view: &View) -> String {
             .join(" "),
         other => other.to_string(),
     }
+}
+
+/// A size in bytes for people: `512 B`, `1.2 KiB`, `3.0 MiB` (binary units, one decimal).
+pub fn human_size(bytes: u64) -> String {
+    const UNITS: [&str; 6] = ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
+    if bytes < 1024 {
+        return format!("{bytes} B");
+    }
+    let mut value = bytes as f64 / 1024.0;
+    let mut unit = 0;
+    // Move up while the rounded value would show as 1024.0 or more.
+    while value >= 1023.95 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    format!("{value:.1} {}", UNITS[unit])
 }
 
 /// Renders one document; `max_width` is the terminal's width when stdout is one.
@@ -233,6 +257,38 @@ fn fit(widths: &mut [usize], max: usize) {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn sizes_are_shown_in_binary_units() {
+        assert_eq!(human_size(0), "0 B");
+        assert_eq!(human_size(1023), "1023 B");
+        assert_eq!(human_size(1024), "1.0 KiB");
+        assert_eq!(human_size(1234), "1.2 KiB");
+        assert_eq!(human_size(1024 * 1024 - 1), "1.0 MiB");
+        assert_eq!(human_size(5 * 1024 * 1024 * 1024), "5.0 GiB");
+        assert_eq!(human_size(u64::MAX), "16.0 EiB");
+    }
+
+    #[test]
+    fn size_and_bool_fields_are_readable_only_where_the_view_says() {
+        let view = View::new(&["media_length"])
+            .sizes(&["media_length"])
+            .bools(&["safe_from_quarantine"]);
+        let rows = [
+            json!({"media_length": 1234, "safe_from_quarantine": 1, "other": 1234}),
+            json!({"media_length": null, "safe_from_quarantine": false, "other": 0}),
+        ];
+        let text = document(&json!(rows), &view, None);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "media_length  safe_from_quarantine  other");
+        assert_eq!(lines[2], "1.2 KiB       true                  1234");
+        assert_eq!(lines[3], "              false                 0");
+        let block = document(&json!({"safe_from_quarantine": 0, "other": 1}), &view, None);
+        assert_eq!(
+            block,
+            "safe_from_quarantine  false\nother                 1\n"
+        );
+    }
 
     #[test]
     fn object_is_an_aligned_key_value_block() {

@@ -6,7 +6,7 @@ mod human;
 mod pprint;
 mod view;
 
-pub use human::sanitize;
+pub use human::{human_size, sanitize};
 pub use view::View;
 
 use crate::Error;

@@ -13,6 +13,11 @@ pub struct View {
     pub times: &'static [&'static str],
     /// Show those times as raw numbers instead of local date and time (`--ts`).
     pub raw_times: bool,
+    /// Fields, at any depth, whose integer values are sizes in bytes (shown as `1.2 KiB`).
+    pub sizes: &'static [&'static str],
+    /// Fields, at any depth, that are booleans a database may send as 0/1 (SQLite): shown
+    /// as `true`/`false` either way.
+    pub bools: &'static [&'static str],
     /// Reshapes the document before it is rendered as human output, e.g. a page object into
     /// its items, or nested sessions into one connection table.
     pub reshape: Option<fn(&Value) -> Value>,
@@ -29,6 +34,8 @@ impl View {
             columns,
             times: &[],
             raw_times: false,
+            sizes: &[],
+            bools: &[],
             reshape: None,
             summary: None,
         }
@@ -36,6 +43,14 @@ impl View {
 
     pub const fn times(self, times: &'static [&'static str]) -> View {
         View { times, ..self }
+    }
+
+    pub const fn sizes(self, sizes: &'static [&'static str]) -> View {
+        View { sizes, ..self }
+    }
+
+    pub const fn bools(self, bools: &'static [&'static str]) -> View {
+        View { bools, ..self }
     }
 
     pub const fn reshape(self, f: fn(&Value) -> Value) -> View {
@@ -63,5 +78,15 @@ impl View {
     /// Whether `key` holds a time that should be shown as a date.
     pub fn is_time(&self, key: &str) -> bool {
         !self.raw_times && self.times.contains(&key)
+    }
+
+    /// Whether `key` holds a size in bytes.
+    pub fn is_size(&self, key: &str) -> bool {
+        self.sizes.contains(&key)
+    }
+
+    /// Whether `key` holds a boolean that may come as 0/1.
+    pub fn is_bool(&self, key: &str) -> bool {
+        self.bools.contains(&key)
     }
 }

@@ -23,6 +23,7 @@ mod history;
 mod matrix;
 mod media;
 mod notices;
+mod regtok;
 mod rooms;
 mod server;
 mod users;
@@ -53,6 +54,23 @@ const COVERED: &[&str] = &[
     "get_redact_status",
     // media
     "list_user_media",
+    "get_media_info",
+    "delete_media",
+    "delete_media_by_date_size",
+    "purge_media_cache",
+    "list_room_media",
+    "quarantine_room_media",
+    "quarantine_user_media",
+    "quarantine_media",
+    "unquarantine_media",
+    "protect_media",
+    "unprotect_media",
+    // registration_tokens
+    "list_registration_tokens",
+    "get_registration_token",
+    "create_registration_token",
+    "update_registration_token",
+    "delete_registration_token",
     // devices
     "list_user_devices",
     "delete_user_devices",

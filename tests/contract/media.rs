@@ -1,6 +1,7 @@
 //! Operations tagged `media`.
 
 use crate::support::*;
+use serde_json::json;
 
 fn media_path(user_id: &str, query: &str) -> String {
     format!("/_synapse/admin/v1/users/{}/media{query}", enc(user_id))
@@ -82,5 +83,603 @@ fn list_user_media() {
         None,
         400,
         "M_UNKNOWN",
+    );
+}
+
+/// The media ID of an `mxc://server/ID` URI.
+fn media_id(uri: &str) -> String {
+    uri.rsplit('/').next().unwrap_or_default().to_string()
+}
+
+/// Uploads `kib` KiB of JSON (unique content, so no other upload shares its hash) as
+/// `token`'s user; returns the media ID.
+fn upload_large(token: &str, name: &str, kib: usize) -> String {
+    let pad = "x".repeat(kib * 1024);
+    let (status, reply) = synapse().request_as(
+        token,
+        "POST",
+        &format!("/_matrix/media/v3/upload?filename={}", enc(name)),
+        Some(&json!({ "name": name, "pid": std::process::id(), "pad": pad })),
+    );
+    assert_eq!(status, 200, "upload: {reply}");
+    media_id(reply["content_uri"].as_str().expect("content_uri"))
+}
+
+/// The admin API's view of a local media item (status, `media_info`).
+fn media_info(media_id: &str) -> (u16, serde_json::Value) {
+    let s = synapse();
+    let (status, reply) = s.admin_request(
+        "GET",
+        &format!(
+            "/_synapse/admin/v1/media/{}/{}",
+            s.server_name,
+            enc(media_id)
+        ),
+        None,
+    );
+    (status, reply["media_info"].clone())
+}
+
+/// A token of a user who is no admin.
+fn non_admin_token() -> &'static str {
+    synapse().seed_str("/users/bob/token")
+}
+
+/// Sends an event with a `url` (an image message) as `token` into `room`.
+fn send_image(token: &str, room: &str, uri: &str, txn: &str) {
+    let (status, reply) = synapse().request_as(
+        token,
+        "PUT",
+        &format!(
+            "/_matrix/client/v3/rooms/{}/send/m.room.message/{txn}-{}",
+            enc(room),
+            std::process::id()
+        ),
+        Some(&json!({ "msgtype": "m.image", "body": "image", "url": uri })),
+    );
+    assert_eq!(status, 200, "send: {reply}");
+}
+
+#[test]
+fn get_media_info() {
+    let s = synapse();
+    let (user, token) = s.fresh_user("contract media info");
+    let id = media_id(&upload(&token, "info.json"));
+    let info = ok(
+        "get_media_info",
+        admin()
+            .get_media_info()
+            .server_name(&s.server_name)
+            .media_id(&id)
+            .send(),
+    )
+    .media_info;
+    assert_eq!(info.media_id, id);
+    assert_eq!(info.user_id.as_deref(), Some(user.as_str()));
+    assert_eq!(info.media_origin, None);
+    assert_eq!(info.upload_name.as_deref(), Some("info.json"));
+    assert_eq!(info.media_type, "application/json");
+    assert!(info.media_length.is_some_and(|n| n > 0), "{info:?}");
+    // The seed's PNG, protected, quarantined, raw.
+    let png = media_id(s.seed_str("/media/alice_png"));
+    raw(
+        "get_media_info",
+        "GET",
+        &format!("/_synapse/admin/v1/media/{}/{png}", s.server_name),
+        None,
+    );
+    let (status, reply) = s.admin_request(
+        "POST",
+        &format!("/_synapse/admin/v1/media/quarantine/{}/{id}", s.server_name),
+        Some(&json!({})),
+    );
+    assert_eq!(status, 200, "{reply}");
+    let quarantined = raw(
+        "get_media_info",
+        "GET",
+        &format!("/_synapse/admin/v1/media/{}/{id}", s.server_name),
+        None,
+    );
+    assert_eq!(quarantined["media_info"]["quarantined_by"], s.admin_user);
+
+    fails(
+        "get_media_info",
+        admin()
+            .get_media_info()
+            .server_name(&s.server_name)
+            .media_id("contractNoSuchMedia")
+            .send(),
+        404,
+        "M_NOT_FOUND",
+    );
+    raw_error(
+        "get_media_info",
+        Some(&s.admin_token),
+        "GET",
+        &format!(
+            "/_synapse/admin/v1/media/{}/contractNoSuchMedia",
+            s.server_name
+        ),
+        None,
+        404,
+        "M_NOT_FOUND",
+    );
+}
+
+#[test]
+fn delete_media() {
+    let s = synapse();
+    let (_, token) = s.fresh_user("contract media delete");
+    let id = media_id(&upload(&token, "doomed.json"));
+    let reply = ok(
+        "delete_media",
+        admin()
+            .delete_media()
+            .server_name(&s.server_name)
+            .media_id(&id)
+            .send(),
+    );
+    assert_eq!(reply.deleted_media, [id.as_str()]);
+    assert_eq!(reply.total, 1);
+    assert_eq!(media_info(&id).0, 404, "deleted media is gone");
+
+    let other = media_id(&upload(&token, "doomed-raw.json"));
+    let raw_reply = raw(
+        "delete_media",
+        "DELETE",
+        &format!("/_synapse/admin/v1/media/{}/{other}", s.server_name),
+        None,
+    );
+    assert_eq!(raw_reply, json!({ "deleted_media": [other], "total": 1 }));
+
+    fails(
+        "delete_media",
+        admin()
+            .delete_media()
+            .server_name(&s.server_name)
+            .media_id(&id)
+            .send(),
+        404,
+        "M_NOT_FOUND",
+    );
+    raw_error(
+        "delete_media",
+        Some(&s.admin_token),
+        "DELETE",
+        &format!("/_synapse/admin/v1/media/elsewhere.example/{id}"),
+        None,
+        400,
+        "M_UNKNOWN",
+    );
+}
+
+#[test]
+fn delete_media_by_date_size() {
+    let s = synapse();
+    let (user, token) = s.fresh_user("contract media age");
+    // Large uploads (nobody else uploads this much), so size_gt spares every other test's
+    // media and the seed's; one of them becomes the user's avatar.
+    let big = upload_large(&token, "big.json", 300);
+    let avatar = upload_large(&token, "avatar.json", 300);
+    set_user(
+        &user,
+        json!({ "avatar_url": format!("mxc://{}/{avatar}", s.server_name) }),
+    );
+    let now = synadm::time::now_ms() + 1_000;
+    let size_gt = 256 * 1024;
+
+    let reply = ok(
+        "delete_media_by_date_size",
+        admin()
+            .delete_media_by_date_size()
+            .before_ts(now)
+            .size_gt(size_gt)
+            .send(),
+    );
+    assert_eq!(reply.deleted_media, [big.as_str()], "the avatar is kept");
+    assert_eq!(reply.total, 1);
+    assert_eq!(media_info(&big).0, 404);
+    assert_eq!(media_info(&avatar).0, 200);
+
+    let with_profiles = raw(
+        "delete_media_by_date_size",
+        "POST",
+        &format!(
+            "/_synapse/admin/v1/media/delete?before_ts={now}&size_gt={size_gt}&keep_profiles=false"
+        ),
+        None,
+    );
+    assert_eq!(
+        with_profiles,
+        json!({ "deleted_media": [avatar.clone()], "total": 1 })
+    );
+    assert_eq!(media_info(&avatar).0, 404);
+
+    fails(
+        "delete_media_by_date_size",
+        admin().delete_media_by_date_size().before_ts(5).send(),
+        400,
+        "M_INVALID_PARAM",
+    );
+    raw_error(
+        "delete_media_by_date_size",
+        Some(&s.admin_token),
+        "POST",
+        "/_synapse/admin/v1/media/delete",
+        None,
+        400,
+        "M_MISSING_PARAM",
+    );
+}
+
+#[test]
+fn purge_media_cache() {
+    // The test server federates with nobody, so there is no remote media to purge.
+    let now = synadm::time::now_ms();
+    let reply = ok(
+        "purge_media_cache",
+        admin().purge_media_cache().before_ts(now).send(),
+    );
+    assert_eq!(reply.deleted, 0);
+    raw(
+        "purge_media_cache",
+        "POST",
+        &format!("/_synapse/admin/v1/purge_media_cache?before_ts={now}"),
+        None,
+    );
+    fails(
+        "purge_media_cache",
+        admin().purge_media_cache().before_ts(5).send(),
+        400,
+        "M_INVALID_PARAM",
+    );
+    raw_error(
+        "purge_media_cache",
+        Some(non_admin_token()),
+        "POST",
+        &format!("/_synapse/admin/v1/purge_media_cache?before_ts={now}"),
+        None,
+        403,
+        "M_FORBIDDEN",
+    );
+}
+
+#[test]
+fn list_room_media() {
+    let s = synapse();
+    let (_, token) = s.fresh_user("contract room media");
+    let room = room_with_message(&token, "media follow");
+    let local = upload(&token, "in-room.json");
+    let remote = "mxc://elsewhere.example/RemoteMediaId";
+    send_image(&token, &room, &local, "local");
+    send_image(&token, &room, remote, "remote");
+
+    let reply = ok(
+        "list_room_media",
+        admin().list_room_media().room_id(&room).send(),
+    );
+    assert_eq!(reply.local, [local.as_str()]);
+    assert_eq!(reply.remote, [remote.to_string()]);
+    raw(
+        "list_room_media",
+        "GET",
+        &format!("/_synapse/admin/v1/room/{}/media", enc(&room)),
+        None,
+    );
+    // A room without media, and one the server does not know: empty lists either way.
+    let empty = room_with_message(&token, "no media here");
+    let reply = ok(
+        "list_room_media",
+        admin().list_room_media().room_id(&empty).send(),
+    );
+    assert!(reply.local.is_empty() && reply.remote.is_empty());
+
+    fails(
+        "list_room_media",
+        client_as(Some(non_admin_token()))
+            .list_room_media()
+            .room_id(&room)
+            .send(),
+        403,
+        "M_FORBIDDEN",
+    );
+    raw_error(
+        "list_room_media",
+        None,
+        "GET",
+        &format!("/_synapse/admin/v1/room/{}/media", enc(&room)),
+        None,
+        401,
+        "M_MISSING_TOKEN",
+    );
+}
+
+#[test]
+fn quarantine_room_media() {
+    let s = synapse();
+    let (_, token) = s.fresh_user("contract room quarantine");
+    let room = room_with_message(&token, "to be quarantined");
+    let first = upload(&token, "room-q1.json");
+    let second = upload(&token, "room-q2.json");
+    send_image(&token, &room, &first, "q1");
+    send_image(&token, &room, &second, "q2");
+    let reply = ok(
+        "quarantine_room_media",
+        admin().quarantine_room_media().room_id(&room).send(),
+    );
+    assert_eq!(reply.num_quarantined, 2);
+    for uri in [&first, &second] {
+        assert_eq!(media_info(&media_id(uri)).1["quarantined_by"], s.admin_user);
+    }
+    // Again: the room variant counts media already in quarantine too (the user variant
+    // does not).
+    let again = raw(
+        "quarantine_room_media",
+        "POST",
+        &format!("/_synapse/admin/v1/room/{}/media/quarantine", enc(&room)),
+        Some(json!({})),
+    );
+    assert_eq!(again, json!({ "num_quarantined": 2 }));
+
+    fails(
+        "quarantine_room_media",
+        client_as(Some(non_admin_token()))
+            .quarantine_room_media()
+            .room_id(&room)
+            .send(),
+        403,
+        "M_FORBIDDEN",
+    );
+    raw_error(
+        "quarantine_room_media",
+        Some(non_admin_token()),
+        "POST",
+        &format!("/_synapse/admin/v1/room/{}/media/quarantine", enc(&room)),
+        Some(json!({})),
+        403,
+        "M_FORBIDDEN",
+    );
+}
+
+#[test]
+fn quarantine_user_media() {
+    let s = synapse();
+    let (user, token) = s.fresh_user("contract user quarantine");
+    let kept = media_id(&upload(&token, "user-q-protected.json"));
+    let gone = media_id(&upload(&token, "user-q.json"));
+    let (status, reply) = s.admin_request(
+        "POST",
+        &format!("/_synapse/admin/v1/media/protect/{kept}"),
+        Some(&json!({})),
+    );
+    assert_eq!(status, 200, "{reply}");
+    let reply = ok(
+        "quarantine_user_media",
+        admin().quarantine_user_media().user_id(&user).send(),
+    );
+    assert_eq!(reply.num_quarantined, 1, "protected media is spared");
+    assert_eq!(media_info(&gone).1["quarantined_by"], s.admin_user);
+    assert_eq!(media_info(&kept).1["quarantined_by"], json!(null));
+    let again = raw(
+        "quarantine_user_media",
+        "POST",
+        &format!("/_synapse/admin/v1/user/{}/media/quarantine", enc(&user)),
+        Some(json!({})),
+    );
+    assert_eq!(again, json!({ "num_quarantined": 0 }));
+
+    fails(
+        "quarantine_user_media",
+        client_as(Some(non_admin_token()))
+            .quarantine_user_media()
+            .user_id(&user)
+            .send(),
+        403,
+        "M_FORBIDDEN",
+    );
+    raw_error(
+        "quarantine_user_media",
+        None,
+        "POST",
+        &format!("/_synapse/admin/v1/user/{}/media/quarantine", enc(&user)),
+        Some(json!({})),
+        401,
+        "M_MISSING_TOKEN",
+    );
+}
+
+#[test]
+fn quarantine_media() {
+    let s = synapse();
+    let (_, token) = s.fresh_user("contract quarantine one");
+    let id = media_id(&upload(&token, "quarantine-one.json"));
+    let reply = ok(
+        "quarantine_media",
+        admin()
+            .quarantine_media()
+            .server_name(&s.server_name)
+            .media_id(&id)
+            .send(),
+    );
+    assert!(reply.is_empty(), "{reply:?}");
+    assert_eq!(media_info(&id).1["quarantined_by"], s.admin_user);
+    // Remote media the server never fetched: accepted all the same.
+    raw(
+        "quarantine_media",
+        "POST",
+        "/_synapse/admin/v1/media/quarantine/elsewhere.example/NeverSeen",
+        Some(json!({})),
+    );
+
+    fails(
+        "quarantine_media",
+        client_as(Some(non_admin_token()))
+            .quarantine_media()
+            .server_name(&s.server_name)
+            .media_id(&id)
+            .send(),
+        403,
+        "M_FORBIDDEN",
+    );
+    raw_error(
+        "quarantine_media",
+        Some(non_admin_token()),
+        "POST",
+        &format!("/_synapse/admin/v1/media/quarantine/{}/{id}", s.server_name),
+        Some(json!({})),
+        403,
+        "M_FORBIDDEN",
+    );
+}
+
+#[test]
+fn unquarantine_media() {
+    let s = synapse();
+    let (_, token) = s.fresh_user("contract unquarantine");
+    let id = media_id(&upload(&token, "unquarantine.json"));
+    let target = format!("/_synapse/admin/v1/media/quarantine/{}/{id}", s.server_name);
+    let (status, reply) = s.admin_request("POST", &target, Some(&json!({})));
+    assert_eq!(status, 200, "{reply}");
+    assert_eq!(media_info(&id).1["quarantined_by"], s.admin_user);
+
+    let reply = ok(
+        "unquarantine_media",
+        admin()
+            .unquarantine_media()
+            .server_name(&s.server_name)
+            .media_id(&id)
+            .send(),
+    );
+    assert!(reply.is_empty(), "{reply:?}");
+    assert_eq!(media_info(&id).1["quarantined_by"], json!(null));
+    raw(
+        "unquarantine_media",
+        "POST",
+        &format!(
+            "/_synapse/admin/v1/media/unquarantine/{}/{id}",
+            s.server_name
+        ),
+        Some(json!({})),
+    );
+
+    fails(
+        "unquarantine_media",
+        client_as(Some(non_admin_token()))
+            .unquarantine_media()
+            .server_name(&s.server_name)
+            .media_id(&id)
+            .send(),
+        403,
+        "M_FORBIDDEN",
+    );
+    raw_error(
+        "unquarantine_media",
+        None,
+        "POST",
+        &format!(
+            "/_synapse/admin/v1/media/unquarantine/{}/{id}",
+            s.server_name
+        ),
+        Some(json!({})),
+        401,
+        "M_MISSING_TOKEN",
+    );
+}
+
+#[test]
+fn protect_media() {
+    let s = synapse();
+    let (_, token) = s.fresh_user("contract protect");
+    let id = media_id(&upload(&token, "protect.json"));
+    let reply = ok(
+        "protect_media",
+        admin().protect_media().media_id(&id).send(),
+    );
+    assert!(reply.is_empty(), "{reply:?}");
+    // Protected media cannot be quarantined, not even by ID.
+    let (status, reply) = s.admin_request(
+        "POST",
+        &format!("/_synapse/admin/v1/media/quarantine/{}/{id}", s.server_name),
+        Some(&json!({})),
+    );
+    assert_eq!(status, 200, "{reply}");
+    let info = media_info(&id).1;
+    assert_eq!(info["quarantined_by"], json!(null), "{info}");
+    assert!(
+        info["safe_from_quarantine"] == json!(true) || info["safe_from_quarantine"] == json!(1),
+        "{info}"
+    );
+    raw(
+        "protect_media",
+        "POST",
+        &format!("/_synapse/admin/v1/media/protect/{id}"),
+        Some(json!({})),
+    );
+
+    fails(
+        "protect_media",
+        client_as(Some(non_admin_token()))
+            .protect_media()
+            .media_id(&id)
+            .send(),
+        403,
+        "M_FORBIDDEN",
+    );
+    raw_error(
+        "protect_media",
+        None,
+        "POST",
+        &format!("/_synapse/admin/v1/media/protect/{id}"),
+        Some(json!({})),
+        401,
+        "M_MISSING_TOKEN",
+    );
+}
+
+#[test]
+fn unprotect_media() {
+    let s = synapse();
+    let (_, token) = s.fresh_user("contract unprotect");
+    let id = media_id(&upload(&token, "unprotect.json"));
+    let (status, reply) = s.admin_request(
+        "POST",
+        &format!("/_synapse/admin/v1/media/protect/{id}"),
+        Some(&json!({})),
+    );
+    assert_eq!(status, 200, "{reply}");
+    let reply = ok(
+        "unprotect_media",
+        admin().unprotect_media().media_id(&id).send(),
+    );
+    assert!(reply.is_empty(), "{reply:?}");
+    let info = media_info(&id).1;
+    assert!(
+        info["safe_from_quarantine"] == json!(false) || info["safe_from_quarantine"] == json!(0),
+        "{info}"
+    );
+    raw(
+        "unprotect_media",
+        "POST",
+        &format!("/_synapse/admin/v1/media/unprotect/{id}"),
+        Some(json!({})),
+    );
+
+    fails(
+        "unprotect_media",
+        client_as(Some(non_admin_token()))
+            .unprotect_media()
+            .media_id(&id)
+            .send(),
+        403,
+        "M_FORBIDDEN",
+    );
+    raw_error(
+        "unprotect_media",
+        Some(non_admin_token()),
+        "POST",
+        &format!("/_synapse/admin/v1/media/unprotect/{id}"),
+        Some(json!({})),
+        403,
+        "M_FORBIDDEN",
     );
 }

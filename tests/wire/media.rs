@@ -1,0 +1,695 @@
+//! Every `media` command: the exact request on the wire, the output, and the usage errors
+//! that stop a command before any request.
+
+use crate::support::Env;
+use httpmock::Method::{DELETE, GET, POST};
+use serde_json::{Value, json};
+
+/// A LocalMedia item as Synapse 1.163 on SQLite sends it (booleans as 0/1).
+fn local_media(id: &str, length: i64) -> Value {
+    json!({
+        "media_id": id, "media_type": "image/png", "media_length": length,
+        "upload_name": "pixel.png", "created_ts": 1_700_000_000_000_i64,
+        "last_access_ts": 1_700_000_100_000_i64, "url_cache": null, "quarantined_by": null,
+        "safe_from_quarantine": 1, "user_id": "@alice:example.org", "authenticated": 1,
+        "sha256": null
+    })
+}
+
+/// The `before_ts` query parameter of a request.
+fn before_ts(req: &httpmock::prelude::HttpMockRequest) -> Option<i64> {
+    req.uri()
+        .query()?
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("before_ts="))?
+        .parse()
+        .ok()
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or_default()
+}
+
+/// A mock that answers anything, to show that no request was sent.
+fn any(env: &Env) -> httpmock::Mock<'_> {
+    env.server.mock(|when, then| {
+        when.any_request();
+        then.status(500);
+    })
+}
+
+#[test]
+fn media_commands_and_flags_match_synadm() {
+    let env = Env::new();
+    let flags: &[(&str, &[&str])] = &[
+        (
+            "list",
+            &[
+                "-r",
+                "--room-id",
+                "-u",
+                "--user-id",
+                "-f",
+                "--from",
+                "-l",
+                "--limit",
+                "-s",
+                "--sort",
+                "-R",
+                "--reverse",
+                "--datetime",
+                "--dt",
+                "--timestamp",
+                "--ts",
+                "--all",
+            ],
+        ),
+        (
+            "delete",
+            &[
+                "-i",
+                "--media-id",
+                "-d",
+                "--before-days",
+                "-b",
+                "--before",
+                "-t",
+                "--before-ts",
+                "--size",
+                "--kib",
+                "--delete-profiles",
+                "--all",
+            ],
+        ),
+        (
+            "purge",
+            &["-d", "--before-days", "-b", "--before", "-t", "--before-ts"],
+        ),
+        (
+            "quarantine",
+            &[
+                "-i",
+                "--media-id",
+                "-r",
+                "--room-id",
+                "-u",
+                "--user-id",
+                "-U",
+                "--mxc-uri",
+                "-s",
+                "--server-name",
+            ],
+        ),
+        (
+            "unquarantine",
+            &["-i", "--media-id", "-U", "--mxc-uri", "-s", "--server-name"],
+        ),
+        ("protect", &["-u", "--unprotect"]),
+    ];
+    let group = env.run(&["media", "--help"]).ok().stdout;
+    for (command, wanted) in flags {
+        assert!(group.contains(&format!("  {command} ")), "{group}");
+        let help = env.run(&["media", command, "--help"]).ok().stdout;
+        let words: Vec<&str> = help
+            .split(|c: char| c.is_whitespace() || ",[]=".contains(c))
+            .collect();
+        for flag in *wanted {
+            assert!(
+                words.contains(flag),
+                "media {command} --help lacks {flag}:\n{help}"
+            );
+        }
+    }
+}
+
+#[test]
+fn media_list_by_user_pages_sorts_and_shows_sizes() {
+    let env = Env::new();
+    let page = json!({"media": [local_media("abc", 1234)], "total": 3, "next_token": 6});
+    let m = env.server.mock(|when, then| {
+        when.method(GET)
+            .path("/_synapse/admin/v1/users/@alice:example.org/media")
+            .query_param("from", "5")
+            .query_param("limit", "1")
+            .query_param("order_by", "media_length")
+            .query_param("dir", "b");
+        then.status(200).json_body(page.clone());
+    });
+    let args = [
+        "media",
+        "list",
+        "-u",
+        "alice",
+        "-f",
+        "5",
+        "-l",
+        "1",
+        "-s",
+        "media_length",
+        "-R",
+    ];
+    let mut json_args = vec!["-o", "json"];
+    json_args.extend_from_slice(&args);
+    assert_eq!(env.run(&json_args).ok().json(), page);
+
+    let mut human_args = vec!["-o", "human"];
+    human_args.extend_from_slice(&args);
+    let human = env.run(&human_args).ok();
+    let lines: Vec<&str> = human.stdout.lines().collect();
+    let header: Vec<&str> = lines[0].split_whitespace().collect();
+    assert_eq!(
+        &header[..7],
+        [
+            "media_id",
+            "media_type",
+            "media_length",
+            "created_ts",
+            "last_access_ts",
+            "safe_from_quarantine",
+            "upload_name"
+        ],
+        "{human:#?}"
+    );
+    let row: Vec<&str> = lines[2].split("  ").filter(|c| !c.is_empty()).collect();
+    assert_eq!(row[0], "abc");
+    assert_eq!(row[2].trim(), "1.2 KiB", "{human:#?}");
+    assert_eq!(row[3].trim(), "2023-11-14 22:13:20", "{human:#?}");
+    assert_eq!(row[5].trim(), "true", "0/1 from SQLite shows as a boolean");
+    assert!(
+        human
+            .stderr
+            .contains("@alice:example.org has uploaded 3 media.")
+    );
+    assert!(human.stderr.contains("--from 6"), "{human:#?}");
+
+    let mut raw_args = human_args.clone();
+    raw_args.push("--ts");
+    let raw = env.run(&raw_args).ok();
+    assert!(raw.stdout.contains("1700000000000"), "{raw:#?}");
+    m.assert_calls(3);
+}
+
+#[test]
+fn media_list_all_streams_every_page() {
+    let env = Env::new();
+    let first = env.server.mock(|when, then| {
+        when.method(GET)
+            .path("/_synapse/admin/v1/users/@bob:example.org/media")
+            .query_param("from", "0")
+            .query_param("limit", "1000")
+            .query_param_missing("dir");
+        then.status(200)
+            .json_body(json!({"media": [local_media("a1", 1)], "total": 2, "next_token": 1}));
+    });
+    let second = env.server.mock(|when, then| {
+        when.method(GET)
+            .path("/_synapse/admin/v1/users/@bob:example.org/media")
+            .query_param("from", "1");
+        then.status(200)
+            .json_body(json!({"media": [local_media("a2", 2)], "total": 2}));
+    });
+    let out = env
+        .run(&["media", "list", "--user-id", "@bob:example.org", "--all"])
+        .ok()
+        .json();
+    assert_eq!(out, json!([local_media("a1", 1), local_media("a2", 2)]));
+    first.assert();
+    second.assert();
+}
+
+#[test]
+fn media_list_by_room_prints_the_mxc_uris() {
+    let env = Env::new();
+    let reply = json!({"local": ["mxc://example.org/l1"], "remote": ["mxc://else.org/r1"]});
+    let m = env.reply(
+        GET,
+        "/_synapse/admin/v1/room/!room:example.org/media",
+        200,
+        reply.clone(),
+    );
+    assert_eq!(
+        env.run(&["media", "list", "-r", "!room:example.org"])
+            .ok()
+            .json(),
+        reply
+    );
+    let human = env
+        .run(&["-o", "human", "media", "list", "-r", "!room:example.org"])
+        .ok();
+    assert_eq!(
+        human.stdout,
+        "mxc_uri               origin\n\
+         --------------------  ------\n\
+         mxc://example.org/l1  local\n\
+         mxc://else.org/r1     remote\n"
+    );
+    assert!(
+        human
+            .stderr
+            .contains("The room has 1 local and 1 remote media.")
+    );
+    m.assert_calls(2);
+}
+
+#[test]
+fn media_list_usage_errors_send_nothing() {
+    let env = Env::new();
+    let any = any(&env);
+    for (args, message) in [
+        (&["media", "list"][..], "required"),
+        (
+            &["media", "list", "-r", "!r:example.org", "-u", "alice"],
+            "cannot be used with",
+        ),
+        (
+            &["media", "list", "-r", "!r:example.org", "-l", "5"],
+            "only apply to --user-id",
+        ),
+        (
+            &["media", "list", "-r", "!r:example.org", "-s", "media_id"],
+            "only apply to --user-id",
+        ),
+        (
+            &["media", "list", "-r", "#alias:example.org"],
+            "is not a room ID",
+        ),
+        (
+            &["media", "list", "-u", "al ice"],
+            "is not a Matrix user ID",
+        ),
+        (
+            &["media", "list", "-u", "alice", "-s", "size"],
+            "is not a media sort order",
+        ),
+    ] {
+        env.run(args).fails(2, message);
+    }
+    any.assert_calls(0);
+}
+
+#[test]
+fn media_delete_by_id_shows_the_media_and_asks_first() {
+    let env = Env::new();
+    let info = env.reply(
+        GET,
+        "/_synapse/admin/v1/media/example.org/abc",
+        200,
+        json!({"media_info": {
+            "media_origin": null, "user_id": "@alice:example.org", "media_id": "abc",
+            "media_type": "image/png", "media_length": 1234, "upload_name": "pixel.png",
+            "created_ts": 1_700_000_000_000_i64, "filesystem_id": null, "url_cache": null,
+            "last_access_ts": null, "quarantined_by": null, "authenticated": true,
+            "safe_from_quarantine": false, "sha256": null
+        }}),
+    );
+    let deleted = json!({"deleted_media": ["abc"], "total": 1});
+    let delete = env.server.mock(|when, then| {
+        when.method(DELETE)
+            .path("/_synapse/admin/v1/media/example.org/abc")
+            .body("");
+        then.status(200).json_body(deleted.clone());
+    });
+
+    let declined = env
+        .run_with_input(&["media", "delete", "-i", "abc"], "n\n")
+        .fails(6, "aborted");
+    assert!(
+        declined.stderr.contains(
+            "mxc://example.org/abc: image/png, 1.2 KiB, \"pixel.png\", uploaded by \
+             @alice:example.org on 2023-11-14 22:13:20"
+        ),
+        "{declined:#?}"
+    );
+    assert!(
+        declined
+            .stderr
+            .contains("Delete the local media mxc://example.org/abc? This cannot be undone."),
+        "{declined:#?}"
+    );
+    delete.assert_calls(0);
+
+    let yes = env.run_with_input(&["media", "delete", "--media-id", "abc"], "y\n");
+    assert_eq!(yes.ok().json(), deleted);
+    info.assert_calls(2);
+    delete.assert_calls(1);
+
+    // --batch: no look-up, no question.
+    let human = env.run(&["--batch", "-o", "human", "media", "delete", "-i", "abc"]);
+    let human = human.ok();
+    assert_eq!(human.stdout, "abc\n");
+    assert!(human.stderr.contains("Deleted 1 media."), "{human:#?}");
+    info.assert_calls(2);
+    delete.assert_calls(2);
+}
+
+#[test]
+fn media_delete_by_age_sends_cutoff_size_and_profiles() {
+    let env = Env::new();
+    let reply = json!({"deleted_media": ["a", "b"], "total": 2});
+    let by_ts = env.server.mock(|when, then| {
+        when.method(POST)
+            .path("/_synapse/admin/v1/media/delete")
+            .query_param("before_ts", "1906547400000")
+            .query_param("size_gt", "2048")
+            .query_param("keep_profiles", "false")
+            .body("");
+        then.status(200).json_body(reply.clone());
+    });
+    let by_date = env.server.mock(|when, then| {
+        when.method(POST)
+            .path("/_synapse/admin/v1/media/delete")
+            .query_param("before_ts", "1704067200000")
+            .query_param_missing("size_gt")
+            .query_param_missing("keep_profiles");
+        then.status(200).json_body(reply.clone());
+    });
+    let (low, high) = (
+        now_ms() - 30 * 86_400_000 - 60_000,
+        now_ms() - 30 * 86_400_000 + 60_000,
+    );
+    let by_days = env.server.mock(|when, then| {
+        when.method(POST)
+            .path("/_synapse/admin/v1/media/delete")
+            .is_true(move |req| before_ts(req).is_some_and(|t| (low..high).contains(&t)));
+        then.status(200).json_body(reply.clone());
+    });
+
+    let asked = env
+        .run_with_input(
+            &[
+                "media",
+                "delete",
+                "-t",
+                "1906547400000",
+                "--kib",
+                "2",
+                "--all",
+            ],
+            "y\n",
+        )
+        .ok();
+    assert_eq!(asked.json(), reply);
+    assert!(
+        asked.stderr.contains(
+            "Delete every local media item last accessed before 2030-06-01 12:30:00 and \
+             larger than 2 KiB, avatars of users and rooms included? Quarantined and \
+             protected media are kept."
+        ),
+        "{asked:#?}"
+    );
+    let human = env
+        .run(&["--batch", "-o", "h", "media", "delete", "-b", "2024-01-01"])
+        .ok();
+    assert_eq!(human.stdout, "a\nb\n");
+    assert!(human.stderr.contains("Deleted 2 media."));
+    env.run_with_input(
+        &["media", "delete", "-b", "2024-01-01", "--size", "1"],
+        "n\n",
+    )
+    .fails(6, "aborted");
+    env.run(&["--batch", "media", "delete", "-d", "30"]).ok();
+    by_ts.assert();
+    by_date.assert();
+    by_days.assert();
+}
+
+#[test]
+fn media_delete_usage_errors_send_nothing() {
+    let env = Env::new();
+    let any = any(&env);
+    for (args, message) in [
+        (&["media", "delete"][..], "required"),
+        (&["media", "delete", "--size", "5"], "required"),
+        (
+            &["media", "delete", "-i", "abc", "--size", "5"],
+            "cannot be used with",
+        ),
+        (
+            &["media", "delete", "-i", "abc", "--delete-profiles"],
+            "cannot be used with",
+        ),
+        (
+            &["media", "delete", "-i", "abc", "-d", "1"],
+            "cannot be used with",
+        ),
+        (
+            &["media", "delete", "-d", "1", "-t", "1906547400000"],
+            "cannot be used with",
+        ),
+        (&["media", "delete", "-i", "a/b"], "is not a media ID"),
+        (
+            &["media", "delete", "-i", "mxc://example.org/abc"],
+            "-U/--mxc-uri",
+        ),
+        (&["media", "delete", "-d", "-1"], "unexpected argument"),
+        (&["media", "delete", "-b", "last week"], "is not a date"),
+        (
+            &[
+                "media",
+                "delete",
+                "-t",
+                "1906547400000",
+                "--kib",
+                "9007199254740992",
+            ],
+            "out of range",
+        ),
+    ] {
+        env.run(&[&["--batch"][..], args].concat())
+            .fails(2, message);
+    }
+    any.assert_calls(0);
+}
+
+#[test]
+fn media_purge_sends_the_cutoff() {
+    let env = Env::new();
+    let ts = env.server.mock(|when, then| {
+        when.method(POST)
+            .path("/_synapse/admin/v1/purge_media_cache")
+            .query_param("before_ts", "1704067200000")
+            .body("");
+        then.status(200).json_body(json!({"deleted": 4}));
+    });
+    assert_eq!(
+        env.run(&["media", "purge", "-t", "1704067200000"])
+            .ok()
+            .json(),
+        json!({"deleted": 4})
+    );
+    let human = env
+        .run(&["-o", "human", "media", "purge", "--before", "2024-01-01"])
+        .ok();
+    assert_eq!(human.stdout, "deleted  4\n");
+    assert!(human.stderr.contains("Purged 4 cached remote media files."));
+    ts.assert_calls(2);
+
+    let any = any(&env);
+    env.run(&["media", "purge"]).fails(2, "required");
+    env.run(&["media", "purge", "-d", "1", "-b", "2024-01-01"])
+        .fails(2, "cannot be used with");
+    any.assert_calls(0);
+}
+
+#[test]
+fn media_quarantine_by_id_uri_room_and_user() {
+    let env = Env::new();
+    let local = env.server.mock(|when, then| {
+        when.method(POST)
+            .path("/_synapse/admin/v1/media/quarantine/example.org/abc")
+            .body("");
+        then.status(200).json_body(json!({}));
+    });
+    let remote = env.reply(
+        POST,
+        "/_synapse/admin/v1/media/quarantine/other.org:8448/xyz",
+        200,
+        json!({}),
+    );
+    let room = env.reply(
+        POST,
+        "/_synapse/admin/v1/room/!room:example.org/media/quarantine",
+        200,
+        json!({"num_quarantined": 3}),
+    );
+    let user = env.reply(
+        POST,
+        "/_synapse/admin/v1/user/@alice:example.org/media/quarantine",
+        200,
+        json!({"num_quarantined": 2}),
+    );
+    let one = env.run(&["media", "quarantine", "-i", "abc"]).ok();
+    assert_eq!(one.json(), json!({}));
+    assert!(one.stderr.contains("Quarantined mxc://example.org/abc."));
+    env.run(&["media", "quarantine", "-i", "xyz", "-s", "other.org:8448"])
+        .ok();
+    env.run(&["media", "quarantine", "-U", "mxc://other.org:8448/xyz"])
+        .ok();
+    assert_eq!(
+        env.run(&["media", "quarantine", "-r", "!room:example.org"])
+            .ok()
+            .json(),
+        json!({"num_quarantined": 3})
+    );
+    let by_user = env
+        .run(&["-o", "human", "media", "quarantine", "--user-id", "alice"])
+        .ok();
+    assert_eq!(by_user.stdout, "num_quarantined  2\n");
+    assert!(
+        by_user
+            .stderr
+            .contains("Quarantined 2 media uploaded by @alice:example.org.")
+    );
+    local.assert();
+    remote.assert_calls(2);
+    room.assert();
+    user.assert();
+}
+
+#[test]
+fn media_unquarantine_by_id_and_uri() {
+    let env = Env::new();
+    let local = env.reply(
+        POST,
+        "/_synapse/admin/v1/media/unquarantine/example.org/abc",
+        200,
+        json!({}),
+    );
+    let remote = env.reply(
+        POST,
+        "/_synapse/admin/v1/media/unquarantine/other.org/xyz",
+        200,
+        json!({}),
+    );
+    let out = env.run(&["media", "unquarantine", "-i", "abc"]).ok();
+    assert_eq!(out.json(), json!({}));
+    assert!(
+        out.stderr
+            .contains("Removed mxc://example.org/abc from quarantine.")
+    );
+    env.run(&["media", "unquarantine", "--mxc-uri", "mxc://other.org/xyz"])
+        .ok();
+    env.run(&[
+        "media",
+        "unquarantine",
+        "-i",
+        "xyz",
+        "--server-name",
+        "other.org",
+    ])
+    .ok();
+    local.assert();
+    remote.assert_calls(2);
+}
+
+#[test]
+fn media_quarantine_usage_errors_send_nothing() {
+    let env = Env::new();
+    let any = any(&env);
+    for (args, message) in [
+        (&["media", "quarantine"][..], "required"),
+        (&["media", "quarantine", "-s", "other.org"], "required"),
+        (
+            &["media", "quarantine", "-r", "!r:x.org", "-s", "other.org"],
+            "--media-id",
+        ),
+        (
+            &["media", "quarantine", "-i", "abc", "-u", "alice"],
+            "cannot be used with",
+        ),
+        (
+            &["media", "quarantine", "-U", "https://x.org/abc"],
+            "must start with mxc://",
+        ),
+        (
+            &["media", "quarantine", "-U", "mxc://x.org"],
+            "the media ID is missing",
+        ),
+        (
+            &["media", "quarantine", "-U", "mxc://bad host/abc"],
+            "not a valid server name",
+        ),
+        (
+            &["media", "quarantine", "-i", "abc", "-s", "bad host"],
+            "not a valid server name",
+        ),
+        (
+            &["media", "quarantine", "-i", "mxc://x.org/abc"],
+            "-U/--mxc-uri",
+        ),
+        (&["media", "unquarantine"], "required"),
+        (
+            &["media", "unquarantine", "-i", "a", "-U", "mxc://x.org/b"],
+            "cannot be used with",
+        ),
+        (
+            &["media", "unquarantine", "-U", "mxc://x.org/a/b"],
+            "is not a media ID",
+        ),
+        (&["media", "protect", "a b"], "is not a media ID"),
+        (&["media", "protect"], "required"),
+    ] {
+        env.run(args).fails(2, message);
+    }
+    any.assert_calls(0);
+}
+
+#[test]
+fn media_protect_and_unprotect() {
+    let env = Env::new();
+    let protect = env.server.mock(|when, then| {
+        when.method(POST)
+            .path("/_synapse/admin/v1/media/protect/abc")
+            .body("");
+        then.status(200).json_body(json!({}));
+    });
+    let unprotect = env.reply(
+        POST,
+        "/_synapse/admin/v1/media/unprotect/abc",
+        200,
+        json!({}),
+    );
+    let on = env.run(&["media", "protect", "abc"]).ok();
+    assert_eq!(on.json(), json!({}));
+    assert!(
+        on.stderr
+            .contains("Local media abc is now protected from quarantine.")
+    );
+    let off = env
+        .run(&["-o", "human", "media", "protect", "abc", "--unprotect"])
+        .ok();
+    assert_eq!(off.stdout, "");
+    assert!(
+        off.stderr
+            .contains("Local media abc is no longer protected from quarantine.")
+    );
+    env.run(&["media", "protect", "-u", "abc"]).ok();
+    protect.assert();
+    unprotect.assert_calls(2);
+}
+
+#[test]
+fn media_matrix_errors_exit_1() {
+    let env = Env::new();
+    env.reply(
+        GET,
+        "/_synapse/admin/v1/media/example.org/gone",
+        404,
+        json!({"errcode": "M_NOT_FOUND", "error": "Unknown media"}),
+    );
+    let delete = env.reply(
+        DELETE,
+        "/_synapse/admin/v1/media/example.org/gone",
+        404,
+        json!({"errcode": "M_NOT_FOUND", "error": "Unknown media"}),
+    );
+    env.run(&["media", "delete", "-i", "gone"])
+        .fails(1, "M_NOT_FOUND: Unknown media (HTTP 404)");
+    delete.assert_calls(0);
+    env.run(&["--batch", "media", "delete", "-i", "gone"])
+        .fails(1, "M_NOT_FOUND: Unknown media (HTTP 404)");
+    delete.assert_calls(1);
+}

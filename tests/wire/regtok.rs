@@ -1,0 +1,383 @@
+//! Every `regtok` command: the exact request on the wire (an explicit `null` where the
+//! token becomes unlimited or never-expiring), the output, and usage errors.
+
+use crate::support::Env;
+use httpmock::Method::{DELETE, GET, POST, PUT};
+use serde_json::{Value, json};
+
+const TOKENS: &str = "/_synapse/admin/v1/registration_tokens";
+
+fn token(name: &str, uses: Value, pending: i64, completed: i64, expiry: Value) -> Value {
+    json!({"token": name, "uses_allowed": uses, "pending": pending, "completed": completed,
+           "expiry_time": expiry})
+}
+
+fn any(env: &Env) -> httpmock::Mock<'_> {
+    env.server.mock(|when, then| {
+        when.any_request();
+        then.status(500);
+    })
+}
+
+#[test]
+fn regtok_commands_and_flags_match_synadm() {
+    let env = Env::new();
+    let flags: &[(&str, &[&str])] = &[
+        (
+            "list",
+            &[
+                "-v",
+                "--valid",
+                "-V",
+                "--invalid",
+                "--datetime",
+                "--dt",
+                "--timestamp",
+                "--ts",
+            ],
+        ),
+        ("details", &["--datetime", "--dt", "--timestamp", "--ts"]),
+        (
+            "new",
+            &[
+                "-n",
+                "--token",
+                "-l",
+                "--length",
+                "-u",
+                "--uses-allowed",
+                "-t",
+                "--expiry-ts",
+                "-e",
+                "--expire-at",
+            ],
+        ),
+        (
+            "update",
+            &[
+                "-u",
+                "--uses-allowed",
+                "-t",
+                "--expiry-ts",
+                "-e",
+                "--expire-at",
+            ],
+        ),
+        ("delete", &[]),
+    ];
+    let group = env.run(&["regtok", "--help"]).ok().stdout;
+    for (command, wanted) in flags {
+        assert!(group.contains(&format!("  {command} ")), "{group}");
+        let help = env.run(&["regtok", command, "--help"]).ok().stdout;
+        let words: Vec<&str> = help
+            .split(|c: char| c.is_whitespace() || ",[]=".contains(c))
+            .collect();
+        for flag in *wanted {
+            assert!(
+                words.contains(flag),
+                "regtok {command} --help lacks {flag}:\n{help}"
+            );
+        }
+    }
+}
+
+#[test]
+fn regtok_list_filters_and_shows_validity_and_remaining_uses() {
+    let env = Env::new();
+    let reply = json!({"registration_tokens": [
+        token("open", json!(null), 0, 3, json!(null)),
+        token("used", json!(2), 1, 1, json!(null)),
+        token("expiring", json!(5), 0, 1, json!(32_472_144_000_000_i64)),
+        token("expired", json!(null), 0, 0, json!(1_000_000_000_000_i64)),
+    ]});
+    let all = env.server.mock(|when, then| {
+        when.method(GET).path(TOKENS).query_param_missing("valid");
+        then.status(200).json_body(reply.clone());
+    });
+    let valid = env.server.mock(|when, then| {
+        when.method(GET).path(TOKENS).query_param("valid", "true");
+        then.status(200)
+            .json_body(json!({"registration_tokens": []}));
+    });
+    let invalid = env.server.mock(|when, then| {
+        when.method(GET).path(TOKENS).query_param("valid", "false");
+        then.status(200)
+            .json_body(json!({"registration_tokens": []}));
+    });
+    // Machine formats: the server's document, times in ms.
+    assert_eq!(env.run(&["regtok", "list"]).ok().json(), reply);
+
+    let human = env.run(&["-o", "human", "regtok", "list"]).ok();
+    assert_eq!(
+        human.stdout,
+        "token     valid  remaining_uses  uses_allowed  pending  completed  expiry_time\n\
+         --------  -----  --------------  ------------  -------  ---------  -------------------\n\
+         open      true   unlimited       unlimited     0        3          never\n\
+         used      false  0               2             1        1          never\n\
+         expiring  true   4               5             0        1          2999-01-01 00:00:00\n\
+         expired   false  unlimited       unlimited     0        0          2001-09-09 01:46:40\n"
+    );
+    assert!(
+        human.stderr.contains("4 registration tokens."),
+        "{human:#?}"
+    );
+    let raw = env.run(&["-o", "human", "regtok", "list", "--ts"]).ok();
+    assert!(raw.stdout.contains("32472144000000"), "{raw:#?}");
+
+    let none = env.run(&["-o", "human", "regtok", "list", "-v"]).ok();
+    assert_eq!(none.stdout, "");
+    assert!(none.stderr.contains("No registration tokens."));
+    assert_eq!(
+        env.run(&["regtok", "list", "--invalid"]).ok().json(),
+        json!({"registration_tokens": []})
+    );
+    env.run(&["regtok", "list", "--valid", "--invalid"]).ok();
+    all.assert_calls(3);
+    valid.assert_calls(1);
+    invalid.assert_calls(2);
+}
+
+#[test]
+fn regtok_details_prints_one_token() {
+    let env = Env::new();
+    let reply = token("abc", json!(3), 1, 0, json!(null));
+    let m = env.reply(GET, &format!("{TOKENS}/abc"), 200, reply.clone());
+    assert_eq!(env.run(&["regtok", "details", "abc"]).ok().json(), reply);
+    assert_eq!(
+        env.run(&["-o", "human", "regtok", "details", "abc"])
+            .ok()
+            .stdout,
+        "token           abc\n\
+         valid           true\n\
+         remaining_uses  2\n\
+         uses_allowed    3\n\
+         pending         1\n\
+         completed       0\n\
+         expiry_time     never\n"
+    );
+    m.assert_calls(2);
+    env.reply(
+        GET,
+        &format!("{TOKENS}/nope"),
+        404,
+        json!({"errcode": "M_NOT_FOUND", "error": "No such registration token: nope"}),
+    );
+    env.run(&["regtok", "details", "nope"]).fails(
+        1,
+        "M_NOT_FOUND: No such registration token: nope (HTTP 404)",
+    );
+}
+
+#[test]
+fn regtok_new_sends_only_what_was_given() {
+    let env = Env::new();
+    let random = env.server.mock(|when, then| {
+        when.method(POST)
+            .path(format!("{TOKENS}/new"))
+            .body(r#"{"length":16}"#);
+        then.status(200)
+            .json_body(token("Rnd0123456789abc", json!(null), 0, 0, json!(null)));
+    });
+    let short = env.server.mock(|when, then| {
+        when.method(POST)
+            .path(format!("{TOKENS}/new"))
+            .json_body(json!({"length": 8, "uses_allowed": 0}));
+        then.status(200)
+            .json_body(token("Rnd01234", json!(0), 0, 0, json!(null)));
+    });
+    let named = env.server.mock(|when, then| {
+        when.method(POST).path(format!("{TOKENS}/new")).json_body(
+            json!({"token": "my.tok-1", "uses_allowed": 5, "expiry_time": 32_472_144_000_000_i64}),
+        );
+        then.status(200).json_body(token(
+            "my.tok-1",
+            json!(5),
+            0,
+            0,
+            json!(32_472_144_000_000_i64),
+        ));
+    });
+    let out = env.run(&["regtok", "new"]).ok();
+    assert_eq!(out.json()["token"], "Rnd0123456789abc");
+    assert!(
+        out.stderr
+            .contains("Registration token Rnd0123456789abc created.")
+    );
+    env.run(&["regtok", "new", "-l", "8", "-u", "0"]).ok();
+    let made = env
+        .run(&[
+            "regtok",
+            "new",
+            "-n",
+            "my.tok-1",
+            "-l",
+            "20",
+            "-u",
+            "5",
+            "-e",
+            "2999-01-01",
+        ])
+        .ok();
+    assert_eq!(made.json()["expiry_time"], 32_472_144_000_000_i64);
+    env.run(&[
+        "regtok",
+        "new",
+        "--token",
+        "my.tok-1",
+        "--uses-allowed",
+        "5",
+        "--expiry-ts",
+        "32472144000000",
+    ])
+    .ok();
+    random.assert();
+    short.assert();
+    named.assert_calls(2);
+}
+
+#[test]
+fn regtok_update_sends_null_for_unlimited_and_never() {
+    let env = Env::new();
+    let path = format!("{TOKENS}/abc");
+    let reply = token("abc", json!(null), 0, 0, json!(null));
+    let unlimited = env.server.mock(|when, then| {
+        when.method(PUT)
+            .path(path.as_str())
+            .body(r#"{"uses_allowed":null}"#);
+        then.status(200).json_body(reply.clone());
+    });
+    let never = env.server.mock(|when, then| {
+        when.method(PUT)
+            .path(path.as_str())
+            .body(r#"{"expiry_time":null}"#);
+        then.status(200).json_body(reply.clone());
+    });
+    let both = env.server.mock(|when, then| {
+        when.method(PUT)
+            .path(path.as_str())
+            .body(r#"{"uses_allowed":null,"expiry_time":null}"#);
+        then.status(200).json_body(reply.clone());
+    });
+    let set = env.server.mock(|when, then| {
+        when.method(PUT)
+            .path(path.as_str())
+            .body(r#"{"uses_allowed":3,"expiry_time":32472144000000}"#);
+        then.status(200)
+            .json_body(token("abc", json!(3), 0, 0, json!(32_472_144_000_000_i64)));
+    });
+    let nothing = env.server.mock(|when, then| {
+        when.method(PUT).path(path.as_str()).body("{}");
+        then.status(200).json_body(reply.clone());
+    });
+    assert_eq!(
+        env.run(&["regtok", "update", "abc", "-u", "-1"])
+            .ok()
+            .json(),
+        reply
+    );
+    env.run(&["regtok", "update", "abc", "--expiry-ts", "-1"])
+        .ok();
+    env.run(&["regtok", "update", "abc", "-u=-1", "-t", "-1"])
+        .ok();
+    let human = env
+        .run(&[
+            "-o",
+            "human",
+            "regtok",
+            "update",
+            "abc",
+            "-u",
+            "3",
+            "-e",
+            "2999-01-01",
+        ])
+        .ok();
+    assert!(
+        human
+            .stdout
+            .contains("expiry_time     2999-01-01 00:00:00\n"),
+        "{human:#?}"
+    );
+    env.run(&["regtok", "update", "abc", "-t", "32472144000000", "-u", "3"])
+        .ok();
+    env.run(&["regtok", "update", "abc"]).ok();
+    unlimited.assert();
+    never.assert();
+    both.assert();
+    set.assert_calls(2);
+    nothing.assert();
+}
+
+#[test]
+fn regtok_delete_asks_first() {
+    let env = Env::new();
+    let delete = env.reply(DELETE, &format!("{TOKENS}/abc"), 200, json!({}));
+    let declined = env
+        .run_with_input(&["regtok", "delete", "abc"], "n\n")
+        .fails(6, "aborted");
+    assert!(
+        declined
+            .stderr
+            .contains("Delete the registration token abc?"),
+        "{declined:#?}"
+    );
+    delete.assert_calls(0);
+    let yes = env.run_with_input(&["regtok", "delete", "abc"], "y\n").ok();
+    assert_eq!(yes.json(), json!({}));
+    assert!(yes.stderr.contains("Registration token abc deleted."));
+    env.run(&["--batch", "regtok", "delete", "abc"]).ok();
+    delete.assert_calls(2);
+}
+
+#[test]
+fn regtok_usage_errors_send_nothing() {
+    let env = Env::new();
+    let any = any(&env);
+    for (args, message) in [
+        (
+            &["regtok", "new", "-n", "bad token"][..],
+            "only letters, digits and . _ ~ -",
+        ),
+        (
+            &["regtok", "new", "-n", &"x".repeat(65)],
+            "1 to 64 characters",
+        ),
+        (&["regtok", "new", "-l", "0"], "not in 1..=64"),
+        (&["regtok", "new", "-l", "65"], "not in 1..=64"),
+        (&["regtok", "new", "-u", "-1"], "unexpected argument"),
+        (&["regtok", "new", "-t", "1000"], "lies in the past"),
+        (&["regtok", "new", "-e", "2001-01-01"], "lies in the past"),
+        (&["regtok", "new", "-e", "soon"], "is not a date"),
+        (
+            &["regtok", "new", "-t", "32472144000000", "-e", "2999-01-01"],
+            "cannot be used with",
+        ),
+        (&["regtok", "update", "abc", "-u", "-2"], "not in -1.."),
+        (&["regtok", "update", "abc", "-t", "-5"], "not in -1.."),
+        (
+            &["regtok", "update", "abc", "-t", "1000"],
+            "lies in the past",
+        ),
+        (
+            &["regtok", "update", "abc", "-t", "-1", "-e", "2999-01-01"],
+            "cannot be used with",
+        ),
+        (
+            &["regtok", "update", "new", "-u", "1"],
+            "cannot be read, changed or deleted",
+        ),
+        (
+            &["regtok", "details", "new"],
+            "cannot be read, changed or deleted",
+        ),
+        (
+            &["regtok", "details", "a/b"],
+            "only letters, digits and . _ ~ -",
+        ),
+        (&["regtok", "delete", ""], "1 to 64 characters"),
+    ] {
+        env.run(&[&["--batch"][..], args].concat())
+            .fails(2, message);
+    }
+    any.assert_calls(0);
+}
