@@ -87,13 +87,23 @@ pub fn check_server_name(name: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// "a" or "an" before `what` ("an event ID", "a room ID").
+fn article(what: &str) -> &'static str {
+    if what.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
 /// Splits `<sigil>opaque:server` (server required) after checking length and sigil.
 fn sigil_and_server<'a>(input: &'a str, sigil: char, what: &str) -> Result<&'a str, String> {
     check_length(input, what)?;
     input.strip_prefix(sigil).ok_or_else(|| {
         format!(
-            "{} is not a {what} (they start with '{sigil}')",
-            quoted(input)
+            "{} is not {an} {what} (they start with '{sigil}')",
+            quoted(input),
+            an = article(what)
         )
     })
 }
@@ -101,21 +111,29 @@ fn sigil_and_server<'a>(input: &'a str, sigil: char, what: &str) -> Result<&'a s
 fn check_opaque(input: &str, opaque: &str, what: &str) -> Result<(), String> {
     if opaque.is_empty() {
         return Err(format!(
-            "{} is not a {what}: nothing after the sigil",
-            quoted(input)
+            "{} is not {an} {what}: nothing after the sigil",
+            quoted(input),
+            an = article(what)
         ));
     }
     if !opaque.chars().all(opaque_char) {
         return Err(format!(
-            "{} is not a {what}: it contains spaces or control characters",
-            quoted(input)
+            "{} is not {an} {what}: it contains spaces or control characters",
+            quoted(input),
+            an = article(what)
         ));
     }
     Ok(())
 }
 
 fn check_server_part(input: &str, server: &str, what: &str) -> Result<(), String> {
-    check_server_name(server).map_err(|e| format!("{} is not a {what}: {e}", quoted(input)))
+    check_server_name(server).map_err(|e| {
+        format!(
+            "{} is not {an} {what}: {e}",
+            quoted(input),
+            an = article(what)
+        )
+    })
 }
 
 impl UserArg {
@@ -205,8 +223,9 @@ pub fn parse_room_alias(input: &str) -> Result<String, String> {
     let rest = sigil_and_server(s, '#', what)?;
     let (local, server) = rest.split_once(':').ok_or_else(|| {
         format!(
-            "{} is not a {what}: it needs a server name (#alias:server)",
-            quoted(s)
+            "{} is not {an} {what}: it needs a server name (#alias:server)",
+            quoted(s),
+            an = article(what)
         )
     })?;
     check_opaque(s, local, what)?;
