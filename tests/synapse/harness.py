@@ -20,6 +20,7 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 3 a system prerequisite is missing.
 
 import argparse
 import binascii
+import concurrent.futures
 import fcntl
 import hashlib
 import hmac
@@ -1226,29 +1227,27 @@ def seed(data_dir, base_url, admin_token):
              body={})
 
     # Explicit room versions: 12 (creators have implicit power, MSC4289; also Synapse 1.163's
-    # default) with an additional creator, and 10 (power only through the users map).
-    v12 = api.call("POST", "/_matrix/client/v3/createRoom", token=tok["carol"], body={
+    # default) with an additional creator, and 10 (power only through the users map); and the
+    # History room. Set up in the background while the messages below are sent.
+    def room_with_bob(creator, body):
+        room = api.call("POST", "/_matrix/client/v3/createRoom", token=tok[creator],
+                        body=dict(body, preset="private_chat", invite=[mxid("bob")]))["room_id"]
+        api.call("POST", "/_matrix/client/v3/join/" + q(room), token=tok["bob"], body={})
+        return room
+
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=3)
+    v12_setup = pool.submit(room_with_bob, "carol", {
         "name": "Version 12",
-        "preset": "private_chat",
         "room_version": "12",
         "creation_content": {"additional_creators": [mxid("dave")]},
         "power_level_content_override": {"users": {mxid("bob"): 50}},
-        "invite": [mxid("bob")],
-    })["room_id"]
-    v10 = api.call("POST", "/_matrix/client/v3/createRoom", token=tok["carol"], body={
+    })
+    v10_setup = pool.submit(room_with_bob, "carol", {
         "name": "Version 10",
-        "preset": "private_chat",
         "room_version": "10",
         "power_level_content_override": {"users": {mxid("carol"): 100, mxid("bob"): 50}},
-        "invite": [mxid("bob")],
-    })["room_id"]
-    history = api.call("POST", "/_matrix/client/v3/createRoom", token=tok["alice"], body={
-        "name": "History",
-        "preset": "private_chat",
-        "invite": [mxid("bob")],
-    })["room_id"]
-    for room in (v12, v10, history):
-        api.call("POST", "/_matrix/client/v3/join/" + q(room), token=tok["bob"], body={})
+    })
+    history_setup = pool.submit(room_with_bob, "alice", {"name": "History"})
 
     events = {}
     for i, (who, body) in enumerate(GENERAL_MESSAGES):
@@ -1261,6 +1260,25 @@ def seed(data_dir, base_url, admin_token):
         if i == 0:
             events["project_x_first"] = ev
 
+    png = tiny_png()
+    alice_png = api.call("POST", "/_matrix/media/v3/upload?filename=pixel.png",
+                         token=tok["alice"], raw=png, content_type="image/png")["content_uri"]
+    events["general_image"] = send(general, tok["alice"], {
+        "msgtype": "m.image", "body": "pixel.png", "url": alice_png,
+        "info": {"mimetype": "image/png", "size": len(png), "w": 1, "h": 1},
+    })
+    notes = b"Project X notes\n- milestone 1: Friday\n- owner: bob\n"
+    bob_txt = api.call("POST", "/_matrix/media/v3/upload?filename=notes.txt",
+                       token=tok["bob"], raw=notes, content_type="text/plain")["content_uri"]
+    events["project_x_file"] = send(project_x, tok["bob"], {
+        "msgtype": "m.file", "body": "notes.txt", "url": bob_txt,
+        "info": {"mimetype": "text/plain", "size": len(notes)},
+    })
+
+    pool.shutdown(wait=True)
+    v12, v10, history = v12_setup.result(), v10_setup.result(), history_setup.result()
+    # Nothing else is sent while the History messages go out: a purge up to `cutoff_ts` cuts
+    # exactly between `before` and `after` only if no event of another room comes in between.
     before = [text(history, tok[who], body) for who, body in HISTORY_BEFORE]
     time.sleep(HISTORY_GAP_MS / 1000)
     cutoff_ts = int(time.time() * 1000)
@@ -1279,21 +1297,6 @@ def seed(data_dir, base_url, admin_token):
         "last_before_ts": origin_ts(before[-1]),
         "first_after_ts": origin_ts(after[0]),
     }
-
-    png = tiny_png()
-    alice_png = api.call("POST", "/_matrix/media/v3/upload?filename=pixel.png",
-                         token=tok["alice"], raw=png, content_type="image/png")["content_uri"]
-    events["general_image"] = send(general, tok["alice"], {
-        "msgtype": "m.image", "body": "pixel.png", "url": alice_png,
-        "info": {"mimetype": "image/png", "size": len(png), "w": 1, "h": 1},
-    })
-    notes = b"Project X notes\n- milestone 1: Friday\n- owner: bob\n"
-    bob_txt = api.call("POST", "/_matrix/media/v3/upload?filename=notes.txt",
-                       token=tok["bob"], raw=notes, content_type="text/plain")["content_uri"]
-    events["project_x_file"] = send(project_x, tok["bob"], {
-        "msgtype": "m.file", "body": "notes.txt", "url": bob_txt,
-        "info": {"mimetype": "text/plain", "size": len(notes)},
-    })
 
     api.call("POST", "/_synapse/admin/v1/registration_tokens/new",
              body={"token": "seedtoken", "uses_allowed": 5})
