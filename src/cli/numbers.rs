@@ -108,4 +108,27 @@ mod tests {
         assert_eq!(positive_u64("5").unwrap(), 5);
         assert!(non_negative_u64("-5").is_err());
     }
+
+    proptest::proptest! {
+        // 1024 cases: cheap, and the space (any string, any i64) is wide.
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1024))]
+
+        #[test]
+        fn any_input_is_a_number_in_range_or_a_short_message(
+            input in proptest::prelude::any::<String>(),
+            n in proptest::prelude::any::<i64>(),
+        ) {
+            for (parse, min) in [(positive as fn(&str) -> Result<i64, String>, 1), (non_negative, 0)] {
+                match parse(&input) {
+                    Ok(v) => proptest::prop_assert!(v >= min),
+                    Err(m) => proptest::prop_assert!(!m.is_empty() && m.len() < 200, "{}", m),
+                }
+                let text = n.to_string();
+                match parse(&text) {
+                    Ok(v) => proptest::prop_assert_eq!(v, n),
+                    Err(m) => proptest::prop_assert!(n < min && m.contains("at least"), "{}", m),
+                }
+            }
+        }
+    }
 }
