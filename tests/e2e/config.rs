@@ -232,3 +232,19 @@ fn token_and_config_path_can_come_from_the_environment() {
     .ok();
     assert_eq!(run.json()["name"], "@bob:test.local");
 }
+
+#[test]
+fn global_options_work_after_the_command() {
+    let cli = Cli::admin(); // its config says format: json
+    let yaml = cli
+        .run(&["user", "details", "alice", "-o", "YAML", "--verbose"])
+        .ok();
+    assert_eq!(yaml.yaml()["name"], "@alice:test.local");
+    assert!(
+        !yaml.stdout.trim_start().starts_with('{'),
+        "YAML, not the config's JSON: {yaml:#?}"
+    );
+    assert!(yaml.stderr.contains("GET "), "{yaml:#?}");
+    let before = cli.run(&["-o", "yaml", "user", "details", "alice"]).ok();
+    assert_eq!(before.stdout, yaml.stdout);
+}

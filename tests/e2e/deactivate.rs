@@ -235,3 +235,32 @@ fn user_deactivate_regex_rejects_an_invalid_regex() {
         .run(&["--batch", "user", "deactivate-regex", "@spam[0-9"])
         .fails(2, "invalid regular expression");
 }
+
+#[test]
+fn user_deactivate_regex_leaves_out_the_admin_running_it() {
+    // Dry runs only: deactivating the shared admin would break every other test.
+    let cli = Cli::admin();
+    let run = cli
+        .run(&["user", "deactivate-regex", "--dry-run", "@admin:"])
+        .ok();
+    assert_eq!(run.json(), json!([]));
+    assert!(
+        run.stderr.contains(
+            "Leaving out @admin:test.local, the admin running this command; pass \
+             --include-self to deactivate it too."
+        ),
+        "{run:#?}"
+    );
+    assert!(run.stderr.contains("0 active user(s) match"), "{run:#?}");
+    let with_self = cli
+        .run(&[
+            "user",
+            "deactivate-regex",
+            "--dry-run",
+            "--include-self",
+            "@admin:",
+        ])
+        .ok();
+    assert_eq!(with_self.json(), json!(["@admin:test.local"]));
+    assert_eq!(whoami(&crate::support::server().admin_token).0, 200);
+}

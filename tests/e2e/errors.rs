@@ -171,6 +171,27 @@ fn malformed_user_ids_are_usage_errors_before_any_request() {
 }
 
 #[test]
+fn overlong_and_serverless_ids_are_usage_errors_before_any_request() {
+    let offline = Cli::with("base_url", &format!("http://127.0.0.1:{}", closed_port()));
+    let online = Cli::admin();
+    let huge = format!("@{}:test.local", "a".repeat(100_000));
+    for (bad, message) in [
+        (huge.as_str(), "too long (at most 255 bytes)"),
+        ("@alice:", "the server name after ':' is missing"),
+        ("alice:", "the server name after ':' is missing"),
+        ("alice:test.local", "did you mean \"@alice:test.local\"?"),
+    ] {
+        for template in USER_COMMANDS {
+            let args = with_user(template, bad);
+            for cli in [&offline, &online] {
+                let run = cli.run(&args).fails(2, message);
+                assert!(run.stderr.len() < 400, "{template:?}: {run:#?}");
+            }
+        }
+    }
+}
+
+#[test]
 fn missing_and_broken_configs_are_config_errors() {
     let home = tempfile::tempdir().unwrap();
     let missing = home.path().join("nope.yaml");
@@ -181,9 +202,17 @@ fn missing_and_broken_configs_are_config_errors() {
         "",
     );
     assert_eq!(run.code, 3, "{run:#?}");
-    run.fails(3, "error: config: ");
+    let run = run.fails(
+        3,
+        &format!(
+            "error: config: the config file {} does not exist",
+            missing.display()
+        ),
+    );
+    assert!(!run.stderr.contains("token"), "{run:#?}");
     // Without -c, ~/.config/synadm.yaml is used; an empty home has none.
-    run_in(home.path(), &["version"], "", "").fails(3, "synadm config");
+    run_in(home.path(), &["version"], "", "")
+        .fails(3, "does not exist; create it with `synadm config`");
 
     Cli::with("format", "xml")
         .run(&["version"])
@@ -201,7 +230,25 @@ fn command_line_mistakes_are_usage_errors() {
     cli.run(&["user", "frobnicate"])
         .fails(2, "unrecognized subcommand");
     cli.run(&["user", "details"]).fails(2, "USER_ID");
-    cli.run(&["user", "list", "-l", "0"]).fails(2, "--limit");
+    cli.run(&["user", "list", "-l", "0"])
+        .fails(2, "'--limit <LIMIT>': it must be at least 1");
+    cli.run(&["user", "list", "-l", "-1"])
+        .fails(2, "negative numbers are not allowed");
+    cli.run(&["--batch", "user", "modify", "alice", "-a", "-u"])
+        .fails(2, "cannot be used with");
+    cli.run(&["--batch", "user", "modify", "alice", "--user-type", "robot"])
+        .fails(2, "[possible values: bot, support, regular]");
+    cli.run(&["--batch", "user", "modify", "alice", "-v", "/avatar.png"])
+        .fails(2, "is not an mxc:// URI");
+    cli.run(&[
+        "--batch",
+        "user",
+        "prune-devices",
+        "alice",
+        "-d",
+        "99999999999999",
+    ])
+    .fails(2, "days is out of range");
     cli.run(&["user", "list", "--sort-by", "shoe_size"])
         .fails(2, "is not a user sort order");
     assert_eq!(server().server_name, "test.local");

@@ -357,7 +357,8 @@ def build_venv():
         raise HarnessError(
             "the new venv has no pip; install it with: apt-get install python3-venv python3-pip",
             detail=r.stdout.decode("utf-8", "replace").strip(), code=EXIT_PREREQ)
-    log("installing %s from PyPI (about 20 s; log: %s)" % (" ".join(REQUIREMENTS), INSTALL_LOG))
+    log("installing %s from PyPI (30-60 s on a fresh machine; log: %s)"
+        % (" ".join(REQUIREMENTS), INSTALL_LOG))
     t1 = time.monotonic()
     with open(INSTALL_LOG, "wb") as out:
         r = subprocess.run(
