@@ -20,6 +20,7 @@ mod regtok;
 mod room;
 pub mod stderr;
 mod user;
+mod users;
 pub mod views;
 
 use clap::{ArgAction, Parser, Subcommand};

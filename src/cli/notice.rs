@@ -3,10 +3,9 @@
 
 use crate::cli::bulk;
 use crate::cli::prelude::*;
+use crate::cli::users;
 use clap::Subcommand;
-use futures::TryStreamExt;
 use serde_json::json;
-use synadm::api::pages;
 use synadm::output::sanitize;
 
 #[derive(Debug, Subcommand)]
@@ -88,35 +87,6 @@ fn bodies(a: &SendArgs) -> Result<(String, String), Error> {
     Ok((plain, formatted))
 }
 
-/// Every local, not deactivated user (guests included) whose ID matches `regex` at its
-/// start, fetched `batch_size` users per request.
-async fn matching_users(ctx: &Ctx, regex: &str, batch_size: i64) -> Result<Vec<String>, Error> {
-    let pattern = regex_lite::Regex::new(&format!("^(?:{regex})"))
-        .map_err(|e| Error::Usage(format!("invalid regular expression {regex:?}: {e}")))?;
-    let fetch = |at| {
-        call(
-            ctx.client
-                .list_users()
-                .from(at)
-                .limit(batch_size)
-                .guests(true)
-                .send(),
-        )
-    };
-    pages(0, fetch)
-        .map_ok(|users| {
-            futures::stream::iter(
-                users
-                    .into_iter()
-                    .filter(|u| pattern.is_match(&u.name))
-                    .map(|u| Ok::<_, Error>(u.name)),
-            )
-        })
-        .try_flatten()
-        .try_collect()
-        .await
-}
-
 /// The recipients and both bodies, shown before the one confirmation.
 fn preview(recipients: &[String], length: usize, plain: &str, formatted: &str) -> String {
     let mut text = format!("Recipients ({}):\n", recipients.len());
@@ -158,7 +128,7 @@ impl Run for SendArgs {
         let a = self;
         let (plain, formatted) = bodies(&a)?;
         let recipients = if a.regex {
-            matching_users(ctx, &a.to, a.batch_size).await?
+            users::matching(ctx, &users::id_pattern(&a.to)?, a.batch_size).await?
         } else {
             vec![ctx.user_id(&a.to).await?]
         };

@@ -1,6 +1,7 @@
 //! `media list`: the media of a room (MXC URIs), or the media a user uploaded (paged).
 
 use crate::cli::prelude::*;
+use crate::cli::users;
 use clap::ArgGroup;
 use serde_json::{Value, json};
 use synadm::ids::parse_room_id;
@@ -20,18 +21,13 @@ pub struct ListArgs {
     /// Sort by: media_id, upload_name, created_ts, last_access_ts, media_length,
     /// media_type, quarantined_by or safe_from_quarantine (default: newest first; only
     /// with --user-id).
-    #[arg(short, long, value_parser = parse_media_order)]
+    #[arg(short, long, value_parser = users::parse_media_order)]
     sort: Option<types::MediaOrderBy>,
     /// Reverse the sort order (only with --user-id).
     #[arg(short = 'R', long)]
     reverse: bool,
     #[command(flatten)]
     time: TimeArgs,
-}
-
-fn parse_media_order(s: &str) -> Result<types::MediaOrderBy, String> {
-    s.parse()
-        .map_err(|_| format!("{s:?} is not a media sort order"))
 }
 
 /// The MXC URIs of a room's media, as one table in human output.
@@ -76,26 +72,14 @@ impl Run for ListArgs {
         }
         // The group makes one of the two required.
         let user = a.user_id.unwrap_or_default();
-        let user_id = ctx.user_id(&user).await?;
-        let view = views::MEDIA.raw_times(a.time.raw());
-        let (sort, reverse, limit) = (a.sort, a.reverse, a.paging.limit());
-        let fetch = |at| {
-            let mut b = ctx
-                .client
-                .list_user_media()
-                .user_id(user_id.clone())
-                .from(at)
-                .limit(limit);
-            if let Some(s) = sort {
-                b = b.order_by(s);
-            }
-            if reverse {
-                b = b.dir(types::Direction::B);
-            }
-            call(b.send())
+        let query = users::MediaQuery {
+            user: &user,
+            paging: &a.paging,
+            sort: a.sort,
+            reverse: a.reverse,
+            time: &a.time,
         };
-        let summary = |total| format!("{user_id} has uploaded {total} media.");
-        print_paged(ctx, &a.paging, view, summary, fetch).await
+        users::print_media(ctx, query).await
     }
 }
 

@@ -2,9 +2,8 @@
 
 use crate::cli::bulk;
 use crate::cli::prelude::*;
-use futures::TryStreamExt;
+use crate::cli::users;
 use serde_json::json;
-use synadm::api::pages;
 use synadm::ids::UserArg;
 
 #[derive(Debug, clap::Args)]
@@ -118,38 +117,14 @@ async fn running_admin(ctx: &Ctx) -> Result<String, Error> {
 impl Run for DeactivateRegexArgs {
     async fn run(self, ctx: &Ctx) -> Result<(), Error> {
         let a = self;
-        let pattern = regex_lite::Regex::new(&format!("^(?:{})", a.regex))
-            .map_err(|e| Error::Usage(format!("invalid regular expression {:?}: {e}", a.regex)))?;
+        let pattern = users::id_pattern(&a.regex)?;
         let me = if a.include_self {
             None
         } else {
             Some(running_admin(ctx).await?)
         };
 
-        // Collect the matches first: deactivating while paging would shift the offsets.
-        let limit = a.batch_size;
-        let fetch = |at| {
-            call(
-                ctx.client
-                    .list_users()
-                    .from(at)
-                    .limit(limit)
-                    .guests(true)
-                    .send(),
-            )
-        };
-        let mut matches: Vec<String> = pages(0, fetch)
-            .map_ok(|users| {
-                futures::stream::iter(
-                    users
-                        .into_iter()
-                        .filter(|u| pattern.is_match(&u.name))
-                        .map(|u| Ok::<_, Error>(u.name)),
-                )
-            })
-            .try_flatten()
-            .try_collect()
-            .await?;
+        let mut matches = users::matching(ctx, &pattern, a.batch_size).await?;
         if let Some(me) = &me
             && matches.contains(me)
         {

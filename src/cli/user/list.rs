@@ -1,6 +1,7 @@
 //! The paginated user lists: `user list`, `user search`, `user media`.
 
 use crate::cli::prelude::*;
+use crate::cli::users;
 use synadm::api::builder;
 
 #[derive(Debug, clap::Args)]
@@ -49,11 +50,6 @@ fn parse_user_order(s: &str) -> Result<types::UserOrderBy, String> {
         .map_err(|_| format!("{s:?} is not a user sort order"))
 }
 
-fn parse_media_order(s: &str) -> Result<types::MediaOrderBy, String> {
-    s.parse()
-        .map_err(|_| format!("{s:?} is not a media sort order"))
-}
-
 #[derive(Debug, clap::Args)]
 pub struct SearchArgs {
     /// Text to look for in localparts, display names (and, for full IDs, user IDs).
@@ -70,7 +66,7 @@ pub struct MediaArgs {
     paging: Paging,
     /// Sort by: media_id, upload_name, created_ts, last_access_ts, media_length,
     /// media_type, quarantined_by or safe_from_quarantine (default: newest first).
-    #[arg(short, long, value_parser = parse_media_order)]
+    #[arg(short, long, value_parser = users::parse_media_order)]
     sort: Option<types::MediaOrderBy>,
     /// Reverse the sort order.
     #[arg(short, long)]
@@ -186,26 +182,13 @@ impl Run for SearchArgs {
 
 impl Run for MediaArgs {
     async fn run(self, ctx: &Ctx) -> Result<(), Error> {
-        let a = self;
-        let user_id = ctx.user_id(&a.user_id).await?;
-        let view = views::MEDIA.raw_times(a.time.raw());
-        let (sort, reverse, limit) = (a.sort, a.reverse, a.paging.limit());
-        let fetch = |at| {
-            let mut b = ctx
-                .client
-                .list_user_media()
-                .user_id(user_id.clone())
-                .from(at)
-                .limit(limit);
-            if let Some(s) = sort {
-                b = b.order_by(s);
-            }
-            if reverse {
-                b = b.dir(types::Direction::B);
-            }
-            call(b.send())
+        let query = users::MediaQuery {
+            user: &self.user_id,
+            paging: &self.paging,
+            sort: self.sort,
+            reverse: self.reverse,
+            time: &self.time,
         };
-        let summary = |total| format!("{user_id} has uploaded {total} media.");
-        print_paged(ctx, &a.paging, view, summary, fetch).await
+        users::print_media(ctx, query).await
     }
 }
