@@ -90,6 +90,16 @@ pub fn report<T>(
         }
     }
     ctx.print(&rows, view)?;
+    outcome(ctx, failed, total, first_error)
+}
+
+/// The end of a bulk run: success, or after saying how many failed, the first error.
+pub fn outcome(
+    ctx: &Ctx,
+    failed: usize,
+    total: usize,
+    first_error: Option<Error>,
+) -> Result<(), Error> {
     match first_error {
         None => Ok(()),
         Some(e) => {

@@ -182,18 +182,10 @@ fn silent_report(
             first_error.get_or_insert(e);
         }
     }
-    match first_error {
-        None => {
-            ctx.note(&format!("{total} notice(s) sent."));
-            Ok(())
-        }
-        Some(e) => {
-            ctx.note(&format!(
-                "{failed} of {total} failed; the first error follows."
-            ));
-            Err(e)
-        }
+    if first_error.is_none() {
+        ctx.note(&format!("{total} notice(s) sent."));
     }
+    bulk::outcome(ctx, failed, total, first_error)
 }
 
 #[cfg(test)]
