@@ -7,8 +7,8 @@
 
 use super::list::{RoomQuery, room_order, search_term};
 use super::lookup::room_id_of;
+use crate::cli::bulk;
 use crate::cli::prelude::*;
-use futures::{StreamExt, TryStreamExt};
 use serde_json::{Map, Value, json};
 use std::cell::Cell;
 use synadm::api::Page;
@@ -296,8 +296,11 @@ async fn power_levels_page(
     all_details: bool,
 ) -> Result<(PowerLevelsPage, i64), Error> {
     let page = call(query.request(ctx, from, limit).send()).await?;
-    let enriched: Vec<(Value, bool)> =
-        futures::stream::iter(page.rooms.iter().map(|room| async move {
+    // Through the bulk engine: bounded, in order, and slower when the server rate-limits.
+    let reads = bulk::run_all(
+        page.rooms.iter().collect(),
+        POWER_LOOKUPS,
+        |room| async move {
             let (levels, creators) = power_of(ctx, room).await?;
             let mut value = serde_json::to_value(room).map_err(|e| Error::Io(e.to_string()))?;
             if let Value::Object(fields) = &mut value {
@@ -315,10 +318,13 @@ async fn power_levels_page(
                 return Ok::<_, Error>((value, found));
             }
             Ok((value, false))
-        }))
-        .buffered(POWER_LOOKUPS)
-        .try_collect()
-        .await?;
+        },
+    )
+    .await;
+    let enriched: Vec<(Value, bool)> = reads
+        .into_iter()
+        .map(|(_, read)| read)
+        .collect::<Result<_, _>>()?;
     let with_levels = enriched.iter().filter(|(_, found)| *found).count() as i64;
     let mut out = serde_json::to_value(&page).map_err(|e| Error::Io(e.to_string()))?;
     out["rooms"] = Value::Array(enriched.into_iter().map(|(room, _)| room).collect());
