@@ -36,6 +36,11 @@ pub fn non_negative(input: &str) -> Result<i64, String> {
     at_least(input, 0)
 }
 
+/// `-1, 0, 1, …`, where -1 means "unlimited" or "never" (registration token updates).
+pub fn non_negative_or_minus_one(input: &str) -> Result<i64, String> {
+    at_least(input, -1)
+}
+
 /// [`positive`] for flags stored as `u64`.
 pub fn positive_u64(input: &str) -> Result<u64, String> {
     positive(input).map(i64::unsigned_abs)
@@ -86,6 +91,16 @@ impl TypedValueParser for Checked {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn minus_one_is_the_lowest_token_limit() {
+        assert_eq!(non_negative_or_minus_one("-1"), Ok(-1));
+        assert_eq!(non_negative_or_minus_one("0"), Ok(0));
+        assert_eq!(
+            non_negative_or_minus_one("-2").unwrap_err(),
+            "it must be at least -1"
+        );
+    }
 
     #[test]
     fn plain_messages_for_numbers_out_of_range() {

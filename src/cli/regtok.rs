@@ -100,7 +100,7 @@ pub struct NewArgs {
     #[arg(short, long, default_value_t = 16, value_parser = clap::value_parser!(u64).range(1..=64))]
     length: u64,
     /// How many registrations the token allows [default: unlimited].
-    #[arg(short, long, value_parser = clap::value_parser!(i64).range(0..))]
+    #[arg(short, long, value_parser = crate::cli::numbers::non_negative, allow_negative_numbers = true)]
     uses_allowed: Option<i64>,
     /// The token expires at this Unix time in milliseconds [default: never].
     #[arg(short = 't', long, value_name = "MS", group = "expiry")]
@@ -121,11 +121,11 @@ pub struct UpdateArgs {
     token: String,
     /// How many registrations the token allows in all; -1: unlimited [default: unchanged].
     #[arg(short, long, allow_negative_numbers = true,
-          value_parser = clap::value_parser!(i64).range(-1..))]
+          value_parser = crate::cli::numbers::non_negative_or_minus_one)]
     uses_allowed: Option<i64>,
     /// The token expires at this Unix time in milliseconds; -1: never [default: unchanged].
     #[arg(short = 't', long, value_name = "MS", group = "expiry", allow_negative_numbers = true,
-          value_parser = clap::value_parser!(i64).range(-1..))]
+          value_parser = crate::cli::numbers::non_negative_or_minus_one)]
     expiry_ts: Option<i64>,
     /// The token expires at this time: YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS, 'YYYY-MM-DD
     /// HH:MM:SS' (local time) or RFC 3339 [default: unchanged].

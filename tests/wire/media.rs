@@ -444,7 +444,10 @@ fn media_delete_usage_errors_send_nothing() {
             &["media", "delete", "-i", "mxc://example.org/abc"],
             "-U/--mxc-uri",
         ),
-        (&["media", "delete", "-d", "-1"], "unexpected argument"),
+        (
+            &["media", "delete", "-d", "-1"],
+            "negative numbers are not allowed",
+        ),
         (&["media", "delete", "-b", "last week"], "is not a date"),
         (
             &[

@@ -14,7 +14,7 @@ use synadm::time;
 pub struct Cutoff {
     /// Media last accessed more than this many days ago.
     #[arg(short = 'd', long, value_name = "DAYS",
-          value_parser = clap::value_parser!(i64).range(0..))]
+          value_parser = crate::cli::numbers::non_negative, allow_negative_numbers = true)]
     before_days: Option<i64>,
     /// Media last accessed before this time: YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS,
     /// 'YYYY-MM-DD HH:MM:SS' (local time) or RFC 3339.
@@ -22,7 +22,7 @@ pub struct Cutoff {
     before: Option<i64>,
     /// Media last accessed before this Unix time in milliseconds.
     #[arg(short = 't', long, value_name = "MS",
-          value_parser = clap::value_parser!(i64).range(0..))]
+          value_parser = crate::cli::numbers::non_negative, allow_negative_numbers = true)]
     before_ts: Option<i64>,
 }
 
@@ -57,7 +57,7 @@ pub struct DeleteArgs {
     cutoff: Cutoff,
     /// Only media larger than this many KiB (1 KiB = 1024 bytes).
     #[arg(long = "size", visible_alias = "kib", value_name = "KIB", conflicts_with = "media_id",
-          value_parser = clap::value_parser!(i64).range(0..))]
+          value_parser = crate::cli::numbers::non_negative, allow_negative_numbers = true)]
     size: Option<i64>,
     /// Also delete media still used as a user's or room's avatar (kept by default).
     #[arg(long, visible_alias = "all", conflicts_with = "media_id")]
