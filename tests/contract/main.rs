@@ -287,11 +287,14 @@ components:
             }),
             "a test reply",
         );
-        assert_eq!(
-            record::unseen(&s, &seen),
-            ["Thing.flag", "Thing.parts"],
-            "a property sent as null counts as seen"
+        // `wrapped` was null, which counts as seen; `by_key` was seen, so listing it is stale.
+        let unseen = record::unseen(
+            &s,
+            &seen,
+            &[("Thing.flag", "a reason"), ("Thing.by_key", "a reason")],
         );
+        assert_eq!(unseen.unexplained, ["Thing.parts"]);
+        assert_eq!(unseen.stale, ["Thing.by_key"]);
     }
 }
 
