@@ -38,7 +38,7 @@ use std::time::Duration;
 
 /// Where the report of optional properties that no reply carried is written.
 const UNSEEN_REPORT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/target/contract-unseen.txt");
-/// Set to `1` to fail the run when that report is not empty.
+/// Set to `1` to fail the run when that report has unexplained or stale entries.
 const ENV_STRICT: &str = "SYNADM_CONTRACT_STRICT";
 
 /// One request the generated client sent and the reply it got.
@@ -53,8 +53,20 @@ pub struct Exchange {
     pub body: Vec<u8>,
 }
 
+impl std::fmt::Display for Exchange {
+    /// `GET /target -> 404 {"errcode":…}`, for failure messages.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let body = String::from_utf8_lossy(&self.body);
+        write!(
+            f,
+            "{} {} -> {} {body}",
+            self.method, self.target, self.status
+        )
+    }
+}
+
 /// A request as the proxy read it.
-#[derive(Debug, PartialEq)]
+#[derive(Debug)]
 pub struct Request {
     pub method: String,
     pub target: String,
@@ -126,10 +138,7 @@ impl Drop for Proxy {
         }
         let left = std::mem::take(&mut *lock(&self.log));
         if !left.is_empty() {
-            let calls: Vec<String> = left
-                .iter()
-                .map(|e| format!("{} {}", e.method, e.target))
-                .collect();
+            let calls: Vec<String> = left.iter().map(ToString::to_string).collect();
             lock(run()).unchecked.push(format!(
                 "{}: generated calls outside ok()/fails(), so unchecked: {}",
                 self.test,
@@ -273,7 +282,13 @@ pub fn proxy_url() -> String {
 pub fn mounted(custom: &str, default: &'static str) {
     let custom = custom.trim_end_matches('/');
     if custom != default {
-        PROXY.with(|p| p.mounts.borrow_mut().push((custom.to_string(), default)));
+        PROXY.with(|p| {
+            let mount = (custom.to_string(), default);
+            let mut mounts = p.mounts.borrow_mut();
+            if !mounts.contains(&mount) {
+                mounts.push(mount);
+            }
+        });
     }
 }
 

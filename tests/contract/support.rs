@@ -83,7 +83,10 @@ where
     let result = block_on(call(request));
     let exchanges = record::take();
     let value = result.unwrap_or_else(|e| {
-        panic!("{op}: the generated client failed: {e} ({e:?}); sent: {exchanges:?}")
+        panic!(
+            "{op}: the generated client failed: {e} ({e:?}); through the proxy: {}",
+            summary(&exchanges)
+        )
     });
     let status = check_generated(op, &exchanges);
     let json = serde_json::to_value(&value)
@@ -117,8 +120,18 @@ where
             record::called(op, Call::Failed);
             message
         }
-        other => panic!("{op}: expected the Matrix error {status} {errcode}, got {other:?}"),
+        other => panic!(
+            "{op}: expected the Matrix error {status} {errcode}, got {other:?}; through the \
+             proxy: {}",
+            summary(&exchanges)
+        ),
     }
+}
+
+/// The exchanges of one generated call, for failure messages.
+fn summary(exchanges: &[Exchange]) -> String {
+    let lines: Vec<String> = exchanges.iter().map(ToString::to_string).collect();
+    format!("[{}]", lines.join("; "))
 }
 
 /// Checks what one generated call of `op` sent and got, as the recording proxy saw it: at
