@@ -166,7 +166,10 @@ fn check_generated(op: &str, exchanges: &[Exchange]) -> u16 {
         };
         check_reply(op, e.status, &body, "the raw reply to the generated client");
     }
-    exchanges.last().map_or(0, |e| e.status)
+    exchanges
+        .last()
+        .map(|e| e.status)
+        .expect("not empty, as asserted above")
 }
 
 /// Asserts that the raw reply `value` conforms to the spec and records the declared
