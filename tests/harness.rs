@@ -241,14 +241,23 @@ fn harness_writes_private_synadm_config() {
 
 #[test]
 fn harness_http_client_parses_content_length_and_chunked_bodies() {
-    let (status, body) =
-        common::parse_response(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}", false)
-            .expect("content-length response");
-    assert_eq!((status, body.as_slice()), (200, &b"{}"[..]));
+    let reply = common::parse_response(
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}",
+        false,
+    )
+    .expect("content-length response");
+    assert_eq!((reply.status, reply.body.as_slice()), (200, &b"{}"[..]));
+    assert_eq!(
+        reply.headers[0],
+        ("Content-Type".into(), "application/json".into())
+    );
     let chunked = b"HTTP/1.1 404 Not Found\r\nTransfer-Encoding: chunked\r\n\r\n\
                     3\r\n{\"a\r\n4;ext=1\r\n\":1}\r\n0\r\n\r\n";
-    let (status, body) = common::parse_response(chunked, false).expect("chunked response");
-    assert_eq!((status, body.as_slice()), (404, &b"{\"a\":1}"[..]));
+    let reply = common::parse_response(chunked, false).expect("chunked response");
+    assert_eq!(
+        (reply.status, reply.body.as_slice()),
+        (404, &b"{\"a\":1}"[..])
+    );
     assert!(common::dechunk(b"zz\r\n").is_err());
     assert_eq!(enc("@alice:test.local"), "%40alice%3Atest.local");
     assert_eq!(enc("!a/b#c"), "%21a%2Fb%23c");

@@ -356,75 +356,95 @@ impl Synapse {
         path: &str,
         body: Option<&Value>,
     ) -> (u16, Value) {
+        let mut headers = vec![
+            ("Accept".to_string(), "application/json".to_string()),
+            ("User-Agent".to_string(), "synadm-tests".to_string()),
+        ];
+        if let Some(t) = token {
+            headers.push(("Authorization".into(), format!("Bearer {t}")));
+        }
+        let payload = match body {
+            Some(v) => serde_json::to_vec(v).expect("a JSON value serialises"),
+            None => Vec::new(),
+        };
+        if body.is_some() {
+            headers.push(("Content-Type".into(), "application/json".into()));
+        }
+        if body.is_some() || !matches!(method, "GET" | "HEAD" | "DELETE") {
+            headers.push(("Content-Length".into(), payload.len().to_string()));
+        }
+        let reply = self
+            .forward(method, path, &headers, &payload)
+            .unwrap_or_else(|e| panic!("{method} {}{path} failed: {e}", self.base_url));
+        let value = if reply.body.iter().all(u8::is_ascii_whitespace) {
+            Value::Null
+        } else {
+            serde_json::from_slice(&reply.body).unwrap_or_else(|_| {
+                Value::String(String::from_utf8_lossy(&reply.body).into_owned())
+            })
+        };
+        (reply.status, value)
+    }
+
+    /// A minimal HTTP/1.1 client: sends one request as given (`target`: percent-encoded path
+    /// and query; `headers` including Content-Length when there is a body) and returns the
+    /// reply. `Host` and `Connection: close` are set here: one request per connection. Used by [`Synapse::request`] and
+    /// by the contract tests' recording proxy, which passes the generated client's requests on.
+    pub fn forward(
+        &self,
+        method: &str,
+        target: &str,
+        headers: &[(String, String)],
+        body: &[u8],
+    ) -> Result<HttpReply, String> {
         let host = self
             .base_url
             .strip_prefix("http://")
             .unwrap_or(&self.base_url)
             .trim_end_matches('/');
-        let (status, raw) = http_request(host, token, method, path, body)
-            .unwrap_or_else(|e| panic!("{method} {}{path} failed: {e}", self.base_url));
-        let value = if raw.iter().all(u8::is_ascii_whitespace) {
-            Value::Null
-        } else {
-            serde_json::from_slice(&raw)
-                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&raw).into_owned()))
-        };
-        (status, value)
+        let mut stream = TcpStream::connect(host).map_err(|e| format!("connect {host}: {e}"))?;
+        let timeout = Some(Duration::from_secs(120));
+        stream
+            .set_read_timeout(timeout)
+            .map_err(|e| e.to_string())?;
+        stream
+            .set_write_timeout(timeout)
+            .map_err(|e| e.to_string())?;
+        let mut head =
+            format!("{method} {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n");
+        for (name, value) in headers {
+            if !["host", "connection", "keep-alive"]
+                .iter()
+                .any(|h| name.eq_ignore_ascii_case(h))
+            {
+                head.push_str(&format!("{name}: {value}\r\n"));
+            }
+        }
+        head.push_str("\r\n");
+        let mut request = head.into_bytes();
+        request.extend_from_slice(body);
+        stream
+            .write_all(&request)
+            .map_err(|e| format!("send: {e}"))?;
+        let mut response = Vec::new();
+        stream
+            .read_to_end(&mut response)
+            .map_err(|e| format!("receive: {e}"))?;
+        parse_response(&response, method == "HEAD")
     }
 }
 
-/// A minimal HTTP/1.1 client: one request per connection (`Connection: close`), a
-/// Content-Length request body, and a Content-Length, chunked or read-to-close response body.
-fn http_request(
-    host: &str,
-    token: Option<&str>,
-    method: &str,
-    path: &str,
-    body: Option<&Value>,
-) -> Result<(u16, Vec<u8>), String> {
-    let mut stream = TcpStream::connect(host).map_err(|e| format!("connect {host}: {e}"))?;
-    let timeout = Some(Duration::from_secs(120));
-    stream
-        .set_read_timeout(timeout)
-        .map_err(|e| e.to_string())?;
-    stream
-        .set_write_timeout(timeout)
-        .map_err(|e| e.to_string())?;
-
-    let payload = match body {
-        Some(v) => serde_json::to_vec(v).map_err(|e| e.to_string())?,
-        None => Vec::new(),
-    };
-    let mut head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\
-         Accept: application/json\r\nUser-Agent: synadm-tests\r\n"
-    );
-    if let Some(t) = token {
-        head.push_str(&format!("Authorization: Bearer {t}\r\n"));
-    }
-    if body.is_some() {
-        head.push_str("Content-Type: application/json\r\n");
-    }
-    if body.is_some() || !matches!(method, "GET" | "HEAD" | "DELETE") {
-        head.push_str(&format!("Content-Length: {}\r\n", payload.len()));
-    }
-    head.push_str("\r\n");
-    let mut request = head.into_bytes();
-    request.extend_from_slice(&payload);
-    stream
-        .write_all(&request)
-        .map_err(|e| format!("send: {e}"))?;
-
-    let mut response = Vec::new();
-    stream
-        .read_to_end(&mut response)
-        .map_err(|e| format!("receive: {e}"))?;
-    parse_response(&response, method == "HEAD")
+/// One HTTP reply: status, headers in the order received, and the body (de-chunked).
+#[derive(Debug)]
+pub struct HttpReply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
 }
 
-/// Splits a complete HTTP/1.1 response into status and body (Content-Length, chunked or
-/// read-to-close). Public so its parsing can be unit-tested.
-pub fn parse_response(response: &[u8], head_only: bool) -> Result<(u16, Vec<u8>), String> {
+/// Splits a complete HTTP/1.1 response into status, headers and body (Content-Length, chunked
+/// or read-to-close). Public so its parsing can be unit-tested.
+pub fn parse_response(response: &[u8], head_only: bool) -> Result<HttpReply, String> {
     let split = response
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
@@ -442,23 +462,22 @@ pub fn parse_response(response: &[u8], head_only: bool) -> Result<(u16, Vec<u8>)
         // An interim response (we never send Expect:, but be safe): parse the next one.
         return parse_response(rest, head_only);
     }
-    let mut chunked = false;
-    let mut length = None;
-    for line in lines {
-        let Some((name, value)) = line.split_once(':') else {
-            continue;
-        };
-        let value = value.trim();
-        if name.eq_ignore_ascii_case("transfer-encoding") {
-            chunked = value.to_ascii_lowercase().contains("chunked");
-        } else if name.eq_ignore_ascii_case("content-length") {
-            length = value.parse::<usize>().ok();
-        }
-    }
-    if head_only || status == 204 || status == 304 {
-        return Ok((status, Vec::new()));
-    }
-    let body = if chunked {
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|line| line.split_once(':'))
+        .map(|(name, value)| (name.to_string(), value.trim().to_string()))
+        .collect();
+    let header = |wanted: &str| {
+        headers
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(wanted))
+            .map(|(_, value)| value.as_str())
+    };
+    let chunked =
+        header("transfer-encoding").is_some_and(|v| v.to_ascii_lowercase().contains("chunked"));
+    let length = header("content-length").and_then(|v| v.parse::<usize>().ok());
+    let body = if head_only || status == 204 || status == 304 {
+        Vec::new()
+    } else if chunked {
         dechunk(rest)?
     } else if let Some(n) = length {
         if rest.len() < n {
@@ -468,7 +487,11 @@ pub fn parse_response(response: &[u8], head_only: bool) -> Result<(u16, Vec<u8>)
     } else {
         rest.to_vec()
     };
-    Ok((status, body))
+    Ok(HttpReply {
+        status,
+        headers,
+        body,
+    })
 }
 
 /// Decodes a `Transfer-Encoding: chunked` body.

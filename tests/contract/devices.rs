@@ -58,6 +58,44 @@ fn list_user_devices() {
         None,
     );
     assert_eq!(dave, json!({ "devices": [], "total": 0 }));
+    // A user with a dehydrated device (MSC3814, enabled on the test server): then every
+    // device of theirs carries `dehydrated`, true for that one only.
+    let (user, token) = s.fresh_user("contract dehydrated");
+    let (status, reply) = s.request_as(
+        &token,
+        "PUT",
+        "/_matrix/client/unstable/org.matrix.msc3814.v1/dehydrated_device",
+        Some(&json!({
+            "device_id": "CONTRACTDEHYDRATED",
+            "device_data": { "algorithm": "m.dehydration.v1.olm", "account": "opaque" },
+            "initial_device_display_name": null,
+            "device_keys": {
+                "user_id": user,
+                "device_id": "CONTRACTDEHYDRATED",
+                "algorithms": ["m.olm.v1.curve25519-aes-sha2"],
+                "keys": { "curve25519:CONTRACTDEHYDRATED": "key" },
+                "signatures": {},
+            },
+        })),
+    );
+    assert_eq!(status, 200, "storing a dehydrated device: {reply}");
+    let list = ok(
+        "list_user_devices",
+        admin().list_user_devices().user_id(&user).send(),
+    );
+    let mut flags: Vec<(&str, Option<bool>)> = list
+        .devices
+        .iter()
+        .map(|d| (d.device_id.as_str(), d.dehydrated))
+        .collect();
+    flags.sort_unstable_by_key(|(id, _)| *id != "CONTRACTDEHYDRATED");
+    assert!(
+        matches!(
+            flags[..],
+            [("CONTRACTDEHYDRATED", Some(true)), (_, Some(false))]
+        ),
+        "{list:?}"
+    );
 
     let nobody = unknown_user();
     fails(

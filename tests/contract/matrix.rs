@@ -88,6 +88,21 @@ fn login() {
             "device_id": "CONTRACTRAW",
         })),
     );
+    // Asking for a refresh token adds it and the access token's lifetime.
+    let refreshable = raw_as(
+        "login",
+        None,
+        "POST",
+        "/_matrix/client/v3/login",
+        Some(json!({
+            "type": "m.login.password",
+            "identifier": { "type": "m.id.user", "user": user },
+            "password": password,
+            "refresh_token": true,
+        })),
+    );
+    assert!(refreshable["refresh_token"].is_string(), "{refreshable}");
+    assert!(refreshable["expires_in_ms"].is_u64(), "{refreshable}");
 
     fails(
         "login",
@@ -107,6 +122,48 @@ fn login() {
         400,
         "M_INVALID_PARAM",
     );
+
+    // The test server allows an account 5 failed logins, then one per 100 s: the sixth
+    // attempt is rate-limited, with `retry_after_ms`. Retry-After (100 s) is beyond what the
+    // client waits for by itself, so it reports the 429.
+    let (limited, _) = s.fresh_user("contract login limit");
+    let limited = localpart(&limited);
+    for _ in 0..5 {
+        let (status, reply) = s.request(
+            None,
+            "POST",
+            "/_matrix/client/v3/login",
+            Some(&json!({
+                "type": "m.login.password",
+                "identifier": { "type": "m.id.user", "user": limited },
+                "password": "wrong-password",
+            })),
+        );
+        assert_eq!(status, 403, "{reply}");
+    }
+    fails(
+        "login",
+        client_as(None)
+            .login()
+            .body(password_login(limited, "wrong-password"))
+            .send(),
+        429,
+        "M_LIMIT_EXCEEDED",
+    );
+    let reply = raw_error(
+        "login",
+        None,
+        "POST",
+        "/_matrix/client/v3/login",
+        Some(json!({
+            "type": "m.login.password",
+            "identifier": { "type": "m.id.user", "user": limited },
+            "password": format!("password-{limited}"),
+        })),
+        429,
+        "M_LIMIT_EXCEEDED",
+    );
+    assert!(reply["retry_after_ms"].as_u64() > Some(30_000), "{reply}");
 }
 
 #[test]

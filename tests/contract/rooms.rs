@@ -789,6 +789,52 @@ fn get_room_state() {
     let event = &named["state"][0];
     assert_eq!(event["content"], json!({ "name": "contract state after" }));
     assert!(event["replaces_state"].is_string(), "{named}");
+    // Once a client has paged over the event (which loads it with its previous content into
+    // Synapse's event cache), the admin API's copy carries prev_content too.
+    let (status, reply) = s.request_as(
+        &token,
+        "GET",
+        &format!("/_matrix/client/v3/rooms/{}/messages?dir=b", enc(&room)),
+        None,
+    );
+    assert_eq!(status, 200, "{reply}");
+    let named = ok(
+        "get_room_state",
+        admin()
+            .get_room_state()
+            .room_id(&room)
+            .type_("m.room.name")
+            .send(),
+    );
+    assert_eq!(
+        named.state[0].prev_content.get("name"),
+        Some(&json!("contract state before")),
+        "{named:?}"
+    );
+    // Nothing stops a member from sending m.room.redaction as a state event; the state then
+    // shows its `redacts` at the top level as well.
+    let message = send_text(&token, &room, "contract state redacted");
+    let (status, reply) = put_state(
+        &token,
+        &room,
+        "m.room.redaction",
+        "",
+        json!({ "redacts": message }),
+    );
+    assert_eq!(status, 200, "{reply}");
+    let redaction = ok(
+        "get_room_state",
+        admin()
+            .get_room_state()
+            .room_id(&room)
+            .type_("m.room.redaction")
+            .send(),
+    );
+    assert_eq!(
+        redaction.state[0].redacts.as_deref(),
+        Some(message.as_str()),
+        "{redaction:?}"
+    );
     // A room the server has left has no current state.
     assert_eq!(
         raw(

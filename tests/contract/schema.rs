@@ -26,13 +26,67 @@ pub struct Spec {
     doc: Value,
 }
 
-/// One problem found in a reply, with the JSON path where it was found.
-fn problem(out: &mut Vec<String>, path: &str, schema: Option<&str>, text: &str) {
-    let mut line = format!("`{path}`: {text}");
-    if let Some(name) = schema {
-        let _ = write!(line, " (in {name})");
+/// A declared property of an object schema: the JSON pointer of the object schema in the spec
+/// (e.g. `/components/schemas/AdminUser`) and the property's name. The pointer, not a
+/// component name, so that inline object schemas are told apart too.
+pub type Declared = (String, String);
+
+/// What one walk over a reply found.
+#[derive(Default)]
+struct Findings {
+    problems: Vec<String>,
+    /// The declared properties the reply had (also optional ones, also inside `oneOf`
+    /// alternatives that matched).
+    seen: BTreeSet<Declared>,
+}
+
+impl Findings {
+    /// One problem, with the JSON path where it was found.
+    fn problem(&mut self, path: &str, schema: Option<&str>, text: &str) {
+        let mut line = format!("`{path}`: {text}");
+        if let Some(name) = schema {
+            let _ = write!(line, " (in {name})");
+        }
+        self.problems.push(line);
     }
-    out.push(line);
+}
+
+/// `~` and `/` escaped for one JSON pointer segment (RFC 6901).
+fn pointer_segment(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+/// `AdminUser.approved` for a property of a component schema, else the schema's pointer and
+/// the property (inline schemas have no name).
+pub fn describe((at, property): &Declared) -> String {
+    match at.strip_prefix("/components/schemas/") {
+        Some(name) if !name.contains('/') => format!("{name}.{property}"),
+        _ => format!("#{at} .{property}"),
+    }
+}
+
+/// `template` (`/a/{id}/b`) matches the request path `path` segment by segment, a `{…}`
+/// segment matching any non-empty segment. Returns the number of literal segments (a more
+/// specific template wins when several match), or `None`.
+fn template_matches(template: &str, path: &str) -> Option<usize> {
+    let want: Vec<&str> = template.split('/').collect();
+    let got: Vec<&str> = path.split('/').collect();
+    if want.len() != got.len() {
+        return None;
+    }
+    let mut literal = 0;
+    for (w, g) in want.iter().zip(&got) {
+        if w.starts_with('{') && w.ends_with('}') {
+            if g.is_empty() {
+                return None;
+            }
+        } else if w == g {
+            literal += 1;
+        } else {
+            return None;
+        }
+    }
+    Some(literal)
 }
 
 fn type_name(value: &Value) -> &'static str {
@@ -106,149 +160,239 @@ impl Spec {
         (method, path, value)
     }
 
-    /// Panics unless `method path` (a concrete, percent-encoded request target, query allowed)
-    /// is an instance of operation `op`, so a raw request really exercises that operation.
+    /// The operation that the request `method target` (a concrete, percent-encoded request
+    /// target, query allowed) is an instance of: the one whose path template matches with the
+    /// most literal segments (`/registration_tokens/new` before `/registration_tokens/{token}`).
+    pub fn operation_for(&self, method: &str, target: &str) -> Option<&str> {
+        let path = target.split('?').next().unwrap_or_default();
+        self.operations()
+            .into_iter()
+            .filter(|(_, m, _)| m.eq_ignore_ascii_case(method))
+            .filter_map(|(id, _, template)| Some((template_matches(template, path)?, id)))
+            .max_by_key(|(literal, _)| *literal)
+            .map(|(_, id)| id)
+    }
+
+    /// Panics unless `method target` is an instance of operation `op`, so a raw request really
+    /// exercises that operation.
     pub fn assert_targets(&self, op: &str, method: &str, target: &str) {
         let (spec_method, template, _) = self.operation(op);
-        let path = target.split('?').next().unwrap_or_default();
-        let want: Vec<&str> = template.split('/').collect();
-        let got: Vec<&str> = path.split('/').collect();
-        let same_shape = want.len() == got.len()
-            && want.iter().zip(&got).all(|(w, g)| {
-                if w.starts_with('{') && w.ends_with('}') {
-                    !g.is_empty()
-                } else {
-                    w == g
-                }
-            });
         assert!(
-            spec_method.eq_ignore_ascii_case(method) && same_shape,
-            "{op}: the raw request {method} {target} is not an instance of \
-             {} {template}",
+            self.operation_for(method, target) == Some(op),
+            "{op}: the raw request {method} {target} is not an instance of {} {template}",
             spec_method.to_uppercase()
         );
     }
 
-    /// The schema of the reply of `op` with HTTP `status`: the exact code, else `2XX` (the
-    /// operation's one success schema), `4XX` or `5XX`.
-    pub fn response_schema(&self, op: &str, status: u16) -> &Value {
-        let (_, _, operation) = self.operation(op);
+    /// The JSON pointer of the schema of the reply of `op` with HTTP `status`: the exact code,
+    /// else `2XX` (the operation's one success schema), `4XX` or `5XX`.
+    fn response_schema(&self, op: &str, status: u16) -> String {
+        let (method, template, operation) = self.operation(op);
         let responses = operation["responses"]
             .as_object()
             .unwrap_or_else(|| panic!("{op}: no responses in the spec"));
         let exact = status.to_string();
         let class = format!("{}XX", status / 100);
-        let response = responses
-            .get(&exact)
-            .or_else(|| responses.get(&class))
+        let code = [exact, class]
+            .into_iter()
+            .find(|code| responses.contains_key(code))
             .or_else(|| {
-                (200..300).contains(&status).then(|| {
-                    responses
-                        .iter()
-                        .find(|(code, _)| code.starts_with('2'))
-                        .map(|(_, r)| r)
-                })?
+                (200..300)
+                    .contains(&status)
+                    .then(|| responses.keys().find(|code| code.starts_with('2')).cloned())?
             })
             .unwrap_or_else(|| panic!("{op}: the spec declares no response for HTTP {status}"));
-        let (response, _) = self.resolve(response);
-        response
-            .pointer("/content/application~1json/schema")
+        self.content_schema(method, template, &code)
             .unwrap_or_else(|| panic!("{op}: the HTTP {status} response has no JSON schema"))
+    }
+
+    /// The JSON pointer of the JSON schema of the response `code` of `method template`.
+    fn content_schema(&self, method: &str, template: &str, code: &str) -> Option<String> {
+        let response = format!(
+            "/paths/{}/{method}/responses/{code}",
+            pointer_segment(template)
+        );
+        let (response, _) = self.resolve(&response);
+        let schema = format!("{response}/content/application~1json/schema");
+        self.doc.pointer(&schema).is_some().then_some(schema)
     }
 
     /// Every way `value` (the reply of `op` with HTTP `status`) departs from the spec.
     pub fn problems(&self, op: &str, status: u16, value: &Value) -> Vec<String> {
-        let mut out = Vec::new();
-        self.walk(self.response_schema(op, status), value, "$", None, &mut out);
-        out
+        self.examine(op, status, value).problems
     }
 
-    /// Panics, listing every problem, unless `value` conforms exactly to the spec.
-    pub fn assert_conforms(&self, op: &str, status: u16, value: &Value, what: &str) {
-        let problems = self.problems(op, status, value);
+    fn examine(&self, op: &str, status: u16, value: &Value) -> Findings {
+        let mut found = Findings::default();
+        self.walk(
+            &self.response_schema(op, status),
+            value,
+            "$",
+            None,
+            &mut found,
+        );
+        found
+    }
+
+    /// Panics, listing every problem, unless `value` conforms exactly to the spec. Returns the
+    /// declared properties `value` had, for the report of properties no reply ever carried.
+    pub fn assert_conforms(
+        &self,
+        op: &str,
+        status: u16,
+        value: &Value,
+        what: &str,
+    ) -> BTreeSet<Declared> {
+        let found = self.examine(op, status, value);
         assert!(
-            problems.is_empty(),
+            found.problems.is_empty(),
             "{op}: {what} (HTTP {status}) does not match openapi/synapse.yaml:\n  {}\n\
              reply: {value}",
-            problems
+            found
+                .problems
                 .iter()
                 .map(|p| format!("{op}: {p}"))
                 .collect::<Vec<_>>()
                 .join("\n  ")
         );
+        found.seen
     }
 
-    /// Follows `$ref`s; returns the schema and the name of the last component referenced.
-    fn resolve<'a>(&'a self, mut schema: &'a Value) -> (&'a Value, Option<&'a str>) {
+    /// Every optional property (declared, not `required`) of every object schema that a reply
+    /// of some operation can contain, success and error replies alike.
+    pub fn optional_properties(&self) -> BTreeSet<Declared> {
+        let mut out = BTreeSet::new();
+        let mut visited = BTreeSet::new();
+        for (_, method, template) in self.operations() {
+            let responses = &self.doc["paths"][template][method]["responses"];
+            for code in responses.as_object().into_iter().flat_map(|r| r.keys()) {
+                if let Some(schema) = self.content_schema(method, template, code) {
+                    self.collect_optional(&schema, &mut visited, &mut out);
+                }
+            }
+        }
+        out
+    }
+
+    fn collect_optional(
+        &self,
+        at: &str,
+        visited: &mut BTreeSet<String>,
+        out: &mut BTreeSet<Declared>,
+    ) {
+        let (at, _) = self.resolve(at);
+        if !visited.insert(at.clone()) {
+            return;
+        }
+        let schema = &self.doc.pointer(&at).expect("resolved pointers exist");
+        let required: Vec<&str> = schema
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
+            for name in properties.keys() {
+                if !required.contains(&name.as_str()) {
+                    out.insert((at.clone(), name.clone()));
+                }
+                let child = format!("{at}/properties/{}", pointer_segment(name));
+                self.collect_optional(&child, visited, out);
+            }
+        }
+        for keyword in ["items", "additionalProperties"] {
+            if schema.get(keyword).is_some_and(Value::is_object) {
+                self.collect_optional(&format!("{at}/{keyword}"), visited, out);
+            }
+        }
+        for keyword in ["allOf", "oneOf", "anyOf"] {
+            let count = schema
+                .get(keyword)
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len);
+            for i in 0..count {
+                self.collect_optional(&format!("{at}/{keyword}/{i}"), visited, out);
+            }
+        }
+    }
+
+    /// Follows the `$ref`s starting at the schema at JSON pointer `at`; returns the pointer of
+    /// the schema finally reached and the name of the last component referenced.
+    fn resolve<'a>(&'a self, at: &str) -> (String, Option<&'a str>) {
+        let mut at = at.to_string();
         let mut name = None;
         for _ in 0..32 {
-            let Some(reference) = schema.get("$ref").and_then(Value::as_str) else {
-                return (schema, name);
-            };
-            let pointer = reference
-                .strip_prefix('#')
-                .unwrap_or_else(|| panic!("only local $refs are supported: {reference}"));
-            schema = self
+            let schema = self
                 .doc
-                .pointer(pointer)
-                .unwrap_or_else(|| panic!("dangling $ref {reference}"));
+                .pointer(&at)
+                .unwrap_or_else(|| panic!("dangling $ref #{at}"));
+            let Some(reference) = schema.get("$ref").and_then(Value::as_str) else {
+                return (at, name);
+            };
+            at = reference
+                .strip_prefix('#')
+                .unwrap_or_else(|| panic!("only local $refs are supported: {reference}"))
+                .to_string();
             name = reference.rsplit('/').next();
         }
         panic!("$ref cycle");
     }
 
-    fn walk(
-        &self,
-        schema: &Value,
-        value: &Value,
-        path: &str,
-        context: Option<&str>,
-        out: &mut Vec<String>,
-    ) {
+    /// Checks `value` (at JSON path `path` of the reply) against the schema at JSON pointer
+    /// `at` of the spec.
+    fn walk(&self, at: &str, value: &Value, path: &str, context: Option<&str>, out: &mut Findings) {
         // `own`: the component this schema is (if reached through a `$ref`); `name`: the
         // nearest enclosing component, for messages.
-        let (schema, own) = self.resolve(schema);
+        let (at, own) = self.resolve(at);
+        let schema = self.doc.pointer(&at).expect("resolved pointers exist");
         let name = own.or(context);
         if value.is_null() {
             if schema.get("nullable") != Some(&Value::Bool(true)) {
-                problem(
-                    out,
-                    path,
-                    name,
-                    "null, but the spec does not mark it nullable",
-                );
+                out.problem(path, name, "null, but the spec does not mark it nullable");
             }
             return;
         }
 
         if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
-            let with_properties = parts
-                .iter()
-                .filter(|p| self.resolve(p).0.get("properties").is_some())
+            let with_properties = (0..parts.len())
+                .filter(|i| {
+                    let (part, _) = self.resolve(&format!("{at}/allOf/{i}"));
+                    self.doc
+                        .pointer(&part)
+                        .and_then(|p| p.get("properties"))
+                        .is_some()
+                })
                 .count();
             assert!(
                 with_properties <= 1,
                 "schema walker: allOf merging several object schemas is not supported ({path})"
             );
-            for part in parts {
-                self.walk(part, value, path, name, out);
+            for i in 0..parts.len() {
+                self.walk(&format!("{at}/allOf/{i}"), value, path, name, out);
             }
         }
         for (keyword, exactly_one) in [("oneOf", true), ("anyOf", false)] {
             let Some(alternatives) = schema.get(keyword).and_then(Value::as_array) else {
                 continue;
             };
-            let matching = alternatives
-                .iter()
-                .filter(|alt| {
-                    let mut scratch = Vec::new();
-                    self.walk(alt, value, path, name, &mut scratch);
-                    scratch.is_empty()
-                })
-                .count();
+            let mut matching = 0;
+            for i in 0..alternatives.len() {
+                let mut scratch = Findings::default();
+                self.walk(
+                    &format!("{at}/{keyword}/{i}"),
+                    value,
+                    path,
+                    name,
+                    &mut scratch,
+                );
+                if scratch.problems.is_empty() {
+                    matching += 1;
+                    out.seen.append(&mut scratch.seen);
+                }
+            }
             if matching == 0 || (exactly_one && matching > 1) {
-                problem(
-                    out,
+                out.problem(
                     path,
                     name,
                     &format!(
@@ -265,8 +409,7 @@ impl Spec {
             let actual = type_name(value);
             let fits = actual == expected || (expected == "number" && actual == "integer");
             if !fits {
-                problem(
-                    out,
+                out.problem(
                     path,
                     name,
                     &format!("expected {expected}, got {actual} {}", short(value)),
@@ -277,20 +420,18 @@ impl Spec {
         if let Some(allowed) = schema.get("enum").and_then(Value::as_array)
             && !allowed.contains(value)
         {
-            problem(
-                out,
+            out.problem(
                 path,
                 name,
                 &format!("{} is not one of the enum values", short(value)),
             );
         }
         match value {
-            Value::Object(map) => self.walk_object(schema, map, path, name, own.is_some(), out),
-            Value::Array(items) => {
-                if let Some(item_schema) = schema.get("items") {
-                    for (i, item) in items.iter().enumerate() {
-                        self.walk(item_schema, item, &format!("{path}[{i}]"), name, out);
-                    }
+            Value::Object(map) => self.walk_object(&at, map, path, name, own.is_some(), out),
+            Value::Array(items) if schema.get("items").is_some() => {
+                let item_at = format!("{at}/items");
+                for (i, item) in items.iter().enumerate() {
+                    self.walk(&item_at, item, &format!("{path}[{i}]"), name, out);
                 }
             }
             _ => {}
@@ -299,23 +440,24 @@ impl Spec {
 
     fn walk_object(
         &self,
-        schema: &Value,
+        at: &str,
         map: &Map<String, Value>,
         path: &str,
         name: Option<&str>,
         is_component: bool,
-        out: &mut Vec<String>,
+        out: &mut Findings,
     ) {
+        let schema = self.doc.pointer(at).expect("resolved pointers exist");
         let properties = schema.get("properties").and_then(Value::as_object);
         let additional = schema.get("additionalProperties");
         // `additionalProperties: {}` / `true` / absent: untyped; anything else is a map's
         // value schema.
-        let typed_additional = additional.filter(|a| a.as_object().is_some_and(|o| !o.is_empty()));
+        let typed_additional =
+            additional.is_some_and(|a| a.as_object().is_some_and(|o| !o.is_empty()));
         if let Some(required) = schema.get("required").and_then(Value::as_array) {
             for field in required.iter().filter_map(Value::as_str) {
                 if !map.contains_key(field) {
-                    problem(
-                        out,
+                    out.problem(
                         &format!("{path}.{field}"),
                         name,
                         "required, but the server did not send it",
@@ -325,7 +467,7 @@ impl Spec {
         }
         // Objects only described by allOf/oneOf parts were checked there.
         if properties.is_none()
-            && typed_additional.is_none()
+            && !typed_additional
             && schema.get("type").is_none()
             && (schema.get("allOf").is_some() || schema.get("oneOf").is_some())
         {
@@ -337,13 +479,15 @@ impl Spec {
             } else {
                 format!("{path}[{key:?}]")
             };
-            if let Some(property) = properties.and_then(|p| p.get(key)) {
-                self.walk(property, item, &item_path, name, out);
-            } else if let Some(value_schema) = typed_additional {
-                self.walk(value_schema, item, &item_path, name, out);
+            if properties.is_some_and(|p| p.contains_key(key)) {
+                out.seen.insert((at.to_string(), key.clone()));
+                let property_at = format!("{at}/properties/{}", pointer_segment(key));
+                self.walk(&property_at, item, &item_path, name, out);
+            } else if typed_additional {
+                let value_at = format!("{at}/additionalProperties");
+                self.walk(&value_at, item, &item_path, name, out);
             } else if properties.is_some() || is_component {
-                problem(
-                    out,
+                out.problem(
                     &item_path,
                     name,
                     &format!("returned but not declared (value {})", short(item)),

@@ -1,7 +1,9 @@
-//! Helpers shared by the contract tests: the generated client pointed at the test Synapse,
-//! a current-thread runtime, and assertions that check replies against the spec.
+//! Helpers shared by the contract tests: the generated client pointed at the test Synapse
+//! (through the test thread's recording proxy, see `record.rs`), a current-thread runtime, and
+//! assertions that check replies against the spec.
 
 use crate::common::{self, Synapse};
+use crate::record::{self, Call, Exchange};
 use crate::schema::Spec;
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -11,7 +13,7 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 use synadm::Error;
-use synadm::api::{Client, Connection, Transport, call};
+use synadm::api::{Client, Connection, DEFAULT_ADMIN_PATH, DEFAULT_MATRIX_PATH, Transport, call};
 
 pub type Reply<T> = Result<progenitor_client::ResponseValue<T>, ApiError>;
 pub type ApiError = progenitor_client::Error<synadm::api::types::MatrixError>;
@@ -27,11 +29,12 @@ pub fn spec() -> &'static Spec {
 
 pub use common::enc;
 
-/// A connection to the test Synapse with `token` (none: unauthenticated requests).
+/// A connection to the test Synapse, through this thread's recording proxy, with `token`
+/// (none: unauthenticated requests).
 pub fn connection(token: Option<&str>) -> Connection {
     Connection {
         transport: Transport::Http,
-        base_url: synapse().base_url.clone(),
+        base_url: record::proxy_url(),
         token: token.map(str::to_owned),
         timeout: Duration::from_secs(60),
         verify_tls: true,
@@ -42,6 +45,8 @@ pub fn connection(token: Option<&str>) -> Connection {
 }
 
 pub fn client_for(connection: &Connection) -> Client {
+    record::mounted(&connection.admin_path, DEFAULT_ADMIN_PATH);
+    record::mounted(&connection.matrix_path, DEFAULT_MATRIX_PATH);
     connection
         .client()
         .unwrap_or_else(|e| panic!("building the generated client: {e}"))
@@ -66,32 +71,41 @@ pub fn block_on<F: Future>(future: F) -> F::Output {
 }
 
 /// Sends one generated request of operation `op` and returns its decoded reply, after
-/// checking that the reply conforms to the spec: serialised back, the typed value shows every
-/// field the server sent (unknown ones come back out of the flattened `extra` maps), so an
-/// undeclared field, a missing required one or a stray `null` is reported by name.
+/// checking it against the spec twice: the raw JSON the server sent (see [`check_generated`]),
+/// and the typed value serialised back, which shows every field the client kept (unknown ones
+/// come back out of the flattened `extra` maps), so nothing the generated types do hides a
+/// mismatch.
 pub fn ok<T, F>(op: &str, request: F) -> T
 where
     T: Serialize,
     F: Future<Output = Reply<T>>,
 {
-    match block_on(call(request)) {
-        Ok(value) => {
-            let json = serde_json::to_value(&value)
-                .unwrap_or_else(|e| panic!("{op}: re-serialising the typed reply: {e}"));
-            spec().assert_conforms(op, 200, &json, "the typed reply of the generated client");
-            value
-        }
-        Err(e) => panic!("{op}: the generated client failed: {e} ({e:?})"),
-    }
+    let result = block_on(call(request));
+    let exchanges = record::take();
+    let value = result.unwrap_or_else(|e| {
+        panic!(
+            "{op}: the generated client failed: {e} ({e:?}); through the proxy: {}",
+            summary(&exchanges)
+        )
+    });
+    let status = check_generated(op, &exchanges);
+    let json = serde_json::to_value(&value)
+        .unwrap_or_else(|e| panic!("{op}: re-serialising the typed reply: {e}"));
+    spec().assert_conforms(op, status, &json, "the typed reply of the generated client");
+    record::called(op, Call::Succeeded);
+    value
 }
 
-/// Sends one generated request that must fail with a Matrix error `status`/`errcode`.
+/// Sends one generated request that must fail with a Matrix error `status`/`errcode`, and
+/// checks the raw error body against the operation's error schema.
 pub fn fails<T, F>(op: &str, request: F, status: u16, errcode: &str) -> String
 where
     T: Debug,
     F: Future<Output = Reply<T>>,
 {
-    match block_on(call(request)) {
+    let result = block_on(call(request));
+    let exchanges = record::take();
+    match result {
         Err(Error::Matrix {
             status: got_status,
             errcode: got_errcode,
@@ -102,10 +116,66 @@ where
                 (status, errcode),
                 "{op}: wrong Matrix error ({message})"
             );
+            check_generated(op, &exchanges);
+            record::called(op, Call::Failed);
             message
         }
-        other => panic!("{op}: expected the Matrix error {status} {errcode}, got {other:?}"),
+        other => panic!(
+            "{op}: expected the Matrix error {status} {errcode}, got {other:?}; through the \
+             proxy: {}",
+            summary(&exchanges)
+        ),
     }
+}
+
+/// The exchanges of one generated call, for failure messages.
+fn summary(exchanges: &[Exchange]) -> String {
+    let lines: Vec<String> = exchanges.iter().map(ToString::to_string).collect();
+    format!("[{}]", lines.join("; "))
+}
+
+/// Checks what one generated call of `op` sent and got, as the recording proxy saw it: at
+/// least one request, every one an instance of `op` (a call that reaches another operation's
+/// path is a bug in the test or the spec), every reply's raw JSON exactly as the spec says for
+/// its status. Returns the status of the last reply (the one the client decoded).
+fn check_generated(op: &str, exchanges: &[Exchange]) -> u16 {
+    assert!(
+        !exchanges.is_empty(),
+        "{op}: the generated call sent nothing through the recording proxy"
+    );
+    for e in exchanges {
+        assert_eq!(
+            e.operation.as_deref(),
+            Some(op),
+            "{op}: the generated call sent {} {}, which is not an instance of {op}",
+            e.method,
+            e.target
+        );
+        let body: Value = if e.body.iter().all(u8::is_ascii_whitespace) {
+            Value::Null
+        } else {
+            serde_json::from_slice(&e.body).unwrap_or_else(|err| {
+                panic!(
+                    "{op}: {} {} answered HTTP {} that is not JSON ({err}): {}",
+                    e.method,
+                    e.target,
+                    e.status,
+                    String::from_utf8_lossy(&e.body)
+                )
+            })
+        };
+        check_reply(op, e.status, &body, "the raw reply to the generated client");
+    }
+    exchanges
+        .last()
+        .map(|e| e.status)
+        .expect("not empty, as asserted above")
+}
+
+/// Asserts that the raw reply `value` conforms to the spec and records the declared
+/// properties it had.
+fn check_reply(op: &str, status: u16, value: &Value, what: &str) {
+    record::saw(spec().assert_conforms(op, status, value, what));
 }
 
 /// Sends `method target` (percent-encoded, an instance of operation `op`) with `token`, asserts
@@ -123,7 +193,8 @@ pub fn raw_as(
         (200..300).contains(&status),
         "{op}: {method} {target} answered HTTP {status}: {reply}"
     );
-    spec().assert_conforms(op, status, &reply, "the raw reply");
+    check_reply(op, status, &reply, "the raw reply");
+    record::called(op, Call::Raw);
     reply
 }
 
@@ -133,7 +204,8 @@ pub fn raw(op: &str, method: &str, target: &str, body: Option<Value>) -> Value {
 }
 
 /// Sends `method target` with `token`, asserts the Matrix error `status`/`errcode` and checks
-/// the raw error body against the operation's error schema.
+/// the raw error body against the operation's error schema. The target need not be an
+/// instance of `op` (a wrong mount point is one way to make some operations fail).
 pub fn raw_error(
     op: &str,
     token: Option<&str>,
@@ -149,7 +221,8 @@ pub fn raw_error(
         reply["errcode"], errcode,
         "{op}: {method} {target}: {reply}"
     );
-    spec().assert_conforms(op, got, &reply, "the raw error reply");
+    check_reply(op, got, &reply, "the raw error reply");
+    record::called(op, Call::Raw);
     reply
 }
 

@@ -762,6 +762,36 @@ fn get_redact_status() {
         reply,
         json!({ "status": "complete", "failed_redactions": {} })
     );
+    // A task that fails (a room the server does not know) reports `error`.
+    let (status, started) = s.admin_request(
+        "POST",
+        &user_path("/_synapse/admin/v1/user", &user, "/redact"),
+        Some(&json!({ "rooms": [format!("!{}:{}", unique("contract-no-room"), s.server_name)] })),
+    );
+    assert_eq!(status, 200, "{started}");
+    let failed_id = started["redact_id"]
+        .as_str()
+        .expect("redact_id")
+        .to_string();
+    let failed = poll(
+        "the failing redaction task ends",
+        Duration::from_secs(60),
+        || {
+            let status = ok(
+                "get_redact_status",
+                admin().get_redact_status().redact_id(&failed_id).send(),
+            );
+            (!matches!(status.status.as_str(), "scheduled" | "active")).then_some(status)
+        },
+    );
+    assert_eq!(failed.status, "failed", "{failed:?}");
+    assert!(
+        failed
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("room_version")),
+        "{failed:?}"
+    );
 
     fails(
         "get_redact_status",

@@ -428,6 +428,13 @@ def synapse_config(data_dir, port, secret, db_section):
         "url_preview_enabled": False,
         "enable_metrics": False,
         "presence": {"enabled": False},
+        # Features that add reply fields the spec declares, so the contract tests see them:
+        # MSC3866 (account approval; `approved` in user replies; approval is not required)
+        # and MSC3814 (dehydrated devices; `dehydrated` in a user's device list).
+        "experimental_features": {
+            "msc3866": {"enabled": True, "require_approval_for_new_accounts": False},
+            "msc3814_enabled": True,
+        },
         "server_notices": {
             "system_mxid_localpart": "notices",
             "system_mxid_display_name": "Server Notices",
@@ -436,7 +443,11 @@ def synapse_config(data_dir, port, secret, db_section):
         "rc_message": rc,
         "rc_registration": rc,
         "rc_registration_token_validity": rc,
-        "rc_login": {"address": rc, "account": rc, "failed_attempts": rc},
+        # Failed logins stay strict (5, then one per 100 s for that account), so that the
+        # contract tests can see a 429 with `retry_after_ms`; Retry-After is then longer than
+        # synadm's longest automatic wait, so the client reports the 429 instead of waiting.
+        "rc_login": {"address": rc, "account": rc,
+                     "failed_attempts": relaxed(per_second=0.01, burst_count=5)},
         "rc_admin_redaction": rc,
         "rc_joins": {"local": rc, "remote": rc},
         "rc_joins_per_room": rc,
