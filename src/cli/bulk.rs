@@ -124,6 +124,120 @@ mod tests {
             .block_on(f)
     }
 
+    /// Runs `f` on a paused clock (sleeps end at once, in order) and returns its output with
+    /// the time that passed on that clock. A run that never ends fails after an hour of it.
+    fn on_paused_clock<F: Future>(f: F) -> (F::Output, Duration) {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .start_paused(true)
+            .build()
+            .unwrap()
+            .block_on(async {
+                let start = tokio::time::Instant::now();
+                let out = tokio::time::timeout(Duration::from_secs(3600), f)
+                    .await
+                    .expect("the bulk run never ended (a lost slot?)");
+                (out, start.elapsed())
+            })
+    }
+
+    fn limited() -> Error {
+        Error::Matrix {
+            status: 429,
+            errcode: "M_LIMIT_EXCEEDED".into(),
+            message: "slow down".into(),
+        }
+    }
+
+    /// An action that takes 10 ms and records how many were running at each start.
+    struct Recorder {
+        running: AtomicUsize,
+        starts: Mutex<Vec<(u32, usize)>>,
+    }
+
+    impl Recorder {
+        fn new() -> Recorder {
+            Recorder {
+                running: AtomicUsize::new(0),
+                starts: Mutex::new(Vec::new()),
+            }
+        }
+
+        /// Item `i`'s `n`-th try, with how many tries (including this one) were running.
+        async fn call(&self, i: u32, result: Result<u32, Error>) -> Result<u32, Error> {
+            let now = self.running.fetch_add(1, Ordering::SeqCst) + 1;
+            self.starts.lock().unwrap().push((i, now));
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            self.running.fetch_sub(1, Ordering::SeqCst);
+            result
+        }
+
+        fn tries_of(&self, i: u32) -> usize {
+            self.starts
+                .lock()
+                .unwrap()
+                .iter()
+                .filter(|(x, _)| *x == i)
+                .count()
+        }
+    }
+
+    #[test]
+    fn successes_keep_every_slot() {
+        let rec = Recorder::new();
+        let (results, elapsed) =
+            on_paused_clock(run_all((0..8).collect(), 2, |i| rec.call(i, Ok(i))));
+        assert!(results.iter().all(|(i, r)| r.as_ref().ok() == Some(i)));
+        // Eight 10 ms calls two at a time: four rounds, and two running at every start
+        // but the first.
+        assert_eq!(elapsed, Duration::from_millis(40));
+        let starts = rec.starts.lock().unwrap().clone();
+        assert_eq!(
+            starts.iter().filter(|(_, n)| *n == 2).count(),
+            4,
+            "{starts:?}"
+        );
+    }
+
+    #[test]
+    fn an_item_limited_every_time_is_tried_four_times_with_growing_pauses() {
+        let rec = Recorder::new();
+        let (results, elapsed) =
+            on_paused_clock(run_all(vec![1], 1, |i| rec.call(i, Err(limited()))));
+        assert!(matches!(
+            results[0].1,
+            Err(Error::Matrix { status: 429, .. })
+        ));
+        assert_eq!(rec.tries_of(1), 4);
+        // Four 10 ms tries with pauses of 1 s, 2 s and 3 s between them.
+        assert_eq!(elapsed, Duration::from_millis(6040));
+    }
+
+    #[test]
+    fn a_rate_limit_takes_a_slot_away_for_the_rest_of_the_run_but_never_the_last() {
+        let rec = Recorder::new();
+        let first = AtomicUsize::new(0);
+        let (results, _) = on_paused_clock(run_all((0..6).collect(), 2, |i| {
+            // Item 0's first two tries are rate-limited: the first takes a slot away, the
+            // second may not take the last one.
+            let result = if i == 0 && first.fetch_add(1, Ordering::SeqCst) < 2 {
+                Err(limited())
+            } else {
+                Ok(i)
+            };
+            rec.call(i, result)
+        }));
+        assert!(
+            results.iter().all(|(i, r)| r.as_ref().ok() == Some(i)),
+            "{results:?}"
+        );
+        assert_eq!(rec.tries_of(0), 3);
+        let starts = rec.starts.lock().unwrap().clone();
+        // Two at once until the 429 comes back; one at a time after it.
+        assert_eq!(starts[..2], [(0, 1), (1, 2)], "{starts:?}");
+        assert!(starts[2..].iter().all(|(_, n)| *n == 1), "{starts:?}");
+    }
+
     #[test]
     fn results_keep_the_input_order_and_concurrency_is_bounded() {
         let running = AtomicUsize::new(0);
