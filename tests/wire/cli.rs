@@ -49,7 +49,7 @@ fn global_options_work_after_the_command_too() {
 #[test]
 fn batch_and_its_aliases_work_after_the_command() {
     let env = Env::new();
-    let post = env.server.mock(|when, then| {
+    let post = env.mock(|when, then| {
         when.method(POST)
             .path("/_synapse/admin/v1/deactivate/@alice:example.org");
         then.status(200)
@@ -65,7 +65,7 @@ fn batch_and_its_aliases_work_after_the_command() {
 fn user_modify_keeps_v_for_the_avatar_and_takes_long_verbose() {
     let env = Env::new();
     env.reply(GET, DETAILS, 200, admin_user("@alice:example.org"));
-    let put = env.server.mock(|when, then| {
+    let put = env.mock(|when, then| {
         when.method(PUT)
             .path(DETAILS)
             .json_body(json!({"avatar_url": "mxc://example.org/abc"}));

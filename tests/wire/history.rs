@@ -22,7 +22,7 @@ fn now_ms() -> i64 {
 
 /// A purge of ROOM with exactly `body`, answered with purge ID p1.
 fn purge(env: &Env, body: Value) -> Mock<'_> {
-    env.server.mock(|when, then| {
+    env.mock(|when, then| {
         when.method(POST).path(PURGE_PATH).json_body(body);
         then.status(200).json_body(json!({"purge_id": "p1"}));
     })
@@ -32,7 +32,7 @@ fn purge(env: &Env, body: Value) -> Mock<'_> {
 fn recording_purge(env: &Env) -> (Mock<'_>, Arc<Mutex<Vec<Value>>>) {
     let bodies = Arc::new(Mutex::new(Vec::new()));
     let seen = bodies.clone();
-    let mock = env.server.mock(move |when, then| {
+    let mock = env.mock(move |when, then| {
         when.method(POST).path(PURGE_PATH);
         then.respond_with(move |req: &HttpMockRequest| {
             let body: Value = serde_json::from_slice(req.body_ref()).unwrap_or(Value::Null);
@@ -190,10 +190,7 @@ fn history_purge_declined_sends_nothing() {
 #[test]
 fn history_purge_usage_errors_send_no_request() {
     let env = Env::new();
-    let any = env.server.mock(|when, then| {
-        when.any_request();
-        then.status(500);
-    });
+    let any = env.any_request();
     for (args, says) in [
         (&[ROOM][..], "required"),
         (
@@ -231,9 +228,10 @@ fn history_purge_usage_errors_send_no_request() {
 #[test]
 fn history_purge_errors_from_the_server_exit_non_zero() {
     let env = Env::new();
-    env.reply(
+    env.reply_to_body(
         POST,
         PURGE_PATH,
+        json!({"purge_up_to_ts": 1}),
         404,
         json!({"errcode": "M_NOT_FOUND", "error": "There is no event to be purged"}),
     );
@@ -245,7 +243,7 @@ fn history_purge_errors_from_the_server_exit_non_zero() {
 fn history_purge_wait_polls_until_complete() {
     let env = Env::new();
     purge(&env, json!({"purge_up_to_ts": 5000}));
-    let active = env.server.mock(|when, then| {
+    let active = env.mock(|when, then| {
         when.method(GET).path(STATUS_PATH);
         then.status(200)
             .json_body(json!({"status": "active"}))
@@ -298,7 +296,7 @@ fn history_purge_wait_fails_with_exit_8_and_the_servers_error() {
 fn history_purge_wait_gives_up_when_the_server_stops_answering() {
     let env = Env::with_config("homeserver: example.org\ntimeout: 1\n");
     purge(&env, json!({"purge_up_to_ts": 5000}));
-    let slow = env.server.mock(|when, then| {
+    let slow = env.mock(|when, then| {
         when.method(GET).path(STATUS_PATH);
         then.status(200)
             .delay(Duration::from_secs(3))
@@ -329,7 +327,7 @@ fn history_purge_wait_gives_up_when_the_server_stops_answering() {
 fn history_purge_wait_retries_a_rate_limited_poll() {
     let env = Env::new();
     purge(&env, json!({"purge_up_to_ts": 5000}));
-    let limited = env.server.mock(|when, then| {
+    let limited = env.mock(|when, then| {
         when.method(GET).path(STATUS_PATH);
         then.status(429)
             .header("retry-after", "1")

@@ -33,14 +33,6 @@ fn now_ms() -> i64 {
         .unwrap_or_default()
 }
 
-/// A mock that answers anything, to show that no request was sent.
-fn any(env: &Env) -> httpmock::Mock<'_> {
-    env.server.mock(|when, then| {
-        when.any_request();
-        then.status(500);
-    })
-}
-
 #[test]
 fn media_commands_and_flags_match_synadm() {
     let env = Env::new();
@@ -129,7 +121,7 @@ fn media_commands_and_flags_match_synadm() {
 fn media_list_by_user_pages_sorts_and_shows_sizes() {
     let env = Env::new();
     let page = json!({"media": [local_media("abc", 1234)], "total": 3, "next_token": 6});
-    let m = env.server.mock(|when, then| {
+    let m = env.mock(|when, then| {
         when.method(GET)
             .path("/_synapse/admin/v1/users/@alice:example.org/media")
             .query_param("from", "5")
@@ -195,7 +187,7 @@ fn media_list_by_user_pages_sorts_and_shows_sizes() {
 #[test]
 fn media_list_all_streams_every_page() {
     let env = Env::new();
-    let first = env.server.mock(|when, then| {
+    let first = env.mock(|when, then| {
         when.method(GET)
             .path("/_synapse/admin/v1/users/@bob:example.org/media")
             .query_param("from", "0")
@@ -204,7 +196,7 @@ fn media_list_all_streams_every_page() {
         then.status(200)
             .json_body(json!({"media": [local_media("a1", 1)], "total": 2, "next_token": 1}));
     });
-    let second = env.server.mock(|when, then| {
+    let second = env.mock(|when, then| {
         when.method(GET)
             .path("/_synapse/admin/v1/users/@bob:example.org/media")
             .query_param("from", "1");
@@ -257,7 +249,7 @@ fn media_list_by_room_prints_the_mxc_uris() {
 #[test]
 fn media_list_usage_errors_send_nothing() {
     let env = Env::new();
-    let any = any(&env);
+    let any = env.any_request();
     for (args, message) in [
         (&["media", "list"][..], "required"),
         (
@@ -306,7 +298,7 @@ fn media_delete_by_id_shows_the_media_and_asks_first() {
         }}),
     );
     let deleted = json!({"deleted_media": ["abc"], "total": 1});
-    let delete = env.server.mock(|when, then| {
+    let delete = env.mock(|when, then| {
         when.method(DELETE)
             .path("/_synapse/admin/v1/media/example.org/abc")
             .body("");
@@ -349,7 +341,7 @@ fn media_delete_by_id_shows_the_media_and_asks_first() {
 fn media_delete_by_age_sends_cutoff_size_and_profiles() {
     let env = Env::new();
     let reply = json!({"deleted_media": ["a", "b"], "total": 2});
-    let by_ts = env.server.mock(|when, then| {
+    let by_ts = env.mock(|when, then| {
         when.method(POST)
             .path("/_synapse/admin/v1/media/delete")
             .query_param("before_ts", "1906547400000")
@@ -358,7 +350,7 @@ fn media_delete_by_age_sends_cutoff_size_and_profiles() {
             .body("");
         then.status(200).json_body(reply.clone());
     });
-    let by_date = env.server.mock(|when, then| {
+    let by_date = env.mock(|when, then| {
         when.method(POST)
             .path("/_synapse/admin/v1/media/delete")
             .query_param("before_ts", "1704067200000")
@@ -370,7 +362,7 @@ fn media_delete_by_age_sends_cutoff_size_and_profiles() {
         now_ms() - 30 * 86_400_000 - 60_000,
         now_ms() - 30 * 86_400_000 + 60_000,
     );
-    let by_days = env.server.mock(|when, then| {
+    let by_days = env.mock(|when, then| {
         when.method(POST)
             .path("/_synapse/admin/v1/media/delete")
             .is_true(move |req| before_ts(req).is_some_and(|t| (low..high).contains(&t)));
@@ -419,7 +411,7 @@ fn media_delete_by_age_sends_cutoff_size_and_profiles() {
 #[test]
 fn media_delete_usage_errors_send_nothing() {
     let env = Env::new();
-    let any = any(&env);
+    let any = env.any_request();
     for (args, message) in [
         (&["media", "delete"][..], "required"),
         (&["media", "delete", "--size", "5"], "required"),
@@ -470,7 +462,7 @@ fn media_delete_usage_errors_send_nothing() {
 #[test]
 fn media_purge_sends_the_cutoff() {
     let env = Env::new();
-    let ts = env.server.mock(|when, then| {
+    let ts = env.mock(|when, then| {
         when.method(POST)
             .path("/_synapse/admin/v1/purge_media_cache")
             .query_param("before_ts", "1704067200000")
@@ -490,7 +482,7 @@ fn media_purge_sends_the_cutoff() {
     assert!(human.stderr.contains("Purged 4 cached remote media files."));
     ts.assert_calls(2);
 
-    let any = any(&env);
+    let any = env.any_request();
     env.run(&["media", "purge"]).fails(2, "required");
     env.run(&["media", "purge", "-d", "1", "-b", "2024-01-01"])
         .fails(2, "cannot be used with");
@@ -500,7 +492,7 @@ fn media_purge_sends_the_cutoff() {
 #[test]
 fn media_quarantine_by_id_uri_room_and_user() {
     let env = Env::new();
-    let local = env.server.mock(|when, then| {
+    let local = env.mock(|when, then| {
         when.method(POST)
             .path("/_synapse/admin/v1/media/quarantine/example.org/abc")
             .body("");
@@ -591,7 +583,7 @@ fn media_unquarantine_by_id_and_uri() {
 #[test]
 fn media_quarantine_usage_errors_send_nothing() {
     let env = Env::new();
-    let any = any(&env);
+    let any = env.any_request();
     for (args, message) in [
         (&["media", "quarantine"][..], "required"),
         (&["media", "quarantine", "-s", "other.org"], "required"),
@@ -643,7 +635,7 @@ fn media_quarantine_usage_errors_send_nothing() {
 #[test]
 fn media_protect_and_unprotect() {
     let env = Env::new();
-    let protect = env.server.mock(|when, then| {
+    let protect = env.mock(|when, then| {
         when.method(POST)
             .path("/_synapse/admin/v1/media/protect/abc")
             .body("");

@@ -49,7 +49,7 @@ fn room_known(env: &Env) -> (Mock<'_>, Mock<'_>) {
 
 /// A v2 deletion of ROOM with exactly `body`, answered with delete ID d1.
 fn v2_delete<'a>(env: &'a Env, body: Value) -> Mock<'a> {
-    env.server.mock(|when, then| {
+    env.mock(|when, then| {
         when.method(DELETE).path(V2_PATH).json_body(body);
         then.status(200).json_body(json!({"delete_id": "d1"}));
     })
@@ -71,14 +71,6 @@ fn status_sequence<'a>(server: &'a MockServer, replies: &[(u16, Value)]) -> Vec<
             })
         })
         .collect()
-}
-
-/// A mock that counts every request; for commands that must send none.
-fn any_request(server: &MockServer) -> Mock<'_> {
-    server.mock(|when, then| {
-        when.any_request();
-        then.status(500);
-    })
 }
 
 #[test]
@@ -167,7 +159,7 @@ fn room_delete_force_purge_is_sent_only_when_given() {
 fn room_delete_v1_is_synchronous_and_prints_the_shutdown_result() {
     let env = Env::new();
     room_known(&env);
-    let v1 = env.server.mock(|when, then| {
+    let v1 = env.mock(|when, then| {
         when.method(DELETE)
             .path(ROOM_PATH)
             .json_body(json!({"block": true, "purge": true}));
@@ -219,7 +211,7 @@ fn room_delete_of_an_unknown_room_fails_before_asking() {
 #[test]
 fn room_delete_usage_errors_send_no_request() {
     let env = Env::new();
-    let any = any_request(&env.server);
+    let any = env.any_request();
     for (args, says) in [
         (
             &["room", "delete", "doomed:example.org"][..],
@@ -330,7 +322,7 @@ fn room_delete_wait_gives_up_when_the_server_stops_answering() {
     let env = Env::with_config("homeserver: example.org\ntimeout: 1\n");
     room_known(&env);
     v2_delete(&env, json!({"block": false, "purge": true}));
-    let slow = env.server.mock(|when, then| {
+    let slow = env.mock(|when, then| {
         when.method(GET).path(STATUS_PATH);
         then.status(200)
             .delay(Duration::from_secs(3))
@@ -355,7 +347,7 @@ fn room_delete_wait_retries_a_rate_limited_poll() {
     let env = Env::new();
     room_known(&env);
     v2_delete(&env, json!({"block": false, "purge": true}));
-    let limited = env.server.mock(|when, then| {
+    let limited = env.mock(|when, then| {
         when.method(GET).path(STATUS_PATH);
         then.status(429)
             .header("retry-after", "1")
@@ -446,7 +438,7 @@ fn room_pages(env: &Env) -> (Mock<'_>, Mock<'_>, Mock<'_>) {
             reply["next_batch"] = json!(next);
         }
         let from = from.to_string();
-        env.server.mock(move |when, then| {
+        env.mock(move |when, then| {
             when.method(GET)
                 .path("/_synapse/admin/v1/rooms")
                 .query_param("from", from)
@@ -483,7 +475,7 @@ const EMPTY: [&str; 3] = ["!e1:example.org", "!e2:example.org", "!e3:example.org
 fn room_purge_empty_dry_run_lists_rooms_without_local_members_and_deletes_nothing() {
     let env = Env::new();
     let (p0, p2, p4) = room_pages(&env);
-    let any_delete = env.server.mock(|when, then| {
+    let any_delete = env.mock(|when, then| {
         when.method(DELETE);
         then.status(500);
     });
@@ -511,7 +503,7 @@ fn room_purge_empty_dry_run_lists_rooms_without_local_members_and_deletes_nothin
 fn delete_any<'a>(env: &'a Env, room_id: &str, body: Value) -> Mock<'a> {
     let path = format!("/_synapse/admin/v2/rooms/{room_id}");
     let id = format!("d-{}", &room_id[1..3]);
-    env.server.mock(move |when, then| {
+    env.mock(move |when, then| {
         when.method(DELETE).path(path).json_body(body);
         then.status(200).json_body(json!({"delete_id": id}));
     })
@@ -553,7 +545,7 @@ fn room_purge_empty_asks_once_deletes_each_empty_room_and_prints_one_list() {
 fn room_purge_empty_declined_deletes_nothing() {
     let env = Env::new();
     room_pages(&env);
-    let any_delete = env.server.mock(|when, then| {
+    let any_delete = env.mock(|when, then| {
         when.method(DELETE);
         then.status(500);
     });
@@ -579,7 +571,7 @@ fn room_purge_empty_v1_sends_purge_as_asked_not_inverted() {
             .map(|r| {
                 let path = format!("/_synapse/admin/v1/rooms/{r}");
                 let body = body.clone();
-                env.server.mock(move |when, then| {
+                env.mock(move |when, then| {
                     when.method(DELETE).path(path).json_body(body);
                     then.status(200).json_body(shutdown());
                 })
@@ -604,7 +596,7 @@ fn room_purge_empty_reports_every_room_and_fails_if_one_failed() {
     room_pages(&env);
     let body = json!({"block": false, "purge": true});
     delete_any(&env, EMPTY[0], body.clone());
-    env.server.mock(|when, then| {
+    env.mock(|when, then| {
         when.method(DELETE)
             .path(format!("/_synapse/admin/v2/rooms/{}", EMPTY[1]));
         then.status(400).json_body(
@@ -649,7 +641,7 @@ fn room_purge_empty_wait_waits_for_every_deletion() {
         let active =
             json!({"delete_id": id, "room_id": room, "status": "active", "shutdown_room": null});
         let done = json!({"delete_id": id, "room_id": room, "status": "complete", "shutdown_room": shutdown()});
-        env.server.mock(|when, then| {
+        env.mock(|when, then| {
             when.method(GET).path(path.clone());
             then.status(200).json_body(active).up_to_n_times(1);
         });
@@ -670,7 +662,7 @@ fn room_purge_empty_wait_waits_for_every_deletion() {
 #[test]
 fn room_purge_empty_with_no_empty_room_asks_nothing() {
     let env = Env::new();
-    env.server.mock(|when, then| {
+    env.mock(|when, then| {
         when.method(GET).path("/_synapse/admin/v1/rooms");
         then.status(200).json_body(
             json!({"rooms": [list_entry("!busy:example.org", 2, 2)], "offset": 0, "total_rooms": 1}),

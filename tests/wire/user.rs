@@ -39,7 +39,7 @@ fn version_prints_the_server_version() {
 #[test]
 fn every_request_carries_token_user_agent_and_accept() {
     let env = Env::new();
-    let m = env.server.mock(|when, then| {
+    let m = env.mock(|when, then| {
         when.method(GET)
             .path("/_synapse/admin/v1/server_version")
             .header("authorization", AUTH)
@@ -55,7 +55,7 @@ fn every_request_carries_token_user_agent_and_accept() {
 fn user_list_sends_the_defaults_and_renders_json_and_human() {
     let env = Env::new();
     let reply = json!({"users": [list_entry("@alice:example.org")], "total": 1});
-    let m = env.server.mock(|when, then| {
+    let m = env.mock(|when, then| {
         when.method(GET)
             .path("/_synapse/admin/v2/users")
             .query_param("from", "0")
@@ -93,7 +93,7 @@ fn user_list_sends_the_defaults_and_renders_json_and_human() {
 #[test]
 fn user_list_filters_map_to_query_parameters() {
     let env = Env::new();
-    let m = env.server.mock(|when, then| {
+    let m = env.mock(|when, then| {
         when.method(GET)
             .path("/_synapse/admin/v2/users")
             .query_param("from", "5")
@@ -146,7 +146,7 @@ fn user_list_name_and_user_id_are_mutually_exclusive() {
 #[test]
 fn user_list_all_follows_next_token_and_prints_one_document() {
     let env = Env::new();
-    let first = env.server.mock(|when, then| {
+    let first = env.mock(|when, then| {
         when.method(GET)
             .path("/_synapse/admin/v2/users")
             .query_param("from", "0")
@@ -156,7 +156,7 @@ fn user_list_all_follows_next_token_and_prints_one_document() {
             "total": 3, "next_token": "2"
         }));
     });
-    let second = env.server.mock(|when, then| {
+    let second = env.mock(|when, then| {
         when.method(GET)
             .path("/_synapse/admin/v2/users")
             .query_param("from", "2")
@@ -195,19 +195,22 @@ fn user_list_all_follows_next_token_and_prints_one_document() {
 #[test]
 fn user_list_all_with_no_users_prints_an_empty_list() {
     let env = Env::new();
-    env.reply(
+    // --all asks for pages of 1000 users unless -l says otherwise.
+    let m = env.reply_to_query(
         GET,
         "/_synapse/admin/v2/users",
+        &[("from", "0"), ("limit", "1000")],
         200,
         json!({"users": [], "total": 0}),
     );
     assert_eq!(env.run(&["user", "list", "--all"]).ok().json(), json!([]));
+    m.assert_calls(1);
 }
 
 #[test]
 fn user_search_is_one_case_insensitive_request() {
     let env = Env::new();
-    let m = env.server.mock(|when, then| {
+    let m = env.mock(|when, then| {
         when.method(GET)
             .path("/_synapse/admin/v2/users")
             .query_param("name", "ALI")
@@ -224,7 +227,7 @@ fn user_search_is_one_case_insensitive_request() {
 #[test]
 fn user_details_completes_a_localpart_and_keeps_unknown_fields() {
     let env = Env::new();
-    let m = env.server.mock(|when, then| {
+    let m = env.mock(|when, then| {
         when.method(GET)
             .path("/_synapse/admin/v2/users/@alice:example.org")
             .header("authorization", AUTH);
@@ -255,7 +258,7 @@ fn user_details_completes_a_localpart_and_keeps_unknown_fields() {
 #[test]
 fn localpart_completion_asks_whoami_once_when_no_homeserver_is_set() {
     let env = Env::with_config("homeserver: auto-retrieval\n");
-    let whoami = env.server.mock(|when, then| {
+    let whoami = env.mock(|when, then| {
         when.method(GET)
             .path("/_matrix/client/v3/account/whoami")
             .header("authorization", AUTH);
@@ -276,7 +279,7 @@ fn localpart_completion_asks_whoami_once_when_no_homeserver_is_set() {
 #[test]
 fn failed_discovery_stops_before_sending_a_wrong_user_id() {
     let env = Env::with_config("homeserver: auto-retrieval\n");
-    let nothing = env.server.mock(|when, then| {
+    let nothing = env.mock(|when, then| {
         when.any_request();
         then.status(404)
             .json_body(json!({"errcode": "M_UNRECOGNIZED", "error": "Unrecognized request"}));
@@ -289,10 +292,7 @@ fn failed_discovery_stops_before_sending_a_wrong_user_id() {
 #[test]
 fn malformed_user_ids_fail_before_any_request() {
     let env = Env::new();
-    let any = env.server.mock(|when, then| {
-        when.any_request();
-        then.status(200).json_body(json!({}));
-    });
+    let any = env.any_request();
     for bad in ["al ice", "@:example.org", "@bob:bad host", "bob#1"] {
         env.run(&["user", "details", bad])
             .fails(2, "is not a Matrix user ID");
@@ -309,7 +309,7 @@ fn user_modify_existing_user_sends_only_the_changes() {
         200,
         admin_user("@alice:example.org"),
     );
-    let put = env.server.mock(|when, then| {
+    let put = env.mock(|when, then| {
         when.method(PUT)
             .path("/_synapse/admin/v2/users/@alice:example.org")
             .header("content-type", "application/json")
@@ -357,7 +357,7 @@ fn user_modify_existing_user_asks_first_and_stops_on_no() {
         200,
         admin_user("@alice:example.org"),
     );
-    let put = env.server.mock(|when, then| {
+    let put = env.mock(|when, then| {
         when.method(PUT);
         then.status(200).json_body(admin_user("@alice:example.org"));
     });
@@ -380,7 +380,7 @@ fn user_modify_creates_a_missing_user_without_asking() {
         404,
         json!({"errcode": "M_NOT_FOUND", "error": "User not found"}),
     );
-    let put = env.server.mock(|when, then| {
+    let put = env.mock(|when, then| {
         when.method(PUT)
             .path("/_synapse/admin/v2/users/@new:example.org")
             .json_body(json!({"threepids": []}));
@@ -396,10 +396,7 @@ fn user_modify_creates_a_missing_user_without_asking() {
 #[test]
 fn user_modify_password_prompt_is_refused_in_batch_mode() {
     let env = Env::new();
-    let any = env.server.mock(|when, then| {
-        when.any_request();
-        then.status(200).json_body(json!({}));
-    });
+    let any = env.any_request();
     env.run(&["--batch", "user", "modify", "@a:example.org", "-p"])
         .fails(2, "-P/--password");
     env.run(&["user", "modify", "@a:example.org"])
@@ -410,7 +407,7 @@ fn user_modify_password_prompt_is_refused_in_batch_mode() {
 #[test]
 fn user_deactivate_in_batch_mode_posts_erase() {
     let env = Env::new();
-    let m = env.server.mock(|when, then| {
+    let m = env.mock(|when, then| {
         when.method(POST)
             .path("/_synapse/admin/v1/deactivate/@alice:example.org")
             .json_body(json!({"erase": true}));
@@ -439,7 +436,7 @@ fn user_deactivate_interactive_shows_the_user_then_asks() {
         200,
         json!({"joined_rooms": ["!r:example.org"], "total": 1}),
     );
-    let post = env.server.mock(|when, then| {
+    let post = env.mock(|when, then| {
         when.method(POST)
             .path("/_synapse/admin/v1/deactivate/@alice:example.org")
             .json_body(json!({"erase": false}));
@@ -464,7 +461,7 @@ fn user_deactivate_interactive_shows_the_user_then_asks() {
 #[test]
 fn user_deactivate_regex_matches_the_start_of_ids() {
     let env = Env::new();
-    let list = env.server.mock(|when, then| {
+    let list = env.mock(|when, then| {
         when.method(GET)
             .path("/_synapse/admin/v2/users")
             .query_param("limit", "500")
@@ -474,7 +471,7 @@ fn user_deactivate_regex_matches_the_start_of_ids() {
             list_entry("@spam2:example.org"), list_entry("@notspam:example.org")
         ], "total": 4}));
     });
-    let post = env.server.mock(|when, then| {
+    let post = env.mock(|when, then| {
         when.method(POST)
             .path_matches(r"^/_synapse/admin/v1/deactivate/@spam[12]:example\.org$")
             .json_body(json!({"erase": false}));
@@ -502,7 +499,7 @@ fn user_deactivate_regex_matches_the_start_of_ids() {
 #[test]
 fn user_password_sends_new_password_and_no_logout() {
     let env = Env::new();
-    let m = env.server.mock(|when, then| {
+    let m = env.mock(|when, then| {
         when.method(POST)
             .path("/_synapse/admin/v1/reset_password/@alice:example.org")
             .json_body(json!({"new_password": "pw", "logout_devices": false}));
@@ -522,21 +519,21 @@ fn user_password_sends_new_password_and_no_logout() {
 #[test]
 fn user_login_defaults_to_one_day_and_supports_never() {
     let env = Env::new();
-    let day = env.server.mock(|when, then| {
+    let day = env.mock(|when, then| {
         when.method(POST)
             .path("/_synapse/admin/v1/users/@alice:example.org/login")
             .body_matches(r#"^\{"valid_until_ms":\d{13}\}$"#);
         then.status(200)
             .json_body(json!({"access_token": "syt_alice"}));
     });
-    let never = env.server.mock(|when, then| {
+    let never = env.mock(|when, then| {
         when.method(POST)
             .path("/_synapse/admin/v1/users/@bob:example.org/login")
             .json_body(json!({}));
         then.status(200)
             .json_body(json!({"access_token": "syt_bob"}));
     });
-    let at = env.server.mock(|when, then| {
+    let at = env.mock(|when, then| {
         when.method(POST)
             .path("/_synapse/admin/v1/users/@carol:example.org/login")
             .json_body(json!({"valid_until_ms": 1893456000000_i64}));
@@ -604,7 +601,7 @@ fn user_media_pages_sorts_and_humanizes() {
         "upload_name": "a.png", "created_ts": 1700000000000_i64, "last_access_ts": null,
         "url_cache": null, "quarantined_by": null, "safe_from_quarantine": 0,
         "user_id": "@alice:example.org", "authenticated": 1, "sha256": null});
-    let m = env.server.mock(|when, then| {
+    let m = env.mock(|when, then| {
         when.method(GET)
             .path("/_synapse/admin/v1/users/@alice:example.org/media")
             .query_param("order_by", "media_length")
@@ -660,14 +657,14 @@ fn user_media_all_follows_integer_next_token() {
         "quarantined_by": null, "safe_from_quarantine": false, "user_id": null,
         "authenticated": true, "sha256": null})
     };
-    env.server.mock(|when, then| {
+    env.mock(|when, then| {
         when.method(GET)
             .path("/_synapse/admin/v1/users/@alice:example.org/media")
             .query_param("from", "0");
         then.status(200)
             .json_body(json!({"media": [item("a")], "total": 2, "next_token": 1}));
     });
-    env.server.mock(|when, then| {
+    env.mock(|when, then| {
         when.method(GET)
             .path("/_synapse/admin/v1/users/@alice:example.org/media")
             .query_param("from", "1");
@@ -807,7 +804,7 @@ fn user_prune_devices_deletes_old_devices_of_the_completed_id() {
         "display_name": null, "last_seen_ip": null, "last_seen_ts": seen, "last_seen_user_agent": null})
     };
     env.reply(GET, "/_synapse/admin/v2/users/@alice:example.org/devices", 200, json!({"devices": [device("FRESH", Some(fresh)), device("OLD", Some(old)), device("NEVER", None)], "total": 3}));
-    let delete = env.server.mock(|when, then| {
+    let delete = env.mock(|when, then| {
         when.method(POST)
             .path("/_synapse/admin/v2/users/@alice:example.org/delete_devices")
             .json_body(json!({"devices": ["NEVER", "OLD"]}));
@@ -829,13 +826,13 @@ fn user_prune_devices_deletes_old_devices_of_the_completed_id() {
 #[test]
 fn user_redact_sends_rooms_reason_limit_and_asks_first() {
     let env = Env::new();
-    let m = env.server.mock(|when, then| {
+    let m = env.mock(|when, then| {
         when.method(POST)
             .path("/_synapse/admin/v1/user/@alice:example.org/redact")
             .json_body(json!({"rooms": ["!a:example.org", "!b"], "reason": "spam", "limit": 5}));
         then.status(200).json_body(json!({"redact_id": "r1"}));
     });
-    let all = env.server.mock(|when, then| {
+    let all = env.mock(|when, then| {
         when.method(POST)
             .path("/_synapse/admin/v1/user/@bob:example.org/redact")
             .json_body(json!({"rooms": []}));
@@ -923,14 +920,14 @@ fn user_shadow_ban_posts_and_unban_deletes() {
 #[test]
 fn user_suspend_and_capital_u_unsuspends() {
     let env = Env::new();
-    let suspend = env.server.mock(|when, then| {
+    let suspend = env.mock(|when, then| {
         when.method(PUT)
             .path("/_synapse/admin/v1/suspend/@alice:example.org")
             .json_body(json!({"suspend": true}));
         then.status(200)
             .json_body(json!({"user_@alice:example.org_suspended": true}));
     });
-    let unsuspend = env.server.mock(|when, then| {
+    let unsuspend = env.mock(|when, then| {
         when.method(PUT)
             .path("/_synapse/admin/v1/suspend/@alice:example.org")
             .json_body(json!({"suspend": false}));
