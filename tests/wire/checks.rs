@@ -2,7 +2,7 @@
 //! out-of-range numbers. Each is a usage error (exit 2) with a plain message, and the mock
 //! server sees nothing.
 
-use crate::support::{Env, TOKEN, list_entry};
+use crate::support::{Env, list_entry};
 use httpmock::Method::{GET, POST};
 use httpmock::Mock;
 use serde_json::json;
@@ -157,27 +157,30 @@ fn prune_devices_checks_the_day_count_before_any_request() {
 /// `whoami_status`) and `@adminbot:example.org` both match `@admin`. Returns the mocks of
 /// their deactivations.
 fn with_admin_among_matches(env: &Env, whoami_status: u16) -> (Mock<'_>, Mock<'_>) {
-    env.mock(|when, then| {
-        when.method(GET)
-            .path("/_matrix/client/v3/account/whoami")
-            .header("authorization", format!("Bearer {TOKEN}"));
-        then.status(whoami_status)
-            .json_body(json!({"user_id": "@admin:example.org", "is_guest": false}));
-    });
-    env.mock(|when, then| {
-        when.method(GET).path("/_synapse/admin/v2/users");
-        then.status(200).json_body(json!({"users": [
+    env.reply(
+        GET,
+        "/_matrix/client/v3/account/whoami",
+        whoami_status,
+        json!({"user_id": "@admin:example.org", "is_guest": false}),
+    );
+    env.reply_to_query(
+        GET,
+        "/_synapse/admin/v2/users",
+        &[("from", "0"), ("limit", "500"), ("guests", "true")],
+        200,
+        json!({"users": [
             list_entry("@admin:example.org"), list_entry("@adminbot:example.org"),
             list_entry("@alice:example.org")
-        ], "total": 3}));
-    });
+        ], "total": 3}),
+    );
     let deactivation = |id: &str| {
-        let path = format!("/_synapse/admin/v1/deactivate/{id}");
-        env.mock(|when, then| {
-            when.method(POST).path(path);
-            then.status(200)
-                .json_body(json!({"id_server_unbind_result": "success"}));
-        })
+        env.reply_to_body(
+            POST,
+            &format!("/_synapse/admin/v1/deactivate/{id}"),
+            json!({"erase": false}),
+            200,
+            json!({"id_server_unbind_result": "success"}),
+        )
     };
     (
         deactivation("@admin:example.org"),

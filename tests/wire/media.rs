@@ -1,7 +1,7 @@
 //! Every `media` command: the exact request on the wire, the output, and the usage errors
 //! that stop a command before any request.
 
-use crate::support::Env;
+use crate::support::{DAY_MS, Env, now_ms};
 use httpmock::Method::{DELETE, GET, POST};
 use serde_json::{Value, json};
 
@@ -14,23 +14,6 @@ fn local_media(id: &str, length: i64) -> Value {
         "safe_from_quarantine": 1, "user_id": "@alice:example.org", "authenticated": 1,
         "sha256": null
     })
-}
-
-/// The `before_ts` query parameter of a request.
-fn before_ts(req: &httpmock::prelude::HttpMockRequest) -> Option<i64> {
-    req.uri()
-        .query()?
-        .split('&')
-        .find_map(|kv| kv.strip_prefix("before_ts="))?
-        .parse()
-        .ok()
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or_default()
 }
 
 #[test]
@@ -298,12 +281,12 @@ fn media_delete_by_id_shows_the_media_and_asks_first() {
         }}),
     );
     let deleted = json!({"deleted_media": ["abc"], "total": 1});
-    let delete = env.mock(|when, then| {
-        when.method(DELETE)
-            .path("/_synapse/admin/v1/media/example.org/abc")
-            .body("");
-        then.status(200).json_body(deleted.clone());
-    });
+    let delete = env.reply(
+        DELETE,
+        "/_synapse/admin/v1/media/example.org/abc",
+        200,
+        deleted.clone(),
+    );
 
     let declined = env
         .run_with_input(&["media", "delete", "-i", "abc"], "n\n")
@@ -341,33 +324,24 @@ fn media_delete_by_id_shows_the_media_and_asks_first() {
 fn media_delete_by_age_sends_cutoff_size_and_profiles() {
     let env = Env::new();
     let reply = json!({"deleted_media": ["a", "b"], "total": 2});
-    let by_ts = env.mock(|when, then| {
-        when.method(POST)
-            .path("/_synapse/admin/v1/media/delete")
-            .query_param("before_ts", "1906547400000")
-            .query_param("size_gt", "2048")
-            .query_param("keep_profiles", "false")
-            .body("");
-        then.status(200).json_body(reply.clone());
-    });
-    let by_date = env.mock(|when, then| {
-        when.method(POST)
-            .path("/_synapse/admin/v1/media/delete")
-            .query_param("before_ts", "1704067200000")
-            .query_param_missing("size_gt")
-            .query_param_missing("keep_profiles");
-        then.status(200).json_body(reply.clone());
-    });
-    let (low, high) = (
-        now_ms() - 30 * 86_400_000 - 60_000,
-        now_ms() - 30 * 86_400_000 + 60_000,
+    let by_ts = env.reply_to_query(
+        POST,
+        "/_synapse/admin/v1/media/delete",
+        &[
+            ("before_ts", "1906547400000"),
+            ("size_gt", "2048"),
+            ("keep_profiles", "false"),
+        ],
+        200,
+        reply.clone(),
     );
-    let by_days = env.mock(|when, then| {
-        when.method(POST)
-            .path("/_synapse/admin/v1/media/delete")
-            .is_true(move |req| before_ts(req).is_some_and(|t| (low..high).contains(&t)));
-        then.status(200).json_body(reply.clone());
-    });
+    let by_date = env.reply_to_query(
+        POST,
+        "/_synapse/admin/v1/media/delete",
+        &[("before_ts", "1704067200000")],
+        200,
+        reply.clone(),
+    );
 
     let asked = env
         .run_with_input(
@@ -402,10 +376,46 @@ fn media_delete_by_age_sends_cutoff_size_and_profiles() {
         "n\n",
     )
     .fails(6, "aborted");
-    env.run(&["--batch", "media", "delete", "-d", "30"]).ok();
     by_ts.assert();
     by_date.assert();
-    by_days.assert();
+}
+
+#[test]
+fn media_delete_and_purge_before_days_count_back_from_now() {
+    for (command, path, reply) in [
+        (
+            "delete",
+            "/_synapse/admin/v1/media/delete",
+            json!({"deleted_media": [], "total": 0}),
+        ),
+        (
+            "purge",
+            "/_synapse/admin/v1/purge_media_cache",
+            json!({"deleted": 0}),
+        ),
+    ] {
+        for days in [0_i64, 1, 30] {
+            let env = Env::new();
+            let (m, seen) = env.recording(POST, path, 200, reply.clone());
+            let before = now_ms();
+            env.run(&["--batch", "media", command, "-d", &days.to_string()])
+                .ok();
+            let after = now_ms();
+            m.assert_calls(1);
+            let request = seen.one();
+            assert_eq!(request.body, Value::Null, "no body: {request:?}");
+            assert_eq!(request.query.len(), 1, "only the cut-off: {request:?}");
+            let ts: i64 = request
+                .query("before_ts")
+                .and_then(|t| t.parse().ok())
+                .unwrap_or_else(|| panic!("before_ts: {request:?}"));
+            let (low, high) = (before - days * DAY_MS, after - days * DAY_MS);
+            assert!(
+                (low..=high).contains(&ts),
+                "media {command} -d {days}: {ts} not in {low}..={high}"
+            );
+        }
+    }
 }
 
 #[test]
@@ -462,13 +472,13 @@ fn media_delete_usage_errors_send_nothing() {
 #[test]
 fn media_purge_sends_the_cutoff() {
     let env = Env::new();
-    let ts = env.mock(|when, then| {
-        when.method(POST)
-            .path("/_synapse/admin/v1/purge_media_cache")
-            .query_param("before_ts", "1704067200000")
-            .body("");
-        then.status(200).json_body(json!({"deleted": 4}));
-    });
+    let ts = env.reply_to_query(
+        POST,
+        "/_synapse/admin/v1/purge_media_cache",
+        &[("before_ts", "1704067200000")],
+        200,
+        json!({"deleted": 4}),
+    );
     assert_eq!(
         env.run(&["media", "purge", "-t", "1704067200000"])
             .ok()
@@ -492,12 +502,12 @@ fn media_purge_sends_the_cutoff() {
 #[test]
 fn media_quarantine_by_id_uri_room_and_user() {
     let env = Env::new();
-    let local = env.mock(|when, then| {
-        when.method(POST)
-            .path("/_synapse/admin/v1/media/quarantine/example.org/abc")
-            .body("");
-        then.status(200).json_body(json!({}));
-    });
+    let local = env.reply(
+        POST,
+        "/_synapse/admin/v1/media/quarantine/example.org/abc",
+        200,
+        json!({}),
+    );
     let remote = env.reply(
         POST,
         "/_synapse/admin/v1/media/quarantine/other.org:8448/xyz",
@@ -635,12 +645,7 @@ fn media_quarantine_usage_errors_send_nothing() {
 #[test]
 fn media_protect_and_unprotect() {
     let env = Env::new();
-    let protect = env.mock(|when, then| {
-        when.method(POST)
-            .path("/_synapse/admin/v1/media/protect/abc")
-            .body("");
-        then.status(200).json_body(json!({}));
-    });
+    let protect = env.reply(POST, "/_synapse/admin/v1/media/protect/abc", 200, json!({}));
     let unprotect = env.reply(
         POST,
         "/_synapse/admin/v1/media/unprotect/abc",

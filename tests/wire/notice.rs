@@ -46,13 +46,16 @@ fn all_users<'a>(env: &'a Env, users: &[&str]) -> Mock<'a> {
 #[test]
 fn one_recipient_gets_plain_and_formatted_body() {
     let env = Env::new();
-    let m = env.mock(|when, then| {
-        when.method(POST).path(SEND).json_body(json!({
+    let m = env.reply_to_body(
+        POST,
+        SEND,
+        json!({
             "user_id": "@alice:example.org",
             "content": content("Maintenance at 10:00", "<b>Maintenance</b> at 10:00")
-        }));
-        then.status(200).json_body(json!({"event_id": "$notice1"}));
-    });
+        }),
+        200,
+        json!({"event_id": "$notice1"}),
+    );
     let out = env
         .run(&[
             "--batch",
@@ -74,13 +77,16 @@ fn one_recipient_gets_plain_and_formatted_body() {
 #[test]
 fn without_formatted_the_plain_body_is_used_for_both() {
     let env = Env::new();
-    let m = env.mock(|when, then| {
-        when.method(POST).path(SEND).json_body(json!({
+    let m = env.reply_to_body(
+        POST,
+        SEND,
+        json!({
             "user_id": "@bob:example.org",
             "content": content("Hello", "Hello")
-        }));
-        then.status(200).json_body(json!({"event_id": "$n"}));
-    });
+        }),
+        200,
+        json!({"event_id": "$n"}),
+    );
     env.run(&["--batch", "notice", "send", "@bob:example.org", "Hello"])
         .ok();
     m.assert();
@@ -93,13 +99,16 @@ fn from_file_reads_both_bodies_from_files() {
     let html = env.home.path().join("notice.html");
     std::fs::write(&plain, "Line one\nLine two\n").unwrap();
     std::fs::write(&html, "<p>Line one</p>\n<p>Line two</p>\n").unwrap();
-    let m = env.mock(|when, then| {
-        when.method(POST).path(SEND).json_body(json!({
+    let m = env.reply_to_body(
+        POST,
+        SEND,
+        json!({
             "user_id": "@alice:example.org",
             "content": content("Line one\nLine two\n", "<p>Line one</p>\n<p>Line two</p>\n")
-        }));
-        then.status(200).json_body(json!({"event_id": "$f"}));
-    });
+        }),
+        200,
+        json!({"event_id": "$f"}),
+    );
     env.run(&[
         "--batch",
         "notice",

@@ -2,7 +2,7 @@
 //! under the configured mounts, body, token) and what is printed.
 
 use crate::common::run::synadm;
-use crate::support::{AUTH, Env, TOKEN};
+use crate::support::{AUTH, Env, TOKEN, WhenExt};
 use httpmock::Method::{DELETE, GET, POST, PUT};
 use serde_json::json;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -127,23 +127,25 @@ fn raw_post_put_delete_send_the_data_default_to_an_empty_object() {
     let post = env.mock(|when, then| {
         when.method(POST)
             .path("/synapse/admin-api/v1/media/protect/abc")
-            .header("authorization", AUTH)
+            .no_query()
             .header("content-type", "application/json")
             .json_body(json!({"key1": "value1", "key2": 123}));
         then.status(200).json_body(json!({}));
     });
-    let put = env.mock(|when, then| {
-        when.method(PUT)
-            .path("/synapse/admin-api/v1/rooms/x/block")
-            .json_body(json!({}));
-        then.status(200).json_body(json!({"block": true}));
-    });
-    let delete = env.mock(|when, then| {
-        when.method(DELETE)
-            .path("/synapse/admin-api/v1/registration_tokens/t")
-            .json_body(json!({"from": "file"}));
-        then.status(200).json_body(json!({}));
-    });
+    let put = env.reply_to_body(
+        PUT,
+        "/synapse/admin-api/v1/rooms/x/block",
+        json!({}),
+        200,
+        json!({"block": true}),
+    );
+    let delete = env.reply_to_body(
+        DELETE,
+        "/synapse/admin-api/v1/registration_tokens/t",
+        json!({"from": "file"}),
+        200,
+        json!({}),
+    );
     assert_eq!(
         env.run(&[
             "raw",
@@ -415,6 +417,7 @@ fn verbose_raw_logs_requests_but_no_token_and_no_body() {
     env.server.mock(|when, then| {
         when.method(POST)
             .path("/_matrix/client/v3/somewhere")
+            .no_query()
             .header("authorization", format!("Bearer {OTHER}"))
             .json_body(json!({"password": "hunter2-body-secret"}));
         then.status(200).json_body(json!({"ok": true}));
@@ -456,17 +459,18 @@ fn matrix_login_posts_a_password_login_below_the_matrix_mount() {
         "user_id": "@alice:example.org", "access_token": "syt_new_session",
         "device_id": "NEWDEVICE", "home_server": "example.org"
     });
-    let m = env.mock(|when, then| {
-        when.method(POST)
-            .path("/synapse/mx/client/v3/login")
-            .json_body(json!({
-                "type": "m.login.password",
-                "identifier": {"type": "m.id.user", "user": "@alice:example.org"},
-                "password": "pw-secret-1",
-                "initial_device_display_name": "synadm matrix login command"
-            }));
-        then.status(200).json_body(session.clone());
-    });
+    let m = env.reply_to_body(
+        POST,
+        "/synapse/mx/client/v3/login",
+        json!({
+            "type": "m.login.password",
+            "identifier": {"type": "m.id.user", "user": "@alice:example.org"},
+            "password": "pw-secret-1",
+            "initial_device_display_name": "synadm matrix login command"
+        }),
+        200,
+        session.clone(),
+    );
     let secrets = [TOKEN, "pw-secret-1"];
     let run = synadm(
         env.home.path(),

@@ -1,7 +1,7 @@
 //! Every `regtok` command: the exact request on the wire (an explicit `null` where the
 //! token becomes unlimited or never-expiring), the output, and usage errors.
 
-use crate::support::Env;
+use crate::support::{Env, WhenExt};
 use httpmock::Method::{DELETE, GET, POST, PUT};
 use serde_json::{Value, json};
 
@@ -167,29 +167,25 @@ fn regtok_new_sends_only_what_was_given() {
     let random = env.mock(|when, then| {
         when.method(POST)
             .path(format!("{TOKENS}/new"))
+            .no_query()
             .body(r#"{"length":16}"#);
         then.status(200)
             .json_body(token("Rnd0123456789abc", json!(null), 0, 0, json!(null)));
     });
-    let short = env.mock(|when, then| {
-        when.method(POST)
-            .path(format!("{TOKENS}/new"))
-            .json_body(json!({"length": 8, "uses_allowed": 0}));
-        then.status(200)
-            .json_body(token("Rnd01234", json!(0), 0, 0, json!(null)));
-    });
-    let named = env.mock(|when, then| {
-        when.method(POST).path(format!("{TOKENS}/new")).json_body(
-            json!({"token": "my.tok-1", "uses_allowed": 5, "expiry_time": 32_472_144_000_000_i64}),
-        );
-        then.status(200).json_body(token(
-            "my.tok-1",
-            json!(5),
-            0,
-            0,
-            json!(32_472_144_000_000_i64),
-        ));
-    });
+    let short = env.reply_to_body(
+        POST,
+        &format!("{TOKENS}/new"),
+        json!({"length": 8, "uses_allowed": 0}),
+        200,
+        token("Rnd01234", json!(0), 0, 0, json!(null)),
+    );
+    let named = env.reply_to_body(
+        POST,
+        &format!("{TOKENS}/new"),
+        json!({"token": "my.tok-1", "uses_allowed": 5, "expiry_time": 32_472_144_000_000_i64}),
+        200,
+        token("my.tok-1", json!(5), 0, 0, json!(32_472_144_000_000_i64)),
+    );
     let out = env.run(&["regtok", "new"]).ok();
     assert_eq!(out.json()["token"], "Rnd0123456789abc");
     assert!(
@@ -236,30 +232,34 @@ fn regtok_update_sends_null_for_unlimited_and_never() {
     let unlimited = env.mock(|when, then| {
         when.method(PUT)
             .path(path.as_str())
+            .no_query()
             .body(r#"{"uses_allowed":null}"#);
         then.status(200).json_body(reply.clone());
     });
     let never = env.mock(|when, then| {
         when.method(PUT)
             .path(path.as_str())
+            .no_query()
             .body(r#"{"expiry_time":null}"#);
         then.status(200).json_body(reply.clone());
     });
     let both = env.mock(|when, then| {
         when.method(PUT)
             .path(path.as_str())
+            .no_query()
             .body(r#"{"uses_allowed":null,"expiry_time":null}"#);
         then.status(200).json_body(reply.clone());
     });
     let set = env.mock(|when, then| {
         when.method(PUT)
             .path(path.as_str())
+            .no_query()
             .body(r#"{"uses_allowed":3,"expiry_time":32472144000000}"#);
         then.status(200)
             .json_body(token("abc", json!(3), 0, 0, json!(32_472_144_000_000_i64)));
     });
     let nothing = env.mock(|when, then| {
-        when.method(PUT).path(path.as_str()).body("{}");
+        when.method(PUT).path(path.as_str()).no_query().body("{}");
         then.status(200).json_body(reply.clone());
     });
     assert_eq!(

@@ -632,18 +632,20 @@ fn every_room_command_reports_server_errors() {
 #[test]
 fn room_block_blocks_by_default_and_unblocks_with_u() {
     let env = Env::new();
-    let block = env.mock(|when, then| {
-        when.method(PUT)
-            .path(format!("{ROOMS}/{ROOM}/block"))
-            .json_body(json!({"block": true}));
-        then.status(200).json_body(json!({"block": true}));
-    });
-    let unblock = env.mock(|when, then| {
-        when.method(PUT)
-            .path(format!("{ROOMS}/{ROOM}/block"))
-            .json_body(json!({"block": false}));
-        then.status(200).json_body(json!({"block": false}));
-    });
+    let block = env.reply_to_body(
+        PUT,
+        &format!("{ROOMS}/{ROOM}/block"),
+        json!({"block": true}),
+        200,
+        json!({"block": true}),
+    );
+    let unblock = env.reply_to_body(
+        PUT,
+        &format!("{ROOMS}/{ROOM}/block"),
+        json!({"block": false}),
+        200,
+        json!({"block": false}),
+    );
     let run = env.run(&["room", "block", ROOM]).ok();
     assert_eq!(run.json(), json!({"block": true}));
     assert_eq!(run.stderr, format!("Room {ROOM} is blocked.\n"));
@@ -685,12 +687,13 @@ fn room_block_status_shows_who_blocked() {
 #[test]
 fn room_join_completes_the_user_and_prints_the_room() {
     let env = Env::new();
-    let m = env.mock(|when, then| {
-        when.method(POST)
-            .path(format!("/_synapse/admin/v1/join/{ROOM}"))
-            .json_body(json!({"user_id": "@bob:example.org"}));
-        then.status(200).json_body(json!({"room_id": ROOM}));
-    });
+    let m = env.reply_to_body(
+        POST,
+        &format!("/_synapse/admin/v1/join/{ROOM}"),
+        json!({"user_id": "@bob:example.org"}),
+        200,
+        json!({"room_id": ROOM}),
+    );
     let run = env.run(&["room", "join", ROOM, "bob"]).ok();
     assert_eq!(run.json(), json!({"room_id": ROOM}));
     assert_eq!(run.stderr, format!("@bob:example.org joined {ROOM}.\n"));

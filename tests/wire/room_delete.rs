@@ -49,10 +49,7 @@ fn room_known(env: &Env) -> (Mock<'_>, Mock<'_>) {
 
 /// A v2 deletion of ROOM with exactly `body`, answered with delete ID d1.
 fn v2_delete<'a>(env: &'a Env, body: Value) -> Mock<'a> {
-    env.mock(|when, then| {
-        when.method(DELETE).path(V2_PATH).json_body(body);
-        then.status(200).json_body(json!({"delete_id": "d1"}));
-    })
+    env.reply_to_body(DELETE, V2_PATH, body, 200, json!({"delete_id": "d1"}))
 }
 
 /// The status of task d1: `replies` in turn (each once), then the last one for ever.
@@ -159,12 +156,13 @@ fn room_delete_force_purge_is_sent_only_when_given() {
 fn room_delete_v1_is_synchronous_and_prints_the_shutdown_result() {
     let env = Env::new();
     room_known(&env);
-    let v1 = env.mock(|when, then| {
-        when.method(DELETE)
-            .path(ROOM_PATH)
-            .json_body(json!({"block": true, "purge": true}));
-        then.status(200).json_body(shutdown());
-    });
+    let v1 = env.reply_to_body(
+        DELETE,
+        ROOM_PATH,
+        json!({"block": true, "purge": true}),
+        200,
+        shutdown(),
+    );
     let run = env
         .run(&["--batch", "room", "delete", ROOM, "--v1", "-b"])
         .ok();
@@ -501,12 +499,13 @@ fn room_purge_empty_dry_run_lists_rooms_without_local_members_and_deletes_nothin
 
 /// A v2 deletion of `room_id` with `body`, answered with delete ID `d-<room>`.
 fn delete_any<'a>(env: &'a Env, room_id: &str, body: Value) -> Mock<'a> {
-    let path = format!("/_synapse/admin/v2/rooms/{room_id}");
-    let id = format!("d-{}", &room_id[1..3]);
-    env.mock(move |when, then| {
-        when.method(DELETE).path(path).json_body(body);
-        then.status(200).json_body(json!({"delete_id": id}));
-    })
+    env.reply_to_body(
+        DELETE,
+        &format!("/_synapse/admin/v2/rooms/{room_id}"),
+        body,
+        200,
+        json!({"delete_id": format!("d-{}", &room_id[1..3])}),
+    )
 }
 
 #[test]
@@ -569,12 +568,13 @@ fn room_purge_empty_v1_sends_purge_as_asked_not_inverted() {
         let v1: Vec<Mock> = EMPTY
             .iter()
             .map(|r| {
-                let path = format!("/_synapse/admin/v1/rooms/{r}");
-                let body = body.clone();
-                env.mock(move |when, then| {
-                    when.method(DELETE).path(path).json_body(body);
-                    then.status(200).json_body(shutdown());
-                })
+                env.reply_to_body(
+                    DELETE,
+                    &format!("/_synapse/admin/v1/rooms/{r}"),
+                    body.clone(),
+                    200,
+                    shutdown(),
+                )
             })
             .collect();
         let mut args = vec!["--batch", "room", "purge-empty", "-p", "2", "--v1"];
@@ -596,13 +596,13 @@ fn room_purge_empty_reports_every_room_and_fails_if_one_failed() {
     room_pages(&env);
     let body = json!({"block": false, "purge": true});
     delete_any(&env, EMPTY[0], body.clone());
-    env.mock(|when, then| {
-        when.method(DELETE)
-            .path(format!("/_synapse/admin/v2/rooms/{}", EMPTY[1]));
-        then.status(400).json_body(
-            json!({"errcode": "M_UNKNOWN", "error": "Purge already in progress for !e2:example.org"}),
-        );
-    });
+    env.reply_to_body(
+        DELETE,
+        &format!("/_synapse/admin/v2/rooms/{}", EMPTY[1]),
+        body.clone(),
+        400,
+        json!({"errcode": "M_UNKNOWN", "error": "Purge already in progress for !e2:example.org"}),
+    );
     delete_any(&env, EMPTY[2], body);
     let run = env.run(&["--batch", "room", "purge-empty", "-p", "2"]);
     assert_eq!(run.code, 1, "{run:#?}");

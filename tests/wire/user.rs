@@ -1,6 +1,6 @@
 //! Every `user` command (and `version`): the exact request on the wire and the output.
 
-use crate::support::{AUTH, Env, admin_user, list_entry};
+use crate::support::{AUTH, Env, WhenExt, admin_user, list_entry};
 use httpmock::Method::{DELETE, GET, POST, PUT};
 use serde_json::json;
 
@@ -312,6 +312,7 @@ fn user_modify_existing_user_sends_only_the_changes() {
     let put = env.mock(|when, then| {
         when.method(PUT)
             .path("/_synapse/admin/v2/users/@alice:example.org")
+            .no_query()
             .header("content-type", "application/json")
             .json_body(json!({
                 "password": "s3cret", "logout_devices": false, "displayname": "New Name",
@@ -357,10 +358,13 @@ fn user_modify_existing_user_asks_first_and_stops_on_no() {
         200,
         admin_user("@alice:example.org"),
     );
-    let put = env.mock(|when, then| {
-        when.method(PUT);
-        then.status(200).json_body(admin_user("@alice:example.org"));
-    });
+    let put = env.reply_to_body(
+        PUT,
+        "/_synapse/admin/v2/users/@alice:example.org",
+        json!({"displayname": "X"}),
+        200,
+        admin_user("@alice:example.org"),
+    );
     env.run_with_input(&["user", "modify", "alice", "-n", "X"], "n\n")
         .fails(6, "aborted");
     env.run(&["user", "modify", "alice", "-n", "X"])
@@ -380,12 +384,13 @@ fn user_modify_creates_a_missing_user_without_asking() {
         404,
         json!({"errcode": "M_NOT_FOUND", "error": "User not found"}),
     );
-    let put = env.mock(|when, then| {
-        when.method(PUT)
-            .path("/_synapse/admin/v2/users/@new:example.org")
-            .json_body(json!({"threepids": []}));
-        then.status(201).json_body(admin_user("@new:example.org"));
-    });
+    let put = env.reply_to_body(
+        PUT,
+        "/_synapse/admin/v2/users/@new:example.org",
+        json!({"threepids": []}),
+        201,
+        admin_user("@new:example.org"),
+    );
     let run = env
         .run(&["user", "modify", "new", "--clear-threepids"])
         .ok();
@@ -407,13 +412,13 @@ fn user_modify_password_prompt_is_refused_in_batch_mode() {
 #[test]
 fn user_deactivate_in_batch_mode_posts_erase() {
     let env = Env::new();
-    let m = env.mock(|when, then| {
-        when.method(POST)
-            .path("/_synapse/admin/v1/deactivate/@alice:example.org")
-            .json_body(json!({"erase": true}));
-        then.status(200)
-            .json_body(json!({"id_server_unbind_result": "success"}));
-    });
+    let m = env.reply_to_body(
+        POST,
+        "/_synapse/admin/v1/deactivate/@alice:example.org",
+        json!({"erase": true}),
+        200,
+        json!({"id_server_unbind_result": "success"}),
+    );
     let out = env
         .run(&["--batch", "user", "deactivate", "alice", "-e"])
         .ok();
@@ -436,13 +441,13 @@ fn user_deactivate_interactive_shows_the_user_then_asks() {
         200,
         json!({"joined_rooms": ["!r:example.org"], "total": 1}),
     );
-    let post = env.mock(|when, then| {
-        when.method(POST)
-            .path("/_synapse/admin/v1/deactivate/@alice:example.org")
-            .json_body(json!({"erase": false}));
-        then.status(200)
-            .json_body(json!({"id_server_unbind_result": "success"}));
-    });
+    let post = env.reply_to_body(
+        POST,
+        "/_synapse/admin/v1/deactivate/@alice:example.org",
+        json!({"erase": false}),
+        200,
+        json!({"id_server_unbind_result": "success"}),
+    );
     env.run_with_input(&["user", "deactivate", "alice"], "no\n")
         .fails(6, "aborted");
     post.assert_calls(0);
@@ -474,6 +479,7 @@ fn user_deactivate_regex_matches_the_start_of_ids() {
     let post = env.mock(|when, then| {
         when.method(POST)
             .path_matches(r"^/_synapse/admin/v1/deactivate/@spam[12]:example\.org$")
+            .no_query()
             .json_body(json!({"erase": false}));
         then.status(200)
             .json_body(json!({"id_server_unbind_result": "success"}));
@@ -499,12 +505,13 @@ fn user_deactivate_regex_matches_the_start_of_ids() {
 #[test]
 fn user_password_sends_new_password_and_no_logout() {
     let env = Env::new();
-    let m = env.mock(|when, then| {
-        when.method(POST)
-            .path("/_synapse/admin/v1/reset_password/@alice:example.org")
-            .json_body(json!({"new_password": "pw", "logout_devices": false}));
-        then.status(200).json_body(json!({}));
-    });
+    let m = env.reply_to_body(
+        POST,
+        "/_synapse/admin/v1/reset_password/@alice:example.org",
+        json!({"new_password": "pw", "logout_devices": false}),
+        200,
+        json!({}),
+    );
     assert_eq!(
         env.run(&["user", "password", "alice", "-p", "pw", "-n"])
             .ok()
@@ -526,20 +533,20 @@ fn user_login_defaults_to_one_day_and_supports_never() {
         then.status(200)
             .json_body(json!({"access_token": "syt_alice"}));
     });
-    let never = env.mock(|when, then| {
-        when.method(POST)
-            .path("/_synapse/admin/v1/users/@bob:example.org/login")
-            .json_body(json!({}));
-        then.status(200)
-            .json_body(json!({"access_token": "syt_bob"}));
-    });
-    let at = env.mock(|when, then| {
-        when.method(POST)
-            .path("/_synapse/admin/v1/users/@carol:example.org/login")
-            .json_body(json!({"valid_until_ms": 1893456000000_i64}));
-        then.status(200)
-            .json_body(json!({"access_token": "syt_carol"}));
-    });
+    let never = env.reply_to_body(
+        POST,
+        "/_synapse/admin/v1/users/@bob:example.org/login",
+        json!({}),
+        200,
+        json!({"access_token": "syt_bob"}),
+    );
+    let at = env.reply_to_body(
+        POST,
+        "/_synapse/admin/v1/users/@carol:example.org/login",
+        json!({"valid_until_ms": 1893456000000_i64}),
+        200,
+        json!({"access_token": "syt_carol"}),
+    );
     let run = env.run(&["user", "login", "alice"]).ok();
     assert_eq!(run.json(), json!({"access_token": "syt_alice"}));
     assert!(run.stderr.contains("privacy"));
@@ -804,12 +811,13 @@ fn user_prune_devices_deletes_old_devices_of_the_completed_id() {
         "display_name": null, "last_seen_ip": null, "last_seen_ts": seen, "last_seen_user_agent": null})
     };
     env.reply(GET, "/_synapse/admin/v2/users/@alice:example.org/devices", 200, json!({"devices": [device("FRESH", Some(fresh)), device("OLD", Some(old)), device("NEVER", None)], "total": 3}));
-    let delete = env.mock(|when, then| {
-        when.method(POST)
-            .path("/_synapse/admin/v2/users/@alice:example.org/delete_devices")
-            .json_body(json!({"devices": ["NEVER", "OLD"]}));
-        then.status(200).json_body(json!({}));
-    });
+    let delete = env.reply_to_body(
+        POST,
+        "/_synapse/admin/v2/users/@alice:example.org/delete_devices",
+        json!({"devices": ["NEVER", "OLD"]}),
+        200,
+        json!({}),
+    );
     let listed = env
         .run(&["user", "prune-devices", "alice", "--list-only"])
         .ok()
@@ -826,18 +834,20 @@ fn user_prune_devices_deletes_old_devices_of_the_completed_id() {
 #[test]
 fn user_redact_sends_rooms_reason_limit_and_asks_first() {
     let env = Env::new();
-    let m = env.mock(|when, then| {
-        when.method(POST)
-            .path("/_synapse/admin/v1/user/@alice:example.org/redact")
-            .json_body(json!({"rooms": ["!a:example.org", "!b"], "reason": "spam", "limit": 5}));
-        then.status(200).json_body(json!({"redact_id": "r1"}));
-    });
-    let all = env.mock(|when, then| {
-        when.method(POST)
-            .path("/_synapse/admin/v1/user/@bob:example.org/redact")
-            .json_body(json!({"rooms": []}));
-        then.status(200).json_body(json!({"redact_id": "r2"}));
-    });
+    let m = env.reply_to_body(
+        POST,
+        "/_synapse/admin/v1/user/@alice:example.org/redact",
+        json!({"rooms": ["!a:example.org", "!b"], "reason": "spam", "limit": 5}),
+        200,
+        json!({"redact_id": "r1"}),
+    );
+    let all = env.reply_to_body(
+        POST,
+        "/_synapse/admin/v1/user/@bob:example.org/redact",
+        json!({"rooms": []}),
+        200,
+        json!({"redact_id": "r2"}),
+    );
     env.run(&["user", "redact", "alice", "-r", "!a:example.org"])
         .fails(6, "aborted");
     let out = env.run(&[
@@ -920,20 +930,20 @@ fn user_shadow_ban_posts_and_unban_deletes() {
 #[test]
 fn user_suspend_and_capital_u_unsuspends() {
     let env = Env::new();
-    let suspend = env.mock(|when, then| {
-        when.method(PUT)
-            .path("/_synapse/admin/v1/suspend/@alice:example.org")
-            .json_body(json!({"suspend": true}));
-        then.status(200)
-            .json_body(json!({"user_@alice:example.org_suspended": true}));
-    });
-    let unsuspend = env.mock(|when, then| {
-        when.method(PUT)
-            .path("/_synapse/admin/v1/suspend/@alice:example.org")
-            .json_body(json!({"suspend": false}));
-        then.status(200)
-            .json_body(json!({"user_@alice:example.org_suspended": false}));
-    });
+    let suspend = env.reply_to_body(
+        PUT,
+        "/_synapse/admin/v1/suspend/@alice:example.org",
+        json!({"suspend": true}),
+        200,
+        json!({"user_@alice:example.org_suspended": true}),
+    );
+    let unsuspend = env.reply_to_body(
+        PUT,
+        "/_synapse/admin/v1/suspend/@alice:example.org",
+        json!({"suspend": false}),
+        200,
+        json!({"user_@alice:example.org_suspended": false}),
+    );
     let out = env
         .run(&["--batch", "user", "suspend", "alice"])
         .ok()
