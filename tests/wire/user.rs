@@ -1,8 +1,9 @@
 //! Every `user` command (and `version`): the exact request on the wire and the output.
 
-use crate::support::{AUTH, Env, WhenExt, admin_user, list_entry};
+use crate::support::{AUTH, DAY_MS, Env, WhenExt, admin_user, list_entry, now_ms};
 use httpmock::Method::{DELETE, GET, POST, PUT};
-use serde_json::json;
+use httpmock::Mock;
+use serde_json::{Value, json};
 
 #[test]
 fn version_prints_the_server_version() {
@@ -466,16 +467,18 @@ fn user_deactivate_interactive_shows_the_user_then_asks() {
 #[test]
 fn user_deactivate_regex_matches_the_start_of_ids() {
     let env = Env::new();
-    let list = env.mock(|when, then| {
-        when.method(GET)
-            .path("/_synapse/admin/v2/users")
-            .query_param("limit", "500")
-            .query_param("guests", "true");
-        then.status(200).json_body(json!({"users": [
+    // Pages of 500 users unless -p says otherwise.
+    let list = env.reply_to_query(
+        GET,
+        "/_synapse/admin/v2/users",
+        &[("from", "0"), ("limit", "500"), ("guests", "true")],
+        200,
+        json!({"users": [
             list_entry("@spam1:example.org"), list_entry("@alice:example.org"),
-            list_entry("@spam2:example.org"), list_entry("@notspam:example.org")
-        ], "total": 4}));
-    });
+            list_entry("@spam2:example.org"), list_entry("@notspam:example.org"),
+            list_entry("@eggs:spam.example.org")
+        ], "total": 5}),
+    );
     let post = env.mock(|when, then| {
         when.method(POST)
             .path_matches(r"^/_synapse/admin/v1/deactivate/@spam[12]:example\.org$")
@@ -497,7 +500,26 @@ fn user_deactivate_regex_matches_the_start_of_ids() {
     assert_eq!(done.as_array().unwrap().len(), 2);
     assert_eq!(done[0]["deactivated"], true);
     post.assert_calls(2);
-    list.assert_calls(2);
+    // Every ID contains "spam", none starts with it (IDs start with '@'): nobody goes.
+    let none = env
+        .run(&["--batch", "user", "deactivate-regex", "spam"])
+        .ok();
+    assert_eq!(none.json(), json!([]));
+    assert!(
+        none.stderr
+            .contains("0 active user(s) match; nobody to deactivate."),
+        "{none:#?}"
+    );
+    // "." stands for the '@': @spam1 and @spam2 match at the start; @notspam only further in.
+    let dotted = env
+        .run(&["user", "deactivate-regex", ".spam", "--dry-run"])
+        .ok();
+    assert_eq!(
+        dotted.json(),
+        json!(["@spam1:example.org", "@spam2:example.org"])
+    );
+    post.assert_calls(2);
+    list.assert_calls(4);
     env.run(&["user", "deactivate-regex", "("])
         .fails(2, "invalid regular expression");
 }
@@ -526,13 +548,12 @@ fn user_password_sends_new_password_and_no_logout() {
 #[test]
 fn user_login_defaults_to_one_day_and_supports_never() {
     let env = Env::new();
-    let day = env.mock(|when, then| {
-        when.method(POST)
-            .path("/_synapse/admin/v1/users/@alice:example.org/login")
-            .body_matches(r#"^\{"valid_until_ms":\d{13}\}$"#);
-        then.status(200)
-            .json_body(json!({"access_token": "syt_alice"}));
-    });
+    let (day, sent) = env.recording(
+        POST,
+        "/_synapse/admin/v1/users/@alice:example.org/login",
+        200,
+        json!({"access_token": "syt_alice"}),
+    );
     let never = env.reply_to_body(
         POST,
         "/_synapse/admin/v1/users/@bob:example.org/login",
@@ -547,20 +568,27 @@ fn user_login_defaults_to_one_day_and_supports_never() {
         200,
         json!({"access_token": "syt_carol"}),
     );
+    let before = now_ms();
     let run = env.run(&["user", "login", "alice"]).ok();
+    let after = now_ms();
     assert_eq!(run.json(), json!({"access_token": "syt_alice"}));
     assert!(run.stderr.contains("privacy"));
     // The default expiry is one day from now, and the person is told when (TZ=UTC here).
-    let tomorrow = |ago: i64| {
-        (chrono::Utc::now() + chrono::TimeDelta::days(1) - chrono::TimeDelta::minutes(ago))
-            .format("The token for @alice:example.org expires at %Y-%m-%d %H:%M")
-            .to_string()
-    };
-    // (The command ran a moment ago: possibly still in the previous minute.)
+    let request = sent.one();
+    assert!(request.query.is_empty(), "{request:?}");
+    let until = request.body["valid_until_ms"].as_i64().unwrap_or_default();
+    assert_eq!(request.body, json!({"valid_until_ms": until}), "only the expiry");
     assert!(
-        run.stderr.contains(&tomorrow(0)) || run.stderr.contains(&tomorrow(1)),
-        "{run:#?}"
+        (before + DAY_MS..=after + DAY_MS).contains(&until),
+        "now + 1 day is in {}..={}, not {until}",
+        before + DAY_MS,
+        after + DAY_MS
     );
+    let told = chrono::DateTime::from_timestamp_millis(until)
+        .unwrap()
+        .format("The token for @alice:example.org expires at %Y-%m-%d %H:%M:%S.")
+        .to_string();
+    assert!(run.stderr.contains(&told), "{told:?}: {run:#?}");
     let run = env
         .run(&["--batch", "user", "login", "bob", "--expire-never"])
         .ok();
@@ -592,13 +620,37 @@ fn user_login_defaults_to_one_day_and_supports_never() {
         "1893456000000",
     ])
     .ok();
-    day.assert();
+    day.assert_calls(1);
     never.assert();
     at.assert_calls(3);
     env.run(&["user", "login", "carol", "--expire", "tomorrow"])
         .fails(2, "is not a date");
     env.run(&["user", "login", "carol", "-d", "1", "--expire-never"])
         .fails(2, "cannot be used with");
+}
+
+#[test]
+fn user_login_expire_days_counts_whole_days_from_now() {
+    for (flag, days) in [("-d", 2_i64), ("--expire-days", 30), ("-d", 1)] {
+        let env = Env::new();
+        let (m, sent) = env.recording(
+            POST,
+            "/_synapse/admin/v1/users/@alice:example.org/login",
+            200,
+            json!({"access_token": "syt_alice"}),
+        );
+        let before = now_ms();
+        env.run(&["--batch", "user", "login", "alice", flag, &days.to_string()])
+            .ok();
+        let after = now_ms();
+        m.assert_calls(1);
+        let until = sent.one().body["valid_until_ms"].as_i64().unwrap_or_default();
+        let (low, high) = (before + days * DAY_MS, after + days * DAY_MS);
+        assert!(
+            (low..=high).contains(&until),
+            "{flag} {days}: {until} not in {low}..={high}"
+        );
+    }
 }
 
 #[test]
@@ -801,34 +853,96 @@ fn user_3pid_and_auth_provider_encode_path_segments() {
         .fails(2, "--provider");
 }
 
+/// A device of alice as the device list shows it, last seen `days_ago` (None: never).
+fn device_seen(id: &str, days_ago: Option<i64>) -> Value {
+    json!({"device_id": id, "user_id": "@alice:example.org", "display_name": null,
+           "last_seen_ip": null, "last_seen_ts": days_ago.map(|d| now_ms() - d * DAY_MS),
+           "last_seen_user_agent": null})
+}
+
+/// alice's devices: never seen, and seen 100, 89, 10 and 1 day(s) ago.
+fn alices_devices(env: &Env) -> Mock<'_> {
+    env.reply(
+        GET,
+        "/_synapse/admin/v2/users/@alice:example.org/devices",
+        200,
+        json!({"devices": [
+            device_seen("D10", Some(10)), device_seen("NEVER", None), device_seen("D1", Some(1)),
+            device_seen("D100", Some(100)), device_seen("D89", Some(89)),
+        ], "total": 5}),
+    )
+}
+
+fn device_ids(list: &Value) -> Vec<&str> {
+    list.as_array()
+        .unwrap_or_else(|| panic!("not a device list: {list}"))
+        .iter()
+        .map(|d| d["device_id"].as_str().unwrap())
+        .collect()
+}
+
 #[test]
 fn user_prune_devices_deletes_old_devices_of_the_completed_id() {
     let env = Env::new();
-    let old = 1_000_000_000_000_i64;
-    let fresh = 4_000_000_000_000_i64;
-    let device = |id: &str, seen: Option<i64>| {
-        json!({"device_id": id, "user_id": "@alice:example.org",
-        "display_name": null, "last_seen_ip": null, "last_seen_ts": seen, "last_seen_user_agent": null})
-    };
-    env.reply(GET, "/_synapse/admin/v2/users/@alice:example.org/devices", 200, json!({"devices": [device("FRESH", Some(fresh)), device("OLD", Some(old)), device("NEVER", None)], "total": 3}));
+    alices_devices(&env);
     let delete = env.reply_to_body(
         POST,
         "/_synapse/admin/v2/users/@alice:example.org/delete_devices",
-        json!({"devices": ["NEVER", "OLD"]}),
+        json!({"devices": ["NEVER", "D100"]}),
         200,
         json!({}),
     );
+    // Default: not seen for 90 days (or never), oldest first.
     let listed = env
         .run(&["user", "prune-devices", "alice", "--list-only"])
         .ok()
         .json();
-    assert_eq!(listed.as_array().unwrap().len(), 2);
+    assert_eq!(device_ids(&listed), ["NEVER", "D100"]);
     delete.assert_calls(0);
     env.run(&["user", "prune-devices", "alice"])
         .fails(6, "aborted");
     delete.assert_calls(0);
-    env.run(&["--batch", "user", "prune-devices", "alice"]).ok();
+    let run = env.run(&["--batch", "user", "prune-devices", "alice"]).ok();
+    assert_eq!(device_ids(&run.json()), ["NEVER", "D100"]);
+    assert!(
+        run.stderr
+            .contains("@alice:example.org has 2 device(s) marked for deletion and 3 to be kept."),
+        "{run:#?}"
+    );
     delete.assert_calls(1);
+}
+
+#[test]
+fn user_prune_devices_min_days_moves_the_cut_off_and_one_device_survives() {
+    let env = Env::new();
+    alices_devices(&env);
+    let (delete, sent) = env.recording(
+        POST,
+        "/_synapse/admin/v2/users/@alice:example.org/delete_devices",
+        200,
+        json!({}),
+    );
+    for (args, doomed) in [
+        // Seen 10 days ago: kept by default, old enough for -d 5; seen a day ago: kept.
+        (&[][..], &["NEVER", "D100"][..]),
+        (&["-d", "5"], &["NEVER", "D100", "D89", "D10"]),
+        (&["--min-days", "89"], &["NEVER", "D100", "D89"]),
+        // -d 0: every device qualifies, but the most recently seen one survives…
+        (&["-d", "0"], &["NEVER", "D100", "D89", "D10"]),
+        // …unless -s 0 says otherwise; -s 3 keeps three.
+        (&["-d", "0", "-s", "0"], &["NEVER", "D100", "D89", "D10", "D1"]),
+        (&["-d", "0", "--min-surviving", "3"], &["NEVER", "D100"]),
+    ] {
+        let all = [&["--batch", "user", "prune-devices", "alice"][..], args].concat();
+        let listed = env.run(&[&all[..], &["-l"]].concat()).ok().json();
+        assert_eq!(device_ids(&listed), doomed, "--list-only {args:?}");
+        let calls = delete.calls();
+        env.run(&all).ok();
+        assert_eq!(delete.calls(), calls + 1, "{args:?}");
+        let request = sent.all().pop().unwrap();
+        assert_eq!(request.body, json!({"devices": doomed}), "{args:?}");
+        assert!(request.query.is_empty(), "{request:?}");
+    }
 }
 
 #[test]
