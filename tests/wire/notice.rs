@@ -247,6 +247,34 @@ fn silent_prints_nothing_on_success() {
 }
 
 #[test]
+fn the_preview_lists_ten_recipients_unless_told_otherwise() {
+    let env = Env::new();
+    let users: Vec<String> = (1..=12).map(|n| format!("@u{n:02}:example.org")).collect();
+    let users: Vec<&str> = users.iter().map(String::as_str).collect();
+    all_users(&env, &users);
+    let any = env.any_request();
+    let declined = env
+        .run_with_input(&["notice", "send", "-r", "@u", "Hi"], "n\n")
+        .fails(6, "not confirmed");
+    let listed: String = users[..10].iter().map(|u| format!(" - {u}\n")).collect();
+    assert!(
+        declined
+            .stderr
+            .contains(&format!("Recipients (12):\n{listed} - … and 2 more\n")),
+        "{declined:#?}"
+    );
+    assert!(!declined.stderr.contains("@u11"), "{declined:#?}");
+    let all = env
+        .run_with_input(&["notice", "send", "-r", "@u", "Hi", "-l", "12"], "n\n")
+        .fails(6, "not confirmed");
+    assert!(
+        all.stderr.contains(" - @u12:example.org\n") && !all.stderr.contains("more"),
+        "{all:#?}"
+    );
+    any.assert_calls(0);
+}
+
+#[test]
 fn one_confirmation_after_a_preview_of_recipients_and_bodies() {
     let env = Env::new();
     let users = ["@u1:example.org", "@u2:example.org", "@u3:example.org"];

@@ -378,6 +378,16 @@ fn room_search_is_list_with_a_search_term() {
     assert_eq!(human.stderr, "Rooms matching \"GEN\": 4\n");
     assert!(human.lines()[2].starts_with(ROOM), "{human:#?}");
     m.assert_calls(2);
+    // Without paging options: from the start, 100 rooms, the server's default order.
+    let defaults = env.reply_to_query(
+        GET,
+        ROOMS,
+        &[("search_term", "gen"), ("from", "0"), ("limit", "100")],
+        200,
+        reply.clone(),
+    );
+    env.run(&["room", "search", "gen"]).ok();
+    defaults.assert_calls(1);
 }
 
 // ---------------------------------------------------------------- single-room lookups

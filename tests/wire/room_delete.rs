@@ -470,6 +470,27 @@ fn room_pages(env: &Env) -> (Mock<'_>, Mock<'_>, Mock<'_>) {
 const EMPTY: [&str; 3] = ["!e1:example.org", "!e2:example.org", "!e3:example.org"];
 
 #[test]
+fn room_purge_empty_scans_100_rooms_per_request_by_default() {
+    let env = Env::new();
+    let page = env.reply_to_query(
+        GET,
+        "/_synapse/admin/v1/rooms",
+        &[
+            ("from", "0"),
+            ("limit", "100"),
+            ("order_by", "joined_local_members"),
+            ("dir", "b"),
+        ],
+        200,
+        json!({"rooms": [list_entry("!e1:example.org", 0, 0), list_entry("!busy:example.org", 1, 1)],
+               "offset": 0, "total_rooms": 2}),
+    );
+    let run = env.run(&["room", "purge-empty", "--dry-run"]).ok();
+    assert_eq!(run.json(), json!(["!e1:example.org"]));
+    page.assert_calls(1);
+}
+
+#[test]
 fn room_purge_empty_dry_run_lists_rooms_without_local_members_and_deletes_nothing() {
     let env = Env::new();
     let (p0, p2, p4) = room_pages(&env);

@@ -577,7 +577,11 @@ fn user_login_defaults_to_one_day_and_supports_never() {
     let request = sent.one();
     assert!(request.query.is_empty(), "{request:?}");
     let until = request.body["valid_until_ms"].as_i64().unwrap_or_default();
-    assert_eq!(request.body, json!({"valid_until_ms": until}), "only the expiry");
+    assert_eq!(
+        request.body,
+        json!({"valid_until_ms": until}),
+        "only the expiry"
+    );
     assert!(
         (before + DAY_MS..=after + DAY_MS).contains(&until),
         "now + 1 day is in {}..={}, not {until}",
@@ -644,7 +648,9 @@ fn user_login_expire_days_counts_whole_days_from_now() {
             .ok();
         let after = now_ms();
         m.assert_calls(1);
-        let until = sent.one().body["valid_until_ms"].as_i64().unwrap_or_default();
+        let until = sent.one().body["valid_until_ms"]
+            .as_i64()
+            .unwrap_or_default();
         let (low, high) = (before + days * DAY_MS, after + days * DAY_MS);
         assert!(
             (low..=high).contains(&until),
@@ -660,14 +666,19 @@ fn user_media_pages_sorts_and_humanizes() {
         "upload_name": "a.png", "created_ts": 1700000000000_i64, "last_access_ts": null,
         "url_cache": null, "quarantined_by": null, "safe_from_quarantine": 0,
         "user_id": "@alice:example.org", "authenticated": 1, "sha256": null});
-    let m = env.mock(|when, then| {
-        when.method(GET)
-            .path("/_synapse/admin/v1/users/@alice:example.org/media")
-            .query_param("order_by", "media_length")
-            .query_param("dir", "b");
-        then.status(200)
-            .json_body(json!({"media": [media.clone()], "total": 3, "next_token": 1}));
-    });
+    // From the start, 100 per page unless -f and -l say otherwise.
+    let m = env.reply_to_query(
+        GET,
+        "/_synapse/admin/v1/users/@alice:example.org/media",
+        &[
+            ("from", "0"),
+            ("limit", "100"),
+            ("order_by", "media_length"),
+            ("dir", "b"),
+        ],
+        200,
+        json!({"media": [media.clone()], "total": 3, "next_token": 1}),
+    );
     let out = env
         .run(&["user", "media", "alice", "-s", "media_length", "-r"])
         .ok()
@@ -930,7 +941,10 @@ fn user_prune_devices_min_days_moves_the_cut_off_and_one_device_survives() {
         // -d 0: every device qualifies, but the most recently seen one survives…
         (&["-d", "0"], &["NEVER", "D100", "D89", "D10"]),
         // …unless -s 0 says otherwise; -s 3 keeps three.
-        (&["-d", "0", "-s", "0"], &["NEVER", "D100", "D89", "D10", "D1"]),
+        (
+            &["-d", "0", "-s", "0"],
+            &["NEVER", "D100", "D89", "D10", "D1"],
+        ),
         (&["-d", "0", "--min-surviving", "3"], &["NEVER", "D100"]),
     ] {
         let all = [&["--batch", "user", "prune-devices", "alice"][..], args].concat();
