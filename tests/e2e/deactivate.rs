@@ -180,6 +180,41 @@ fn user_deactivate_regex_deactivates_exactly_the_matching_users() {
 }
 
 #[test]
+fn user_deactivate_regex_matches_only_at_the_start_of_the_id() {
+    let victims = [fresh("anchorspam"), fresh("anchorspam")];
+    // Its ID contains every pattern below, but not at the start.
+    let bystander = fresh("noanchorspam");
+    let pid = std::process::id();
+    let cli = Cli::admin();
+    // Without the '@' nothing starts with the pattern, though every ID contains it.
+    let inner = format!("anchorspam-[0-9]+-{pid}:");
+    let none = cli
+        .run(&["--batch", "user", "deactivate-regex", &inner])
+        .ok();
+    assert_eq!(none.json(), json!([]));
+    // "." takes the place of the '@': the victims match at the start, the bystander
+    // (@noanchorspam-…) only two characters in.
+    let dotted = format!(".anchorspam-[0-9]+-{pid}:");
+    let run = cli
+        .run(&["--batch", "user", "deactivate-regex", &dotted])
+        .ok();
+    let mut done: Vec<String> = run
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["user_id"].as_str().unwrap().to_string())
+        .collect();
+    done.sort();
+    assert_eq!(done, sorted_ids(&victims), "{run:#?}");
+    for user in &victims {
+        assert_eq!(user_state(&user.user_id)["deactivated"], true);
+    }
+    assert_eq!(user_state(&bystander.user_id)["deactivated"], false);
+    assert_eq!(whoami(&bystander.token).0, 200);
+}
+
+#[test]
 fn user_deactivate_regex_asks_once_for_all_matches() {
     let (victims, _bystander) = regex_victims("askregex", 2);
     let pattern = format!("@askregex-[0-9]+-{}:", std::process::id());

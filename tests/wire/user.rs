@@ -176,21 +176,21 @@ fn user_list_all_follows_next_token_and_prints_one_document() {
         names,
         ["@a:example.org", "@b:example.org", "@c:example.org"]
     );
-    for format in ["yaml", "minified", "human", "pprint"] {
-        let run = env
-            .run(&["-o", format, "user", "list", "--all", "-l", "2"])
-            .ok();
-        assert!(run.stdout.contains("@c:example.org"), "{format}: {run:#?}");
-    }
-    let yaml: serde_yaml::Value = serde_yaml::from_str(
-        &env.run(&["-o", "yaml", "user", "list", "--all", "-l", "2"])
+    // Every format holds the same three users, each in its own form.
+    let run = |format| {
+        env.run(&["-o", format, "user", "list", "--all", "-l", "2"])
             .ok()
-            .stdout,
-    )
-    .unwrap();
-    assert_eq!(yaml.as_sequence().unwrap().len(), 3);
-    first.assert_calls(6);
-    second.assert_calls(6);
+    };
+    assert_eq!(run("yaml").yaml(), out);
+    assert_eq!(run("minified").minified(), out);
+    for format in ["human", "pprint"] {
+        let text = run(format).stdout;
+        for name in names.iter() {
+            assert!(text.contains(name), "{format}: {text}");
+        }
+    }
+    first.assert_calls(5);
+    second.assert_calls(5);
 }
 
 #[test]
