@@ -1,9 +1,9 @@
 //! `room delete`, `room delete-status`, `room purge-empty`: the exact requests, the
 //! confirmation, `--wait` against a task that changes, fails, stalls or rate-limits.
 
-use crate::support::{Env, Run};
+use crate::support::{Env, Run, WhenExt};
 use httpmock::Method::{DELETE, GET};
-use httpmock::{Mock, MockServer};
+use httpmock::Mock;
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 
@@ -53,14 +53,14 @@ fn v2_delete<'a>(env: &'a Env, body: Value) -> Mock<'a> {
 }
 
 /// The status of task d1: `replies` in turn (each once), then the last one for ever.
-fn status_sequence<'a>(server: &'a MockServer, replies: &[(u16, Value)]) -> Vec<Mock<'a>> {
+fn status_sequence<'a>(env: &'a Env, replies: &[(u16, Value)]) -> Vec<Mock<'a>> {
     let last = replies.len() - 1;
     replies
         .iter()
         .enumerate()
         .map(|(i, (status, body))| {
-            server.mock(|when, then| {
-                when.method(GET).path(STATUS_PATH);
+            env.mock(|when, then| {
+                when.method(GET).path(STATUS_PATH).no_query().no_body();
                 let then = then.status(*status).json_body(body.clone());
                 if i < last {
                     then.up_to_n_times(1);
@@ -261,7 +261,7 @@ fn room_delete_wait_polls_a_task_from_scheduled_to_complete() {
     v2_delete(&env, json!({"block": false, "purge": true}));
     let done = task("complete", shutdown());
     let polls = status_sequence(
-        &env.server,
+        &env,
         &[
             (200, task("scheduled", Value::Null)),
             (
@@ -293,7 +293,7 @@ fn room_delete_wait_fails_with_exit_8_when_the_task_fails() {
     room_known(&env);
     v2_delete(&env, json!({"block": false, "purge": true}));
     status_sequence(
-        &env.server,
+        &env,
         &[
             (200, task("active", Value::Null)),
             (200, task("failed", Value::Null)),
@@ -310,7 +310,7 @@ fn room_delete_wait_fails_with_exit_8_when_the_task_fails() {
     v2_delete(&env, json!({"block": false, "purge": true}));
     let mut failed = task("failed", Value::Null);
     failed["error"] = json!("database is locked");
-    status_sequence(&env.server, &[(200, failed)]);
+    status_sequence(&env, &[(200, failed)]);
     env.run(&["--batch", "room", "delete", ROOM, "--wait"])
         .fails(8, "the room deletion d1 failed: database is locked");
 }
@@ -494,10 +494,7 @@ fn room_purge_empty_scans_100_rooms_per_request_by_default() {
 fn room_purge_empty_dry_run_lists_rooms_without_local_members_and_deletes_nothing() {
     let env = Env::new();
     let (p0, p2, p4) = room_pages(&env);
-    let any_delete = env.mock(|when, then| {
-        when.method(DELETE);
-        then.status(500);
-    });
+    let any_delete = env.any_request_with(DELETE);
     let run = env
         .run(&["room", "purge-empty", "--dry-run", "--paginate", "2"])
         .ok();
@@ -565,10 +562,7 @@ fn room_purge_empty_asks_once_deletes_each_empty_room_and_prints_one_list() {
 fn room_purge_empty_declined_deletes_nothing() {
     let env = Env::new();
     room_pages(&env);
-    let any_delete = env.mock(|when, then| {
-        when.method(DELETE);
-        then.status(500);
-    });
+    let any_delete = env.any_request_with(DELETE);
     env.run_with_input(&["room", "purge-empty", "-p", "2"], "n\n")
         .fails(6, "aborted");
     any_delete.assert_calls(0);

@@ -208,6 +208,16 @@ impl Env {
         })
     }
 
+    /// A mock that answers every `method` request (any path, token or not) with HTTP 500:
+    /// for the one kind of request a command must not send, checked with
+    /// `assert_calls(0)` while the other mocks answer the rest.
+    pub fn any_request_with(&self, method: Method) -> Mock<'_> {
+        self.server.mock(|when, then| {
+            when.method(method);
+            then.status(500);
+        })
+    }
+
     pub fn config_path(&self) -> PathBuf {
         self.home.path().join(".config/synadm.yaml")
     }
