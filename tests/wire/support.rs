@@ -1,10 +1,13 @@
 //! Running the real `synadm` binary against an httpmock server with a throwaway config,
 //! and the mocks every wire test builds on.
 //!
-//! Every mock made here (and through [`Env::mock`]) expects the configured token in the
-//! `Authorization` header. [`Env::reply`] and its variants also pin the whole request: an
-//! exact query and an exact body (none, or one JSON document); [`Env::reply_loose`] is the
-//! one that says on its face that it accepts any query and body.
+//! Every mock made through [`Env::mock`] and the helpers on it expects the configured token
+//! in the `Authorization` header. [`Env::reply`], [`Env::reply_to_body`] and
+//! [`Env::reply_to_query`] pin the whole request: the exact query (or none) and the exact
+//! body (none, or one JSON document). The loose ones say so in their names:
+//! [`Env::reply_loose`] (any query and body), [`Env::recording`] (any query and body, kept
+//! for the test to check values it can only compute after the run), and the catch-alls
+//! [`Env::any_request`] / [`Env::any_request_with`] that count requests that must not come.
 
 pub use crate::common::run::Run;
 use crate::common::run::synadm;
