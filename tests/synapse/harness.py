@@ -1076,8 +1076,9 @@ def cmd_sql(args):
         text = r.stdout.decode("utf-8", "replace")
         if r.returncode != 0:
             raise HarnessError("psql failed (exit %d)" % r.returncode, detail=text.strip())
+        # (Not splitlines(), which also breaks lines at the \x1e that marks NULL.)
         rows = [[None if v == "\x1e" else v for v in line.split("\x1f")]
-                for line in text.splitlines() if line]
+                for line in text.split("\n") if line]
     else:
         import sqlite3
         conn = sqlite3.connect(os.path.join(data_dir, "homeserver.db"), timeout=30)
