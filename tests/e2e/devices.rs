@@ -1,7 +1,11 @@
 //! `user prune-devices`: what is listed, what is deleted, what survives.
 
-use crate::support::{Cli, DAY_MS, Fresh, device_ids, fresh, login, now_ms, set_last_seen, whoami};
+use crate::support::{
+    Cli, DAY_MS, Fresh, device_ids, eventually, fresh, login, now_ms, set_last_seen,
+    stored_last_seen, whoami,
+};
 use serde_json::Value;
+use std::time::Duration;
 
 /// A fresh user with four devices: the one `fresh` logged in with and OLD1, OLD2 (never
 /// used, so never seen), and USED (seen just now). Returns the user and USED's token.
@@ -12,6 +16,13 @@ fn user_with_devices(prefix: &str) -> (Fresh, String) {
     }
     let used = login(&user.localpart, &user.password, Some("USED")).expect("login");
     assert_eq!(whoami(&used).0, 200, "makes Synapse record USED as seen");
+    // Synapse's device list misses the sighting while it moves it from memory to the
+    // database; once stored, every read has it.
+    eventually(
+        "USED's sighting to be stored",
+        Duration::from_secs(30),
+        || stored_last_seen(&user.user_id, "USED"),
+    );
     assert_eq!(device_ids(&user.user_id).len(), 4);
     (user, used)
 }

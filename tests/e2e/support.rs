@@ -214,6 +214,22 @@ pub fn set_last_seen(user_id: &str, device_id: &str, ms: i64) {
     );
 }
 
+/// When the server's database says `device_id` of `user_id` was last seen (ms), if ever.
+/// Synapse keeps fresh sightings in memory and writes them every 5 s; while it writes, its
+/// API reports the device as never seen.
+#[track_caller]
+pub fn stored_last_seen(user_id: &str, device_id: &str) -> Option<i64> {
+    let rows = server().sql(&format!(
+        "SELECT last_seen FROM devices WHERE user_id = {} AND device_id = {}",
+        sql_text(user_id),
+        sql_text(device_id)
+    ));
+    assert_eq!(rows.len(), 1, "{user_id}'s device {device_id}: {rows:?}");
+    rows[0][0]
+        .as_deref()
+        .map(|ms| ms.parse().expect("last_seen"))
+}
+
 /// When the access token `token` expires (ms since the epoch; `None`: never), as the
 /// server's database has it.
 #[track_caller]
