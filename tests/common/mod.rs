@@ -254,7 +254,25 @@ pub fn enc(s: &str) -> String {
     out
 }
 
+/// `text` as an SQL string literal (single quotes, doubled inside).
+pub fn sql_text(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
 impl Synapse {
+    /// Runs one SQL statement on the server's database (SQLite or PostgreSQL) through the
+    /// harness and returns its rows, every value as text (`None` for NULL). For test data the
+    /// APIs cannot make; quote values with [`sql_text`].
+    #[track_caller]
+    pub fn sql(&self, statement: &str) -> Vec<Vec<Option<String>>> {
+        let dir = self.data_dir.to_string_lossy().into_owned();
+        let out =
+            run_harness(&["sql", "--data-dir", &dir, statement]).unwrap_or_else(|e| panic!("{e}"));
+        assert!(out.status.success(), "{}", harness_failure("sql", &out));
+        serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("harness.py sql printed no rows ({e}): {out:?}"))
+    }
+
     /// The synadm-compatible config file for the admin user (`DIR/synadm.yaml`, mode 0600).
     pub fn config_file(&self) -> PathBuf {
         self.data_dir.join("synadm.yaml")

@@ -86,18 +86,59 @@ impl Run {
         self
     }
 
-    /// stdout as exactly one JSON document.
+    /// stdout as exactly one JSON document in the form `-o json` prints: indented by four
+    /// spaces, keys in the server's order, one newline at the end.
     #[track_caller]
     pub fn json(&self) -> Value {
+        let value = self.any_json();
+        assert_eq!(
+            self.stdout,
+            pretty_json(&value),
+            "not the indented JSON of `-o json`: {self:#?}"
+        );
+        value
+    }
+
+    /// stdout as exactly one JSON document on one line, as `-o minified` prints it.
+    #[track_caller]
+    pub fn minified(&self) -> Value {
+        let value = self.any_json();
+        assert_eq!(
+            self.stdout,
+            format!("{value}\n"),
+            "not the one-line JSON of `-o minified`: {self:#?}"
+        );
+        value
+    }
+
+    /// stdout as one JSON document, whatever its layout.
+    #[track_caller]
+    fn any_json(&self) -> Value {
         serde_json::from_str(&self.stdout)
             .unwrap_or_else(|e| panic!("stdout is not one JSON document ({e}): {self:#?}"))
     }
 
-    /// stdout as one YAML document, converted to JSON values.
+    /// stdout as one YAML document in block style (as `-o yaml` prints it), converted to
+    /// JSON values. JSON is YAML too, so JSON text is refused here: a command that printed
+    /// JSON where YAML was asked for fails the test. (An empty list or map is `[]` / `{}`
+    /// in both; compare such output as text.)
     #[track_caller]
     pub fn yaml(&self) -> Value {
-        serde_yaml::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not one YAML document ({e}): {self:#?}"))
+        let text = self.stdout.trim_start();
+        assert!(
+            !text.starts_with('{')
+                && !text.starts_with('[')
+                && serde_json::from_str::<Value>(&self.stdout).is_err(),
+            "stdout is JSON, not YAML: {self:#?}"
+        );
+        let value: Value = serde_yaml::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not one YAML document ({e}): {self:#?}"));
+        assert_eq!(
+            self.stdout,
+            serde_yaml::to_string(&value).unwrap_or_default(),
+            "not the block-style YAML of `-o yaml`: {self:#?}"
+        );
+        value
     }
 
     /// The non-empty lines of stdout.
@@ -107,4 +148,13 @@ impl Run {
             .filter(|l| !l.trim().is_empty())
             .collect()
     }
+}
+
+/// `value` as `-o json` prints it: four-space indents and a final newline.
+pub fn pretty_json(value: &Value) -> String {
+    let mut buf = Vec::new();
+    let formatter = serde_json::ser::PrettyFormatter::with_indent(b"    ");
+    let mut serializer = serde_json::Serializer::with_formatter(&mut buf, formatter);
+    serde::Serialize::serialize(value, &mut serializer).expect("JSON");
+    String::from_utf8(buf).expect("UTF-8") + "\n"
 }

@@ -117,16 +117,45 @@ fn batch_config_writes_a_private_config_that_works() {
         &s.admin_token,
     )
     .ok();
-    assert_eq!(run.stdout.lines().count(), 1, "minified: {run:#?}");
-    assert_eq!(run.json()["name"], "@alice:test.local");
+    assert_eq!(run.minified()["name"], "@alice:test.local");
 }
 
 #[test]
 fn batch_config_changes_one_key_of_an_existing_file() {
     let cli = Cli::admin();
-    cli.run(&["--batch", "config", "-o", "yaml"]).ok();
+    let read = || -> serde_yaml::Mapping {
+        let text = std::fs::read_to_string(cli.config()).expect("config");
+        serde_yaml::from_str(&text).expect("config is a YAML mapping")
+    };
+    let before = read();
+    assert_eq!(before.get("format"), Some(&"json".into()), "{before:?}");
+    let run = cli.run(&["--batch", "config", "-o", "yaml"]).ok();
+    assert!(run.stdout.is_empty(), "{run:#?}");
+    let after = read();
+    // (Written with sorted keys, as synadm writes it.)
+    let keys = |m: &serde_yaml::Mapping| {
+        let mut keys: Vec<String> = m
+            .keys()
+            .filter_map(|k| k.as_str().map(str::to_owned))
+            .collect();
+        keys.sort();
+        keys
+    };
+    assert_eq!(keys(&after), keys(&before), "no key added or lost");
+    let changed: Vec<&serde_yaml::Value> = before
+        .keys()
+        .filter(|k| before.get(*k) != after.get(*k))
+        .collect();
+    assert_eq!(changed, [&serde_yaml::Value::from("format")], "{after:?}");
+    assert_eq!(after.get("format"), Some(&"yaml".into()));
+
+    // The commands follow the new default format.
     let run = cli.run(&["user", "details", "bob"]).ok();
     assert_eq!(run.yaml()["displayname"], "Bob Builder");
+    assert!(
+        run.stdout.contains("\ndisplayname: Bob Builder\n"),
+        "{run:#?}"
+    );
 }
 
 #[test]

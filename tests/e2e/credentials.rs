@@ -1,15 +1,8 @@
 //! `user password` and `user login`: credentials that must work (and stop working) on the
 //! real server.
 
-use crate::support::{Cli, eventually, fresh, login, whoami};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
-
-fn now_ms() -> u128 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_millis()
-}
+use crate::support::{Cli, DAY_MS, eventually, fresh, login, now_ms, token_valid_until, whoami};
+use std::time::Duration;
 
 fn token_of(out: &serde_json::Value) -> String {
     out["access_token"]
@@ -145,6 +138,40 @@ fn user_login_tokens_with_other_expiries_work() {
             "{args:?}"
         );
     }
+}
+
+#[test]
+fn user_login_tokens_expire_a_day_from_now_unless_told_otherwise() {
+    let user = fresh("loginwhen");
+    let cli = Cli::admin();
+    for (args, days) in [
+        (&[][..], Some(1_i64)),
+        (&["-d", "2"], Some(2)),
+        (&["--expire-days", "30"], Some(30)),
+        (&["--expire-never"], None),
+    ] {
+        let before = now_ms();
+        let all = [&["--batch", "user", "login", &user.localpart][..], args].concat();
+        let token = token_of(&cli.json(&all));
+        let after = now_ms();
+        let until = token_valid_until(&token);
+        match days {
+            Some(days) => {
+                let (low, high) = (before + days * DAY_MS, after + days * DAY_MS);
+                assert!(
+                    until.is_some_and(|t| (low..=high).contains(&t)),
+                    "{args:?}: the token expires at {until:?}, not in {low}..={high}"
+                );
+            }
+            None => assert_eq!(until, None, "{args:?}"),
+        }
+        assert_eq!(whoami(&token).0, 200, "{args:?}");
+    }
+    assert_eq!(
+        token_valid_until(&user.token),
+        None,
+        "the user's own token is untouched"
+    );
 }
 
 #[test]

@@ -94,8 +94,11 @@ fn sorted_ids(users: &[Fresh]) -> Vec<String> {
 
 #[test]
 fn user_deactivate_regex_dry_run_lists_matches_and_changes_nothing() {
-    let (victims, bystander) = regex_victims("dryregex", 3);
-    let pattern = format!("@dryregex-[0-9]+-{}:", std::process::id());
+    // "0…" sorts before every other user, so that the scan below, two users per request,
+    // reads these four first: users that other tests create or deactivate meanwhile sort
+    // after them and cannot shift their offsets (a shift repeated or skipped a victim).
+    let (victims, bystander) = regex_victims("0dryregex", 3);
+    let pattern = format!("@0dryregex-[0-9]+-{}:", std::process::id());
     let cli = Cli::admin();
     let run = cli
         .run(&[
@@ -177,6 +180,41 @@ fn user_deactivate_regex_deactivates_exactly_the_matching_users() {
     // Deactivated users are no longer candidates.
     let again = Cli::admin().json(&["user", "deactivate-regex", "-n", &pattern]);
     assert_eq!(again, json!([]));
+}
+
+#[test]
+fn user_deactivate_regex_matches_only_at_the_start_of_the_id() {
+    let victims = [fresh("anchorspam"), fresh("anchorspam")];
+    // Its ID contains every pattern below, but not at the start.
+    let bystander = fresh("noanchorspam");
+    let pid = std::process::id();
+    let cli = Cli::admin();
+    // Without the '@' nothing starts with the pattern, though every ID contains it.
+    let inner = format!("anchorspam-[0-9]+-{pid}:");
+    let none = cli
+        .run(&["--batch", "user", "deactivate-regex", &inner])
+        .ok();
+    assert_eq!(none.json(), json!([]));
+    // "." takes the place of the '@': the victims match at the start, the bystander
+    // (@noanchorspam-…) only two characters in.
+    let dotted = format!(".anchorspam-[0-9]+-{pid}:");
+    let run = cli
+        .run(&["--batch", "user", "deactivate-regex", &dotted])
+        .ok();
+    let mut done: Vec<String> = run
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["user_id"].as_str().unwrap().to_string())
+        .collect();
+    done.sort();
+    assert_eq!(done, sorted_ids(&victims), "{run:#?}");
+    for user in &victims {
+        assert_eq!(user_state(&user.user_id)["deactivated"], true);
+    }
+    assert_eq!(user_state(&bystander.user_id)["deactivated"], false);
+    assert_eq!(whoami(&bystander.token).0, 200);
 }
 
 #[test]

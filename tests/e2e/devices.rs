@@ -1,7 +1,11 @@
 //! `user prune-devices`: what is listed, what is deleted, what survives.
 
-use crate::support::{Cli, Fresh, device_ids, fresh, login, whoami};
+use crate::support::{
+    Cli, DAY_MS, Fresh, device_ids, eventually, fresh, login, now_ms, set_last_seen,
+    stored_last_seen, whoami,
+};
 use serde_json::Value;
+use std::time::Duration;
 
 /// A fresh user with four devices: the one `fresh` logged in with and OLD1, OLD2 (never
 /// used, so never seen), and USED (seen just now). Returns the user and USED's token.
@@ -12,6 +16,13 @@ fn user_with_devices(prefix: &str) -> (Fresh, String) {
     }
     let used = login(&user.localpart, &user.password, Some("USED")).expect("login");
     assert_eq!(whoami(&used).0, 200, "makes Synapse record USED as seen");
+    // Synapse's device list misses the sighting while it moves it from memory to the
+    // database; once stored, every read has it.
+    eventually(
+        "USED's sighting to be stored",
+        Duration::from_secs(30),
+        || stored_last_seen(&user.user_id, "USED"),
+    );
     assert_eq!(device_ids(&user.user_id).len(), 4);
     (user, used)
 }
@@ -257,4 +268,56 @@ fn prune_devices_of_a_user_without_devices_does_nothing() {
         run.stderr.contains("0 device(s) marked for deletion"),
         "{run:#?}"
     );
+}
+
+/// A fresh user whose login device was never used, plus devices last seen 100 days ago
+/// (D100), 10 days ago (D10) and a day ago (D1), as the server's database records them.
+/// Returns the user and the tokens of D100, D10 and D1, unused so far.
+fn user_with_dated_devices(prefix: &str) -> (Fresh, [String; 3]) {
+    let user = fresh(prefix);
+    let tokens = [("D100", 100), ("D10", 10), ("D1", 1)].map(|(device, days)| {
+        let token = login(&user.localpart, &user.password, Some(device)).expect("login");
+        set_last_seen(&user.user_id, device, now_ms() - days * DAY_MS);
+        token
+    });
+    (user, tokens)
+}
+
+#[test]
+fn prune_devices_counts_the_days_back_from_now() {
+    let (user, [d100, d10, d1]) = user_with_dated_devices("prunedays");
+    let cli = Cli::admin();
+    let never = device_ids(&user.user_id)
+        .into_iter()
+        .find(|d| !["D100", "D10", "D1"].contains(&d.as_str()))
+        .expect("the login device of `fresh`");
+    let candidates = |extra: &[&str]| {
+        let args = [&["user", "prune-devices", "-l", &user.localpart][..], extra].concat();
+        let out = cli.json(&args);
+        // Oldest first, never seen before all: no sorting here.
+        out.as_array()
+            .unwrap_or_else(|| panic!("not a device list: {out}"))
+            .iter()
+            .map(|d| d["device_id"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    // Default: 90 days. Seen 10 days and a day ago: kept.
+    assert_eq!(candidates(&[]), [never.as_str(), "D100"]);
+    // -d 5: the device seen 10 days ago goes too; the one seen yesterday stays.
+    assert_eq!(candidates(&["-d", "5"]), [never.as_str(), "D100", "D10"]);
+    assert_eq!(candidates(&["-d", "99"]), [never.as_str(), "D100"]);
+    assert_eq!(candidates(&["-d", "101"]), [never.as_str()]);
+    assert_eq!(device_ids(&user.user_id).len(), 4, "-l deletes nothing");
+
+    let out = cli.json(&["--batch", "user", "prune-devices", "-d", "5", &user.user_id]);
+    assert_eq!(listed(&out).len(), 3, "{out}");
+    assert_eq!(device_ids(&user.user_id), ["D1"]);
+    assert_eq!(
+        whoami(&d1).0,
+        200,
+        "the device seen yesterday stays logged in"
+    );
+    assert_eq!(whoami(&d10).0, 401);
+    assert_eq!(whoami(&d100).0, 401);
+    assert_eq!(whoami(&user.token).0, 401);
 }

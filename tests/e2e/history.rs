@@ -2,8 +2,8 @@
 //! can still read afterwards.
 
 use crate::common::enc;
-use crate::support::{Cli, create_room, eventually, fresh, send_text, server};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use crate::support::{Cli, create_room, eventually, fresh, now_ms, send_text, server};
+use std::time::Duration;
 
 /// The bodies of the text messages a member can read, oldest first.
 fn bodies(token: &str, room_id: &str) -> Vec<String> {
@@ -26,13 +26,6 @@ fn bodies(token: &str, room_id: &str) -> Vec<String> {
         .collect();
     bodies.reverse();
     bodies
-}
-
-fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .expect("clock")
-        .as_millis() as i64
 }
 
 /// Runs `--batch history purge ARGS --wait`; the final status document.

@@ -161,7 +161,7 @@ fn user_list_all_with_small_pages_returns_every_user_exactly_once() {
         &["user", "list", "--all", "-l", "2", "-n", "pagesweep"],
     );
     assert_eq!(minified.stdout.lines().count(), 1, "{minified:#?}");
-    assert_eq!(names(&minified.json()).len(), 5);
+    assert_eq!(names(&minified.minified()).len(), 5);
     for format in ["human", "pprint"] {
         let run = cli.format(
             format,
@@ -318,7 +318,7 @@ fn user_list_renders_in_yaml_minified_and_pprint() {
     );
     let minified = cli.format("minified", &args);
     assert_eq!(minified.stdout.lines().count(), 1);
-    assert_eq!(without_last_seen(&minified.json()), expected);
+    assert_eq!(without_last_seen(&minified.minified()), expected);
     let pprint = cli.format("pprint", &args).stdout;
     assert!(pprint.starts_with("{'total': 1,"), "{pprint}");
     assert!(pprint.contains("'name': '@alice:test.local'"), "{pprint}");

@@ -43,7 +43,7 @@ fn user_details_prints_what_the_server_said_in_every_format() {
     assert_eq!(without_last_seen(&yaml), truth);
     let minified = cli.format("minified", &["user", "details", "bob"]);
     assert_eq!(minified.stdout.lines().count(), 1);
-    assert_eq!(without_last_seen(&minified.json()), truth);
+    assert_eq!(without_last_seen(&minified.minified()), truth);
 
     let pprint = cli.format("pprint", &["user", "details", "bob"]).stdout;
     assert!(

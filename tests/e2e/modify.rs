@@ -421,7 +421,7 @@ fn user_modify_renders_the_new_state_in_human_yaml_and_pprint() {
         &["--batch", "user", "modify", &user.localpart, "-a"],
     );
     assert_eq!(minified.stdout.lines().count(), 1);
-    assert_eq!(minified.json()["admin"], json!(true));
+    assert_eq!(minified.minified()["admin"], json!(true));
 }
 
 #[test]

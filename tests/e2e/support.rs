@@ -3,12 +3,22 @@
 
 pub use crate::common::run::Run;
 use crate::common::run::synadm;
-use crate::common::{Synapse, enc, synapse};
+use crate::common::{Synapse, enc, sql_text, synapse};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
+
+pub const DAY_MS: i64 = 86_400_000;
+
+/// Now, in milliseconds since the epoch (the clock the binary and the server read too).
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or_default()
+}
 
 /// The shared, seeded Synapse of this test binary.
 pub fn server() -> &'static Synapse {
@@ -184,6 +194,54 @@ pub fn device_ids(user_id: &str) -> Vec<String> {
         .collect();
     ids.sort();
     ids
+}
+
+/// Records in the server's database that `device_id` of `user_id` was last seen at `ms`
+/// (from 127.0.0.1, user agent `synadm-tests`), as if it had been used then. The device's
+/// token must stay unused afterwards: a request would record "now" again.
+#[track_caller]
+pub fn set_last_seen(user_id: &str, device_id: &str, ms: i64) {
+    let rows = server().sql(&format!(
+        "UPDATE devices SET last_seen = {ms}, ip = '127.0.0.1', user_agent = 'synadm-tests' \
+         WHERE user_id = {} AND device_id = {} RETURNING device_id",
+        sql_text(user_id),
+        sql_text(device_id)
+    ));
+    assert_eq!(
+        rows,
+        [[Some(device_id.to_string())]],
+        "{user_id}'s device {device_id}"
+    );
+}
+
+/// When the server's database says `device_id` of `user_id` was last seen (ms), if ever.
+/// Synapse keeps fresh sightings in memory and writes them every 5 s; while it writes, its
+/// API reports the device as never seen.
+#[track_caller]
+pub fn stored_last_seen(user_id: &str, device_id: &str) -> Option<i64> {
+    let rows = server().sql(&format!(
+        "SELECT last_seen FROM devices WHERE user_id = {} AND device_id = {}",
+        sql_text(user_id),
+        sql_text(device_id)
+    ));
+    assert_eq!(rows.len(), 1, "{user_id}'s device {device_id}: {rows:?}");
+    rows[0][0]
+        .as_deref()
+        .map(|ms| ms.parse().expect("last_seen"))
+}
+
+/// When the access token `token` expires (ms since the epoch; `None`: never), as the
+/// server's database has it.
+#[track_caller]
+pub fn token_valid_until(token: &str) -> Option<i64> {
+    let rows = server().sql(&format!(
+        "SELECT valid_until_ms FROM access_tokens WHERE token = {}",
+        sql_text(token)
+    ));
+    assert_eq!(rows.len(), 1, "one access token row: {rows:?}");
+    rows[0][0]
+        .as_deref()
+        .map(|ms| ms.parse().expect("valid_until_ms"))
 }
 
 /// A password login through the client API; the access token, or the status and error.

@@ -12,6 +12,7 @@ print one JSON document on stdout):
   stop --data-dir DIR             stop Synapse (and PostgreSQL) by recorded PID
   status --data-dir DIR           exit 0 and print server.json if running
   seed --data-dir DIR             seed a running server with test data
+  sql --data-dir DIR STATEMENT    run one SQL statement, print its rows as JSON
   watch --data-dir DIR --owner-pid PID
                                   (internal) stop the server once PID is gone
 
@@ -1071,6 +1072,39 @@ def cmd_status(args):
     return 0
 
 
+def cmd_sql(args):
+    """Runs one SQL statement on DIR's database and prints its rows as a JSON list of lists
+    (every value as text, NULL as null). For test data the APIs cannot make, such as a
+    device last seen days ago; the tests that use it keep to their own users."""
+    data_dir = os.path.abspath(args.data_dir)
+    info = read_json(os.path.join(data_dir, SERVER_JSON))
+    if info.get("db") == "postgres":
+        pg = read_json(os.path.join(data_dir, PG_JSON))
+        r = run_as((pg["user"], pg["uid"], pg["gid"]),
+                   [os.path.join(pg["bindir"], "psql"), "-h", pg["socket_dir"], "-U", PG_ROLE,
+                    "-d", PG_DATABASE, "-X", "-q", "-A", "-t", "-F", "\x1f", "-P", "null=\x1e",
+                    "-v", "ON_ERROR_STOP=1", "-c", args.statement])
+        text = r.stdout.decode("utf-8", "replace")
+        if r.returncode != 0:
+            raise HarnessError("psql failed (exit %d)" % r.returncode, detail=text.strip())
+        # (Not splitlines(), which also breaks lines at the \x1e that marks NULL.)
+        rows = [[None if v == "\x1e" else v for v in line.split("\x1f")]
+                for line in text.split("\n") if line]
+    else:
+        import sqlite3
+        conn = sqlite3.connect(os.path.join(data_dir, "homeserver.db"), timeout=30)
+        try:
+            with conn:
+                cur = conn.execute(args.statement)
+                rows = [[None if v is None else str(v) for v in row] for row in cur.fetchall()]
+        except sqlite3.Error as e:
+            raise HarnessError("sqlite: %s" % e)
+        finally:
+            conn.close()
+    print(json.dumps(rows))
+    return 0
+
+
 def cmd_watch(args):
     data_dir = os.path.abspath(args.data_dir)
     owner = args.owner_pid
@@ -1362,12 +1396,16 @@ def main(argv=None):
                            ("seed", "seed DIR's running server")):
         s = sub.add_parser(name, help=helptext)
         s.add_argument("--data-dir", required=True)
+    s = sub.add_parser("sql", help="run one SQL statement on DIR's database, print its rows")
+    s.add_argument("--data-dir", required=True)
+    s.add_argument("statement")
     s = sub.add_parser("watch", help=argparse.SUPPRESS)
     s.add_argument("--data-dir", required=True)
     s.add_argument("--owner-pid", type=int, required=True)
     args = p.parse_args(argv)
     handler = {"install": cmd_install, "start": cmd_start, "stop": cmd_stop,
-               "status": cmd_status, "seed": cmd_seed, "watch": cmd_watch}[args.cmd]
+               "status": cmd_status, "seed": cmd_seed, "sql": cmd_sql,
+               "watch": cmd_watch}[args.cmd]
     try:
         return handler(args)
     except HarnessError as e:

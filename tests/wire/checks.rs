@@ -2,23 +2,15 @@
 //! out-of-range numbers. Each is a usage error (exit 2) with a plain message, and the mock
 //! server sees nothing.
 
-use crate::support::{Env, TOKEN, list_entry};
+use crate::support::{Env, list_entry};
 use httpmock::Method::{GET, POST};
 use httpmock::Mock;
 use serde_json::json;
 
-/// A mock that answers every request, to count that none came.
-fn anything(env: &Env) -> Mock<'_> {
-    env.server.mock(|when, then| {
-        when.any_request();
-        then.status(200).json_body(json!({}));
-    })
-}
-
 #[test]
 fn a_100000_character_user_id_is_a_short_usage_error_without_a_request() {
     let env = Env::new();
-    let any = anything(&env);
+    let any = env.any_request();
     let huge = format!("@{}:example.org", "a".repeat(100_000));
     for args in [
         &["user", "details", huge.as_str()][..],
@@ -46,7 +38,7 @@ fn a_100000_character_user_id_is_a_short_usage_error_without_a_request() {
 #[test]
 fn an_empty_or_missing_server_part_is_never_completed() {
     let env = Env::new();
-    let any = anything(&env);
+    let any = env.any_request();
     for bad in ["@alice:", "alice:"] {
         env.run(&["user", "details", bad])
             .fails(2, "the server name after ':' is missing");
@@ -59,7 +51,7 @@ fn an_empty_or_missing_server_part_is_never_completed() {
 #[test]
 fn numbers_out_of_range_get_plain_messages() {
     let env = Env::new();
-    let any = anything(&env);
+    let any = env.any_request();
     for (args, message) in [
         (
             &["user", "list", "-l", "0"][..],
@@ -122,7 +114,7 @@ fn numbers_out_of_range_get_plain_messages() {
 #[test]
 fn user_modify_refuses_contradictions_and_bad_values_before_any_request() {
     let env = Env::new();
-    let any = anything(&env);
+    let any = env.any_request();
     for (args, message) in [
         (
             &["-a", "-u"][..],
@@ -148,7 +140,7 @@ fn user_modify_refuses_contradictions_and_bad_values_before_any_request() {
 #[test]
 fn prune_devices_checks_the_day_count_before_any_request() {
     let env = Env::new();
-    let any = anything(&env);
+    let any = env.any_request();
     env.run(&[
         "--batch",
         "user",
@@ -165,27 +157,30 @@ fn prune_devices_checks_the_day_count_before_any_request() {
 /// `whoami_status`) and `@adminbot:example.org` both match `@admin`. Returns the mocks of
 /// their deactivations.
 fn with_admin_among_matches(env: &Env, whoami_status: u16) -> (Mock<'_>, Mock<'_>) {
-    env.server.mock(|when, then| {
-        when.method(GET)
-            .path("/_matrix/client/v3/account/whoami")
-            .header("authorization", format!("Bearer {TOKEN}"));
-        then.status(whoami_status)
-            .json_body(json!({"user_id": "@admin:example.org", "is_guest": false}));
-    });
-    env.server.mock(|when, then| {
-        when.method(GET).path("/_synapse/admin/v2/users");
-        then.status(200).json_body(json!({"users": [
+    env.reply(
+        GET,
+        "/_matrix/client/v3/account/whoami",
+        whoami_status,
+        json!({"user_id": "@admin:example.org", "is_guest": false}),
+    );
+    env.reply_to_query(
+        GET,
+        "/_synapse/admin/v2/users",
+        &[("from", "0"), ("limit", "500"), ("guests", "true")],
+        200,
+        json!({"users": [
             list_entry("@admin:example.org"), list_entry("@adminbot:example.org"),
             list_entry("@alice:example.org")
-        ], "total": 3}));
-    });
+        ], "total": 3}),
+    );
     let deactivation = |id: &str| {
-        let path = format!("/_synapse/admin/v1/deactivate/{id}");
-        env.server.mock(|when, then| {
-            when.method(POST).path(path);
-            then.status(200)
-                .json_body(json!({"id_server_unbind_result": "success"}));
-        })
+        env.reply_to_body(
+            POST,
+            &format!("/_synapse/admin/v1/deactivate/{id}"),
+            json!({"erase": false}),
+            200,
+            json!({"id_server_unbind_result": "success"}),
+        )
     };
     (
         deactivation("@admin:example.org"),

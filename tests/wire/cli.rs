@@ -49,12 +49,13 @@ fn global_options_work_after_the_command_too() {
 #[test]
 fn batch_and_its_aliases_work_after_the_command() {
     let env = Env::new();
-    let post = env.server.mock(|when, then| {
-        when.method(POST)
-            .path("/_synapse/admin/v1/deactivate/@alice:example.org");
-        then.status(200)
-            .json_body(json!({"id_server_unbind_result": "success"}));
-    });
+    let post = env.reply_to_body(
+        POST,
+        "/_synapse/admin/v1/deactivate/@alice:example.org",
+        json!({"erase": false}),
+        200,
+        json!({"id_server_unbind_result": "success"}),
+    );
     for flag in ["--batch", "--yes", "--no-confirm"] {
         env.run(&["user", "deactivate", "alice", flag]).ok();
     }
@@ -65,12 +66,13 @@ fn batch_and_its_aliases_work_after_the_command() {
 fn user_modify_keeps_v_for_the_avatar_and_takes_long_verbose() {
     let env = Env::new();
     env.reply(GET, DETAILS, 200, admin_user("@alice:example.org"));
-    let put = env.server.mock(|when, then| {
-        when.method(PUT)
-            .path(DETAILS)
-            .json_body(json!({"avatar_url": "mxc://example.org/abc"}));
-        then.status(200).json_body(admin_user("@alice:example.org"));
-    });
+    let put = env.reply_to_body(
+        PUT,
+        DETAILS,
+        json!({"avatar_url": "mxc://example.org/abc"}),
+        200,
+        admin_user("@alice:example.org"),
+    );
     let run = env
         .run(&[
             "user",

@@ -10,7 +10,7 @@ const DETAILS: &str = "/_synapse/admin/v2/users/@alice:example.org";
 
 fn replying(status: u16, body: serde_json::Value) -> Env {
     let env = Env::new();
-    env.server.mock(|when, then| {
+    env.mock(|when, then| {
         when.method(GET).path(DETAILS);
         then.status(status).json_body(body);
     });
@@ -62,7 +62,7 @@ fn every_user_command_reports_server_errors() {
         &["user", "suspend", "a"],
     ];
     let env = Env::new();
-    env.server.mock(|when, then| {
+    env.mock(|when, then| {
         when.any_request();
         then.status(500)
             .json_body(json!({"errcode": "M_UNKNOWN", "error": "Internal server error"}));
@@ -77,7 +77,7 @@ fn every_user_command_reports_server_errors() {
 #[test]
 fn a_proxy_html_page_is_a_non_matrix_reply_with_status_and_first_bytes() {
     let env = Env::new();
-    env.server.mock(|when, then| {
+    env.mock(|when, then| {
         when.method(GET).path(DETAILS);
         then.status(502)
             .header("content-type", "text/html")
@@ -146,7 +146,7 @@ fn an_unreachable_server_is_a_network_error() {
 #[test]
 fn a_slow_server_times_out_per_the_config() {
     let env = Env::with_config("homeserver: example.org\ntimeout: 1\n");
-    env.server.mock(|when, then| {
+    env.mock(|when, then| {
         when.method(GET).path("/_synapse/admin/v1/server_version");
         then.status(200)
             .delay(Duration::from_secs(4))
@@ -160,7 +160,7 @@ fn a_slow_server_times_out_per_the_config() {
 #[test]
 fn rate_limiting_with_retry_after_is_retried() {
     let env = Env::new();
-    let mut limited = env.server.mock(|when, then| {
+    let mut limited = env.mock(|when, then| {
         when.method(GET).path("/_synapse/admin/v1/server_version");
         then.status(429)
             .header("retry-after", "1")
@@ -195,7 +195,7 @@ fn rate_limiting_with_retry_after_is_retried() {
 #[test]
 fn verbose_logging_shows_requests_but_never_the_token() {
     let env = Env::new();
-    env.server.mock(|when, then| {
+    env.mock(|when, then| {
         when.method(GET).path(DETAILS);
         then.status(200)
             .json_body(crate::support::admin_user("@alice:example.org"));

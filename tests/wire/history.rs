@@ -1,50 +1,19 @@
 //! `history purge` and `history purge-status`: the cut-off on the wire for every form, the
 //! warnings and the confirmation, `--wait`, and usage errors that send nothing.
 
-use crate::support::Env;
+use crate::support::{DAY_MS, Env, now_ms};
 use httpmock::Method::{GET, POST};
-use httpmock::{HttpMockRequest, Mock};
+use httpmock::Mock;
 use serde_json::{Value, json};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 const ROOM: &str = "!old:example.org";
 const PURGE_PATH: &str = "/_synapse/admin/v1/purge_history/!old:example.org";
 const STATUS_PATH: &str = "/_synapse/admin/v1/purge_history_status/p1";
-const DAY_MS: i64 = 86_400_000;
-
-fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as i64
-}
 
 /// A purge of ROOM with exactly `body`, answered with purge ID p1.
 fn purge(env: &Env, body: Value) -> Mock<'_> {
-    env.server.mock(|when, then| {
-        when.method(POST).path(PURGE_PATH).json_body(body);
-        then.status(200).json_body(json!({"purge_id": "p1"}));
-    })
-}
-
-/// A purge of ROOM that records its body.
-fn recording_purge(env: &Env) -> (Mock<'_>, Arc<Mutex<Vec<Value>>>) {
-    let bodies = Arc::new(Mutex::new(Vec::new()));
-    let seen = bodies.clone();
-    let mock = env.server.mock(move |when, then| {
-        when.method(POST).path(PURGE_PATH);
-        then.respond_with(move |req: &HttpMockRequest| {
-            let body: Value = serde_json::from_slice(req.body_ref()).unwrap_or(Value::Null);
-            seen.lock().unwrap().push(body);
-            httpmock::HttpMockResponse::builder()
-                .status(200)
-                .header("content-type", "application/json")
-                .body(r#"{"purge_id": "p1"}"#)
-                .build()
-        });
-    });
-    (mock, bodies)
+    env.reply_to_body(POST, PURGE_PATH, body, 200, json!({"purge_id": "p1"}))
 }
 
 #[test]
@@ -98,7 +67,7 @@ fn history_purge_sends_each_date_form_as_purge_up_to_ts() {
 fn history_purge_before_days_counts_back_from_now() {
     for days in [0_i64, 1, 30] {
         let env = Env::new();
-        let (m, bodies) = recording_purge(&env);
+        let (m, seen) = env.recording(POST, PURGE_PATH, 200, json!({"purge_id": "p1"}));
         let before = now_ms();
         env.run(&[
             "--batch",
@@ -111,7 +80,9 @@ fn history_purge_before_days_counts_back_from_now() {
         .ok();
         let after = now_ms();
         m.assert_calls(1);
-        let body = bodies.lock().unwrap()[0].clone();
+        let request = seen.one();
+        assert!(request.query.is_empty(), "{request:?}");
+        let body = request.body;
         assert_eq!(
             body.as_object().map(|o| o.len()),
             Some(1),
@@ -190,10 +161,7 @@ fn history_purge_declined_sends_nothing() {
 #[test]
 fn history_purge_usage_errors_send_no_request() {
     let env = Env::new();
-    let any = env.server.mock(|when, then| {
-        when.any_request();
-        then.status(500);
-    });
+    let any = env.any_request();
     for (args, says) in [
         (&[ROOM][..], "required"),
         (
@@ -231,9 +199,10 @@ fn history_purge_usage_errors_send_no_request() {
 #[test]
 fn history_purge_errors_from_the_server_exit_non_zero() {
     let env = Env::new();
-    env.reply(
+    env.reply_to_body(
         POST,
         PURGE_PATH,
+        json!({"purge_up_to_ts": 1}),
         404,
         json!({"errcode": "M_NOT_FOUND", "error": "There is no event to be purged"}),
     );
@@ -245,7 +214,7 @@ fn history_purge_errors_from_the_server_exit_non_zero() {
 fn history_purge_wait_polls_until_complete() {
     let env = Env::new();
     purge(&env, json!({"purge_up_to_ts": 5000}));
-    let active = env.server.mock(|when, then| {
+    let active = env.mock(|when, then| {
         when.method(GET).path(STATUS_PATH);
         then.status(200)
             .json_body(json!({"status": "active"}))
@@ -298,7 +267,7 @@ fn history_purge_wait_fails_with_exit_8_and_the_servers_error() {
 fn history_purge_wait_gives_up_when_the_server_stops_answering() {
     let env = Env::with_config("homeserver: example.org\ntimeout: 1\n");
     purge(&env, json!({"purge_up_to_ts": 5000}));
-    let slow = env.server.mock(|when, then| {
+    let slow = env.mock(|when, then| {
         when.method(GET).path(STATUS_PATH);
         then.status(200)
             .delay(Duration::from_secs(3))
@@ -329,7 +298,7 @@ fn history_purge_wait_gives_up_when_the_server_stops_answering() {
 fn history_purge_wait_retries_a_rate_limited_poll() {
     let env = Env::new();
     purge(&env, json!({"purge_up_to_ts": 5000}));
-    let limited = env.server.mock(|when, then| {
+    let limited = env.mock(|when, then| {
         when.method(GET).path(STATUS_PATH);
         then.status(429)
             .header("retry-after", "1")

@@ -1,7 +1,7 @@
 //! Every `media` command: the exact request on the wire, the output, and the usage errors
 //! that stop a command before any request.
 
-use crate::support::Env;
+use crate::support::{DAY_MS, Env, now_ms};
 use httpmock::Method::{DELETE, GET, POST};
 use serde_json::{Value, json};
 
@@ -13,31 +13,6 @@ fn local_media(id: &str, length: i64) -> Value {
         "last_access_ts": 1_700_000_100_000_i64, "url_cache": null, "quarantined_by": null,
         "safe_from_quarantine": 1, "user_id": "@alice:example.org", "authenticated": 1,
         "sha256": null
-    })
-}
-
-/// The `before_ts` query parameter of a request.
-fn before_ts(req: &httpmock::prelude::HttpMockRequest) -> Option<i64> {
-    req.uri()
-        .query()?
-        .split('&')
-        .find_map(|kv| kv.strip_prefix("before_ts="))?
-        .parse()
-        .ok()
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or_default()
-}
-
-/// A mock that answers anything, to show that no request was sent.
-fn any(env: &Env) -> httpmock::Mock<'_> {
-    env.server.mock(|when, then| {
-        when.any_request();
-        then.status(500);
     })
 }
 
@@ -129,7 +104,7 @@ fn media_commands_and_flags_match_synadm() {
 fn media_list_by_user_pages_sorts_and_shows_sizes() {
     let env = Env::new();
     let page = json!({"media": [local_media("abc", 1234)], "total": 3, "next_token": 6});
-    let m = env.server.mock(|when, then| {
+    let m = env.mock(|when, then| {
         when.method(GET)
             .path("/_synapse/admin/v1/users/@alice:example.org/media")
             .query_param("from", "5")
@@ -195,7 +170,7 @@ fn media_list_by_user_pages_sorts_and_shows_sizes() {
 #[test]
 fn media_list_all_streams_every_page() {
     let env = Env::new();
-    let first = env.server.mock(|when, then| {
+    let first = env.mock(|when, then| {
         when.method(GET)
             .path("/_synapse/admin/v1/users/@bob:example.org/media")
             .query_param("from", "0")
@@ -204,7 +179,7 @@ fn media_list_all_streams_every_page() {
         then.status(200)
             .json_body(json!({"media": [local_media("a1", 1)], "total": 2, "next_token": 1}));
     });
-    let second = env.server.mock(|when, then| {
+    let second = env.mock(|when, then| {
         when.method(GET)
             .path("/_synapse/admin/v1/users/@bob:example.org/media")
             .query_param("from", "1");
@@ -257,7 +232,7 @@ fn media_list_by_room_prints_the_mxc_uris() {
 #[test]
 fn media_list_usage_errors_send_nothing() {
     let env = Env::new();
-    let any = any(&env);
+    let any = env.any_request();
     for (args, message) in [
         (&["media", "list"][..], "required"),
         (
@@ -306,12 +281,12 @@ fn media_delete_by_id_shows_the_media_and_asks_first() {
         }}),
     );
     let deleted = json!({"deleted_media": ["abc"], "total": 1});
-    let delete = env.server.mock(|when, then| {
-        when.method(DELETE)
-            .path("/_synapse/admin/v1/media/example.org/abc")
-            .body("");
-        then.status(200).json_body(deleted.clone());
-    });
+    let delete = env.reply(
+        DELETE,
+        "/_synapse/admin/v1/media/example.org/abc",
+        200,
+        deleted.clone(),
+    );
 
     let declined = env
         .run_with_input(&["media", "delete", "-i", "abc"], "n\n")
@@ -349,33 +324,24 @@ fn media_delete_by_id_shows_the_media_and_asks_first() {
 fn media_delete_by_age_sends_cutoff_size_and_profiles() {
     let env = Env::new();
     let reply = json!({"deleted_media": ["a", "b"], "total": 2});
-    let by_ts = env.server.mock(|when, then| {
-        when.method(POST)
-            .path("/_synapse/admin/v1/media/delete")
-            .query_param("before_ts", "1906547400000")
-            .query_param("size_gt", "2048")
-            .query_param("keep_profiles", "false")
-            .body("");
-        then.status(200).json_body(reply.clone());
-    });
-    let by_date = env.server.mock(|when, then| {
-        when.method(POST)
-            .path("/_synapse/admin/v1/media/delete")
-            .query_param("before_ts", "1704067200000")
-            .query_param_missing("size_gt")
-            .query_param_missing("keep_profiles");
-        then.status(200).json_body(reply.clone());
-    });
-    let (low, high) = (
-        now_ms() - 30 * 86_400_000 - 60_000,
-        now_ms() - 30 * 86_400_000 + 60_000,
+    let by_ts = env.reply_to_query(
+        POST,
+        "/_synapse/admin/v1/media/delete",
+        &[
+            ("before_ts", "1906547400000"),
+            ("size_gt", "2048"),
+            ("keep_profiles", "false"),
+        ],
+        200,
+        reply.clone(),
     );
-    let by_days = env.server.mock(|when, then| {
-        when.method(POST)
-            .path("/_synapse/admin/v1/media/delete")
-            .is_true(move |req| before_ts(req).is_some_and(|t| (low..high).contains(&t)));
-        then.status(200).json_body(reply.clone());
-    });
+    let by_date = env.reply_to_query(
+        POST,
+        "/_synapse/admin/v1/media/delete",
+        &[("before_ts", "1704067200000")],
+        200,
+        reply.clone(),
+    );
 
     let asked = env
         .run_with_input(
@@ -410,16 +376,52 @@ fn media_delete_by_age_sends_cutoff_size_and_profiles() {
         "n\n",
     )
     .fails(6, "aborted");
-    env.run(&["--batch", "media", "delete", "-d", "30"]).ok();
     by_ts.assert();
     by_date.assert();
-    by_days.assert();
+}
+
+#[test]
+fn media_delete_and_purge_before_days_count_back_from_now() {
+    for (command, path, reply) in [
+        (
+            "delete",
+            "/_synapse/admin/v1/media/delete",
+            json!({"deleted_media": [], "total": 0}),
+        ),
+        (
+            "purge",
+            "/_synapse/admin/v1/purge_media_cache",
+            json!({"deleted": 0}),
+        ),
+    ] {
+        for days in [0_i64, 1, 30] {
+            let env = Env::new();
+            let (m, seen) = env.recording(POST, path, 200, reply.clone());
+            let before = now_ms();
+            env.run(&["--batch", "media", command, "-d", &days.to_string()])
+                .ok();
+            let after = now_ms();
+            m.assert_calls(1);
+            let request = seen.one();
+            assert_eq!(request.body, Value::Null, "no body: {request:?}");
+            assert_eq!(request.query.len(), 1, "only the cut-off: {request:?}");
+            let ts: i64 = request
+                .query("before_ts")
+                .and_then(|t| t.parse().ok())
+                .unwrap_or_else(|| panic!("before_ts: {request:?}"));
+            let (low, high) = (before - days * DAY_MS, after - days * DAY_MS);
+            assert!(
+                (low..=high).contains(&ts),
+                "media {command} -d {days}: {ts} not in {low}..={high}"
+            );
+        }
+    }
 }
 
 #[test]
 fn media_delete_usage_errors_send_nothing() {
     let env = Env::new();
-    let any = any(&env);
+    let any = env.any_request();
     for (args, message) in [
         (&["media", "delete"][..], "required"),
         (&["media", "delete", "--size", "5"], "required"),
@@ -470,13 +472,13 @@ fn media_delete_usage_errors_send_nothing() {
 #[test]
 fn media_purge_sends_the_cutoff() {
     let env = Env::new();
-    let ts = env.server.mock(|when, then| {
-        when.method(POST)
-            .path("/_synapse/admin/v1/purge_media_cache")
-            .query_param("before_ts", "1704067200000")
-            .body("");
-        then.status(200).json_body(json!({"deleted": 4}));
-    });
+    let ts = env.reply_to_query(
+        POST,
+        "/_synapse/admin/v1/purge_media_cache",
+        &[("before_ts", "1704067200000")],
+        200,
+        json!({"deleted": 4}),
+    );
     assert_eq!(
         env.run(&["media", "purge", "-t", "1704067200000"])
             .ok()
@@ -490,7 +492,7 @@ fn media_purge_sends_the_cutoff() {
     assert!(human.stderr.contains("Purged 4 cached remote media files."));
     ts.assert_calls(2);
 
-    let any = any(&env);
+    let any = env.any_request();
     env.run(&["media", "purge"]).fails(2, "required");
     env.run(&["media", "purge", "-d", "1", "-b", "2024-01-01"])
         .fails(2, "cannot be used with");
@@ -500,12 +502,12 @@ fn media_purge_sends_the_cutoff() {
 #[test]
 fn media_quarantine_by_id_uri_room_and_user() {
     let env = Env::new();
-    let local = env.server.mock(|when, then| {
-        when.method(POST)
-            .path("/_synapse/admin/v1/media/quarantine/example.org/abc")
-            .body("");
-        then.status(200).json_body(json!({}));
-    });
+    let local = env.reply(
+        POST,
+        "/_synapse/admin/v1/media/quarantine/example.org/abc",
+        200,
+        json!({}),
+    );
     let remote = env.reply(
         POST,
         "/_synapse/admin/v1/media/quarantine/other.org:8448/xyz",
@@ -591,7 +593,7 @@ fn media_unquarantine_by_id_and_uri() {
 #[test]
 fn media_quarantine_usage_errors_send_nothing() {
     let env = Env::new();
-    let any = any(&env);
+    let any = env.any_request();
     for (args, message) in [
         (&["media", "quarantine"][..], "required"),
         (&["media", "quarantine", "-s", "other.org"], "required"),
@@ -643,12 +645,7 @@ fn media_quarantine_usage_errors_send_nothing() {
 #[test]
 fn media_protect_and_unprotect() {
     let env = Env::new();
-    let protect = env.server.mock(|when, then| {
-        when.method(POST)
-            .path("/_synapse/admin/v1/media/protect/abc")
-            .body("");
-        then.status(200).json_body(json!({}));
-    });
+    let protect = env.reply(POST, "/_synapse/admin/v1/media/protect/abc", 200, json!({}));
     let unprotect = env.reply(
         POST,
         "/_synapse/admin/v1/media/unprotect/abc",

@@ -1,7 +1,7 @@
 //! `notice send`: the notice body on the wire, the recipient scan, the preview before the
 //! one confirmation, and the result list.
 
-use crate::support::{AUTH, Env, list_entry};
+use crate::support::{Env, list_entry};
 use httpmock::Method::{GET, POST};
 use httpmock::Mock;
 use serde_json::{Value, json};
@@ -15,28 +15,47 @@ fn content(plain: &str, formatted: &str) -> Value {
     })
 }
 
-/// Answers a notice to `user_id` with `event_id`.
-fn accepts<'a>(env: &'a Env, user_id: &str, event_id: &str) -> Mock<'a> {
-    let (user_id, event_id) = (user_id.to_string(), event_id.to_string());
-    env.server.mock(move |when, then| {
-        when.method(POST)
-            .path(SEND)
-            .header("authorization", AUTH)
-            .body_includes(format!("\"user_id\":\"{user_id}\""));
-        then.status(200).json_body(json!({"event_id": event_id}));
-    })
+/// Answers exactly this notice to `user_id` with `event_id`.
+fn notice_to<'a>(env: &'a Env, user_id: &str, content: Value, event_id: &str) -> Mock<'a> {
+    env.reply_to_body(
+        POST,
+        SEND,
+        json!({"user_id": user_id, "content": content}),
+        200,
+        json!({"event_id": event_id}),
+    )
+}
+
+/// Answers the notice `plain` (no formatted body given) to `user_id` with `event_id`.
+fn accepts<'a>(env: &'a Env, user_id: &str, plain: &str, event_id: &str) -> Mock<'a> {
+    notice_to(env, user_id, content(plain, plain), event_id)
+}
+
+/// The regex scan's one page of users, fetched with the default batch size (100).
+fn all_users<'a>(env: &'a Env, users: &[&str]) -> Mock<'a> {
+    let list: Vec<Value> = users.iter().map(|u| list_entry(u)).collect();
+    env.reply_to_query(
+        GET,
+        "/_synapse/admin/v2/users",
+        &[("from", "0"), ("limit", "100"), ("guests", "true")],
+        200,
+        json!({"users": list, "total": users.len()}),
+    )
 }
 
 #[test]
 fn one_recipient_gets_plain_and_formatted_body() {
     let env = Env::new();
-    let m = env.server.mock(|when, then| {
-        when.method(POST).path(SEND).json_body(json!({
+    let m = env.reply_to_body(
+        POST,
+        SEND,
+        json!({
             "user_id": "@alice:example.org",
             "content": content("Maintenance at 10:00", "<b>Maintenance</b> at 10:00")
-        }));
-        then.status(200).json_body(json!({"event_id": "$notice1"}));
-    });
+        }),
+        200,
+        json!({"event_id": "$notice1"}),
+    );
     let out = env
         .run(&[
             "--batch",
@@ -58,13 +77,16 @@ fn one_recipient_gets_plain_and_formatted_body() {
 #[test]
 fn without_formatted_the_plain_body_is_used_for_both() {
     let env = Env::new();
-    let m = env.server.mock(|when, then| {
-        when.method(POST).path(SEND).json_body(json!({
+    let m = env.reply_to_body(
+        POST,
+        SEND,
+        json!({
             "user_id": "@bob:example.org",
             "content": content("Hello", "Hello")
-        }));
-        then.status(200).json_body(json!({"event_id": "$n"}));
-    });
+        }),
+        200,
+        json!({"event_id": "$n"}),
+    );
     env.run(&["--batch", "notice", "send", "@bob:example.org", "Hello"])
         .ok();
     m.assert();
@@ -77,13 +99,16 @@ fn from_file_reads_both_bodies_from_files() {
     let html = env.home.path().join("notice.html");
     std::fs::write(&plain, "Line one\nLine two\n").unwrap();
     std::fs::write(&html, "<p>Line one</p>\n<p>Line two</p>\n").unwrap();
-    let m = env.server.mock(|when, then| {
-        when.method(POST).path(SEND).json_body(json!({
+    let m = env.reply_to_body(
+        POST,
+        SEND,
+        json!({
             "user_id": "@alice:example.org",
             "content": content("Line one\nLine two\n", "<p>Line one</p>\n<p>Line two</p>\n")
-        }));
-        then.status(200).json_body(json!({"event_id": "$f"}));
-    });
+        }),
+        200,
+        json!({"event_id": "$f"}),
+    );
     env.run(&[
         "--batch",
         "notice",
@@ -105,16 +130,13 @@ fn regex_scans_every_page_with_the_given_size_and_sends_to_matches_only() {
         if let Some(n) = next {
             reply["next_token"] = json!(n);
         }
-        let from = from.to_string();
-        env.server.mock(move |when, then| {
-            when.method(GET)
-                .path("/_synapse/admin/v2/users")
-                .query_param("from", from)
-                .query_param("limit", "2")
-                .query_param("guests", "true")
-                .query_param_missing("deactivated");
-            then.status(200).json_body(reply);
-        })
+        env.reply_to_query(
+            GET,
+            "/_synapse/admin/v2/users",
+            &[("from", from), ("limit", "2"), ("guests", "true")],
+            200,
+            reply,
+        )
     };
     let pages = [
         page(
@@ -136,9 +158,9 @@ fn regex_scans_every_page_with_the_given_size_and_sends_to_matches_only() {
         page("4", json!([list_entry("@team-c:example.org")]), None),
     ];
     let sends = [
-        accepts(&env, "@team-a:example.org", "$a"),
-        accepts(&env, "@team-b:example.org", "$b"),
-        accepts(&env, "@team-c:example.org", "$c"),
+        accepts(&env, "@team-a:example.org", "Hi team", "$a"),
+        accepts(&env, "@team-b:example.org", "Hi team", "$b"),
+        accepts(&env, "@team-c:example.org", "Hi team", "$c"),
     ];
     let out = env
         .run(&[
@@ -162,38 +184,29 @@ fn regex_scans_every_page_with_the_given_size_and_sends_to_matches_only() {
 #[test]
 fn a_regex_nobody_matches_sends_nothing() {
     let env = Env::new();
-    env.reply(
-        GET,
-        "/_synapse/admin/v2/users",
-        200,
-        json!({"users": [list_entry("@alice:example.org")], "total": 1}),
-    );
-    let send = accepts(&env, "@alice:example.org", "$x");
+    let users = all_users(&env, &["@alice:example.org"]);
+    let send = accepts(&env, "@alice:example.org", "Hi", "$x");
     let run = env
         .run(&["notice", "send", "--regex", "@nobody", "Hi"])
         .ok();
     assert_eq!(run.json(), json!([]));
     assert!(run.stderr.contains("No local user matches"), "{run:#?}");
+    users.assert_calls(1);
     send.assert_calls(0);
 }
 
 #[test]
 fn failed_sends_are_listed_and_make_the_command_fail() {
     let env = Env::new();
-    env.reply(
-        GET,
-        "/_synapse/admin/v2/users",
-        200,
-        json!({"users": [list_entry("@ok:example.org"), list_entry("@gone:example.org")], "total": 2}),
+    all_users(&env, &["@ok:example.org", "@gone:example.org"]);
+    let ok = accepts(&env, "@ok:example.org", "Hi", "$ok");
+    let gone = env.reply_to_body(
+        POST,
+        SEND,
+        json!({"user_id": "@gone:example.org", "content": content("Hi", "Hi")}),
+        404,
+        json!({"errcode": "M_NOT_FOUND", "error": "User not found"}),
     );
-    let ok = accepts(&env, "@ok:example.org", "$ok");
-    let gone = env.server.mock(|when, then| {
-        when.method(POST)
-            .path(SEND)
-            .body_includes("\"user_id\":\"@gone:example.org\"");
-        then.status(404)
-            .json_body(json!({"errcode": "M_NOT_FOUND", "error": "User not found"}));
-    });
     let run = env.run(&["--batch", "notice", "send", "-r", ".*", "Hi"]);
     assert_eq!(run.code, 1, "{run:#?}");
     assert_eq!(
@@ -224,7 +237,7 @@ fn failed_sends_are_listed_and_make_the_command_fail() {
 #[test]
 fn silent_prints_nothing_on_success() {
     let env = Env::new();
-    let m = accepts(&env, "@alice:example.org", "$s");
+    let m = accepts(&env, "@alice:example.org", "Hi", "$s");
     let run = env
         .run(&["--batch", "notice", "send", "-s", "alice", "Hi"])
         .ok();
@@ -234,20 +247,43 @@ fn silent_prints_nothing_on_success() {
 }
 
 #[test]
+fn the_preview_lists_ten_recipients_unless_told_otherwise() {
+    let env = Env::new();
+    let users: Vec<String> = (1..=12).map(|n| format!("@u{n:02}:example.org")).collect();
+    let users: Vec<&str> = users.iter().map(String::as_str).collect();
+    all_users(&env, &users);
+    let any = env.any_request();
+    let declined = env
+        .run_with_input(&["notice", "send", "-r", "@u", "Hi"], "n\n")
+        .fails(6, "not confirmed");
+    let listed: String = users[..10].iter().map(|u| format!(" - {u}\n")).collect();
+    assert!(
+        declined
+            .stderr
+            .contains(&format!("Recipients (12):\n{listed} - … and 2 more\n")),
+        "{declined:#?}"
+    );
+    assert!(!declined.stderr.contains("@u11"), "{declined:#?}");
+    let all = env
+        .run_with_input(&["notice", "send", "-r", "@u", "Hi", "-l", "12"], "n\n")
+        .fails(6, "not confirmed");
+    assert!(
+        all.stderr.contains(" - @u12:example.org\n") && !all.stderr.contains("more"),
+        "{all:#?}"
+    );
+    any.assert_calls(0);
+}
+
+#[test]
 fn one_confirmation_after_a_preview_of_recipients_and_bodies() {
     let env = Env::new();
-    env.reply(
-        GET,
-        "/_synapse/admin/v2/users",
-        200,
-        json!({"users": [
-            list_entry("@u1:example.org"), list_entry("@u2:example.org"), list_entry("@u3:example.org")
-        ], "total": 3}),
-    );
-    let sends = env.server.mock(|when, then| {
-        when.method(POST).path(SEND);
-        then.status(200).json_body(json!({"event_id": "$p"}));
-    });
+    let users = ["@u1:example.org", "@u2:example.org", "@u3:example.org"];
+    all_users(&env, &users);
+    let sends: Vec<Mock> = users
+        .iter()
+        .map(|u| notice_to(&env, u, content("plain text", "<i>html</i>"), "$p"))
+        .collect();
+    let sent = || sends.iter().map(Mock::calls).sum::<usize>();
     let args = [
         "notice",
         "send",
@@ -271,24 +307,23 @@ fn one_confirmation_after_a_preview_of_recipients_and_bodies() {
         );
     }
     assert!(!declined.stderr.contains("@u2"), "{declined:#?}");
-    sends.assert_calls(0);
+    assert_eq!(sent(), 0);
 
     let run = env.run_with_input(&args, "y\n").ok();
     assert_eq!(run.stderr.matches("Send now?").count(), 1, "{run:#?}");
     assert_eq!(run.json().as_array().unwrap().len(), 3);
-    sends.assert_calls(3);
+    for send in &sends {
+        send.assert_calls(1);
+    }
     // No answer at all (stdin closed) is no.
     env.run(&args).fails(6, "stdin closed");
-    sends.assert_calls(3);
+    assert_eq!(sent(), 3);
 }
 
 #[test]
 fn bad_input_is_a_usage_error_before_any_request() {
     let env = Env::new();
-    let any = env.server.mock(|when, then| {
-        when.any_request();
-        then.status(200).json_body(json!({}));
-    });
+    let any = env.any_request();
     env.run(&["--batch", "notice", "send", "alice", ""])
         .fails(2, "plain-text body is empty");
     env.run(&["--batch", "notice", "send", "alice", "  \n"])
@@ -330,7 +365,7 @@ fn bad_input_is_a_usage_error_before_any_request() {
 #[test]
 fn verbose_output_names_requests_but_never_the_token_or_the_notice() {
     let env = Env::new();
-    accepts(&env, "@alice:example.org", "$v");
+    accepts(&env, "@alice:example.org", "secret-notice-words", "$v");
     let run = env
         .run(&[
             "-vv",

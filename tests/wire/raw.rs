@@ -2,7 +2,7 @@
 //! under the configured mounts, body, token) and what is printed.
 
 use crate::common::run::synadm;
-use crate::support::{AUTH, Env, TOKEN};
+use crate::support::{AUTH, Env, TOKEN, WhenExt};
 use httpmock::Method::{DELETE, GET, POST, PUT};
 use serde_json::json;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -124,26 +124,28 @@ fn raw_get_goes_below_the_admin_mount_verbatim_and_sends_no_body() {
 #[test]
 fn raw_post_put_delete_send_the_data_default_to_an_empty_object() {
     let env = mounted();
-    let post = env.server.mock(|when, then| {
+    let post = env.mock(|when, then| {
         when.method(POST)
             .path("/synapse/admin-api/v1/media/protect/abc")
-            .header("authorization", AUTH)
+            .no_query()
             .header("content-type", "application/json")
             .json_body(json!({"key1": "value1", "key2": 123}));
         then.status(200).json_body(json!({}));
     });
-    let put = env.server.mock(|when, then| {
-        when.method(PUT)
-            .path("/synapse/admin-api/v1/rooms/x/block")
-            .json_body(json!({}));
-        then.status(200).json_body(json!({"block": true}));
-    });
-    let delete = env.server.mock(|when, then| {
-        when.method(DELETE)
-            .path("/synapse/admin-api/v1/registration_tokens/t")
-            .json_body(json!({"from": "file"}));
-        then.status(200).json_body(json!({}));
-    });
+    let put = env.reply_to_body(
+        PUT,
+        "/synapse/admin-api/v1/rooms/x/block",
+        json!({}),
+        200,
+        json!({"block": true}),
+    );
+    let delete = env.reply_to_body(
+        DELETE,
+        "/synapse/admin-api/v1/registration_tokens/t",
+        json!({"from": "file"}),
+        200,
+        json!({}),
+    );
     assert_eq!(
         env.run(&[
             "raw",
@@ -188,7 +190,7 @@ fn raw_post_put_delete_send_the_data_default_to_an_empty_object() {
 #[test]
 fn raw_data_on_a_get_is_checked_but_not_sent() {
     let env = Env::new();
-    let m = env.server.mock(|when, then| {
+    let m = env.mock(|when, then| {
         when.method(GET)
             .path("/_synapse/admin/v1/server_version")
             .header_missing("content-type")
@@ -207,10 +209,7 @@ fn raw_data_on_a_get_is_checked_but_not_sent() {
 #[test]
 fn invalid_json_data_is_a_usage_error_and_nothing_is_sent() {
     let env = Env::new();
-    let any = env.server.mock(|when, then| {
-        when.any_request();
-        then.status(200).json_body(json!({}));
-    });
+    let any = env.any_request();
     env.run(&["raw", "-m", "post", "v1/x", "-d", "{not json"])
         .fails(2, "not valid JSON");
     env.run(&["raw", "v1/x", "-d", "{not json"])
@@ -244,7 +243,7 @@ fn invalid_json_data_is_a_usage_error_and_nothing_is_sent() {
 #[test]
 fn a_reply_that_is_not_json_is_printed_as_a_string() {
     let env = Env::new();
-    env.server.mock(|when, then| {
+    env.mock(|when, then| {
         when.method(GET).path("/_synapse/admin/v1/plain");
         then.status(200)
             .header("content-type", "text/plain")
@@ -267,7 +266,7 @@ fn raw_errors_map_like_every_other_command() {
         404,
         json!({"errcode": "M_UNRECOGNIZED", "error": "Unrecognized request"}),
     );
-    env.server.mock(|when, then| {
+    env.mock(|when, then| {
         when.method(GET).path("/_synapse/admin/v1/proxy");
         then.status(502)
             .header("content-type", "text/html")
@@ -352,6 +351,7 @@ fn matrix_raw_token_precedence_prompt_then_token_or_mtoken_then_config() {
     let path = "/synapse/mx/client/v3/account/whoami";
     let with = |token: &str| {
         let auth = format!("Bearer {token}");
+        // Not `env.mock`, which expects the config's token.
         env.server.mock(move |when, then| {
             when.method(GET).path(path).header("authorization", auth);
             then.status(200)
@@ -415,7 +415,11 @@ fn the_mtoken_value_is_not_shown_in_help() {
 fn verbose_raw_logs_requests_but_no_token_and_no_body() {
     let env = Env::new();
     env.server.mock(|when, then| {
-        when.method(POST).path("/_matrix/client/v3/somewhere");
+        when.method(POST)
+            .path("/_matrix/client/v3/somewhere")
+            .no_query()
+            .header("authorization", format!("Bearer {OTHER}"))
+            .json_body(json!({"password": "hunter2-body-secret"}));
         then.status(200).json_body(json!({"ok": true}));
     });
     let run = run_with(
@@ -455,17 +459,18 @@ fn matrix_login_posts_a_password_login_below_the_matrix_mount() {
         "user_id": "@alice:example.org", "access_token": "syt_new_session",
         "device_id": "NEWDEVICE", "home_server": "example.org"
     });
-    let m = env.server.mock(|when, then| {
-        when.method(POST)
-            .path("/synapse/mx/client/v3/login")
-            .json_body(json!({
-                "type": "m.login.password",
-                "identifier": {"type": "m.id.user", "user": "@alice:example.org"},
-                "password": "pw-secret-1",
-                "initial_device_display_name": "synadm matrix login command"
-            }));
-        then.status(200).json_body(session.clone());
-    });
+    let m = env.reply_to_body(
+        POST,
+        "/synapse/mx/client/v3/login",
+        json!({
+            "type": "m.login.password",
+            "identifier": {"type": "m.id.user", "user": "@alice:example.org"},
+            "password": "pw-secret-1",
+            "initial_device_display_name": "synadm matrix login command"
+        }),
+        200,
+        session.clone(),
+    );
     let secrets = [TOKEN, "pw-secret-1"];
     let run = synadm(
         env.home.path(),
@@ -493,10 +498,7 @@ fn matrix_login_posts_a_password_login_below_the_matrix_mount() {
 #[test]
 fn matrix_login_without_a_password_in_batch_mode_sends_nothing() {
     let env = Env::new();
-    let any = env.server.mock(|when, then| {
-        when.any_request();
-        then.status(200).json_body(json!({}));
-    });
+    let any = env.any_request();
     env.run(&["--batch", "matrix", "login", "alice"])
         .fails(2, "-p/--password");
     env.run_with_input(&["matrix", "login", "alice"], "\n")
@@ -507,9 +509,15 @@ fn matrix_login_without_a_password_in_batch_mode_sends_nothing() {
 #[test]
 fn matrix_login_reports_a_wrong_password() {
     let env = Env::new();
-    env.reply(
+    env.reply_to_body(
         POST,
         "/_matrix/client/v3/login",
+        json!({
+            "type": "m.login.password",
+            "identifier": {"type": "m.id.user", "user": "@alice:example.org"},
+            "password": "wrong",
+            "initial_device_display_name": "synadm matrix login command"
+        }),
         403,
         json!({"errcode": "M_FORBIDDEN", "error": "Invalid username or password"}),
     );
@@ -520,10 +528,7 @@ fn matrix_login_reports_a_wrong_password() {
 #[test]
 fn group_delete_fails_clearly_without_a_request_or_a_config() {
     let env = Env::new();
-    let any = env.server.mock(|when, then| {
-        when.any_request();
-        then.status(200).json_body(json!({}));
-    });
+    let any = env.any_request();
     let run = env
         .run(&["group", "delete", "+community:example.org"])
         .fails(2, "no longer exist in Synapse");

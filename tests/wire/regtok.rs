@@ -1,7 +1,7 @@
 //! Every `regtok` command: the exact request on the wire (an explicit `null` where the
 //! token becomes unlimited or never-expiring), the output, and usage errors.
 
-use crate::support::Env;
+use crate::support::{Env, WhenExt};
 use httpmock::Method::{DELETE, GET, POST, PUT};
 use serde_json::{Value, json};
 
@@ -10,13 +10,6 @@ const TOKENS: &str = "/_synapse/admin/v1/registration_tokens";
 fn token(name: &str, uses: Value, pending: i64, completed: i64, expiry: Value) -> Value {
     json!({"token": name, "uses_allowed": uses, "pending": pending, "completed": completed,
            "expiry_time": expiry})
-}
-
-fn any(env: &Env) -> httpmock::Mock<'_> {
-    env.server.mock(|when, then| {
-        when.any_request();
-        then.status(500);
-    })
 }
 
 #[test]
@@ -90,16 +83,16 @@ fn regtok_list_filters_and_shows_validity_and_remaining_uses() {
         token("expiring", json!(5), 0, 1, json!(32_472_144_000_000_i64)),
         token("expired", json!(null), 0, 0, json!(1_000_000_000_000_i64)),
     ]});
-    let all = env.server.mock(|when, then| {
+    let all = env.mock(|when, then| {
         when.method(GET).path(TOKENS).query_param_missing("valid");
         then.status(200).json_body(reply.clone());
     });
-    let valid = env.server.mock(|when, then| {
+    let valid = env.mock(|when, then| {
         when.method(GET).path(TOKENS).query_param("valid", "true");
         then.status(200)
             .json_body(json!({"registration_tokens": []}));
     });
-    let invalid = env.server.mock(|when, then| {
+    let invalid = env.mock(|when, then| {
         when.method(GET).path(TOKENS).query_param("valid", "false");
         then.status(200)
             .json_body(json!({"registration_tokens": []}));
@@ -171,32 +164,28 @@ fn regtok_details_prints_one_token() {
 #[test]
 fn regtok_new_sends_only_what_was_given() {
     let env = Env::new();
-    let random = env.server.mock(|when, then| {
+    let random = env.mock(|when, then| {
         when.method(POST)
             .path(format!("{TOKENS}/new"))
+            .no_query()
             .body(r#"{"length":16}"#);
         then.status(200)
             .json_body(token("Rnd0123456789abc", json!(null), 0, 0, json!(null)));
     });
-    let short = env.server.mock(|when, then| {
-        when.method(POST)
-            .path(format!("{TOKENS}/new"))
-            .json_body(json!({"length": 8, "uses_allowed": 0}));
-        then.status(200)
-            .json_body(token("Rnd01234", json!(0), 0, 0, json!(null)));
-    });
-    let named = env.server.mock(|when, then| {
-        when.method(POST).path(format!("{TOKENS}/new")).json_body(
-            json!({"token": "my.tok-1", "uses_allowed": 5, "expiry_time": 32_472_144_000_000_i64}),
-        );
-        then.status(200).json_body(token(
-            "my.tok-1",
-            json!(5),
-            0,
-            0,
-            json!(32_472_144_000_000_i64),
-        ));
-    });
+    let short = env.reply_to_body(
+        POST,
+        &format!("{TOKENS}/new"),
+        json!({"length": 8, "uses_allowed": 0}),
+        200,
+        token("Rnd01234", json!(0), 0, 0, json!(null)),
+    );
+    let named = env.reply_to_body(
+        POST,
+        &format!("{TOKENS}/new"),
+        json!({"token": "my.tok-1", "uses_allowed": 5, "expiry_time": 32_472_144_000_000_i64}),
+        200,
+        token("my.tok-1", json!(5), 0, 0, json!(32_472_144_000_000_i64)),
+    );
     let out = env.run(&["regtok", "new"]).ok();
     assert_eq!(out.json()["token"], "Rnd0123456789abc");
     assert!(
@@ -240,33 +229,37 @@ fn regtok_update_sends_null_for_unlimited_and_never() {
     let env = Env::new();
     let path = format!("{TOKENS}/abc");
     let reply = token("abc", json!(null), 0, 0, json!(null));
-    let unlimited = env.server.mock(|when, then| {
+    let unlimited = env.mock(|when, then| {
         when.method(PUT)
             .path(path.as_str())
+            .no_query()
             .body(r#"{"uses_allowed":null}"#);
         then.status(200).json_body(reply.clone());
     });
-    let never = env.server.mock(|when, then| {
+    let never = env.mock(|when, then| {
         when.method(PUT)
             .path(path.as_str())
+            .no_query()
             .body(r#"{"expiry_time":null}"#);
         then.status(200).json_body(reply.clone());
     });
-    let both = env.server.mock(|when, then| {
+    let both = env.mock(|when, then| {
         when.method(PUT)
             .path(path.as_str())
+            .no_query()
             .body(r#"{"uses_allowed":null,"expiry_time":null}"#);
         then.status(200).json_body(reply.clone());
     });
-    let set = env.server.mock(|when, then| {
+    let set = env.mock(|when, then| {
         when.method(PUT)
             .path(path.as_str())
+            .no_query()
             .body(r#"{"uses_allowed":3,"expiry_time":32472144000000}"#);
         then.status(200)
             .json_body(token("abc", json!(3), 0, 0, json!(32_472_144_000_000_i64)));
     });
-    let nothing = env.server.mock(|when, then| {
-        when.method(PUT).path(path.as_str()).body("{}");
+    let nothing = env.mock(|when, then| {
+        when.method(PUT).path(path.as_str()).no_query().body("{}");
         then.status(200).json_body(reply.clone());
     });
     assert_eq!(
@@ -332,7 +325,7 @@ fn regtok_delete_asks_first() {
 #[test]
 fn regtok_usage_errors_send_nothing() {
     let env = Env::new();
-    let any = any(&env);
+    let any = env.any_request();
     for (args, message) in [
         (
             &["regtok", "new", "-n", "bad token"][..],

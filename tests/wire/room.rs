@@ -1,7 +1,7 @@
 //! Every `room` command: the exact request on the wire, the output in json and human, errors,
 //! and bad input that must not send any request.
 
-use crate::support::{AUTH, Env, TOKEN};
+use crate::support::{Env, TOKEN};
 use httpmock::Method::{GET, POST, PUT};
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -109,7 +109,7 @@ fn room_list_sends_the_defaults_and_renders_json_and_human() {
         "rooms": [room_entry(ROOM, "General", "10", 5, 3), room_entry(V12_ROOM, "Project", "12", 2, 2)],
         "offset": 0, "total_rooms": 3, "next_batch": 2
     });
-    let m = env.server.mock(|when, then| {
+    let m = env.mock(|when, then| {
         when.method(GET)
             .path(ROOMS)
             .query_param("from", "0")
@@ -118,8 +118,7 @@ fn room_list_sends_the_defaults_and_renders_json_and_human() {
             .query_param_missing("order_by")
             .query_param_missing("dir")
             .query_param_missing("empty_rooms")
-            .query_param_missing("public_rooms")
-            .header("authorization", AUTH);
+            .query_param_missing("public_rooms");
         then.status(200).json_body(reply.clone());
     });
     assert_eq!(env.run(&["room", "list"]).ok().json(), reply);
@@ -169,7 +168,7 @@ fn room_list_sends_the_defaults_and_renders_json_and_human() {
 #[test]
 fn room_list_filters_map_to_query_parameters() {
     let env = Env::new();
-    let filtered = env.server.mock(|when, then| {
+    let filtered = env.mock(|when, then| {
         when.method(GET)
             .path(ROOMS)
             .query_param("from", "5")
@@ -207,7 +206,7 @@ fn room_list_filters_map_to_query_parameters() {
     );
     filtered.assert();
 
-    let opposite = env.server.mock(|when, then| {
+    let opposite = env.mock(|when, then| {
         when.method(GET)
             .path(ROOMS)
             .query_param("empty_rooms", "false")
@@ -252,7 +251,7 @@ fn room_list_accepts_every_synadm_sort_order() {
         "state_events",
     ];
     for order in orders {
-        let m = env.server.mock(|when, then| {
+        let m = env.mock(|when, then| {
             when.method(GET).path(ROOMS).query_param("order_by", order);
             then.status(200)
                 .json_body(json!({"rooms": [], "offset": 0, "total_rooms": 0}));
@@ -265,10 +264,7 @@ fn room_list_accepts_every_synadm_sort_order() {
 #[test]
 fn room_list_and_search_reject_bad_input_before_any_request() {
     let env = Env::new();
-    let any = env.server.mock(|when, then| {
-        when.any_request();
-        then.status(200).json_body(json!({}));
-    });
+    let any = env.any_request();
     for args in [
         &["room", "list", "-n", ""][..],
         &["room", "list", "-s", "size"],
@@ -294,7 +290,7 @@ fn room_list_and_search_reject_bad_input_before_any_request() {
 #[test]
 fn room_list_all_follows_next_batch_and_prints_one_document() {
     let env = Env::new();
-    let first = env.server.mock(|when, then| {
+    let first = env.mock(|when, then| {
         when.method(GET)
             .path(ROOMS)
             .query_param("from", "0")
@@ -304,7 +300,7 @@ fn room_list_all_follows_next_batch_and_prints_one_document() {
             "offset": 0, "total_rooms": 3, "next_batch": 2
         }));
     });
-    let second = env.server.mock(|when, then| {
+    let second = env.mock(|when, then| {
         when.method(GET)
             .path(ROOMS)
             .query_param("from", "2")
@@ -343,7 +339,7 @@ fn room_list_all_follows_next_batch_and_prints_one_document() {
 #[test]
 fn room_list_all_default_page_is_1000() {
     let env = Env::new();
-    let m = env.server.mock(|when, then| {
+    let m = env.mock(|when, then| {
         when.method(GET)
             .path(ROOMS)
             .query_param("from", "0")
@@ -359,7 +355,7 @@ fn room_list_all_default_page_is_1000() {
 fn room_search_is_list_with_a_search_term() {
     let env = Env::new();
     let reply = json!({"rooms": [room_entry(ROOM, "General", "10", 5, 3)], "offset": 3, "total_rooms": 4, "prev_batch": 0});
-    let m = env.server.mock(|when, then| {
+    let m = env.mock(|when, then| {
         when.method(GET)
             .path(ROOMS)
             .query_param("search_term", "GEN")
@@ -381,6 +377,16 @@ fn room_search_is_list_with_a_search_term() {
     assert_eq!(human.stderr, "Rooms matching \"GEN\": 4\n");
     assert!(human.lines()[2].starts_with(ROOM), "{human:#?}");
     m.assert_calls(2);
+    // Without paging options: from the start, 100 rooms, the server's default order.
+    let defaults = env.reply_to_query(
+        GET,
+        ROOMS,
+        &[("search_term", "gen"), ("from", "0"), ("limit", "100")],
+        200,
+        reply.clone(),
+    );
+    env.run(&["room", "search", "gen"]).ok();
+    defaults.assert_calls(1);
 }
 
 // ---------------------------------------------------------------- single-room lookups
@@ -448,7 +454,7 @@ fn room_state_is_a_table_of_type_key_sender_and_time() {
         state_event("m.room.create", "@alice:example.org", json!({"room_version": "10"})),
         member
     ]});
-    let m = env.server.mock(|when, then| {
+    let m = env.mock(|when, then| {
         when.method(GET)
             .path(format!("{ROOMS}/{ROOM}/state"))
             .query_param_missing("type");
@@ -566,10 +572,7 @@ fn room_resolve_of_an_unknown_alias_fails_with_the_servers_error() {
 #[test]
 fn room_commands_reject_malformed_ids_before_any_request() {
     let env = Env::new();
-    let any = env.server.mock(|when, then| {
-        when.any_request();
-        then.status(200).json_body(json!({}));
-    });
+    let any = env.any_request();
     let cases: &[&[&str]] = &[
         &["room", "details", "abc:example.org"],
         &["room", "details", "#general:example.org"],
@@ -621,7 +624,7 @@ fn every_room_command_reports_server_errors() {
         &["room", "power-levels"],
     ];
     let env = Env::new();
-    env.server.mock(|when, then| {
+    env.mock(|when, then| {
         when.any_request();
         then.status(500)
             .json_body(json!({"errcode": "M_UNKNOWN", "error": "Internal server error"}));
@@ -638,18 +641,20 @@ fn every_room_command_reports_server_errors() {
 #[test]
 fn room_block_blocks_by_default_and_unblocks_with_u() {
     let env = Env::new();
-    let block = env.server.mock(|when, then| {
-        when.method(PUT)
-            .path(format!("{ROOMS}/{ROOM}/block"))
-            .json_body(json!({"block": true}));
-        then.status(200).json_body(json!({"block": true}));
-    });
-    let unblock = env.server.mock(|when, then| {
-        when.method(PUT)
-            .path(format!("{ROOMS}/{ROOM}/block"))
-            .json_body(json!({"block": false}));
-        then.status(200).json_body(json!({"block": false}));
-    });
+    let block = env.reply_to_body(
+        PUT,
+        &format!("{ROOMS}/{ROOM}/block"),
+        json!({"block": true}),
+        200,
+        json!({"block": true}),
+    );
+    let unblock = env.reply_to_body(
+        PUT,
+        &format!("{ROOMS}/{ROOM}/block"),
+        json!({"block": false}),
+        200,
+        json!({"block": false}),
+    );
     let run = env.run(&["room", "block", ROOM]).ok();
     assert_eq!(run.json(), json!({"block": true}));
     assert_eq!(run.stderr, format!("Room {ROOM} is blocked.\n"));
@@ -691,12 +696,13 @@ fn room_block_status_shows_who_blocked() {
 #[test]
 fn room_join_completes_the_user_and_prints_the_room() {
     let env = Env::new();
-    let m = env.server.mock(|when, then| {
-        when.method(POST)
-            .path(format!("/_synapse/admin/v1/join/{ROOM}"))
-            .json_body(json!({"user_id": "@bob:example.org"}));
-        then.status(200).json_body(json!({"room_id": ROOM}));
-    });
+    let m = env.reply_to_body(
+        POST,
+        &format!("/_synapse/admin/v1/join/{ROOM}"),
+        json!({"user_id": "@bob:example.org"}),
+        200,
+        json!({"room_id": ROOM}),
+    );
     let run = env.run(&["room", "join", ROOM, "bob"]).ok();
     assert_eq!(run.json(), json!({"room_id": ROOM}));
     assert_eq!(run.stderr, format!("@bob:example.org joined {ROOM}.\n"));
@@ -710,9 +716,10 @@ fn room_join_completes_the_user_and_prints_the_room() {
 #[test]
 fn room_join_reports_a_refusal() {
     let env = Env::new();
-    env.reply(
+    env.reply_to_body(
         POST,
         &format!("/_synapse/admin/v1/join/{ROOM}"),
+        json!({"user_id": "@ghost:example.org"}),
         404,
         json!({"errcode": "M_NOT_FOUND", "error": "User not found"}),
     );
@@ -724,12 +731,13 @@ fn room_join_reports_a_refusal() {
 
 /// Mocks `state?type=m.room.create` of `room`.
 fn mock_create<'a>(env: &'a Env, room: &str, reply: Value) -> httpmock::Mock<'a> {
-    env.server.mock(|when, then| {
-        when.method(GET)
-            .path(format!("{ROOMS}/{room}/state"))
-            .query_param("type", "m.room.create");
-        then.status(200).json_body(reply);
-    })
+    env.reply_to_query(
+        GET,
+        &format!("{ROOMS}/{room}/state"),
+        &[("type", "m.room.create")],
+        200,
+        reply,
+    )
 }
 
 fn mock_whoami<'a>(env: &'a Env, user: &str) -> httpmock::Mock<'a> {
@@ -742,12 +750,13 @@ fn mock_whoami<'a>(env: &'a Env, user: &str) -> httpmock::Mock<'a> {
 }
 
 fn mock_make_admin<'a>(env: &'a Env, room: &str, body: Value) -> httpmock::Mock<'a> {
-    env.server.mock(|when, then| {
-        when.method(POST)
-            .path(format!("{ROOMS}/{room}/make_room_admin"))
-            .json_body(body);
-        then.status(200).json_body(json!({}));
-    })
+    env.reply_to_body(
+        POST,
+        &format!("{ROOMS}/{room}/make_room_admin"),
+        body,
+        200,
+        json!({}),
+    )
 }
 
 #[test]
@@ -759,11 +768,7 @@ fn make_admin_of_a_v12_creator_changes_nothing_and_says_why() {
         V12_ROOM,
         create_state("@admin:example.org", "12", &["@dave:example.org"]),
     );
-    let post = env.server.mock(|when, then| {
-        when.method(POST);
-        then.status(400)
-            .json_body(json!({"errcode": "M_UNKNOWN", "error": "creator"}));
-    });
+    let post = env.any_request_with(POST);
     // The caller, by default: the create event's sender.
     let run = env.run(&["room", "make-admin", V12_ROOM]).ok();
     assert_eq!(run.json(), json!({}));
@@ -860,9 +865,10 @@ fn make_admin_of_an_alias_resolves_it_first() {
 fn make_admin_explains_why_synapse_refused() {
     let env = Env::new();
     mock_create(&env, ROOM, create_state("@remote:other.example", "12", &[]));
-    env.reply(
+    env.reply_to_body(
         POST,
         &format!("{ROOMS}/{ROOM}/make_room_admin"),
+        json!({"user_id": "@bob:example.org"}),
         400,
         json!({"errcode": "M_UNKNOWN", "error": "No local admin user in room"}),
     );
@@ -880,9 +886,10 @@ fn make_admin_explains_why_synapse_refused() {
 fn make_admin_of_a_room_the_server_left_lets_synapse_answer() {
     let env = Env::new();
     mock_create(&env, ROOM, json!({"state": []}));
-    env.reply(
+    env.reply_to_body(
         POST,
         &format!("{ROOMS}/{ROOM}/make_room_admin"),
+        json!({"user_id": "@bob:example.org"}),
         400,
         json!({"errcode": "M_UNKNOWN", "error": "Server not in room"}),
     );
@@ -906,18 +913,19 @@ fn mock_levels<'a>(env: &'a Env, room: &str, users: Option<Value>) -> httpmock::
         )]}),
         None => json!({"state": []}),
     };
-    env.server.mock(|when, then| {
-        when.method(GET)
-            .path(format!("{ROOMS}/{room}/state"))
-            .query_param("type", "m.room.power_levels");
-        then.status(200).json_body(state);
-    })
+    env.reply_to_query(
+        GET,
+        &format!("{ROOMS}/{room}/state"),
+        &[("type", "m.room.power_levels")],
+        200,
+        state,
+    )
 }
 
 #[test]
 fn power_levels_reads_levels_per_room_and_creators_of_v12_rooms() {
     let env = Env::new();
-    let list = env.server.mock(|when, then| {
+    let list = env.mock(|when, then| {
         when.method(GET)
             .path(ROOMS)
             .query_param("from", "0")
@@ -1001,7 +1009,7 @@ fn power_levels_reads_levels_per_room_and_creators_of_v12_rooms() {
 #[test]
 fn power_levels_options_map_to_the_room_list_and_all_details_keeps_fields() {
     let env = Env::new();
-    let list = env.server.mock(|when, then| {
+    let list = env.mock(|when, then| {
         when.method(GET)
             .path(ROOMS)
             .query_param("from", "4")
@@ -1039,7 +1047,7 @@ fn power_levels_options_map_to_the_room_list_and_all_details_keeps_fields() {
     assert_eq!(out["rooms_w_power_levels_curr_batch"], 1);
     assert_eq!(out["prev_batch"], 2);
 
-    let named = env.server.mock(|when, then| {
+    let named = env.mock(|when, then| {
         when.method(GET)
             .path(ROOMS)
             .query_param("search_term", "old")
@@ -1056,18 +1064,23 @@ fn power_levels_options_map_to_the_room_list_and_all_details_keeps_fields() {
 #[test]
 fn power_levels_of_a_room_gone_since_listing_are_empty() {
     let env = Env::new();
-    env.reply(
+    env.reply_to_query(
         GET,
         ROOMS,
+        &[("from", "0"), ("limit", "10")],
         200,
         json!({"rooms": [room_entry(V12_ROOM, "Gone", "12", 0, 0)], "offset": 0, "total_rooms": 1}),
     );
-    env.reply(
-        GET,
-        &format!("{ROOMS}/{V12_ROOM}/state"),
-        404,
-        json!({"errcode": "M_NOT_FOUND", "error": "Room not found"}),
-    );
+    // Levels and creators are asked for at once; the first 404 ends the other request.
+    for event_type in ["m.room.power_levels", "m.room.create"] {
+        env.reply_to_query(
+            GET,
+            &format!("{ROOMS}/{V12_ROOM}/state"),
+            &[("type", event_type)],
+            404,
+            json!({"errcode": "M_NOT_FOUND", "error": "Room not found"}),
+        );
+    }
     let out = env.run(&["room", "power-levels"]).ok().json();
     assert_eq!(out["rooms"][0]["power_levels"], json!({}));
     assert_eq!(out["rooms"][0]["creators"], json!([]));
@@ -1077,7 +1090,7 @@ fn power_levels_of_a_room_gone_since_listing_are_empty() {
 #[test]
 fn power_levels_all_streams_every_page() {
     let env = Env::new();
-    let first = env.server.mock(|when, then| {
+    let first = env.mock(|when, then| {
         when.method(GET)
             .path(ROOMS)
             .query_param("from", "0")
@@ -1087,7 +1100,7 @@ fn power_levels_all_streams_every_page() {
             "next_batch": 1
         }));
     });
-    let second = env.server.mock(|when, then| {
+    let second = env.mock(|when, then| {
         when.method(GET)
             .path(ROOMS)
             .query_param("from", "1")

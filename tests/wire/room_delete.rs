@@ -1,9 +1,9 @@
 //! `room delete`, `room delete-status`, `room purge-empty`: the exact requests, the
 //! confirmation, `--wait` against a task that changes, fails, stalls or rate-limits.
 
-use crate::support::{Env, Run};
+use crate::support::{Env, Run, WhenExt};
 use httpmock::Method::{DELETE, GET};
-use httpmock::{Mock, MockServer};
+use httpmock::Mock;
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 
@@ -49,21 +49,18 @@ fn room_known(env: &Env) -> (Mock<'_>, Mock<'_>) {
 
 /// A v2 deletion of ROOM with exactly `body`, answered with delete ID d1.
 fn v2_delete<'a>(env: &'a Env, body: Value) -> Mock<'a> {
-    env.server.mock(|when, then| {
-        when.method(DELETE).path(V2_PATH).json_body(body);
-        then.status(200).json_body(json!({"delete_id": "d1"}));
-    })
+    env.reply_to_body(DELETE, V2_PATH, body, 200, json!({"delete_id": "d1"}))
 }
 
 /// The status of task d1: `replies` in turn (each once), then the last one for ever.
-fn status_sequence<'a>(server: &'a MockServer, replies: &[(u16, Value)]) -> Vec<Mock<'a>> {
+fn status_sequence<'a>(env: &'a Env, replies: &[(u16, Value)]) -> Vec<Mock<'a>> {
     let last = replies.len() - 1;
     replies
         .iter()
         .enumerate()
         .map(|(i, (status, body))| {
-            server.mock(|when, then| {
-                when.method(GET).path(STATUS_PATH);
+            env.mock(|when, then| {
+                when.method(GET).path(STATUS_PATH).no_query().no_body();
                 let then = then.status(*status).json_body(body.clone());
                 if i < last {
                     then.up_to_n_times(1);
@@ -71,14 +68,6 @@ fn status_sequence<'a>(server: &'a MockServer, replies: &[(u16, Value)]) -> Vec<
             })
         })
         .collect()
-}
-
-/// A mock that counts every request; for commands that must send none.
-fn any_request(server: &MockServer) -> Mock<'_> {
-    server.mock(|when, then| {
-        when.any_request();
-        then.status(500);
-    })
 }
 
 #[test]
@@ -167,12 +156,13 @@ fn room_delete_force_purge_is_sent_only_when_given() {
 fn room_delete_v1_is_synchronous_and_prints_the_shutdown_result() {
     let env = Env::new();
     room_known(&env);
-    let v1 = env.server.mock(|when, then| {
-        when.method(DELETE)
-            .path(ROOM_PATH)
-            .json_body(json!({"block": true, "purge": true}));
-        then.status(200).json_body(shutdown());
-    });
+    let v1 = env.reply_to_body(
+        DELETE,
+        ROOM_PATH,
+        json!({"block": true, "purge": true}),
+        200,
+        shutdown(),
+    );
     let run = env
         .run(&["--batch", "room", "delete", ROOM, "--v1", "-b"])
         .ok();
@@ -219,7 +209,7 @@ fn room_delete_of_an_unknown_room_fails_before_asking() {
 #[test]
 fn room_delete_usage_errors_send_no_request() {
     let env = Env::new();
-    let any = any_request(&env.server);
+    let any = env.any_request();
     for (args, says) in [
         (
             &["room", "delete", "doomed:example.org"][..],
@@ -271,7 +261,7 @@ fn room_delete_wait_polls_a_task_from_scheduled_to_complete() {
     v2_delete(&env, json!({"block": false, "purge": true}));
     let done = task("complete", shutdown());
     let polls = status_sequence(
-        &env.server,
+        &env,
         &[
             (200, task("scheduled", Value::Null)),
             (
@@ -303,7 +293,7 @@ fn room_delete_wait_fails_with_exit_8_when_the_task_fails() {
     room_known(&env);
     v2_delete(&env, json!({"block": false, "purge": true}));
     status_sequence(
-        &env.server,
+        &env,
         &[
             (200, task("active", Value::Null)),
             (200, task("failed", Value::Null)),
@@ -320,7 +310,7 @@ fn room_delete_wait_fails_with_exit_8_when_the_task_fails() {
     v2_delete(&env, json!({"block": false, "purge": true}));
     let mut failed = task("failed", Value::Null);
     failed["error"] = json!("database is locked");
-    status_sequence(&env.server, &[(200, failed)]);
+    status_sequence(&env, &[(200, failed)]);
     env.run(&["--batch", "room", "delete", ROOM, "--wait"])
         .fails(8, "the room deletion d1 failed: database is locked");
 }
@@ -330,7 +320,7 @@ fn room_delete_wait_gives_up_when_the_server_stops_answering() {
     let env = Env::with_config("homeserver: example.org\ntimeout: 1\n");
     room_known(&env);
     v2_delete(&env, json!({"block": false, "purge": true}));
-    let slow = env.server.mock(|when, then| {
+    let slow = env.mock(|when, then| {
         when.method(GET).path(STATUS_PATH);
         then.status(200)
             .delay(Duration::from_secs(3))
@@ -355,7 +345,7 @@ fn room_delete_wait_retries_a_rate_limited_poll() {
     let env = Env::new();
     room_known(&env);
     v2_delete(&env, json!({"block": false, "purge": true}));
-    let limited = env.server.mock(|when, then| {
+    let limited = env.mock(|when, then| {
         when.method(GET).path(STATUS_PATH);
         then.status(429)
             .header("retry-after", "1")
@@ -446,7 +436,7 @@ fn room_pages(env: &Env) -> (Mock<'_>, Mock<'_>, Mock<'_>) {
             reply["next_batch"] = json!(next);
         }
         let from = from.to_string();
-        env.server.mock(move |when, then| {
+        env.mock(move |when, then| {
             when.method(GET)
                 .path("/_synapse/admin/v1/rooms")
                 .query_param("from", from)
@@ -480,13 +470,31 @@ fn room_pages(env: &Env) -> (Mock<'_>, Mock<'_>, Mock<'_>) {
 const EMPTY: [&str; 3] = ["!e1:example.org", "!e2:example.org", "!e3:example.org"];
 
 #[test]
+fn room_purge_empty_scans_100_rooms_per_request_by_default() {
+    let env = Env::new();
+    let page = env.reply_to_query(
+        GET,
+        "/_synapse/admin/v1/rooms",
+        &[
+            ("from", "0"),
+            ("limit", "100"),
+            ("order_by", "joined_local_members"),
+            ("dir", "b"),
+        ],
+        200,
+        json!({"rooms": [list_entry("!e1:example.org", 0, 0), list_entry("!busy:example.org", 1, 1)],
+               "offset": 0, "total_rooms": 2}),
+    );
+    let run = env.run(&["room", "purge-empty", "--dry-run"]).ok();
+    assert_eq!(run.json(), json!(["!e1:example.org"]));
+    page.assert_calls(1);
+}
+
+#[test]
 fn room_purge_empty_dry_run_lists_rooms_without_local_members_and_deletes_nothing() {
     let env = Env::new();
     let (p0, p2, p4) = room_pages(&env);
-    let any_delete = env.server.mock(|when, then| {
-        when.method(DELETE);
-        then.status(500);
-    });
+    let any_delete = env.any_request_with(DELETE);
     let run = env
         .run(&["room", "purge-empty", "--dry-run", "--paginate", "2"])
         .ok();
@@ -509,12 +517,13 @@ fn room_purge_empty_dry_run_lists_rooms_without_local_members_and_deletes_nothin
 
 /// A v2 deletion of `room_id` with `body`, answered with delete ID `d-<room>`.
 fn delete_any<'a>(env: &'a Env, room_id: &str, body: Value) -> Mock<'a> {
-    let path = format!("/_synapse/admin/v2/rooms/{room_id}");
-    let id = format!("d-{}", &room_id[1..3]);
-    env.server.mock(move |when, then| {
-        when.method(DELETE).path(path).json_body(body);
-        then.status(200).json_body(json!({"delete_id": id}));
-    })
+    env.reply_to_body(
+        DELETE,
+        &format!("/_synapse/admin/v2/rooms/{room_id}"),
+        body,
+        200,
+        json!({"delete_id": format!("d-{}", &room_id[1..3])}),
+    )
 }
 
 #[test]
@@ -553,10 +562,7 @@ fn room_purge_empty_asks_once_deletes_each_empty_room_and_prints_one_list() {
 fn room_purge_empty_declined_deletes_nothing() {
     let env = Env::new();
     room_pages(&env);
-    let any_delete = env.server.mock(|when, then| {
-        when.method(DELETE);
-        then.status(500);
-    });
+    let any_delete = env.any_request_with(DELETE);
     env.run_with_input(&["room", "purge-empty", "-p", "2"], "n\n")
         .fails(6, "aborted");
     any_delete.assert_calls(0);
@@ -577,12 +583,13 @@ fn room_purge_empty_v1_sends_purge_as_asked_not_inverted() {
         let v1: Vec<Mock> = EMPTY
             .iter()
             .map(|r| {
-                let path = format!("/_synapse/admin/v1/rooms/{r}");
-                let body = body.clone();
-                env.server.mock(move |when, then| {
-                    when.method(DELETE).path(path).json_body(body);
-                    then.status(200).json_body(shutdown());
-                })
+                env.reply_to_body(
+                    DELETE,
+                    &format!("/_synapse/admin/v1/rooms/{r}"),
+                    body.clone(),
+                    200,
+                    shutdown(),
+                )
             })
             .collect();
         let mut args = vec!["--batch", "room", "purge-empty", "-p", "2", "--v1"];
@@ -604,13 +611,13 @@ fn room_purge_empty_reports_every_room_and_fails_if_one_failed() {
     room_pages(&env);
     let body = json!({"block": false, "purge": true});
     delete_any(&env, EMPTY[0], body.clone());
-    env.server.mock(|when, then| {
-        when.method(DELETE)
-            .path(format!("/_synapse/admin/v2/rooms/{}", EMPTY[1]));
-        then.status(400).json_body(
-            json!({"errcode": "M_UNKNOWN", "error": "Purge already in progress for !e2:example.org"}),
-        );
-    });
+    env.reply_to_body(
+        DELETE,
+        &format!("/_synapse/admin/v2/rooms/{}", EMPTY[1]),
+        body.clone(),
+        400,
+        json!({"errcode": "M_UNKNOWN", "error": "Purge already in progress for !e2:example.org"}),
+    );
     delete_any(&env, EMPTY[2], body);
     let run = env.run(&["--batch", "room", "purge-empty", "-p", "2"]);
     assert_eq!(run.code, 1, "{run:#?}");
@@ -649,7 +656,7 @@ fn room_purge_empty_wait_waits_for_every_deletion() {
         let active =
             json!({"delete_id": id, "room_id": room, "status": "active", "shutdown_room": null});
         let done = json!({"delete_id": id, "room_id": room, "status": "complete", "shutdown_room": shutdown()});
-        env.server.mock(|when, then| {
+        env.mock(|when, then| {
             when.method(GET).path(path.clone());
             then.status(200).json_body(active).up_to_n_times(1);
         });
@@ -670,7 +677,7 @@ fn room_purge_empty_wait_waits_for_every_deletion() {
 #[test]
 fn room_purge_empty_with_no_empty_room_asks_nothing() {
     let env = Env::new();
-    env.server.mock(|when, then| {
+    env.mock(|when, then| {
         when.method(GET).path("/_synapse/admin/v1/rooms");
         then.status(200).json_body(
             json!({"rooms": [list_entry("!busy:example.org", 2, 2)], "offset": 0, "total_rooms": 1}),

@@ -1,12 +1,99 @@
-//! Running the real `synadm` binary against an httpmock server with a throwaway config.
+//! Running the real `synadm` binary against an httpmock server with a throwaway config,
+//! and the mocks every wire test builds on.
+//!
+//! Every mock made through [`Env::mock`] and the helpers on it expects the configured token
+//! in the `Authorization` header. [`Env::reply`], [`Env::reply_to_body`] and
+//! [`Env::reply_to_query`] pin the whole request: the exact query (or none) and the exact
+//! body (none, or one JSON document). The loose ones say so in their names:
+//! [`Env::reply_loose`] (any query and body), [`Env::recording`] (any query and body, kept
+//! for the test to check values it can only compute after the run), and the catch-alls
+//! [`Env::any_request`] / [`Env::any_request_with`] that count requests that must not come.
 
 pub use crate::common::run::Run;
 use crate::common::run::synadm;
-use httpmock::{Method, Mock, MockServer};
+use httpmock::{HttpMockRequest, HttpMockResponse, Method, Mock, MockServer, Then, When};
+use serde_json::Value;
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
 pub const TOKEN: &str = "syt_wire_test_secret_token";
 pub const AUTH: &str = "Bearer syt_wire_test_secret_token";
+pub const DAY_MS: i64 = 86_400_000;
+
+/// Now, in milliseconds since the epoch (the clock the binary reads too).
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or_default()
+}
+
+/// Request conditions beyond what httpmock spells in one call.
+pub trait WhenExt {
+    /// Exactly these query parameters (any order, repeated keys allowed), and no others.
+    fn exact_query(self, params: &[(&str, &str)]) -> When;
+    /// No query parameters at all.
+    fn no_query(self) -> When;
+    /// An empty request body.
+    fn no_body(self) -> When;
+}
+
+impl WhenExt for When {
+    fn exact_query(self, params: &[(&str, &str)]) -> When {
+        let count = params.len();
+        params
+            .iter()
+            .fold(self, |when, (key, value)| when.query_param(*key, *value))
+            .is_true(move |req: &HttpMockRequest| req.query_params().len() == count)
+    }
+
+    fn no_query(self) -> When {
+        self.is_true(|req: &HttpMockRequest| req.query_params().is_empty())
+    }
+
+    fn no_body(self) -> When {
+        // (httpmock's `body("")` refuses GET mocks; this works for every method.)
+        self.is_true(|req: &HttpMockRequest| req.body_ref().is_empty())
+    }
+}
+
+/// The requests a [`Env::recording`] mock answered, in order.
+#[derive(Clone, Default)]
+pub struct Recorded(Arc<Mutex<Vec<Seen>>>);
+
+/// One request a recording mock answered.
+#[derive(Debug, Clone)]
+pub struct Seen {
+    /// The decoded query parameters, in order.
+    pub query: Vec<(String, String)>,
+    /// The body as JSON (`Value::Null` when empty or not JSON).
+    pub body: Value,
+}
+
+impl Seen {
+    /// The value of query parameter `key`, if sent.
+    pub fn query(&self, key: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+impl Recorded {
+    /// Every request so far.
+    pub fn all(&self) -> Vec<Seen> {
+        self.0.lock().unwrap().clone()
+    }
+
+    /// The only request so far (fails the test if there were none or several).
+    #[track_caller]
+    pub fn one(&self) -> Seen {
+        let all = self.all();
+        assert_eq!(all.len(), 1, "expected exactly one request: {all:#?}");
+        all[0].clone()
+    }
+}
 
 /// One mock Synapse plus a home directory holding a synadm.yaml that points at it.
 pub struct Env {
@@ -33,17 +120,104 @@ impl Env {
         Env { server, home }
     }
 
-    /// Answers `method path` (any query, headers, body) with `status` and a JSON `body`.
-    pub fn reply(
+    /// A mock like `server.mock`, that also expects `Authorization: Bearer TOKEN`.
+    pub fn mock(&self, config: impl FnOnce(When, Then)) -> Mock<'_> {
+        self.server
+            .mock(|when, then| config(when.header("authorization", AUTH), then))
+    }
+
+    /// Answers `method path` with no query and no body with `status` and a JSON `reply`.
+    pub fn reply(&self, method: Method, path: &str, status: u16, reply: Value) -> Mock<'_> {
+        self.mock(|when, then| {
+            when.method(method).path(path).no_query().no_body();
+            then.status(status).json_body(reply);
+        })
+    }
+
+    /// Answers `method path` with exactly the JSON `body` and no query.
+    pub fn reply_to_body(
+        &self,
+        method: Method,
+        path: &str,
+        body: Value,
+        status: u16,
+        reply: Value,
+    ) -> Mock<'_> {
+        self.mock(|when, then| {
+            when.method(method).path(path).no_query().json_body(body);
+            then.status(status).json_body(reply);
+        })
+    }
+
+    /// Answers `method path` with exactly the `query` parameters and no body.
+    pub fn reply_to_query(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, &str)],
+        status: u16,
+        reply: Value,
+    ) -> Mock<'_> {
+        self.mock(|when, then| {
+            when.method(method).path(path).exact_query(query).no_body();
+            then.status(status).json_body(reply);
+        })
+    }
+
+    /// Answers `method path` whatever its query and body: for requests that a test
+    /// pins elsewhere (or whose details are not its subject). Still expects the token.
+    pub fn reply_loose(&self, method: Method, path: &str, status: u16, reply: Value) -> Mock<'_> {
+        self.mock(|when, then| {
+            when.method(method).path(path);
+            then.status(status).json_body(reply);
+        })
+    }
+
+    /// Answers `method path` (any query and body) with `status` and a JSON `reply`, and
+    /// records what each request sent, for values the test computes after the run.
+    pub fn recording(
         &self,
         method: Method,
         path: &str,
         status: u16,
-        body: serde_json::Value,
-    ) -> Mock<'_> {
-        self.server.mock(|when, then| {
+        reply: Value,
+    ) -> (Mock<'_>, Recorded) {
+        let recorded = Recorded::default();
+        let log = recorded.0.clone();
+        let reply = serde_json::to_vec(&reply).expect("JSON reply");
+        let mock = self.mock(move |when, then| {
             when.method(method).path(path);
-            then.status(status).json_body(body);
+            then.respond_with(move |req: &HttpMockRequest| {
+                log.lock().unwrap().push(Seen {
+                    query: req.query_params(),
+                    body: serde_json::from_slice(req.body_ref()).unwrap_or(Value::Null),
+                });
+                HttpMockResponse::builder()
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .body(reply.clone())
+                    .build()
+            });
+        });
+        (mock, recorded)
+    }
+
+    /// A mock that answers every request (token or not) with HTTP 500: for commands that
+    /// must send nothing, checked with `assert_calls(0)`. Add it after the real mocks.
+    pub fn any_request(&self) -> Mock<'_> {
+        self.server.mock(|when, then| {
+            when.any_request();
+            then.status(500);
+        })
+    }
+
+    /// A mock that answers every `method` request (any path, token or not) with HTTP 500:
+    /// for the one kind of request a command must not send, checked with
+    /// `assert_calls(0)` while the other mocks answer the rest.
+    pub fn any_request_with(&self, method: Method) -> Mock<'_> {
+        self.server.mock(|when, then| {
+            when.method(method);
+            then.status(500);
         })
     }
 

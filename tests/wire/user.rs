@@ -1,8 +1,9 @@
 //! Every `user` command (and `version`): the exact request on the wire and the output.
 
-use crate::support::{AUTH, Env, admin_user, list_entry};
+use crate::support::{AUTH, DAY_MS, Env, WhenExt, admin_user, list_entry, now_ms};
 use httpmock::Method::{DELETE, GET, POST, PUT};
-use serde_json::json;
+use httpmock::Mock;
+use serde_json::{Value, json};
 
 #[test]
 fn version_prints_the_server_version() {
@@ -39,6 +40,7 @@ fn version_prints_the_server_version() {
 #[test]
 fn every_request_carries_token_user_agent_and_accept() {
     let env = Env::new();
+    // Not `env.mock`, which adds the token itself: this test states every header.
     let m = env.server.mock(|when, then| {
         when.method(GET)
             .path("/_synapse/admin/v1/server_version")
@@ -55,7 +57,7 @@ fn every_request_carries_token_user_agent_and_accept() {
 fn user_list_sends_the_defaults_and_renders_json_and_human() {
     let env = Env::new();
     let reply = json!({"users": [list_entry("@alice:example.org")], "total": 1});
-    let m = env.server.mock(|when, then| {
+    let m = env.mock(|when, then| {
         when.method(GET)
             .path("/_synapse/admin/v2/users")
             .query_param("from", "0")
@@ -63,8 +65,7 @@ fn user_list_sends_the_defaults_and_renders_json_and_human() {
             .query_param_missing("guests")
             .query_param_missing("deactivated")
             .query_param_missing("locked")
-            .query_param_missing("name")
-            .header("authorization", AUTH);
+            .query_param_missing("name");
         then.status(200).json_body(reply.clone());
     });
     assert_eq!(env.run(&["user", "list"]).ok().json(), reply);
@@ -93,7 +94,7 @@ fn user_list_sends_the_defaults_and_renders_json_and_human() {
 #[test]
 fn user_list_filters_map_to_query_parameters() {
     let env = Env::new();
-    let m = env.server.mock(|when, then| {
+    let m = env.mock(|when, then| {
         when.method(GET)
             .path("/_synapse/admin/v2/users")
             .query_param("from", "5")
@@ -146,7 +147,7 @@ fn user_list_name_and_user_id_are_mutually_exclusive() {
 #[test]
 fn user_list_all_follows_next_token_and_prints_one_document() {
     let env = Env::new();
-    let first = env.server.mock(|when, then| {
+    let first = env.mock(|when, then| {
         when.method(GET)
             .path("/_synapse/admin/v2/users")
             .query_param("from", "0")
@@ -156,7 +157,7 @@ fn user_list_all_follows_next_token_and_prints_one_document() {
             "total": 3, "next_token": "2"
         }));
     });
-    let second = env.server.mock(|when, then| {
+    let second = env.mock(|when, then| {
         when.method(GET)
             .path("/_synapse/admin/v2/users")
             .query_param("from", "2")
@@ -175,39 +176,42 @@ fn user_list_all_follows_next_token_and_prints_one_document() {
         names,
         ["@a:example.org", "@b:example.org", "@c:example.org"]
     );
-    for format in ["yaml", "minified", "human", "pprint"] {
-        let run = env
-            .run(&["-o", format, "user", "list", "--all", "-l", "2"])
-            .ok();
-        assert!(run.stdout.contains("@c:example.org"), "{format}: {run:#?}");
-    }
-    let yaml: serde_yaml::Value = serde_yaml::from_str(
-        &env.run(&["-o", "yaml", "user", "list", "--all", "-l", "2"])
+    // Every format holds the same three users, each in its own form.
+    let run = |format| {
+        env.run(&["-o", format, "user", "list", "--all", "-l", "2"])
             .ok()
-            .stdout,
-    )
-    .unwrap();
-    assert_eq!(yaml.as_sequence().unwrap().len(), 3);
-    first.assert_calls(6);
-    second.assert_calls(6);
+    };
+    assert_eq!(run("yaml").yaml(), out);
+    assert_eq!(run("minified").minified(), out);
+    for format in ["human", "pprint"] {
+        let text = run(format).stdout;
+        for name in names.iter() {
+            assert!(text.contains(name), "{format}: {text}");
+        }
+    }
+    first.assert_calls(5);
+    second.assert_calls(5);
 }
 
 #[test]
 fn user_list_all_with_no_users_prints_an_empty_list() {
     let env = Env::new();
-    env.reply(
+    // --all asks for pages of 1000 users unless -l says otherwise.
+    let m = env.reply_to_query(
         GET,
         "/_synapse/admin/v2/users",
+        &[("from", "0"), ("limit", "1000")],
         200,
         json!({"users": [], "total": 0}),
     );
     assert_eq!(env.run(&["user", "list", "--all"]).ok().json(), json!([]));
+    m.assert_calls(1);
 }
 
 #[test]
 fn user_search_is_one_case_insensitive_request() {
     let env = Env::new();
-    let m = env.server.mock(|when, then| {
+    let m = env.mock(|when, then| {
         when.method(GET)
             .path("/_synapse/admin/v2/users")
             .query_param("name", "ALI")
@@ -224,10 +228,9 @@ fn user_search_is_one_case_insensitive_request() {
 #[test]
 fn user_details_completes_a_localpart_and_keeps_unknown_fields() {
     let env = Env::new();
-    let m = env.server.mock(|when, then| {
+    let m = env.mock(|when, then| {
         when.method(GET)
-            .path("/_synapse/admin/v2/users/@alice:example.org")
-            .header("authorization", AUTH);
+            .path("/_synapse/admin/v2/users/@alice:example.org");
         then.status(200).json_body(admin_user("@alice:example.org"));
     });
     let out = env.run(&["user", "details", "alice"]).ok().json();
@@ -255,10 +258,8 @@ fn user_details_completes_a_localpart_and_keeps_unknown_fields() {
 #[test]
 fn localpart_completion_asks_whoami_once_when_no_homeserver_is_set() {
     let env = Env::with_config("homeserver: auto-retrieval\n");
-    let whoami = env.server.mock(|when, then| {
-        when.method(GET)
-            .path("/_matrix/client/v3/account/whoami")
-            .header("authorization", AUTH);
+    let whoami = env.mock(|when, then| {
+        when.method(GET).path("/_matrix/client/v3/account/whoami");
         then.status(200)
             .json_body(json!({"user_id": "@admin:discovered.example", "is_guest": false}));
     });
@@ -276,7 +277,7 @@ fn localpart_completion_asks_whoami_once_when_no_homeserver_is_set() {
 #[test]
 fn failed_discovery_stops_before_sending_a_wrong_user_id() {
     let env = Env::with_config("homeserver: auto-retrieval\n");
-    let nothing = env.server.mock(|when, then| {
+    let nothing = env.mock(|when, then| {
         when.any_request();
         then.status(404)
             .json_body(json!({"errcode": "M_UNRECOGNIZED", "error": "Unrecognized request"}));
@@ -289,10 +290,7 @@ fn failed_discovery_stops_before_sending_a_wrong_user_id() {
 #[test]
 fn malformed_user_ids_fail_before_any_request() {
     let env = Env::new();
-    let any = env.server.mock(|when, then| {
-        when.any_request();
-        then.status(200).json_body(json!({}));
-    });
+    let any = env.any_request();
     for bad in ["al ice", "@:example.org", "@bob:bad host", "bob#1"] {
         env.run(&["user", "details", bad])
             .fails(2, "is not a Matrix user ID");
@@ -309,9 +307,10 @@ fn user_modify_existing_user_sends_only_the_changes() {
         200,
         admin_user("@alice:example.org"),
     );
-    let put = env.server.mock(|when, then| {
+    let put = env.mock(|when, then| {
         when.method(PUT)
             .path("/_synapse/admin/v2/users/@alice:example.org")
+            .no_query()
             .header("content-type", "application/json")
             .json_body(json!({
                 "password": "s3cret", "logout_devices": false, "displayname": "New Name",
@@ -357,10 +356,13 @@ fn user_modify_existing_user_asks_first_and_stops_on_no() {
         200,
         admin_user("@alice:example.org"),
     );
-    let put = env.server.mock(|when, then| {
-        when.method(PUT);
-        then.status(200).json_body(admin_user("@alice:example.org"));
-    });
+    let put = env.reply_to_body(
+        PUT,
+        "/_synapse/admin/v2/users/@alice:example.org",
+        json!({"displayname": "X"}),
+        200,
+        admin_user("@alice:example.org"),
+    );
     env.run_with_input(&["user", "modify", "alice", "-n", "X"], "n\n")
         .fails(6, "aborted");
     env.run(&["user", "modify", "alice", "-n", "X"])
@@ -380,12 +382,13 @@ fn user_modify_creates_a_missing_user_without_asking() {
         404,
         json!({"errcode": "M_NOT_FOUND", "error": "User not found"}),
     );
-    let put = env.server.mock(|when, then| {
-        when.method(PUT)
-            .path("/_synapse/admin/v2/users/@new:example.org")
-            .json_body(json!({"threepids": []}));
-        then.status(201).json_body(admin_user("@new:example.org"));
-    });
+    let put = env.reply_to_body(
+        PUT,
+        "/_synapse/admin/v2/users/@new:example.org",
+        json!({"threepids": []}),
+        201,
+        admin_user("@new:example.org"),
+    );
     let run = env
         .run(&["user", "modify", "new", "--clear-threepids"])
         .ok();
@@ -396,10 +399,7 @@ fn user_modify_creates_a_missing_user_without_asking() {
 #[test]
 fn user_modify_password_prompt_is_refused_in_batch_mode() {
     let env = Env::new();
-    let any = env.server.mock(|when, then| {
-        when.any_request();
-        then.status(200).json_body(json!({}));
-    });
+    let any = env.any_request();
     env.run(&["--batch", "user", "modify", "@a:example.org", "-p"])
         .fails(2, "-P/--password");
     env.run(&["user", "modify", "@a:example.org"])
@@ -410,13 +410,13 @@ fn user_modify_password_prompt_is_refused_in_batch_mode() {
 #[test]
 fn user_deactivate_in_batch_mode_posts_erase() {
     let env = Env::new();
-    let m = env.server.mock(|when, then| {
-        when.method(POST)
-            .path("/_synapse/admin/v1/deactivate/@alice:example.org")
-            .json_body(json!({"erase": true}));
-        then.status(200)
-            .json_body(json!({"id_server_unbind_result": "success"}));
-    });
+    let m = env.reply_to_body(
+        POST,
+        "/_synapse/admin/v1/deactivate/@alice:example.org",
+        json!({"erase": true}),
+        200,
+        json!({"id_server_unbind_result": "success"}),
+    );
     let out = env
         .run(&["--batch", "user", "deactivate", "alice", "-e"])
         .ok();
@@ -439,13 +439,13 @@ fn user_deactivate_interactive_shows_the_user_then_asks() {
         200,
         json!({"joined_rooms": ["!r:example.org"], "total": 1}),
     );
-    let post = env.server.mock(|when, then| {
-        when.method(POST)
-            .path("/_synapse/admin/v1/deactivate/@alice:example.org")
-            .json_body(json!({"erase": false}));
-        then.status(200)
-            .json_body(json!({"id_server_unbind_result": "success"}));
-    });
+    let post = env.reply_to_body(
+        POST,
+        "/_synapse/admin/v1/deactivate/@alice:example.org",
+        json!({"erase": false}),
+        200,
+        json!({"id_server_unbind_result": "success"}),
+    );
     env.run_with_input(&["user", "deactivate", "alice"], "no\n")
         .fails(6, "aborted");
     post.assert_calls(0);
@@ -464,19 +464,22 @@ fn user_deactivate_interactive_shows_the_user_then_asks() {
 #[test]
 fn user_deactivate_regex_matches_the_start_of_ids() {
     let env = Env::new();
-    let list = env.server.mock(|when, then| {
-        when.method(GET)
-            .path("/_synapse/admin/v2/users")
-            .query_param("limit", "500")
-            .query_param("guests", "true");
-        then.status(200).json_body(json!({"users": [
+    // Pages of 500 users unless -p says otherwise.
+    let list = env.reply_to_query(
+        GET,
+        "/_synapse/admin/v2/users",
+        &[("from", "0"), ("limit", "500"), ("guests", "true")],
+        200,
+        json!({"users": [
             list_entry("@spam1:example.org"), list_entry("@alice:example.org"),
-            list_entry("@spam2:example.org"), list_entry("@notspam:example.org")
-        ], "total": 4}));
-    });
-    let post = env.server.mock(|when, then| {
+            list_entry("@spam2:example.org"), list_entry("@notspam:example.org"),
+            list_entry("@eggs:spam.example.org")
+        ], "total": 5}),
+    );
+    let post = env.mock(|when, then| {
         when.method(POST)
             .path_matches(r"^/_synapse/admin/v1/deactivate/@spam[12]:example\.org$")
+            .no_query()
             .json_body(json!({"erase": false}));
         then.status(200)
             .json_body(json!({"id_server_unbind_result": "success"}));
@@ -494,7 +497,26 @@ fn user_deactivate_regex_matches_the_start_of_ids() {
     assert_eq!(done.as_array().unwrap().len(), 2);
     assert_eq!(done[0]["deactivated"], true);
     post.assert_calls(2);
-    list.assert_calls(2);
+    // Every ID contains "spam", none starts with it (IDs start with '@'): nobody goes.
+    let none = env
+        .run(&["--batch", "user", "deactivate-regex", "spam"])
+        .ok();
+    assert_eq!(none.json(), json!([]));
+    assert!(
+        none.stderr
+            .contains("0 active user(s) match; nobody to deactivate."),
+        "{none:#?}"
+    );
+    // "." stands for the '@': @spam1 and @spam2 match at the start; @notspam only further in.
+    let dotted = env
+        .run(&["user", "deactivate-regex", ".spam", "--dry-run"])
+        .ok();
+    assert_eq!(
+        dotted.json(),
+        json!(["@spam1:example.org", "@spam2:example.org"])
+    );
+    post.assert_calls(2);
+    list.assert_calls(4);
     env.run(&["user", "deactivate-regex", "("])
         .fails(2, "invalid regular expression");
 }
@@ -502,12 +524,13 @@ fn user_deactivate_regex_matches_the_start_of_ids() {
 #[test]
 fn user_password_sends_new_password_and_no_logout() {
     let env = Env::new();
-    let m = env.server.mock(|when, then| {
-        when.method(POST)
-            .path("/_synapse/admin/v1/reset_password/@alice:example.org")
-            .json_body(json!({"new_password": "pw", "logout_devices": false}));
-        then.status(200).json_body(json!({}));
-    });
+    let m = env.reply_to_body(
+        POST,
+        "/_synapse/admin/v1/reset_password/@alice:example.org",
+        json!({"new_password": "pw", "logout_devices": false}),
+        200,
+        json!({}),
+    );
     assert_eq!(
         env.run(&["user", "password", "alice", "-p", "pw", "-n"])
             .ok()
@@ -522,41 +545,51 @@ fn user_password_sends_new_password_and_no_logout() {
 #[test]
 fn user_login_defaults_to_one_day_and_supports_never() {
     let env = Env::new();
-    let day = env.server.mock(|when, then| {
-        when.method(POST)
-            .path("/_synapse/admin/v1/users/@alice:example.org/login")
-            .body_matches(r#"^\{"valid_until_ms":\d{13}\}$"#);
-        then.status(200)
-            .json_body(json!({"access_token": "syt_alice"}));
-    });
-    let never = env.server.mock(|when, then| {
-        when.method(POST)
-            .path("/_synapse/admin/v1/users/@bob:example.org/login")
-            .json_body(json!({}));
-        then.status(200)
-            .json_body(json!({"access_token": "syt_bob"}));
-    });
-    let at = env.server.mock(|when, then| {
-        when.method(POST)
-            .path("/_synapse/admin/v1/users/@carol:example.org/login")
-            .json_body(json!({"valid_until_ms": 1893456000000_i64}));
-        then.status(200)
-            .json_body(json!({"access_token": "syt_carol"}));
-    });
+    let (day, sent) = env.recording(
+        POST,
+        "/_synapse/admin/v1/users/@alice:example.org/login",
+        200,
+        json!({"access_token": "syt_alice"}),
+    );
+    let never = env.reply_to_body(
+        POST,
+        "/_synapse/admin/v1/users/@bob:example.org/login",
+        json!({}),
+        200,
+        json!({"access_token": "syt_bob"}),
+    );
+    let at = env.reply_to_body(
+        POST,
+        "/_synapse/admin/v1/users/@carol:example.org/login",
+        json!({"valid_until_ms": 1893456000000_i64}),
+        200,
+        json!({"access_token": "syt_carol"}),
+    );
+    let before = now_ms();
     let run = env.run(&["user", "login", "alice"]).ok();
+    let after = now_ms();
     assert_eq!(run.json(), json!({"access_token": "syt_alice"}));
     assert!(run.stderr.contains("privacy"));
     // The default expiry is one day from now, and the person is told when (TZ=UTC here).
-    let tomorrow = |ago: i64| {
-        (chrono::Utc::now() + chrono::TimeDelta::days(1) - chrono::TimeDelta::minutes(ago))
-            .format("The token for @alice:example.org expires at %Y-%m-%d %H:%M")
-            .to_string()
-    };
-    // (The command ran a moment ago: possibly still in the previous minute.)
-    assert!(
-        run.stderr.contains(&tomorrow(0)) || run.stderr.contains(&tomorrow(1)),
-        "{run:#?}"
+    let request = sent.one();
+    assert!(request.query.is_empty(), "{request:?}");
+    let until = request.body["valid_until_ms"].as_i64().unwrap_or_default();
+    assert_eq!(
+        request.body,
+        json!({"valid_until_ms": until}),
+        "only the expiry"
     );
+    assert!(
+        (before + DAY_MS..=after + DAY_MS).contains(&until),
+        "now + 1 day is in {}..={}, not {until}",
+        before + DAY_MS,
+        after + DAY_MS
+    );
+    let told = chrono::DateTime::from_timestamp_millis(until)
+        .unwrap()
+        .format("The token for @alice:example.org expires at %Y-%m-%d %H:%M:%S.")
+        .to_string();
+    assert!(run.stderr.contains(&told), "{told:?}: {run:#?}");
     let run = env
         .run(&["--batch", "user", "login", "bob", "--expire-never"])
         .ok();
@@ -588,7 +621,7 @@ fn user_login_defaults_to_one_day_and_supports_never() {
         "1893456000000",
     ])
     .ok();
-    day.assert();
+    day.assert_calls(1);
     never.assert();
     at.assert_calls(3);
     env.run(&["user", "login", "carol", "--expire", "tomorrow"])
@@ -598,20 +631,51 @@ fn user_login_defaults_to_one_day_and_supports_never() {
 }
 
 #[test]
+fn user_login_expire_days_counts_whole_days_from_now() {
+    for (flag, days) in [("-d", 2_i64), ("--expire-days", 30), ("-d", 1)] {
+        let env = Env::new();
+        let (m, sent) = env.recording(
+            POST,
+            "/_synapse/admin/v1/users/@alice:example.org/login",
+            200,
+            json!({"access_token": "syt_alice"}),
+        );
+        let before = now_ms();
+        env.run(&["--batch", "user", "login", "alice", flag, &days.to_string()])
+            .ok();
+        let after = now_ms();
+        m.assert_calls(1);
+        let until = sent.one().body["valid_until_ms"]
+            .as_i64()
+            .unwrap_or_default();
+        let (low, high) = (before + days * DAY_MS, after + days * DAY_MS);
+        assert!(
+            (low..=high).contains(&until),
+            "{flag} {days}: {until} not in {low}..={high}"
+        );
+    }
+}
+
+#[test]
 fn user_media_pages_sorts_and_humanizes() {
     let env = Env::new();
     let media = json!({"media_id": "abc", "media_type": "image/png", "media_length": 67,
         "upload_name": "a.png", "created_ts": 1700000000000_i64, "last_access_ts": null,
         "url_cache": null, "quarantined_by": null, "safe_from_quarantine": 0,
         "user_id": "@alice:example.org", "authenticated": 1, "sha256": null});
-    let m = env.server.mock(|when, then| {
-        when.method(GET)
-            .path("/_synapse/admin/v1/users/@alice:example.org/media")
-            .query_param("order_by", "media_length")
-            .query_param("dir", "b");
-        then.status(200)
-            .json_body(json!({"media": [media.clone()], "total": 3, "next_token": 1}));
-    });
+    // From the start, 100 per page unless -f and -l say otherwise.
+    let m = env.reply_to_query(
+        GET,
+        "/_synapse/admin/v1/users/@alice:example.org/media",
+        &[
+            ("from", "0"),
+            ("limit", "100"),
+            ("order_by", "media_length"),
+            ("dir", "b"),
+        ],
+        200,
+        json!({"media": [media.clone()], "total": 3, "next_token": 1}),
+    );
     let out = env
         .run(&["user", "media", "alice", "-s", "media_length", "-r"])
         .ok()
@@ -660,14 +724,14 @@ fn user_media_all_follows_integer_next_token() {
         "quarantined_by": null, "safe_from_quarantine": false, "user_id": null,
         "authenticated": true, "sha256": null})
     };
-    env.server.mock(|when, then| {
+    env.mock(|when, then| {
         when.method(GET)
             .path("/_synapse/admin/v1/users/@alice:example.org/media")
             .query_param("from", "0");
         then.status(200)
             .json_body(json!({"media": [item("a")], "total": 2, "next_token": 1}));
     });
-    env.server.mock(|when, then| {
+    env.mock(|when, then| {
         when.method(GET)
             .path("/_synapse/admin/v1/users/@alice:example.org/media")
             .query_param("from", "1");
@@ -797,50 +861,118 @@ fn user_3pid_and_auth_provider_encode_path_segments() {
         .fails(2, "--provider");
 }
 
+/// A device of alice as the device list shows it, last seen `days_ago` (None: never).
+fn device_seen(id: &str, days_ago: Option<i64>) -> Value {
+    json!({"device_id": id, "user_id": "@alice:example.org", "display_name": null,
+           "last_seen_ip": null, "last_seen_ts": days_ago.map(|d| now_ms() - d * DAY_MS),
+           "last_seen_user_agent": null})
+}
+
+/// alice's devices: never seen, and seen 100, 89, 10 and 1 day(s) ago.
+fn alices_devices(env: &Env) -> Mock<'_> {
+    env.reply(
+        GET,
+        "/_synapse/admin/v2/users/@alice:example.org/devices",
+        200,
+        json!({"devices": [
+            device_seen("D10", Some(10)), device_seen("NEVER", None), device_seen("D1", Some(1)),
+            device_seen("D100", Some(100)), device_seen("D89", Some(89)),
+        ], "total": 5}),
+    )
+}
+
+fn device_ids(list: &Value) -> Vec<&str> {
+    list.as_array()
+        .unwrap_or_else(|| panic!("not a device list: {list}"))
+        .iter()
+        .map(|d| d["device_id"].as_str().unwrap())
+        .collect()
+}
+
 #[test]
 fn user_prune_devices_deletes_old_devices_of_the_completed_id() {
     let env = Env::new();
-    let old = 1_000_000_000_000_i64;
-    let fresh = 4_000_000_000_000_i64;
-    let device = |id: &str, seen: Option<i64>| {
-        json!({"device_id": id, "user_id": "@alice:example.org",
-        "display_name": null, "last_seen_ip": null, "last_seen_ts": seen, "last_seen_user_agent": null})
-    };
-    env.reply(GET, "/_synapse/admin/v2/users/@alice:example.org/devices", 200, json!({"devices": [device("FRESH", Some(fresh)), device("OLD", Some(old)), device("NEVER", None)], "total": 3}));
-    let delete = env.server.mock(|when, then| {
-        when.method(POST)
-            .path("/_synapse/admin/v2/users/@alice:example.org/delete_devices")
-            .json_body(json!({"devices": ["NEVER", "OLD"]}));
-        then.status(200).json_body(json!({}));
-    });
+    alices_devices(&env);
+    let delete = env.reply_to_body(
+        POST,
+        "/_synapse/admin/v2/users/@alice:example.org/delete_devices",
+        json!({"devices": ["NEVER", "D100"]}),
+        200,
+        json!({}),
+    );
+    // Default: not seen for 90 days (or never), oldest first.
     let listed = env
         .run(&["user", "prune-devices", "alice", "--list-only"])
         .ok()
         .json();
-    assert_eq!(listed.as_array().unwrap().len(), 2);
+    assert_eq!(device_ids(&listed), ["NEVER", "D100"]);
     delete.assert_calls(0);
     env.run(&["user", "prune-devices", "alice"])
         .fails(6, "aborted");
     delete.assert_calls(0);
-    env.run(&["--batch", "user", "prune-devices", "alice"]).ok();
+    let run = env.run(&["--batch", "user", "prune-devices", "alice"]).ok();
+    assert_eq!(device_ids(&run.json()), ["NEVER", "D100"]);
+    assert!(
+        run.stderr
+            .contains("@alice:example.org has 2 device(s) marked for deletion and 3 to be kept."),
+        "{run:#?}"
+    );
     delete.assert_calls(1);
+}
+
+#[test]
+fn user_prune_devices_min_days_moves_the_cut_off_and_one_device_survives() {
+    let env = Env::new();
+    alices_devices(&env);
+    let (delete, sent) = env.recording(
+        POST,
+        "/_synapse/admin/v2/users/@alice:example.org/delete_devices",
+        200,
+        json!({}),
+    );
+    for (args, doomed) in [
+        // Seen 10 days ago: kept by default, old enough for -d 5; seen a day ago: kept.
+        (&[][..], &["NEVER", "D100"][..]),
+        (&["-d", "5"], &["NEVER", "D100", "D89", "D10"]),
+        (&["--min-days", "89"], &["NEVER", "D100", "D89"]),
+        // -d 0: every device qualifies, but the most recently seen one survives…
+        (&["-d", "0"], &["NEVER", "D100", "D89", "D10"]),
+        // …unless -s 0 says otherwise; -s 3 keeps three.
+        (
+            &["-d", "0", "-s", "0"],
+            &["NEVER", "D100", "D89", "D10", "D1"],
+        ),
+        (&["-d", "0", "--min-surviving", "3"], &["NEVER", "D100"]),
+    ] {
+        let all = [&["--batch", "user", "prune-devices", "alice"][..], args].concat();
+        let listed = env.run(&[&all[..], &["-l"]].concat()).ok().json();
+        assert_eq!(device_ids(&listed), doomed, "--list-only {args:?}");
+        let calls = delete.calls();
+        env.run(&all).ok();
+        assert_eq!(delete.calls(), calls + 1, "{args:?}");
+        let request = sent.all().pop().unwrap();
+        assert_eq!(request.body, json!({"devices": doomed}), "{args:?}");
+        assert!(request.query.is_empty(), "{request:?}");
+    }
 }
 
 #[test]
 fn user_redact_sends_rooms_reason_limit_and_asks_first() {
     let env = Env::new();
-    let m = env.server.mock(|when, then| {
-        when.method(POST)
-            .path("/_synapse/admin/v1/user/@alice:example.org/redact")
-            .json_body(json!({"rooms": ["!a:example.org", "!b"], "reason": "spam", "limit": 5}));
-        then.status(200).json_body(json!({"redact_id": "r1"}));
-    });
-    let all = env.server.mock(|when, then| {
-        when.method(POST)
-            .path("/_synapse/admin/v1/user/@bob:example.org/redact")
-            .json_body(json!({"rooms": []}));
-        then.status(200).json_body(json!({"redact_id": "r2"}));
-    });
+    let m = env.reply_to_body(
+        POST,
+        "/_synapse/admin/v1/user/@alice:example.org/redact",
+        json!({"rooms": ["!a:example.org", "!b"], "reason": "spam", "limit": 5}),
+        200,
+        json!({"redact_id": "r1"}),
+    );
+    let all = env.reply_to_body(
+        POST,
+        "/_synapse/admin/v1/user/@bob:example.org/redact",
+        json!({"rooms": []}),
+        200,
+        json!({"redact_id": "r2"}),
+    );
     env.run(&["user", "redact", "alice", "-r", "!a:example.org"])
         .fails(6, "aborted");
     let out = env.run(&[
@@ -923,20 +1055,20 @@ fn user_shadow_ban_posts_and_unban_deletes() {
 #[test]
 fn user_suspend_and_capital_u_unsuspends() {
     let env = Env::new();
-    let suspend = env.server.mock(|when, then| {
-        when.method(PUT)
-            .path("/_synapse/admin/v1/suspend/@alice:example.org")
-            .json_body(json!({"suspend": true}));
-        then.status(200)
-            .json_body(json!({"user_@alice:example.org_suspended": true}));
-    });
-    let unsuspend = env.server.mock(|when, then| {
-        when.method(PUT)
-            .path("/_synapse/admin/v1/suspend/@alice:example.org")
-            .json_body(json!({"suspend": false}));
-        then.status(200)
-            .json_body(json!({"user_@alice:example.org_suspended": false}));
-    });
+    let suspend = env.reply_to_body(
+        PUT,
+        "/_synapse/admin/v1/suspend/@alice:example.org",
+        json!({"suspend": true}),
+        200,
+        json!({"user_@alice:example.org_suspended": true}),
+    );
+    let unsuspend = env.reply_to_body(
+        PUT,
+        "/_synapse/admin/v1/suspend/@alice:example.org",
+        json!({"suspend": false}),
+        200,
+        json!({"user_@alice:example.org_suspended": false}),
+    );
     let out = env
         .run(&["--batch", "user", "suspend", "alice"])
         .ok()
