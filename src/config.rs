@@ -361,6 +361,56 @@ mod tests {
     }
 
     #[test]
+    fn debug_output_shows_the_settings_but_never_the_token() {
+        let file: ConfigFile = serde_yaml::from_str(PYTHON_SYNADM).unwrap();
+        let s = file.resolve(Path::new("x"), None, None).unwrap();
+        let text = format!("{s:?}");
+        assert!(text.starts_with("Settings {"), "{text}");
+        assert!(text.contains("token: \"<redacted>\""), "{text}");
+        assert!(
+            text.contains("base_url: \"http://localhost:8008\""),
+            "{text}"
+        );
+        assert!(!text.contains("syt_abc"), "{text}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn writes_go_to_the_end_of_a_symlink_chain() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::create_dir(d.join("dotfiles")).unwrap();
+        std::fs::write(d.join("dotfiles/synadm.yaml"), "token: t\n").unwrap();
+        // relative link -> absolute link -> file
+        symlink(d.join("dotfiles/synadm.yaml"), d.join("abs.yaml")).unwrap();
+        symlink("abs.yaml", d.join("rel.yaml")).unwrap();
+        let end = d.join("dotfiles/synadm.yaml");
+        assert_eq!(symlink_target(&d.join("rel.yaml")).unwrap(), end);
+        assert_eq!(symlink_target(&d.join("abs.yaml")).unwrap(), end);
+        // A relative link is read from the link's own folder, not the working directory.
+        symlink("synadm.yaml", d.join("dotfiles/link.yaml")).unwrap();
+        assert_eq!(symlink_target(&d.join("dotfiles/link.yaml")).unwrap(), end);
+        // A plain file, a missing file and a dangling link's target are written as they are.
+        assert_eq!(symlink_target(&end).unwrap(), end);
+        assert_eq!(
+            symlink_target(&d.join("new.yaml")).unwrap(),
+            d.join("new.yaml")
+        );
+        symlink("gone/synadm.yaml", d.join("dangling.yaml")).unwrap();
+        assert_eq!(
+            symlink_target(&d.join("dangling.yaml")).unwrap(),
+            d.join("gone/synadm.yaml")
+        );
+        // A loop is an error, and so is a path through a file.
+        symlink("loop-b", d.join("loop-a")).unwrap();
+        symlink("loop-a", d.join("loop-b")).unwrap();
+        let err = symlink_target(&d.join("loop-a")).unwrap_err();
+        assert!(err.to_string().contains("too many levels"), "{err}");
+        assert!(symlink_target(&end.join("below-a-file")).is_err());
+    }
+
+    #[test]
     fn missing_format_falls_back_to_the_default() {
         let file: ConfigFile = serde_yaml::from_str("token: t\nbase_url: https://h\n").unwrap();
         assert_eq!(
