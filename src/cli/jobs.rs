@@ -249,6 +249,32 @@ mod tests {
     }
 
     #[test]
+    fn polls_start_after_200_ms_and_back_off_to_one_every_5_s() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .start_paused(true)
+            .build()
+            .unwrap();
+        let polled_at = RefCell::new(Vec::new());
+        let result = rt.block_on(async {
+            let start = tokio::time::Instant::now();
+            let poll = || {
+                let mut at = polled_at.borrow_mut();
+                at.push(start.elapsed().as_millis());
+                let reply = if at.len() == 8 { "complete" } else { "active" };
+                async move { Ok::<_, Error>(reply) }
+            };
+            tokio::time::timeout(Duration::from_secs(3600), wait(&job(), poll, word)).await
+        });
+        assert_eq!(result.expect("the wait ended").unwrap(), "complete");
+        // Pauses of 0.2, 0.4, 0.8, 1.6 and 3.2 s, then 5 s each.
+        assert_eq!(
+            polled_at.into_inner(),
+            [200, 600, 1400, 3000, 6200, 11200, 16200, 21200]
+        );
+    }
+
+    #[test]
     fn a_client_error_while_polling_stops_at_once() {
         let gone = Err(Error::Matrix {
             status: 404,

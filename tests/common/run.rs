@@ -2,9 +2,15 @@
 //! input, and a result that checks no secret ever reached the output.
 
 use serde_json::Value;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::Path;
 use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The longest one run may take. Far above any real run (the slowest wire test's run takes
+/// about 5 s), so that a run that never ends (a retry loop gone wrong) fails its test quickly
+/// instead of stalling the suite; `scripts/mutants` sets its own timeout above this.
+const RUN_LIMIT: Duration = Duration::from_secs(60);
 
 /// What one run of the binary did.
 #[derive(Debug)]
@@ -42,11 +48,31 @@ pub fn synadm(
     // The binary may exit before reading everything; a broken pipe here is fine.
     let _ = stdin.write_all(input.as_bytes());
     drop(stdin);
-    let out = child.wait_with_output().expect("wait for synadm");
+    let read_all = |mut stream: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = stream.read_to_end(&mut bytes);
+            String::from_utf8_lossy(&bytes).into_owned()
+        })
+    };
+    let stdout = read_all(Box::new(child.stdout.take().expect("stdout")));
+    let stderr = read_all(Box::new(child.stderr.take().expect("stderr")));
+    let deadline = Instant::now() + RUN_LIMIT;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for synadm") {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("synadm {args:?} still ran after {RUN_LIMIT:?}; killed it");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
     Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        code: status.code().unwrap_or(-1),
+        stdout: stdout.join().expect("stdout reader"),
+        stderr: stderr.join().expect("stderr reader"),
         secrets: secrets.iter().map(|s| s.to_string()).collect(),
     }
 }
