@@ -275,6 +275,27 @@ mod tests {
     }
 
     #[test]
+    fn network_trouble_rate_limits_and_server_errors_are_worth_another_poll() {
+        let matrix = |status| Error::Matrix {
+            status,
+            errcode: "M_UNKNOWN".into(),
+            message: String::new(),
+        };
+        assert!(transient(&Error::Network("reset".into())));
+        assert!(transient(&Error::NonMatrix {
+            status: Some(502),
+            snippet: "<html>".into()
+        }));
+        assert!(transient(&matrix(500)));
+        assert!(transient(&matrix(503)));
+        assert!(transient(&matrix(429)));
+        assert!(!transient(&matrix(499)));
+        assert!(!transient(&matrix(404)));
+        assert!(!transient(&matrix(403)));
+        assert!(!transient(&Error::Usage("bad".into())));
+    }
+
+    #[test]
     fn a_client_error_while_polling_stops_at_once() {
         let gone = Err(Error::Matrix {
             status: 404,

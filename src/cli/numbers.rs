@@ -11,7 +11,12 @@ use synadm::error::quoted;
 
 /// A whole number of at least `min`, as a message-friendly parse.
 fn at_least(input: &str, min: i64) -> Result<i64, String> {
-    match input.trim().parse::<i64>() {
+    let parsed = match input.trim().parse::<i64>() {
+        // Below any minimum: the same message as any other number that is too small.
+        Err(e) if *e.kind() == IntErrorKind::NegOverflow => Ok(i64::MIN),
+        other => other,
+    };
+    match parsed {
         Ok(n) if n < 0 && min >= 0 => Err(format!(
             "negative numbers are not allowed; it must be at least {min}"
         )),
@@ -20,7 +25,6 @@ fn at_least(input: &str, min: i64) -> Result<i64, String> {
         Err(e) => Err(match e.kind() {
             IntErrorKind::Empty => "a number is needed here".to_string(),
             IntErrorKind::PosOverflow => format!("it must be at most {}", i64::MAX),
-            IntErrorKind::NegOverflow => "negative numbers are not allowed".to_string(),
             _ => format!("{} is not a whole number", quoted(input)),
         }),
     }
@@ -116,6 +120,14 @@ mod tests {
         assert_eq!(
             positive("ten").unwrap_err(),
             "\"ten\" is not a whole number"
+        );
+        assert_eq!(
+            non_negative("-99999999999999999999").unwrap_err(),
+            "negative numbers are not allowed; it must be at least 0"
+        );
+        assert_eq!(
+            non_negative_or_minus_one("-99999999999999999999").unwrap_err(),
+            "it must be at least -1"
         );
         assert_eq!(positive("").unwrap_err(), "a number is needed here");
         assert_eq!(positive(" 7 ").unwrap(), 7);

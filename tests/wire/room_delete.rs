@@ -288,6 +288,36 @@ fn room_delete_wait_polls_a_task_from_scheduled_to_complete() {
 }
 
 #[test]
+fn room_delete_wait_shows_its_progress_on_a_terminal_and_clears_it() {
+    let env = Env::new();
+    room_known(&env);
+    v2_delete(&env, json!({"block": false, "purge": true}));
+    status_sequence(
+        &env,
+        &[
+            (200, task("scheduled", Value::Null)),
+            (200, task("active", Value::Null)),
+            (200, task("complete", shutdown())),
+        ],
+    );
+    let shown = env.run_on_terminal(None, &["--batch", "room", "delete", ROOM, "--wait"]);
+    // Each poll rewrites one line: back to its start, erase it, then the status …
+    assert!(
+        shown.contains("\r\x1b[Kroom deletion d1: scheduled ("),
+        "{shown:?}"
+    );
+    assert!(
+        shown.contains("\r\x1b[Kroom deletion d1: active ("),
+        "{shown:?}"
+    );
+    // … and the line is erased before the closing message.
+    assert!(
+        shown.contains(" s)\r\x1b[KThe room deletion d1 is complete"),
+        "{shown:?}"
+    );
+}
+
+#[test]
 fn room_delete_wait_fails_with_exit_8_when_the_task_fails() {
     let env = Env::new();
     room_known(&env);

@@ -4,7 +4,6 @@
 use crate::support::{Env, list_entry};
 use httpmock::Method::GET;
 use serde_json::json;
-use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 /// A user list reply the commands below print. Loose: these tests are about the output
@@ -134,34 +133,6 @@ fn output_sent_to_dev_null_on_purpose_is_fine() {
     assert_eq!(out.status.code(), Some(0), "{out:?}");
 }
 
-/// Runs `synadm ARGS` inside an 80-column terminal (util-linux `script`, from Debian's
-/// essential bsdutils): stderr is the terminal, and so is stdout unless `stdout_to` names a
-/// file. Returns what the terminal showed, without carriage returns.
-fn run_on_terminal(env: &Env, stdout_to: Option<&Path>, args: &[&str]) -> String {
-    let quote = |s: &str| format!("'{}'", s.replace('\'', "'\\''"));
-    let mut command = format!(
-        "stty cols 80 rows 20; exec {}",
-        quote(env!("CARGO_BIN_EXE_synadm"))
-    );
-    for arg in args {
-        command.push(' ');
-        command.push_str(&quote(arg));
-    }
-    if let Some(file) = stdout_to {
-        command.push_str(&format!(" >{}", quote(&file.to_string_lossy())));
-    }
-    let out = Command::new("script")
-        .args(["-q", "-e", "-c", &command, "/dev/null"])
-        .env_clear()
-        .env("HOME", env.home.path())
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .stdin(Stdio::null())
-        .output()
-        .expect("run synadm under script(1)");
-    assert!(out.status.success(), "{out:?}");
-    String::from_utf8_lossy(&out.stdout).replace('\r', "")
-}
-
 fn widest(text: &str) -> usize {
     text.lines().map(|l| l.chars().count()).max().unwrap_or(0)
 }
@@ -174,7 +145,9 @@ fn human_tables_fit_the_terminal_they_are_shown_on() {
     assert!(widest(&piped.stdout) > 80, "{piped:#?}");
     assert!(!piped.stdout.contains('…'));
     // … and cut to the width of the terminal (last columns first).
-    let shown = run_on_terminal(&env, None, &["-o", "human", "user", "list"]);
+    let shown = env
+        .run_on_terminal(None, &["-o", "human", "user", "list"])
+        .replace('\r', "");
     assert!(shown.contains("@a:example.org"), "{shown}");
     assert!(shown.contains('…'), "{shown}");
     assert_eq!(widest(&shown), 80, "{shown}");
@@ -184,7 +157,7 @@ fn human_tables_fit_the_terminal_they_are_shown_on() {
 fn output_redirected_from_a_terminal_is_not_cut_to_its_width() {
     let env = env_with_users();
     let file = env.home.path().join("users.txt");
-    let shown = run_on_terminal(&env, Some(&file), &["-o", "human", "user", "list"]);
+    let shown = env.run_on_terminal(Some(&file), &["-o", "human", "user", "list"]);
     assert!(
         !shown.contains("@a:example.org"),
         "the data went to the file: {shown}"
@@ -201,7 +174,9 @@ fn output_redirected_from_a_terminal_is_not_cut_to_its_width() {
 #[test]
 fn json_on_a_terminal_is_never_cut() {
     let env = env_with_users();
-    let shown = run_on_terminal(&env, None, &["-o", "json", "user", "list"]);
+    let shown = env
+        .run_on_terminal(None, &["-o", "json", "user", "list"])
+        .replace('\r', "");
     let piped = env.run(&["-o", "json", "user", "list"]).ok();
     assert_eq!(shown, piped.stdout);
 }

@@ -13,7 +13,8 @@ pub use crate::common::run::Run;
 use crate::common::run::synadm;
 use httpmock::{HttpMockRequest, HttpMockResponse, Method, Mock, MockServer, Then, When};
 use serde_json::Value;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 
 pub const TOKEN: &str = "syt_wire_test_secret_token";
@@ -228,6 +229,34 @@ impl Env {
     /// Runs `synadm ARGS` with this home directory and no stdin.
     pub fn run(&self, args: &[&str]) -> Run {
         self.run_with_input(args, "")
+    }
+
+    /// Runs `synadm ARGS` inside an 80-column terminal (util-linux `script`, from Debian's
+    /// essential bsdutils): stderr is the terminal, and so is stdout unless `stdout_to` names a
+    /// file. Returns what the terminal showed, byte for byte (lines end in `\r\n`).
+    pub fn run_on_terminal(&self, stdout_to: Option<&Path>, args: &[&str]) -> String {
+        let quote = |s: &str| format!("'{}'", s.replace('\'', "'\\''"));
+        let mut command = format!(
+            "stty cols 80 rows 20; exec {}",
+            quote(env!("CARGO_BIN_EXE_synadm"))
+        );
+        for arg in args {
+            command.push(' ');
+            command.push_str(&quote(arg));
+        }
+        if let Some(file) = stdout_to {
+            command.push_str(&format!(" >{}", quote(&file.to_string_lossy())));
+        }
+        let out = Command::new("script")
+            .args(["-q", "-e", "-c", &command, "/dev/null"])
+            .env_clear()
+            .env("HOME", self.home.path())
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .stdin(Stdio::null())
+            .output()
+            .expect("run synadm under script(1)");
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
     /// Runs `synadm ARGS`, feeding `input` on stdin.
