@@ -180,3 +180,22 @@ pub fn run(path: &Path, batch: bool, args: ConfigArgs) -> Result<(), Error> {
     ));
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yes_and_no_in_the_words_synadm_took() {
+        for yes in ["y", "yes", "true", "1", "Y", "YES", "True"] {
+            assert!(parse_bool(yes).unwrap(), "{yes}");
+        }
+        for no in ["n", "no", "false", "0", "N", "No", "FALSE"] {
+            assert!(!parse_bool(no).unwrap(), "{no}");
+        }
+        for neither in ["", "yep", "2", "on"] {
+            let err = parse_bool(neither).unwrap_err().to_string();
+            assert!(err.contains("is not yes or no"), "{err}");
+        }
+    }
+}

@@ -286,6 +286,31 @@ fn interactive_config_asks_in_synadm_order_and_keeps_defaults() {
 }
 
 #[test]
+fn interactive_config_offers_the_current_certificate_check_as_the_default() {
+    let env = Env::new();
+    let path = env.home.path().join("verify.yaml");
+    let path_s = path.to_str().unwrap();
+    let ssl_verify = |answers: &str| {
+        let run = env.run_with_input(&["-c", path_s, "config"], answers);
+        assert_eq!(run.code, 0, "{run:#?}");
+        let written: serde_yaml::Value =
+            serde_yaml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        (written["ssl_verify"].as_bool(), run.stderr)
+    };
+    // A new file: checking is the default, and an empty answer keeps it.
+    let (verify, prompts) = ssl_verify("admin\nsyt_typed\n\nhttps://m.example.org\n\n\n\n\n\n\n\n");
+    assert_eq!(verify, Some(true));
+    assert!(prompts.contains("Verify certificate [yes]: "), "{prompts}");
+    // Switched off with a capitalised word …
+    assert_eq!(ssl_verify("\n\n\n\n\n\n\n\n\nNO\n\n").0, Some(false));
+    // … it stays off when the next run keeps the default, which is now shown as "no".
+    let (verify, prompts) = ssl_verify("\n\n\n\n\n\n\n\n\n\n\n");
+    assert_eq!(verify, Some(false));
+    assert!(prompts.contains("Verify certificate [no]: "), "{prompts}");
+    assert_eq!(ssl_verify("\n\n\n\n\n\n\n\n\ny\n\n").0, Some(true));
+}
+
+#[test]
 fn token_from_the_environment_overrides_the_file() {
     let env = Env::new();
     std::fs::write(
