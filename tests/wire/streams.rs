@@ -93,6 +93,27 @@ fn a_reader_that_stops_early_ends_the_command_quietly() {
 }
 
 #[test]
+fn a_reader_gone_before_the_first_byte_is_no_error() {
+    let env = env_with_users();
+    for args in [&["man"][..], &["completions", "bash"], &["user", "list"]] {
+        // A pipe whose reading end is already closed: every write fails with EPIPE.
+        let (reader, writer) = std::io::pipe().expect("a pipe");
+        drop(reader);
+        let out = Command::new(env!("CARGO_BIN_EXE_synadm"))
+            .args(args)
+            .env_clear()
+            .env("HOME", env.home.path())
+            .stdin(Stdio::null())
+            .stdout(writer)
+            .stderr(Stdio::piped())
+            .output()
+            .expect("run synadm");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {out:?}");
+        assert_eq!(String::from_utf8_lossy(&out.stderr), "", "{args:?}");
+    }
+}
+
+#[test]
 fn human_output_neutralises_control_characters_from_the_server() {
     let env = Env::new();
     let mut evil = list_entry("@mallory:example.org");

@@ -456,9 +456,20 @@ fn user_deactivate_interactive_shows_the_user_then_asks() {
         run.stderr.contains("Alice Ä") && run.stderr.contains("1 rooms"),
         "{run:#?}"
     );
+    assert!(
+        run.stderr.contains("deactivate @alice:example.org? "),
+        "the question names the action: {run:#?}"
+    );
     assert_eq!(run.stdout, "id_server_unbind_result  success\n");
     post.assert_calls(1);
     details.assert_calls(2);
+    // With -e the question says that the user's data goes too.
+    let run = env.run_with_input(&["user", "deactivate", "-e", "alice"], "no\n");
+    assert!(
+        run.stderr
+            .contains("deactivate and GDPR-erase @alice:example.org? "),
+        "{run:#?}"
+    );
 }
 
 #[test]
