@@ -80,6 +80,15 @@ fn a_full_disk_on_stdout_is_an_error() {
     let env = env_with_users();
     let out = run_sh(&env, ">/dev/full", &["user", "list", "--all"]);
     assert_eq!(out.status.code(), Some(7), "{out:?}");
+    // The documents made without a server too.
+    for args in [&["man"][..], &["completions", "zsh"]] {
+        let out = run_sh(&env, ">/dev/full", args);
+        assert_eq!(out.status.code(), Some(7), "{args:?}: {out:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("cannot write output"),
+            "{out:?}"
+        );
+    }
 }
 
 #[test]
