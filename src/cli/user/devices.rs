@@ -119,6 +119,12 @@ mod tests {
     }
 
     #[test]
+    fn a_device_seen_exactly_at_the_cutoff_is_kept() {
+        let devices = vec![device("at", Some(500)), device("before", Some(499))];
+        assert_eq!(ids(&select(devices, 500, 0, None)), ["before"]);
+    }
+
+    #[test]
     fn min_surviving_keeps_the_freshest() {
         let devices = vec![
             device("a", Some(1)),
