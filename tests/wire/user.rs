@@ -397,6 +397,49 @@ fn user_modify_creates_a_missing_user_without_asking() {
 }
 
 #[test]
+fn user_modify_threepid_pairs_like_synadm() {
+    let env = Env::new();
+    env.reply(
+        GET,
+        "/_synapse/admin/v2/users/@new:example.org",
+        404,
+        json!({"errcode": "M_NOT_FOUND", "error": "User not found"}),
+    );
+    // `-t '' ''` is synadm's way to remove every third-party ID.
+    let cleared = env.reply_to_body(
+        PUT,
+        "/_synapse/admin/v2/users/@new:example.org",
+        json!({"threepids": []}),
+        201,
+        admin_user("@new:example.org"),
+    );
+    let run = env.run(&["user", "modify", "new", "-t", "", ""]).ok();
+    assert!(!run.stderr.contains("warning"), "{run:#?}");
+    cleared.assert();
+    // Half a pair is refused before any request, whichever half is missing.
+    for pair in [["email", ""], ["", "a@example.org"]] {
+        env.run(&["user", "modify", "new", "-t", pair[0], pair[1]])
+            .fails(2, "--threepid needs both MEDIUM and ADDRESS");
+    }
+    cleared.assert_calls(1);
+    // A medium other than email or msisdn is sent, with a warning.
+    let odd = env.reply_to_body(
+        PUT,
+        "/_synapse/admin/v2/users/@new:example.org",
+        json!({"threepids": [{"medium": "fax", "address": "123"}]}),
+        201,
+        admin_user("@new:example.org"),
+    );
+    let run = env.run(&["user", "modify", "new", "-t", "fax", "123"]).ok();
+    assert!(
+        run.stderr
+            .contains("warning: medium \"fax\" is neither email nor msisdn"),
+        "{run:#?}"
+    );
+    odd.assert();
+}
+
+#[test]
 fn user_modify_password_prompt_is_refused_in_batch_mode() {
     let env = Env::new();
     let any = env.any_request();
