@@ -16,8 +16,10 @@ fn capture(args: &[&str], reply: &str) -> (String, Vec<String>) {
     )
     .unwrap();
     let body = reply.to_string();
+    listener.set_nonblocking(true).unwrap();
     let server = std::thread::spawn(move || {
-        let (stream, _) = listener.accept().unwrap();
+        let stream = crate::support::accept(|| listener.accept().map(|(s, _)| s));
+        stream.set_nonblocking(false).unwrap();
         let mut reader = BufReader::new(stream.try_clone().unwrap());
         let mut lines = Vec::new();
         loop {
@@ -92,10 +94,12 @@ fn unix_socket_transport_serves_every_request_of_a_command() {
         socket.display()
     );
     std::fs::write(env.config_path(), config).unwrap();
+    listener.set_nonblocking(true).unwrap();
     let server = std::thread::spawn(move || {
         let mut seen = Vec::new();
         for _ in 0..2 {
-            let (stream, _) = listener.accept().unwrap();
+            let stream = crate::support::accept(|| listener.accept().map(|(s, _)| s));
+            stream.set_nonblocking(false).unwrap();
             let mut reader = BufReader::new(stream.try_clone().unwrap());
             let mut head = Vec::new();
             loop {

@@ -49,10 +49,12 @@ fn serve(
 ) -> (String, std::thread::JoinHandle<Vec<Seen>>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
+    listener.set_nonblocking(true).unwrap();
     let handle = std::thread::spawn(move || {
         let mut seen = Vec::new();
         for (status, headers, body) in replies {
-            let (stream, _) = listener.accept().unwrap();
+            let stream = crate::support::accept(|| listener.accept().map(|(s, _)| s));
+            stream.set_nonblocking(false).unwrap();
             let mut reader = BufReader::new(stream.try_clone().unwrap());
             let mut lines = Vec::new();
             loop {
@@ -318,8 +320,10 @@ fn raw_works_over_a_unix_socket() {
         ),
     )
     .unwrap();
+    listener.set_nonblocking(true).unwrap();
     let server = std::thread::spawn(move || {
-        let (stream, _) = listener.accept().unwrap();
+        let stream = crate::support::accept(|| listener.accept().map(|(s, _)| s));
+        stream.set_nonblocking(false).unwrap();
         let mut reader = BufReader::new(stream.try_clone().unwrap());
         let mut line = String::new();
         reader.read_line(&mut line).unwrap();

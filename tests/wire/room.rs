@@ -66,10 +66,12 @@ fn request_lines(args: &[&str], replies: &[&str]) -> (crate::support::Run, Vec<S
     )
     .unwrap();
     let replies: Vec<String> = replies.iter().map(|r| r.to_string()).collect();
+    listener.set_nonblocking(true).unwrap();
     let server = std::thread::spawn(move || {
         let mut lines = Vec::new();
         for body in replies {
-            let (stream, _) = listener.accept().unwrap();
+            let stream = crate::support::accept(|| listener.accept().map(|(s, _)| s));
+            stream.set_nonblocking(false).unwrap();
             let mut reader = BufReader::new(stream.try_clone().unwrap());
             let mut head = Vec::new();
             loop {

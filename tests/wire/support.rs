@@ -287,3 +287,26 @@ pub fn list_entry(name: &str) -> serde_json::Value {
         "last_seen_ts": null, "locked": false
     })
 }
+
+/// How long a raw test server waits for the command under test to connect.
+const CONNECT_LIMIT: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// Accepts one connection with `try_accept` (on a listener set to non-blocking), waiting at
+/// most [`CONNECT_LIMIT`]: a command that never sends its request fails the test instead of
+/// leaving it hanging in `accept`. The stream returned blocks again.
+pub fn accept<S>(mut try_accept: impl FnMut() -> std::io::Result<S>) -> S {
+    let deadline = std::time::Instant::now() + CONNECT_LIMIT;
+    loop {
+        match try_accept() {
+            Ok(stream) => return stream,
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                assert!(
+                    std::time::Instant::now() < deadline,
+                    "the command sent no request within {CONNECT_LIMIT:?}"
+                );
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            Err(e) => panic!("accept: {e}"),
+        }
+    }
+}
