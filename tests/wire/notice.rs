@@ -232,6 +232,7 @@ fn failed_sends_are_listed_and_make_the_command_fail() {
         "{silent:#?}"
     );
     assert!(!silent.stderr.contains("@ok:example.org"), "{silent:#?}");
+    assert!(silent.stderr.contains("1 of 2 failed"), "{silent:#?}");
 }
 
 #[test]

@@ -594,6 +594,34 @@ fn user_password_sends_new_password_and_no_logout() {
     m.assert();
     env.run(&["--batch", "user", "password", "alice"])
         .fails(2, "-p/--password");
+    env.run(&["user", "password", "alice", "-p", "", "-n"])
+        .fails(2, "the password must not be empty");
+}
+
+#[test]
+fn user_password_prompt_asks_twice_and_sends_only_a_confirmed_password() {
+    let env = Env::new();
+    let m = env.reply_to_body(
+        POST,
+        "/_synapse/admin/v1/reset_password/@alice:example.org",
+        json!({"new_password": "typed pw"}),
+        200,
+        json!({}),
+    );
+    env.run_with_input(&["user", "password", "alice"], "typed pw\nother\n")
+        .fails(2, "the two passwords differ");
+    env.run_with_input(&["user", "password", "alice"], "\n\n")
+        .fails(2, "the password must not be empty");
+    m.assert_calls(0);
+    let run = env
+        .run_with_input(&["user", "password", "alice"], "typed pw\ntyped pw\n")
+        .ok();
+    assert!(
+        run.stderr.contains("New password: ") && run.stderr.contains("Repeat the new password: "),
+        "{run:#?}"
+    );
+    assert!(!run.stderr.contains("typed pw"), "{run:#?}");
+    m.assert();
 }
 
 #[test]
