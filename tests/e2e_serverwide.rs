@@ -6,7 +6,7 @@
 
 #[path = "common/mod.rs"]
 mod common;
-#[allow(dead_code)]
+#[allow(dead_code, unused_imports)]
 #[path = "e2e/support.rs"]
 mod support;
 

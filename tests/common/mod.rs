@@ -241,6 +241,16 @@ fn start() -> Result<Synapse, String> {
     Ok(synapse)
 }
 
+pub const DAY_MS: i64 = 86_400_000;
+
+/// Now, in milliseconds since the epoch (the clock the binary and the server read too).
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or_default()
+}
+
 /// Percent-encodes one path segment or query value (`@alice:test.local` → `%40alice%3Atest.local`).
 pub fn enc(s: &str) -> String {
     let mut out = String::with_capacity(s.len() * 3);

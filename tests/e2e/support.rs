@@ -10,15 +10,7 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-pub const DAY_MS: i64 = 86_400_000;
-
-/// Now, in milliseconds since the epoch (the clock the binary and the server read too).
-pub fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or_default()
-}
+pub use crate::common::{DAY_MS, now_ms};
 
 /// The shared, seeded Synapse of this test binary.
 pub fn server() -> &'static Synapse {

@@ -19,15 +19,7 @@ use std::sync::{Arc, Mutex};
 
 pub const TOKEN: &str = "syt_wire_test_secret_token";
 pub const AUTH: &str = "Bearer syt_wire_test_secret_token";
-pub const DAY_MS: i64 = 86_400_000;
-
-/// Now, in milliseconds since the epoch (the clock the binary reads too).
-pub fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or_default()
-}
+pub use crate::common::{DAY_MS, now_ms};
 
 /// Request conditions beyond what httpmock spells in one call.
 pub trait WhenExt {

@@ -373,15 +373,20 @@ fn user_modify_existing_user_asks_first_and_stops_on_no() {
     put.assert_calls(1);
 }
 
-#[test]
-fn user_modify_creates_a_missing_user_without_asking() {
-    let env = Env::new();
+/// `user_id` does not exist (yet).
+fn user_not_found(env: &Env, user_id: &str) {
     env.reply(
         GET,
-        "/_synapse/admin/v2/users/@new:example.org",
+        &format!("/_synapse/admin/v2/users/{user_id}"),
         404,
         json!({"errcode": "M_NOT_FOUND", "error": "User not found"}),
     );
+}
+
+#[test]
+fn user_modify_creates_a_missing_user_without_asking() {
+    let env = Env::new();
+    user_not_found(&env, "@new:example.org");
     let put = env.reply_to_body(
         PUT,
         "/_synapse/admin/v2/users/@new:example.org",
@@ -399,12 +404,7 @@ fn user_modify_creates_a_missing_user_without_asking() {
 #[test]
 fn user_modify_threepid_pairs_like_synadm() {
     let env = Env::new();
-    env.reply(
-        GET,
-        "/_synapse/admin/v2/users/@new:example.org",
-        404,
-        json!({"errcode": "M_NOT_FOUND", "error": "User not found"}),
-    );
+    user_not_found(&env, "@new:example.org");
     // `-t '' ''` is synadm's way to remove every third-party ID.
     let cleared = env.reply_to_body(
         PUT,
