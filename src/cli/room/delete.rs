@@ -384,6 +384,36 @@ mod tests {
     }
 
     #[test]
+    fn the_confirmation_names_twenty_members_and_counts_the_rest() {
+        let room: types::RoomDetails = serde_json::from_value(json!({
+            "room_id": "!r:x", "name": "Doomed", "canonical_alias": "#d:x",
+            "joined_members": 21, "joined_local_members": 21, "version": "10",
+            "creator": "@c:x", "encryption": null, "federatable": true, "public": false,
+            "join_rules": "invite", "guest_access": null, "history_visibility": "shared",
+            "state_events": 30, "room_type": null, "avatar": null, "topic": null,
+            "joined_local_devices": 21, "forgotten": false, "tombstoned": false,
+            "replacement_room": null
+        }))
+        .unwrap();
+        let members = |n: usize| -> types::RoomMembers {
+            let ids: Vec<String> = (1..=n).map(|i| format!("@u{i}:x")).collect();
+            serde_json::from_value(json!({"members": ids, "total": n})).unwrap()
+        };
+        let twenty = describe(&room, &members(20));
+        assert!(
+            twenty.starts_with(
+                "Room !r:x \"Doomed\" (#d:x), room version 10, created by @c:x:\n\
+                 20 joined members (21 local): @u1:x, "
+            ),
+            "{twenty}"
+        );
+        assert!(twenty.ends_with(", @u20:x"), "{twenty}");
+        let more = describe(&room, &members(21));
+        assert!(more.ends_with(", @u20:x, … (1 more)"), "{more}");
+        assert!(!more.contains("@u21:x"), "{more}");
+    }
+
+    #[test]
     fn the_purge_flags_make_synadms_body() {
         let both_off = PurgeFlags {
             no_purge: false,
