@@ -235,6 +235,30 @@ fn room_list_filters_map_to_query_parameters() {
 }
 
 #[test]
+fn room_list_warns_about_either_filter_with_a_search_term() {
+    let env = Env::new();
+    // Loose: this test is about the note; the queries are pinned in the test above.
+    env.reply_loose(
+        GET,
+        ROOMS,
+        200,
+        json!({"rooms": [], "offset": 0, "total_rooms": 0}),
+    );
+    for filter in ["-e", "-E", "--public", "--not-public"] {
+        let run = env.run(&["room", "list", "-n", "x", filter]).ok();
+        assert!(
+            run.stderr.contains("Note: Synapse (as of 1.163) ignores"),
+            "{filter}: {run:#?}"
+        );
+    }
+    let run = env.run(&["room", "list", "-n", "x"]).ok();
+    assert!(
+        !run.stderr.contains("Note:"),
+        "no filter, no note: {run:#?}"
+    );
+}
+
+#[test]
 fn room_list_accepts_every_synadm_sort_order() {
     let env = Env::new();
     let orders = [
