@@ -949,6 +949,45 @@ fn mock_levels<'a>(env: &'a Env, room: &str, users: Option<Value>) -> httpmock::
 }
 
 #[test]
+fn power_levels_are_the_event_with_the_empty_state_key() {
+    let env = Env::new();
+    env.mock(|when, then| {
+        when.method(GET)
+            .path(ROOMS)
+            .query_param("from", "0")
+            .query_param("limit", "10");
+        then.status(200).json_body(json!({
+            "rooms": [room_entry(ROOM, "Old", "10", 2, 2)], "offset": 0, "total_rooms": 1
+        }));
+    });
+    // Any state key is allowed; only "" holds the room's power levels.
+    let mut decoy = state_event(
+        "m.room.power_levels",
+        "@mallory:example.org",
+        json!({"users": {"@mallory:example.org": 100}}),
+    );
+    decoy["state_key"] = json!("decoy");
+    let real = state_event(
+        "m.room.power_levels",
+        "@alice:example.org",
+        json!({"users": {"@alice:example.org": 100}}),
+    );
+    env.reply_to_query(
+        GET,
+        &format!("{ROOMS}/{ROOM}/state"),
+        &[("type", "m.room.power_levels")],
+        200,
+        json!({"state": [decoy, real]}),
+    );
+    mock_create(&env, ROOM, create_state("@alice:example.org", "10", &[]));
+    let out = env.run(&["room", "power-levels"]).ok().json();
+    assert_eq!(
+        out["rooms"][0]["power_levels"],
+        json!({"@alice:example.org": 100})
+    );
+}
+
+#[test]
 fn power_levels_reads_levels_per_room_and_creators_of_v12_rooms() {
     let env = Env::new();
     let list = env.mock(|when, then| {
