@@ -2,7 +2,7 @@
 //! some characters before matching, so it cannot pin these down).
 
 use crate::support::{Env, TOKEN};
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufReader, Write};
 use std::net::TcpListener;
 
 /// Serves one request with `reply`, returning its request line and headers.
@@ -21,15 +21,7 @@ fn capture(args: &[&str], reply: &str) -> (String, Vec<String>) {
         let stream = crate::support::accept(|| listener.accept().map(|(s, _)| s));
         stream.set_nonblocking(false).unwrap();
         let mut reader = BufReader::new(stream.try_clone().unwrap());
-        let mut lines = Vec::new();
-        loop {
-            let mut line = String::new();
-            reader.read_line(&mut line).unwrap();
-            if line.trim().is_empty() {
-                break;
-            }
-            lines.push(line.trim_end().to_string());
-        }
+        let lines = crate::support::read_head(&mut reader);
         let mut stream = stream;
         write!(stream, "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len()).unwrap();
         lines
@@ -101,15 +93,7 @@ fn unix_socket_transport_serves_every_request_of_a_command() {
             let stream = crate::support::accept(|| listener.accept().map(|(s, _)| s));
             stream.set_nonblocking(false).unwrap();
             let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut head = Vec::new();
-            loop {
-                let mut line = String::new();
-                reader.read_line(&mut line).unwrap();
-                if line.trim().is_empty() {
-                    break;
-                }
-                head.push(line.trim_end().to_string());
-            }
+            let head = crate::support::read_head(&mut reader);
             let body = if head[0].contains("whoami") {
                 r#"{"user_id": "@admin:sock.example", "is_guest": false}"#.to_string()
             } else {

@@ -56,15 +56,7 @@ fn serve(
             let stream = crate::support::accept(|| listener.accept().map(|(s, _)| s));
             stream.set_nonblocking(false).unwrap();
             let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut lines = Vec::new();
-            loop {
-                let mut line = String::new();
-                reader.read_line(&mut line).unwrap();
-                if line.trim().is_empty() {
-                    break;
-                }
-                lines.push(line.trim_end().to_string());
-            }
+            let mut lines = crate::support::read_head(&mut reader);
             let line = lines.remove(0);
             let mut request = Seen {
                 line,

@@ -4,7 +4,7 @@
 use crate::support::{Env, TOKEN};
 use httpmock::Method::{GET, POST, PUT};
 use serde_json::{Value, json};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Read, Write};
 use std::net::TcpListener;
 
 const ROOMS: &str = "/_synapse/admin/v1/rooms";
@@ -73,15 +73,7 @@ fn request_lines(args: &[&str], replies: &[&str]) -> (crate::support::Run, Vec<S
             let stream = crate::support::accept(|| listener.accept().map(|(s, _)| s));
             stream.set_nonblocking(false).unwrap();
             let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut head = Vec::new();
-            loop {
-                let mut line = String::new();
-                reader.read_line(&mut line).unwrap();
-                if line.trim().is_empty() {
-                    break;
-                }
-                head.push(line.trim_end().to_string());
-            }
+            let mut head = crate::support::read_head(&mut reader);
             let length = head
                 .iter()
                 .find_map(|h| {

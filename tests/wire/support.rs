@@ -302,3 +302,17 @@ pub fn accept<S>(mut try_accept: impl FnMut() -> std::io::Result<S>) -> S {
         }
     }
 }
+
+/// Reads a request's head (the request line and the headers) up to the blank line, each line
+/// without its line break.
+pub fn read_head(reader: &mut impl std::io::BufRead) -> Vec<String> {
+    let mut head = Vec::new();
+    loop {
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        if line.trim().is_empty() {
+            return head;
+        }
+        head.push(line.trim_end().to_string());
+    }
+}
