@@ -194,4 +194,95 @@ mod tests {
             "expected a string, expected u64s"
         );
     }
+
+    #[test]
+    fn each_kind_of_failure_has_its_documented_exit_code() {
+        let codes = [
+            (
+                Error::Matrix {
+                    status: 404,
+                    errcode: "M_NOT_FOUND".into(),
+                    message: "x".into(),
+                },
+                1,
+            ),
+            (Error::Usage("x".into()), 2),
+            (Error::Config("x".into()), 3),
+            (Error::Network("x".into()), 4),
+            (
+                Error::NonMatrix {
+                    status: None,
+                    snippet: "x".into(),
+                },
+                5,
+            ),
+            (Error::Aborted("x".into()), 6),
+            (Error::Io("x".into()), 7),
+            (
+                Error::JobFailed {
+                    what: "purge".into(),
+                    id: "p".into(),
+                    error: "x".into(),
+                },
+                8,
+            ),
+            (Error::OutputClosed, 0),
+        ];
+        for (error, code) in codes {
+            assert_eq!(error.exit_code(), code, "{error:?}");
+        }
+    }
+
+    #[test]
+    fn a_non_matrix_reply_is_described_with_its_status_and_start() {
+        let with = |status, snippet: &str| {
+            Error::NonMatrix {
+                status,
+                snippet: snippet.into(),
+            }
+            .to_string()
+        };
+        assert_eq!(
+            with(Some(502), "<html>Bad gateway</html>"),
+            "the server's reply is not a Matrix reply (HTTP 502): <html>Bad gateway</html>"
+        );
+        assert_eq!(
+            with(None, ""),
+            "the server's reply is not a Matrix reply: empty body"
+        );
+    }
+
+    #[test]
+    fn a_snippet_is_one_line_of_at_most_120_characters() {
+        assert_eq!(
+            snippet(b"<html>\r\n  <body>\tdown</body>\n</html>\n"),
+            "<html> <body> down</body> </html>"
+        );
+        // Exactly at the limit: kept whole; one more: cut, with the mark.
+        let at_limit = "é".repeat(120);
+        assert_eq!(snippet(at_limit.as_bytes()), at_limit);
+        let over = "é".repeat(121);
+        assert_eq!(snippet(over.as_bytes()), "é".repeat(120) + "…");
+        assert_eq!(snippet(b""), "");
+    }
+
+    #[test]
+    fn a_snippet_reads_far_enough_to_fill_its_line_after_whitespace() {
+        // Up to 480 bytes are read, so a run of blank space does not hide what follows it.
+        let body = format!("start{}end {}", " ".repeat(300), "x".repeat(1000));
+        assert_eq!(
+            snippet(body.as_bytes()),
+            format!("start end {}", "x".repeat(110) + "…")
+        );
+        let past = format!("start{}end", " ".repeat(480));
+        assert_eq!(snippet(past.as_bytes()), "start");
+    }
+
+    #[test]
+    fn serde_enum_names_become_words_too() {
+        assert_eq!(
+            plain_serde_message("unknown variant `x`, expected enum Membership"),
+            "unknown variant `x`, expected one of the known values"
+        );
+    }
 }
