@@ -1,12 +1,11 @@
 //! `raw`, `matrix raw`, `matrix login` and `group delete`: the exact request (method, path
 //! under the configured mounts, body, token) and what is printed.
 
+use crate::capture;
 use crate::common::run::synadm;
 use crate::support::{AUTH, Env, TOKEN, WhenExt};
 use httpmock::Method::{DELETE, GET, POST, PUT};
 use serde_json::json;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
 
 const OTHER: &str = "syt_other_users_secret_token";
 
@@ -25,65 +24,6 @@ fn mounted() -> Env {
     env
 }
 
-/// One request as it arrived: request line, header lines, body.
-#[derive(Debug)]
-struct Seen {
-    line: String,
-    headers: Vec<String>,
-    body: String,
-}
-
-impl Seen {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find_map(|h| {
-            let (n, v) = h.split_once(':')?;
-            n.eq_ignore_ascii_case(name).then(|| v.trim())
-        })
-    }
-}
-
-/// A raw HTTP server answering one connection per canned reply (status line, headers, body);
-/// returns its base URL and the requests it saw.
-fn serve(
-    replies: Vec<(&'static str, &'static str, &'static str)>,
-) -> (String, std::thread::JoinHandle<Vec<Seen>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    listener.set_nonblocking(true).unwrap();
-    let handle = std::thread::spawn(move || {
-        let mut seen = Vec::new();
-        for (status, headers, body) in replies {
-            let stream = crate::support::accept(|| listener.accept().map(|(s, _)| s));
-            stream.set_nonblocking(false).unwrap();
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut lines = crate::support::read_head(&mut reader);
-            let line = lines.remove(0);
-            let mut request = Seen {
-                line,
-                headers: lines,
-                body: String::new(),
-            };
-            let length: usize = request
-                .header("content-length")
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(0);
-            let mut payload = vec![0; length];
-            reader.read_exact(&mut payload).unwrap();
-            request.body = String::from_utf8(payload).unwrap();
-            let mut stream = stream;
-            write!(
-                stream,
-                "HTTP/1.1 {status}\r\n{headers}content-length: {}\r\nconnection: close\r\n\r\n{body}",
-                body.len()
-            )
-            .unwrap();
-            seen.push(request);
-        }
-        seen
-    });
-    (base, handle)
-}
-
 fn env_at(base: &str, extra: &str) -> Env {
     let env = Env::new();
     std::fs::write(
@@ -94,11 +34,9 @@ fn env_at(base: &str, extra: &str) -> Env {
     env
 }
 
-const JSON: &str = "content-type: application/json\r\n";
-
 #[test]
 fn raw_get_goes_below_the_admin_mount_verbatim_and_sends_no_body() {
-    let (base, server) = serve(vec![("200 OK", JSON, r#"{"users": [], "total": 0}"#)]);
+    let (base, server) = capture::tcp(vec![capture::ok(r#"{"users": [], "total": 0}"#)]);
     let env = env_at(&base, "admin_path: /admin-api\n");
     let run = env
         .run(&["raw", "v2/users/%40u%3Aexample.org?from=0&limit=5"])
@@ -276,13 +214,13 @@ fn raw_errors_map_like_every_other_command() {
 
 #[test]
 fn raw_is_retried_after_a_rate_limit() {
-    let (base, server) = serve(vec![
+    let (base, server) = capture::tcp(vec![
         (
             "429 Too Many Requests",
             "content-type: application/json\r\nretry-after: 1\r\n",
-            r#"{"errcode": "M_LIMIT_EXCEEDED", "error": "Too Many Requests", "retry_after_ms": 1000}"#,
+            r#"{"errcode": "M_LIMIT_EXCEEDED", "error": "Too Many Requests", "retry_after_ms": 1000}"#.into(),
         ),
-        ("200 OK", JSON, r#"{"done": true}"#),
+        capture::ok(r#"{"done": true}"#),
     ]);
     let env = env_at(&base, "");
     let run = env
@@ -300,10 +238,9 @@ fn raw_is_retried_after_a_rate_limit() {
 
 #[test]
 fn raw_works_over_a_unix_socket() {
-    use std::os::unix::net::UnixListener;
     let env = Env::new();
     let socket = env.home.path().join("synapse.sock");
-    let listener = UnixListener::bind(&socket).unwrap();
+    let server = capture::unix(&socket, vec![capture::ok(r#"{"versions": ["v1.11"]}"#)]);
     std::fs::write(
         env.config_path(),
         format!(
@@ -312,21 +249,12 @@ fn raw_works_over_a_unix_socket() {
         ),
     )
     .unwrap();
-    listener.set_nonblocking(true).unwrap();
-    let server = std::thread::spawn(move || {
-        let stream = crate::support::accept(|| listener.accept().map(|(s, _)| s));
-        stream.set_nonblocking(false).unwrap();
-        let mut reader = BufReader::new(stream.try_clone().unwrap());
-        let mut line = String::new();
-        reader.read_line(&mut line).unwrap();
-        let body = r#"{"versions": ["v1.11"]}"#;
-        let mut stream = stream;
-        write!(stream, "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len()).unwrap();
-        line.trim_end().to_string()
-    });
     let run = env.run(&["matrix", "raw", "client/versions"]).ok();
     assert_eq!(run.json(), json!({"versions": ["v1.11"]}));
-    assert_eq!(server.join().unwrap(), "GET /mx/client/versions HTTP/1.1");
+    assert_eq!(
+        server.join().unwrap()[0].line,
+        "GET /mx/client/versions HTTP/1.1"
+    );
 }
 
 /// Runs `synadm ARGS` in `env`'s home with extra environment variables; `OTHER` and the

@@ -4,8 +4,6 @@
 use crate::support::{Env, TOKEN};
 use httpmock::Method::{GET, POST, PUT};
 use serde_json::{Value, json};
-use std::io::{BufReader, Read, Write};
-use std::net::TcpListener;
 
 const ROOMS: &str = "/_synapse/admin/v1/rooms";
 const ROOM: &str = "!abc:example.org";
@@ -52,46 +50,25 @@ fn create_state(sender: &str, version: &str, additional: &[&str]) -> Value {
     json!({"state": [state_event("m.room.create", sender, content)]})
 }
 
-/// Serves one canned reply per request, in order, over raw sockets; the request lines
+/// Serves one canned reply per request, in order, over a raw socket; the request lines
 /// exactly as sent (httpmock would normalise their encoding).
 fn request_lines(args: &[&str], replies: &[&str]) -> (crate::support::Run, Vec<String>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let replies = replies.iter().map(|r| crate::capture::ok(*r)).collect();
+    let (base, server) = crate::capture::tcp(replies);
     let env = Env::new();
     std::fs::write(
         env.config_path(),
-        format!(
-            "base_url: http://{}\ntoken: {TOKEN}\nformat: json\nhomeserver: example.org\n",
-            listener.local_addr().unwrap()
-        ),
+        format!("base_url: {base}\ntoken: {TOKEN}\nformat: json\nhomeserver: example.org\n"),
     )
     .unwrap();
-    let replies: Vec<String> = replies.iter().map(|r| r.to_string()).collect();
-    listener.set_nonblocking(true).unwrap();
-    let server = std::thread::spawn(move || {
-        let mut lines = Vec::new();
-        for body in replies {
-            let stream = crate::support::accept(|| listener.accept().map(|(s, _)| s));
-            stream.set_nonblocking(false).unwrap();
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut head = crate::support::read_head(&mut reader);
-            let length = head
-                .iter()
-                .find_map(|h| {
-                    let (name, value) = h.split_once(':')?;
-                    name.eq_ignore_ascii_case("content-length")
-                        .then(|| value.trim().parse::<usize>().ok())?
-                })
-                .unwrap_or(0);
-            let mut request_body = vec![0; length];
-            reader.read_exact(&mut request_body).unwrap();
-            let mut stream = stream;
-            write!(stream, "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len()).unwrap();
-            lines.push(head.remove(0));
-        }
-        lines
-    });
     let run = env.run(args);
-    (run, server.join().unwrap())
+    let lines = server
+        .join()
+        .unwrap()
+        .into_iter()
+        .map(|seen| seen.line)
+        .collect();
+    (run, lines)
 }
 
 // ---------------------------------------------------------------- list and search
