@@ -529,4 +529,72 @@ mod tests {
         assert_eq!(server_of("@a:example.org:8448"), Some("example.org:8448"));
         assert_eq!(server_of("alice"), None);
     }
+
+    #[test]
+    fn room_and_event_id_errors_say_what_is_wrong() {
+        let cases: [(fn(&str) -> Result<String, String>, &str, &str); 7] = [
+            (
+                parse_room_id,
+                "abc",
+                r#""abc" is not a room ID (they start with '!')"#,
+            ),
+            (
+                parse_event_id,
+                "abc",
+                r#""abc" is not an event ID (they start with '$')"#,
+            ),
+            (
+                parse_room_alias,
+                "#",
+                r##""#" is not a room alias: it needs a server name (#alias:server)"##,
+            ),
+            (
+                parse_room_id,
+                "!:example.org",
+                r#""!:example.org" is not a room ID: nothing after the sigil"#,
+            ),
+            (
+                parse_event_id,
+                "$",
+                r#""$" is not an event ID: nothing after the sigil"#,
+            ),
+            (
+                parse_room_id,
+                "!a\u{7}b:example.org",
+                r#""!a\u{7}b:example.org" is not a room ID: it contains spaces or control characters"#,
+            ),
+            (
+                parse_event_id,
+                "$abc:bad host",
+                r#""$abc:bad host" is not an event ID: "bad host" is not a valid server name"#,
+            ),
+        ];
+        for (parse, input, message) in cases {
+            assert_eq!(parse(input).unwrap_err(), message, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn an_id_of_exactly_255_bytes_is_allowed() {
+        let at_limit = format!("!{}:example.org", "a".repeat(MAX_ID_BYTES - 13));
+        assert_eq!(at_limit.len(), MAX_ID_BYTES);
+        assert_eq!(parse_room_id(&at_limit), Ok(at_limit.clone()));
+        let over = format!("!a{}", &at_limit[1..]);
+        assert_eq!(
+            parse_room_id(&over).unwrap_err(),
+            format!(
+                "{} is too long for a room ID (at most 255 bytes)",
+                quoted(&over)
+            )
+        );
+    }
+
+    #[test]
+    fn a_room_argument_shows_as_typed() {
+        let id = RoomArg::Id("!abc:example.org".into());
+        let alias = RoomArg::Alias("#general:example.org".into());
+        assert_eq!(id.as_str(), "!abc:example.org");
+        assert_eq!(alias.as_str(), "#general:example.org");
+        assert_eq!(alias.to_string(), "#general:example.org");
+    }
 }
