@@ -480,4 +480,105 @@ mod tests {
         assert_eq!(mode & 0o777, 0o600);
         assert_eq!(ConfigFile::load(&path).unwrap(), file);
     }
+
+    #[test]
+    fn the_default_file_is_in_the_home_folders_config() {
+        let home = PathBuf::from(std::env::var_os("HOME").unwrap());
+        assert_eq!(default_path(), home.join(".config/synadm.yaml"));
+    }
+
+    #[test]
+    fn each_bad_value_is_named_in_its_error() {
+        let mount = |key: &str, value: &str| {
+            format!(
+                "config: {key} must be a URL path such as /_synapse/admin (printable ASCII, \
+                 no spaces, no ? or #), not {value:?}"
+            )
+        };
+        let token = "config: the access token may only contain printable ASCII characters, \
+                     without spaces, line breaks or control characters";
+        let cases = [
+            ("token: 'syt_a b'\n", token.to_string()),
+            ("token: \"syt_a\\u00e9\"\n", token.to_string()),
+            (
+                "token: t\nuser: \"admin\\n\"\n",
+                "config: user contains a line break or another control character".into(),
+            ),
+            (
+                "token: t\nbase_url: \"https://h\\e[31m\"\n",
+                "config: base_url contains a line break or another control character".into(),
+            ),
+            (
+                "token: t\nadmin_path: /admin?x\n",
+                mount("admin_path", "/admin?x"),
+            ),
+            (
+                "token: t\nadmin_path: '/admin#x'\n",
+                mount("admin_path", "/admin#x"),
+            ),
+            (
+                "token: t\nmatrix_path: /my matrix\n",
+                mount("matrix_path", "/my matrix"),
+            ),
+            (
+                "token: t\nmatrix_path: /mätrix\n",
+                mount("matrix_path", "/mätrix"),
+            ),
+        ];
+        for (text, message) in cases {
+            let file: ConfigFile = serde_yaml::from_str(text).unwrap();
+            let err = file.resolve(Path::new("x"), None, None).unwrap_err();
+            assert_eq!(err.to_string(), message, "{text}");
+        }
+        let file: ConfigFile =
+            serde_yaml::from_str("token: syt_A-b.c~\nadmin_path: /a/b_c-d.e~f%20\n").unwrap();
+        let settings = file.resolve(Path::new("x"), None, None).unwrap();
+        assert_eq!(settings.admin_path, "/a/b_c-d.e~f%20");
+    }
+
+    #[test]
+    fn a_missing_file_is_an_error_only_where_it_must_exist() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("synadm.yaml");
+        assert_eq!(
+            ConfigFile::load_existing(&path, false).unwrap(),
+            ConfigFile::default()
+        );
+        let err = ConfigFile::load_existing(&path, true).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "config: the config file {} does not exist; create it with `synadm config` \
+                 (or give another one with -c FILE)",
+                path.display()
+            )
+        );
+        std::fs::write(&path, "token: t\n").unwrap();
+        let file = ConfigFile::load_existing(&path, true).unwrap();
+        assert_eq!(file.token.as_deref(), Some("t"));
+        // A file that is there but cannot be read is never taken for a missing one.
+        let err = ConfigFile::load_existing(dir.path(), false).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with(&format!("config: cannot read {}: ", dir.path().display())),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn an_empty_file_is_an_empty_config_and_a_list_is_refused() {
+        for empty in ["", "# nothing set yet\n"] {
+            assert_eq!(
+                ConfigFile::parse(empty, Path::new("x")).unwrap(),
+                ConfigFile::default()
+            );
+        }
+        let err = ConfigFile::parse("- token\n- t\n", Path::new("/c.yaml")).unwrap_err();
+        assert!(
+            err.to_string().starts_with(
+                "config: /c.yaml is not a valid synadm config: it must consist of `key: value` lines"
+            ),
+            "{err}"
+        );
+    }
 }
