@@ -129,4 +129,19 @@ mod tests {
         assert!((a - b - 86_400_000).abs() < 5_000);
         assert!(matches!(days_from_now_ms(i64::MAX), Err(Error::Usage(_))));
     }
+
+    #[test]
+    fn seconds_end_just_below_ten_to_the_eleventh() {
+        let local = |ms: i64| {
+            DateTime::<Utc>::from_timestamp_millis(ms)
+                .unwrap()
+                .with_timezone(&Local)
+                .format("%Y-%m-%d %H:%M:%S")
+                .to_string()
+        };
+        // 10^11 is taken as milliseconds (1973), one less as seconds (5138).
+        assert_eq!(humanize(100_000_000_000), Some(local(100_000_000_000)));
+        assert_eq!(humanize(99_999_999_999), Some(local(99_999_999_999_000)));
+        assert_eq!(humanize(-99_999_999_999), Some(local(-99_999_999_999_000)));
+    }
 }

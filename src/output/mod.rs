@@ -266,4 +266,67 @@ mod tests {
         ));
         assert!(matches!(write_text(&mut Full, "x"), Err(Error::Io(_))));
     }
+
+    #[test]
+    fn a_streamed_list_is_the_same_text_as_the_whole_list_rendered_at_once() {
+        let items = [
+            json!({"a": 1, "b": "x"}),
+            json!({"a": 2, "b": "y"}),
+            json!({"a": 3}),
+        ];
+        for format in [Format::Json, Format::Minified, Format::Yaml, Format::Human] {
+            for pages in [&[][..], &[&items[..1], &items[1..]][..], &[&items[..0]][..]] {
+                let all: Vec<Value> = pages.iter().flat_map(|p| p.to_vec()).collect();
+                let mut buf = Vec::new();
+                let mut w = ListWriter::new(&mut buf, style(format), View::PLAIN);
+                for page in pages {
+                    w.page(page).unwrap();
+                }
+                w.finish().unwrap();
+                let whole = render(style(format), &Value::Array(all.clone()), &View::PLAIN);
+                assert_eq!(
+                    String::from_utf8(buf).unwrap(),
+                    whole,
+                    "{format:?}, {} items",
+                    all.len()
+                );
+            }
+        }
+        // The texts an empty list is, pinned apart from `render`.
+        let empty = |format| {
+            let mut buf = Vec::new();
+            ListWriter::new(&mut buf, style(format), View::PLAIN)
+                .finish()
+                .unwrap();
+            String::from_utf8(buf).unwrap()
+        };
+        for format in [Format::Json, Format::Minified, Format::Yaml, Format::Pprint] {
+            assert_eq!(empty(format), "[]\n", "{format:?}");
+        }
+        assert_eq!(empty(Format::Human), "");
+        // pprint streams one item per line, as Python's pprint does once a list is wider
+        // than its 80 columns (which whole lists of users or rooms always are).
+        let mut buf = Vec::new();
+        let mut w = ListWriter::new(&mut buf, style(Format::Pprint), View::PLAIN);
+        w.page(&items[..1]).unwrap();
+        w.page(&items[1..]).unwrap();
+        w.finish().unwrap();
+        assert_eq!(
+            String::from_utf8(buf).unwrap(),
+            "[{'a': 1, 'b': 'x'},\n {'a': 2, 'b': 'y'},\n {'a': 3}]\n"
+        );
+    }
+
+    #[test]
+    fn print_writes_the_rendered_document() {
+        let mut buf = Vec::new();
+        print(
+            &mut buf,
+            style(Format::Minified),
+            &json!({"a": [1, 2]}),
+            &View::PLAIN,
+        )
+        .unwrap();
+        assert_eq!(String::from_utf8(buf).unwrap(), "{\"a\":[1,2]}\n");
+    }
 }
