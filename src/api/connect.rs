@@ -223,6 +223,26 @@ mod tests {
             matrix_path: "/_matrix".into(),
             verbose: 0,
         };
-        assert!(!format!("{c:?}").contains("syt_secret"));
+        assert_eq!(
+            format!("{c:?}"),
+            "Connection { transport: Http, base_url: \"http://h\", token: Some(\"<redacted>\"), \
+             timeout: 1s, verify_tls: true, .. }"
+        );
+    }
+
+    #[test]
+    fn a_socket_path_that_cannot_be_looked_up_says_why() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("plain");
+        std::fs::write(&file, "").unwrap();
+        let socket = file.join("synapse.sock");
+        let err = check_socket(&socket).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "network: cannot connect to the Unix socket {}: Not a directory (os error 20)",
+                socket.display()
+            )
+        );
     }
 }

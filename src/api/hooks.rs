@@ -165,4 +165,24 @@ mod tests {
             Some("/synapse/m/key/v2/server")
         );
     }
+
+    fn reply_with_retry_after(value: Option<&str>) -> reqwest::Response {
+        let mut reply = http::Response::builder().status(429);
+        if let Some(value) = value {
+            reply = reply.header("retry-after", value);
+        }
+        reqwest::Response::from(reply.body("").unwrap())
+    }
+
+    #[test]
+    fn a_retry_after_in_seconds_up_to_30_is_honoured() {
+        let wait = |value| retry_after(&reply_with_retry_after(value));
+        assert_eq!(wait(Some("1")), Some(Duration::from_secs(1)));
+        assert_eq!(wait(Some(" 30 ")), Some(Duration::from_secs(30)));
+        // Longer waits, HTTP dates and nonsense make the command give up instead.
+        assert_eq!(wait(Some("31")), None);
+        assert_eq!(wait(Some("Wed, 21 Oct 2026 07:28:00 GMT")), None);
+        assert_eq!(wait(Some("-1")), None);
+        assert_eq!(wait(None), None);
+    }
 }

@@ -97,3 +97,33 @@ fn describe_reqwest(e: &reqwest::Error) -> String {
     }
     text
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn undecodable(body: &str, status: u16) -> Error {
+        let err = serde_json::from_str::<types::MatrixError>(body).unwrap_err();
+        let payload =
+            progenitor_client::Error::InvalidResponsePayload(body.to_string().into(), err);
+        map_error(payload, Some(status))
+    }
+
+    #[test]
+    fn only_json_of_the_wrong_shape_in_a_success_is_a_shape_mismatch() {
+        assert_eq!(
+            undecodable(r#"{"users": 5}"#, 200).to_string(),
+            "the server's reply is not a Matrix reply (HTTP 200): unexpected reply shape \
+             (missing field `errcode` at line 1 column 12): {\"users\": 5}"
+        );
+        // JSON that is no Matrix error, and a success that is no JSON, are shown as they came.
+        assert_eq!(
+            undecodable(r#"{"detail": "gateway"}"#, 502).to_string(),
+            "the server's reply is not a Matrix reply (HTTP 502): {\"detail\": \"gateway\"}"
+        );
+        assert_eq!(
+            undecodable("<html>OK</html>", 200).to_string(),
+            "the server's reply is not a Matrix reply (HTTP 200): <html>OK</html>"
+        );
+    }
+}
