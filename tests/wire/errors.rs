@@ -193,6 +193,27 @@ fn rate_limiting_with_retry_after_is_retried() {
 }
 
 #[test]
+fn a_rate_limit_that_persists_fails_after_three_retries() {
+    let env = Env::new();
+    let limited = env.mock(|when, then| {
+        when.method(GET).path("/_synapse/admin/v1/server_version");
+        then.status(429)
+            .header("retry-after", "1")
+            .json_body(json!({"errcode": "M_LIMIT_EXCEEDED", "error": "Too Many Requests"}));
+    });
+    let run = env
+        .run(&["version"])
+        .fails(1, "error: M_LIMIT_EXCEEDED: Too Many Requests (HTTP 429)\n");
+    assert_eq!(limited.calls(), 4);
+    assert_eq!(
+        run.stderr
+            .matches("rate-limited by the server; retrying in 1 s")
+            .count(),
+        3
+    );
+}
+
+#[test]
 fn verbose_logging_shows_requests_but_never_the_token() {
     let env = Env::new();
     env.mock(|when, then| {
