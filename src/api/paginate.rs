@@ -145,4 +145,23 @@ mod tests {
         let got = run(|_| Fake(vec![1], Some(0)));
         assert!(matches!(got, Err(Error::NonMatrix { .. })));
     }
+
+    #[test]
+    fn user_list_pages_on_a_decimal_next_token_and_counts_total() {
+        let page = |next: serde_json::Value| -> types::UserList {
+            serde_json::from_value(serde_json::json!({"users": [], "total": 7, "next_token": next}))
+                .unwrap()
+        };
+        assert_eq!(page("100".into()).total(), 7);
+        assert_eq!(page("100".into()).split().unwrap(), (vec![], Some(100)));
+        assert_eq!(
+            page(serde_json::Value::Null).split().unwrap(),
+            (vec![], None)
+        );
+        let err = page("abc".into()).split().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "the server's reply is not a Matrix reply (HTTP 200): next_token \"abc\" is not an offset"
+        );
+    }
 }
