@@ -95,8 +95,8 @@ pub fn human_size(bytes: u64) -> String {
     }
     let mut value = bytes as f64 / 1024.0;
     let mut unit = 0;
-    // Move up while the rounded value would show as 1024.0 or more.
-    while value >= 1023.95 && unit + 1 < UNITS.len() {
+    // Move up while the rounded value would show as 1024.0 or more (u64::MAX is 16 EiB).
+    while value >= 1023.95 {
         value /= 1024.0;
         unit += 1;
     }
