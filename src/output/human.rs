@@ -396,4 +396,29 @@ mod tests {
         );
         assert_eq!(lines[2], "           medium=msisdn address=123");
     }
+
+    #[test]
+    fn fitting_shrinks_the_last_columns_first_and_never_below_six() {
+        let fitted = |widths: &[usize], max| {
+            let mut widths = widths.to_vec();
+            fit(&mut widths, max);
+            widths
+        };
+        // 40 characters plus three gaps of two is 46: six too many, taken from the back.
+        assert_eq!(fitted(&[10, 10, 10, 10], 40), [10, 10, 8, 6]);
+        assert_eq!(fitted(&[10, 10, 10, 10], 46), [10, 10, 10, 10]);
+        // What cannot fit stops at the floor; a column narrower than it keeps its width.
+        assert_eq!(fitted(&[10, 10], 10), [6, 6]);
+        assert_eq!(fitted(&[3, 20], 10), [3, 6]);
+    }
+
+    #[test]
+    fn a_list_of_plain_values_in_a_block_is_one_line() {
+        let text = document(
+            &json!({"aliases": ["#a:x", "#b:x"], "room_id": "!r:x"}),
+            &View::PLAIN,
+            None,
+        );
+        assert_eq!(text, "aliases  #a:x, #b:x\nroom_id  !r:x\n");
+    }
 }

@@ -64,21 +64,21 @@ fn flat(value: &Value) -> String {
     }
 }
 
-/// Renders `value` as if it started at column `indent`.
+/// Renders `value` as if it started at column `indent`; `[]` and `{}` wrap to themselves.
 pub fn render_at(value: &Value, indent: usize) -> String {
     let one_line = flat(value);
     if indent + one_line.chars().count() <= WIDTH {
         return one_line;
     }
     match value {
-        Value::Array(items) if !items.is_empty() => {
+        Value::Array(items) => {
             let inner: Vec<String> = items.iter().map(|v| render_at(v, indent + 1)).collect();
             format!(
                 "[{}]",
                 inner.join(&format!(",\n{}", " ".repeat(indent + 1)))
             )
         }
-        Value::Object(map) if !map.is_empty() => {
+        Value::Object(map) => {
             let inner: Vec<String> = sorted(map)
                 .into_iter()
                 .map(|(k, v)| {
@@ -115,6 +115,42 @@ mod tests {
         assert_eq!(
             render(&long),
             format!("{{'key': '{}',\n 'other': 1}}", "x".repeat(70))
+        );
+    }
+
+    #[test]
+    fn nested_wrapping_and_escapes_match_python() {
+        // Expected texts from Python 3's pprint.pformat on the same values.
+        let users = json!({
+            "users": [
+                {"name": format!("@{}:example.org", "a".repeat(30)), "admin": false, "deactivated": 0},
+                {"name": "@b:example.org", "admin": true, "deactivated": 1}
+            ],
+            "total": 2,
+            "next_token": null
+        });
+        assert_eq!(
+            render(&users),
+            "{'next_token': None,\n 'total': 2,\n 'users': [{'admin': False,\n            'deactivated': 0,\n            'name': '@aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa:example.org'},\n           {'admin': True, 'deactivated': 1, 'name': '@b:example.org'}]}"
+        );
+        let mixed = json!([
+            [],
+            {},
+            "it's \"x\"",
+            "a\u{7}b\\",
+            ["y".repeat(40), "z".repeat(40)]
+        ]);
+        assert_eq!(
+            render(&mixed),
+            "[[],\n {},\n 'it\\'s \"x\"',\n 'a\\x07b\\\\',\n ['yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy',\n  'zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz']]"
+        );
+        let long = json!({"rooms": [], "members": {}, "k": "v".repeat(75)});
+        assert_eq!(
+            render(&long),
+            format!(
+                "{{'k': '{}',\n 'members': {{}},\n 'rooms': []}}",
+                "v".repeat(75)
+            )
         );
     }
 }
