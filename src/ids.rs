@@ -530,9 +530,11 @@ mod tests {
         assert_eq!(server_of("alice"), None);
     }
 
+    type Parser = fn(&str) -> Result<String, String>;
+
     #[test]
     fn room_and_event_id_errors_say_what_is_wrong() {
-        let cases: [(fn(&str) -> Result<String, String>, &str, &str); 7] = [
+        let cases: [(Parser, &str, &str); 7] = [
             (
                 parse_room_id,
                 "abc",
