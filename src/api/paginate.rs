@@ -94,7 +94,11 @@ mod tests {
     }
 
     fn run<F: FnMut(i64) -> Fake>(mut f: F) -> Result<Vec<Vec<u32>>, Error> {
+        let mut calls = 0;
         let stream = pages(0, move |at| {
+            // A stream that does not stop fails the test instead of hanging it.
+            calls += 1;
+            assert!(calls <= 10, "still fetching after 10 pages");
             let page = f(at);
             async move { Ok(page) }
         });
@@ -144,6 +148,13 @@ mod tests {
     fn a_token_that_does_not_advance_is_an_error() {
         let got = run(|_| Fake(vec![1], Some(0)));
         assert!(matches!(got, Err(Error::NonMatrix { .. })));
+        // An empty page that promises more would be fetched again and again.
+        let got = run(|at| Fake(vec![], Some(at + 5)));
+        assert_eq!(
+            got.unwrap_err().to_string(),
+            "the server's reply is not a Matrix reply (HTTP 200): pagination does not advance \
+             (from 0, next_token 5)"
+        );
     }
 
     #[test]
