@@ -533,8 +533,11 @@ fn room_purge_empty_dry_run_lists_rooms_without_local_members_and_deletes_nothin
         run.stderr.contains("3 room(s) have no local members"),
         "{run:#?}"
     );
+    // Remote members are counted only where there are some.
     assert!(
-        run.stderr.contains("!e2:example.org  (1 remote members)"),
+        run.stderr.contains(
+            "members:\n  !e1:example.org\n  !e2:example.org  (1 remote members)\n  !e3:example.org\n"
+        ),
         "{run:#?}"
     );
     assert!(run.stderr.contains("Dry run"), "{run:#?}");
@@ -543,6 +546,41 @@ fn room_purge_empty_dry_run_lists_rooms_without_local_members_and_deletes_nothin
     // The list is sorted by local members: after a non-empty room there is nothing left.
     p4.assert_calls(0);
     any_delete.assert_calls(0);
+}
+
+#[test]
+fn room_purge_empty_previews_30_rooms_and_counts_the_rest() {
+    for (empty, more) in [
+        (30, None),
+        (31, Some("  … and 1 more (--dry-run lists them all)")),
+    ] {
+        let env = Env::new();
+        let mut rooms: Vec<Value> = (1..=empty)
+            .map(|i| list_entry(&format!("!e{i}:example.org"), 0, 0))
+            .collect();
+        rooms.push(list_entry("!busy:example.org", 1, 1));
+        env.reply_to_query(
+            GET,
+            "/_synapse/admin/v1/rooms",
+            &[
+                ("from", "0"),
+                ("limit", "100"),
+                ("order_by", "joined_local_members"),
+                ("dir", "b"),
+            ],
+            200,
+            json!({"rooms": rooms, "offset": 0, "total_rooms": empty + 1}),
+        );
+        let run = env.run(&["room", "purge-empty", "--dry-run"]).ok();
+        assert_eq!(run.json().as_array().unwrap().len(), empty);
+        assert!(run.stderr.contains("  !e30:example.org\n"), "{run:#?}");
+        assert!(!run.stderr.contains("!e31:"), "{run:#?}");
+        assert_eq!(
+            run.stderr.lines().find(|l| l.contains("more")),
+            more,
+            "{empty} rooms: {run:#?}"
+        );
+    }
 }
 
 /// A v2 deletion of `room_id` with `body`, answered with delete ID `d-<room>`.
