@@ -127,6 +127,7 @@ impl Ctx {
         Style {
             format: self.format,
             width,
+            note: Some(stderr::line),
         }
     }
 

@@ -12,6 +12,13 @@ use unicode_width::UnicodeWidthStr;
 /// Narrowest a column is squeezed to when fitting the terminal.
 const MIN_COLUMN: usize = 6;
 
+/// The terminal a table is fitted to: its width, and where to say which columns did not fit.
+#[derive(Debug, Clone, Copy)]
+pub struct Fit {
+    pub width: usize,
+    pub note: Option<fn(&str)>,
+}
+
 /// `s` with every control character replaced by a visible escape (`\n`, `\e`, `\x7f`, …).
 pub fn sanitize(s: &str) -> String {
     if !s.chars().any(char::is_control) {
@@ -103,12 +110,12 @@ pub fn human_size(bytes: u64) -> String {
     format!("{value:.1} {}", UNITS[unit])
 }
 
-/// Renders one document; `max_width` is the terminal's width when stdout is one.
-pub fn document(value: &Value, view: &View, max_width: Option<usize>) -> String {
+/// Renders one document; `fit` is the terminal when stdout is one.
+pub fn document(value: &Value, view: &View, fit: Option<Fit>) -> String {
     match value {
         Value::Object(map) => block(map, view),
         Value::Array(items) if !items.is_empty() && items.iter().all(Value::is_object) => {
-            Table::new(items, view, max_width).rows(items, view)
+            Table::new(items, view, fit).rows(items, view)
         }
         Value::Array(items) => items.iter().map(|v| cell("", v, view) + "\n").collect(),
         other => cell("", other, view) + "\n",
@@ -162,9 +169,9 @@ pub struct Table {
 
 impl Table {
     /// Columns: the view's preferred ones first, then any other field, leaving out columns
-    /// that are empty on the whole first page; squeezed to `max_width` if given, the last
-    /// (least important) columns first.
-    pub fn new(first_page: &[Value], view: &View, max_width: Option<usize>) -> Table {
+    /// that are empty on the whole first page; squeezed to `fit` if given, the last (least
+    /// important) columns first, and left out, with a note, where even that is too wide.
+    pub fn new(first_page: &[Value], view: &View, fit: Option<Fit>) -> Table {
         let mut columns: Vec<String> = Vec::new();
         for c in view.columns {
             columns.push(c.to_string());
@@ -193,11 +200,34 @@ impl Table {
                     .map(|v| width(&cell(c, v, view)))
                     .max()
                     .unwrap_or(0)
-                    .max(width(c))
+                    .max(width(&sanitize(c)))
             })
             .collect();
-        if let Some(max) = max_width {
-            fit(&mut widths, max);
+        if let Some(Fit { width, note }) = fit {
+            // The first column (the ID) is never cut unless it alone is too wide.
+            let mut floors: Vec<usize> = widths.iter().map(|w| MIN_COLUMN.min(*w)).collect();
+            if let Some(first) = floors.first_mut() {
+                *first = widths[0].min(width);
+            }
+            let mut keep = columns.len();
+            while keep > 1 && row_width(&floors[..keep]) > width {
+                keep -= 1;
+            }
+            if let (Some(note), false) = (note, keep == columns.len()) {
+                let left_out: Vec<String> = columns[keep..].iter().map(|c| sanitize(c)).collect();
+                let count = match left_out.len() {
+                    1 => "1 column".to_string(),
+                    n => format!("{n} columns"),
+                };
+                note(&format!(
+                    "{count} left out to fit the terminal's {width} columns: {} \
+                     (-o json shows everything)",
+                    left_out.join(", ")
+                ));
+            }
+            columns.truncate(keep);
+            widths.truncate(keep);
+            shrink(&mut widths, width);
         }
         Table {
             columns,
@@ -210,7 +240,8 @@ impl Table {
         let mut out = String::new();
         if !self.header_done {
             self.header_done = true;
-            out.push_str(&self.line(&self.columns.clone()));
+            let header: Vec<String> = self.columns.iter().map(|c| sanitize(c)).collect();
+            out.push_str(&self.line(&header));
             let rule: Vec<String> = self.widths.iter().map(|w| "-".repeat(*w)).collect();
             out.push_str(&self.line(&rule));
         }
@@ -239,12 +270,16 @@ impl Table {
     }
 }
 
+/// The width of a row of columns this wide, with their two-space gaps.
+fn row_width(widths: &[usize]) -> usize {
+    widths.iter().sum::<usize>() + 2 * widths.len().saturating_sub(1)
+}
+
 /// Shrinks column widths (last columns first, none below `MIN_COLUMN` unless already
-/// narrower) until the row with its two-space gaps fits in `max`.
-fn fit(widths: &mut [usize], max: usize) {
-    let total = |w: &[usize]| w.iter().sum::<usize>() + 2 * w.len().saturating_sub(1);
+/// narrower) until the row fits in `max`.
+fn shrink(widths: &mut [usize], max: usize) {
     for i in (0..widths.len()).rev() {
-        let over = total(widths).saturating_sub(max);
+        let over = row_width(widths).saturating_sub(max);
         if over == 0 {
             return;
         }
@@ -362,7 +397,11 @@ mod tests {
     fn tables_fit_the_width_by_cutting_the_last_columns() {
         let rows = [json!({"id": "@someone:example.org", "note": "x".repeat(60)})];
         let view = View::new(&["id", "note"]);
-        let mut table = Table::new(&rows, &view, Some(40));
+        let fit = Fit {
+            width: 40,
+            note: None,
+        };
+        let mut table = Table::new(&rows, &view, Some(fit));
         let text = table.rows(&rows, &view);
         for line in text.lines() {
             assert!(width(line) <= 40, "{line:?}");
@@ -401,7 +440,7 @@ mod tests {
     fn fitting_shrinks_the_last_columns_first_and_never_below_six() {
         let fitted = |widths: &[usize], max| {
             let mut widths = widths.to_vec();
-            fit(&mut widths, max);
+            shrink(&mut widths, max);
             widths
         };
         // 40 characters plus three gaps of two is 46: six too many, taken from the back.
@@ -420,5 +459,42 @@ mod tests {
             None,
         );
         assert_eq!(text, "aliases  #a:x, #b:x\nroom_id  !r:x\n");
+    }
+
+    static NOTES: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+    fn note(message: &str) {
+        NOTES.lock().unwrap().push(message.to_string());
+    }
+
+    #[test]
+    fn columns_that_cannot_fit_at_six_are_left_out_last_first_with_a_note() {
+        let rows =
+            [json!({"a": "x".repeat(10), "b": "x".repeat(10), "c\u{1b}": "x".repeat(10), "d": 1})];
+        let view = View::new(&["a", "b"]);
+        let fit = |width| {
+            Some(Fit {
+                width,
+                note: Some(note),
+            })
+        };
+        // The first column whole, the next at its floor of six, and a gap: 18; a third: 26.
+        let text = Table::new(&rows, &view, fit(20)).rows(&rows, &view);
+        assert_eq!(
+            text,
+            "a           b\n----------  --------\nxxxxxxxxxx  xxxxxxx…\n"
+        );
+        let text = Table::new(&rows, &view, fit(26)).rows(&rows, &view);
+        assert_eq!(text.lines().next(), Some("a           b       c\\e"));
+        // One column always stays, however narrow the terminal.
+        let text = Table::new(&rows, &view, fit(3)).rows(&rows, &view);
+        assert_eq!(text.lines().next(), Some("a"));
+        let notes = NOTES.lock().unwrap().clone();
+        let expected = [
+            "2 columns left out to fit the terminal's 20 columns: c\\e, d (-o json shows everything)",
+            "1 column left out to fit the terminal's 26 columns: d (-o json shows everything)",
+            "3 columns left out to fit the terminal's 3 columns: b, c\\e, d (-o json shows everything)",
+        ];
+        assert_eq!(notes, expected);
     }
 }

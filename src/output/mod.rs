@@ -43,6 +43,15 @@ impl std::str::FromStr for Format {
 pub struct Style {
     pub format: Format,
     pub width: Option<usize>,
+    /// Where a human table says which columns did not fit `width` (the CLI: stderr).
+    pub note: Option<fn(&str)>,
+}
+
+impl Style {
+    fn fit(&self) -> Option<human::Fit> {
+        let (width, note) = (self.width?, self.note);
+        Some(human::Fit { width, note })
+    }
 }
 
 /// Writes `text`, telling a closed reader apart from other failures.
@@ -76,7 +85,7 @@ pub fn render(style: Style, value: &Value, view: &View) -> String {
         Format::Pprint => pprint::render(value) + "\n",
         Format::Human => {
             let shaped = view.reshape.map(|f| f(value));
-            human::document(shaped.as_ref().unwrap_or(value), view, style.width)
+            human::document(shaped.as_ref().unwrap_or(value), view, style.fit())
         }
     }
 }
@@ -138,10 +147,10 @@ impl<W: Write> ListWriter<W> {
                 Some(Value::Array(rows)) => rows.as_slice(),
                 _ => items,
             };
-            let (view, width) = (&self.view, self.style.width);
+            let (view, fit) = (&self.view, self.style.fit());
             let table = self
                 .table
-                .get_or_insert_with(|| human::Table::new(items, view, width));
+                .get_or_insert_with(|| human::Table::new(items, view, fit));
             text = table.rows(items, view);
         }
         write_text(&mut self.out, &text)
@@ -186,6 +195,7 @@ mod tests {
         Style {
             format,
             width: None,
+            note: None,
         }
     }
 

@@ -184,6 +184,53 @@ fn human_tables_fit_the_terminal_they_are_shown_on() {
 }
 
 #[test]
+fn columns_that_cannot_fit_even_narrowed_are_left_out_with_a_note() {
+    let env = Env::new();
+    let mut user = list_entry("@a:example.org");
+    for (key, value) in [
+        ("user_type", json!("support")),
+        ("avatar_url", json!("mxc://example.org/abc")),
+        ("last_seen_ts", json!(1_700_000_123_456_i64)),
+        ("suspended", json!(false)),
+        ("approved", json!(true)),
+    ] {
+        user[key] = value;
+    }
+    env.reply_loose(
+        GET,
+        "/_synapse/admin/v2/users",
+        200,
+        json!({"users": [user], "total": 1}),
+    );
+    let shown = env
+        .run_on_terminal(None, &["-o", "human", "user", "list"])
+        .replace('\r', "");
+    let (note, table): (Vec<&str>, Vec<&str>) = shown.lines().partition(|l| l.contains("left out"));
+    assert_eq!(
+        note,
+        [
+            "5 columns left out to fit the terminal's 80 columns: creation_ts, last_seen_ts, \
+          avatar_url, approved, suspended (-o json shows everything)"
+        ],
+        "{shown}"
+    );
+    // The ID whole, eight more columns of at least six characters, every row within the
+    // terminal.
+    assert!(table.iter().all(|l| l.chars().count() <= 80), "{shown}");
+    assert!(
+        table.iter().any(|l| l.starts_with("@a:example.org")),
+        "{shown}"
+    );
+    // Piped, nothing is left out.
+    let piped = env.run(&["-o", "human", "user", "list"]).ok();
+    assert!(
+        piped.stderr.is_empty() || !piped.stderr.contains("left out"),
+        "{piped:#?}"
+    );
+    assert!(piped.stdout.contains("approved"), "{piped:#?}");
+}
+
+#[test]
 fn output_redirected_from_a_terminal_is_not_cut_to_its_width() {
     let env = env_with_users();
     let file = env.home.path().join("users.txt");
