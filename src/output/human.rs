@@ -213,7 +213,9 @@ impl Table {
             while keep > 1 && row_width(&floors[..keep]) > width {
                 keep -= 1;
             }
-            if let (Some(note), false) = (note, keep == columns.len()) {
+            if let Some(note) = note
+                && keep < columns.len()
+            {
                 let left_out: Vec<String> = columns[keep..].iter().map(|c| sanitize(c)).collect();
                 let count = match left_out.len() {
                     1 => "1 column".to_string(),

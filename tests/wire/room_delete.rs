@@ -499,10 +499,10 @@ fn room_pages(env: &Env) -> (Mock<'_>, Mock<'_>, Mock<'_>) {
 
 const EMPTY: [&str; 3] = ["!e1:example.org", "!e2:example.org", "!e3:example.org"];
 
-#[test]
-fn room_purge_empty_scans_100_rooms_per_request_by_default() {
-    let env = Env::new();
-    let page = env.reply_to_query(
+/// The first page of purge-empty's scan at the default page size of 100, holding `rooms`.
+fn default_first_page(env: &Env, rooms: Vec<Value>) -> Mock<'_> {
+    let total = rooms.len();
+    env.reply_to_query(
         GET,
         "/_synapse/admin/v1/rooms",
         &[
@@ -512,8 +512,19 @@ fn room_purge_empty_scans_100_rooms_per_request_by_default() {
             ("dir", "b"),
         ],
         200,
-        json!({"rooms": [list_entry("!e1:example.org", 0, 0), list_entry("!busy:example.org", 1, 1)],
-               "offset": 0, "total_rooms": 2}),
+        json!({"rooms": rooms, "offset": 0, "total_rooms": total}),
+    )
+}
+
+#[test]
+fn room_purge_empty_scans_100_rooms_per_request_by_default() {
+    let env = Env::new();
+    let page = default_first_page(
+        &env,
+        vec![
+            list_entry("!e1:example.org", 0, 0),
+            list_entry("!busy:example.org", 1, 1),
+        ],
     );
     let run = env.run(&["room", "purge-empty", "--dry-run"]).ok();
     assert_eq!(run.json(), json!(["!e1:example.org"]));
@@ -559,18 +570,7 @@ fn room_purge_empty_previews_30_rooms_and_counts_the_rest() {
             .map(|i| list_entry(&format!("!e{i}:example.org"), 0, 0))
             .collect();
         rooms.push(list_entry("!busy:example.org", 1, 1));
-        env.reply_to_query(
-            GET,
-            "/_synapse/admin/v1/rooms",
-            &[
-                ("from", "0"),
-                ("limit", "100"),
-                ("order_by", "joined_local_members"),
-                ("dir", "b"),
-            ],
-            200,
-            json!({"rooms": rooms, "offset": 0, "total_rooms": empty + 1}),
-        );
+        default_first_page(&env, rooms);
         let run = env.run(&["room", "purge-empty", "--dry-run"]).ok();
         assert_eq!(run.json().as_array().unwrap().len(), empty);
         assert!(run.stderr.contains("  !e30:example.org\n"), "{run:#?}");
