@@ -13,7 +13,7 @@ fn main() {
     {
         Ok(rt) => rt,
         Err(e) => {
-            cli::stderr::line(&format!("error: cannot start the async runtime: {e}"));
+            cli::kit::stderr::line(&format!("error: cannot start the async runtime: {e}"));
             std::process::exit(7);
         }
     };
@@ -23,7 +23,7 @@ fn main() {
         Err(Error::OutputClosed) => 0,
         Err(e) => {
             // Error texts can carry server data (a Matrix error message): no raw controls.
-            cli::stderr::line(&format!(
+            cli::kit::stderr::line(&format!(
                 "error: {}",
                 synadm::output::sanitize(&e.to_string())
             ));

@@ -1,34 +1,16 @@
-//! The command line: global options, command tree, and dispatch.
+//! The command line: the command tree and dispatch, nothing else. Commands live in
+//! [`commands`], what they share in [`kit`].
 
-pub mod args;
-pub mod bulk;
-mod config_cmd;
-pub mod context;
-mod docs;
-mod group;
-mod history;
-pub mod jobs;
-mod matrix;
-mod media;
-mod notice;
-pub mod numbers;
-pub mod paging;
-mod prelude;
-mod prompt;
-mod raw;
-mod regtok;
-mod room;
-pub mod stderr;
-mod user;
-mod users;
-pub mod views;
+pub mod commands;
+pub mod kit;
 
-use clap::{ArgAction, Parser, Subcommand};
-use context::{Ctx, Run};
-use std::path::PathBuf;
+use clap::{CommandFactory, Parser, Subcommand};
+use commands::{
+    config, docs, group, history, matrix, media, notice, raw, regtok, room, user, version,
+};
+use kit::context::{Ctx, Run};
+use kit::global::GlobalArgs;
 use synadm::Error;
-use synadm::api::call;
-use synadm::output::{Format, View};
 
 /// The Matrix-Synapse admin CLI.
 ///
@@ -43,48 +25,12 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Options accepted before the command (as in Python synadm) and after it. Exceptions, kept
-/// for synadm compatibility: in `user modify`, `-v` is the avatar (use `--verbose`); in
-/// `config`, `-o` is the format to store.
-#[derive(Debug, clap::Args)]
-pub struct GlobalArgs {
-    /// Log each request on stderr (-v), with status and timing (-vv).
-    #[arg(short, long, action = ArgAction::Count, global = true)]
-    pub verbose: u8,
-
-    /// Non-interactive mode: never prompt, answer confirmations with yes. Use with caution!
-    #[arg(long = "batch", visible_aliases = ["no-confirm", "yes", "non-interactive", "scripting"],
-          global = true)]
-    pub batch: bool,
-
-    /// Output format (overrides `format` from the config).
-    #[arg(
-        short,
-        long = "output",
-        value_enum,
-        value_name = "FORMAT",
-        ignore_case = true,
-        global = true
-    )]
-    pub output: Option<Format>,
-
-    /// Configuration file.
-    #[arg(
-        short = 'c',
-        long = "config-file",
-        env = "SYNADM_CONFIG",
-        value_name = "FILE",
-        global = true
-    )]
-    pub config_file: Option<PathBuf>,
-}
-
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Modify synadm's configuration.
-    Config(config_cmd::ConfigArgs),
+    Config(config::ConfigArgs),
     /// Get the Synapse server version.
-    Version,
+    Version(version::VersionArgs),
     /// List, add, modify, deactivate/erase users, reset passwords.
     #[command(subcommand)]
     User(user::UserCommand),
@@ -117,39 +63,36 @@ pub enum Command {
     Regtok(regtok::RegtokCommand),
 }
 
-/// Runs the parsed command line.
+/// Runs the parsed command line. The commands that need no config (documentation, the
+/// config itself, the removed groups) run without one; every other command gets the one
+/// context built from the config.
 pub async fn run(cli: Cli) -> Result<(), Error> {
-    let path = cli
-        .global
-        .config_file
-        .clone()
-        .unwrap_or_else(synadm::config::default_path);
-    match cli.command {
-        Command::Completions(args) => docs::completions(&args),
-        Command::Man => docs::man(),
-        Command::Config(args) => config_cmd::run(&path, cli.global.batch, args),
-        Command::Version => {
-            let ctx = Ctx::new(&cli.global, &path)?;
-            let version = call(ctx.client.get_server_version().send()).await?;
-            ctx.print(&version, &View::PLAIN)
-        }
-        Command::User(cmd) => cmd.run(&Ctx::new(&cli.global, &path)?).await,
-        Command::Room(cmd) => cmd.run(&Ctx::new(&cli.global, &path)?).await,
-        Command::Notice(cmd) => cmd.run(&Ctx::new(&cli.global, &path)?).await,
-        Command::Matrix(cmd) => cmd.run(&Ctx::new(&cli.global, &path)?).await,
-        Command::Raw(args) => args.run(&Ctx::new(&cli.global, &path)?).await,
-        // Sends nothing, so it needs no config.
+    let Cli { global, command } = cli;
+    match command {
+        Command::Completions(args) => docs::completions(&args, Cli::command()),
+        Command::Man => docs::man(Cli::command()),
+        Command::Config(args) => config::run(&global.config_path(), global.batch, args),
         Command::Group(cmd) => group::run(cmd),
-        Command::History(cmd) => cmd.run(&Ctx::new(&cli.global, &path)?).await,
-        Command::Media(cmd) => cmd.run(&Ctx::new(&cli.global, &path)?).await,
-        Command::Regtok(cmd) => cmd.run(&Ctx::new(&cli.global, &path)?).await,
+        Command::Version(args) => online(&global, args).await,
+        Command::User(cmd) => online(&global, cmd).await,
+        Command::Room(cmd) => online(&global, cmd).await,
+        Command::Notice(cmd) => online(&global, cmd).await,
+        Command::Matrix(cmd) => online(&global, cmd).await,
+        Command::Raw(args) => online(&global, args).await,
+        Command::History(cmd) => online(&global, cmd).await,
+        Command::Media(cmd) => online(&global, cmd).await,
+        Command::Regtok(cmd) => online(&global, cmd).await,
     }
+}
+
+/// Runs a command that talks to the server, with the context built from the config.
+async fn online(global: &GlobalArgs, command: impl Run) -> Result<(), Error> {
+    command.run(&Ctx::new(global)?).await
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
 
     #[test]
     fn command_tree_is_consistent() {

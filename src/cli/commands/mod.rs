@@ -1,0 +1,15 @@
+//! One module per command group. A command imports the kit and the library, never a
+//! sibling group.
+
+pub mod config;
+pub mod docs;
+pub mod group;
+pub mod history;
+pub mod matrix;
+pub mod media;
+pub mod notice;
+pub mod raw;
+pub mod regtok;
+pub mod room;
+pub mod user;
+pub mod version;

@@ -1,0 +1,204 @@
+//! `synadm notice send`: server notices to one local user or to every local user whose ID
+//! matches a regular expression.
+
+use crate::cli::kit::bulk;
+use crate::cli::kit::prelude::*;
+use crate::cli::kit::user_queries;
+use clap::Subcommand;
+use serde_json::json;
+use synadm::output::sanitize;
+
+#[derive(Debug, Subcommand)]
+pub enum NoticeCommand {
+    /// Send server notices to users on the local homeserver.
+    Send(SendArgs),
+}
+
+impl Run for NoticeCommand {
+    async fn run(self, ctx: &Ctx) -> Result<(), Error> {
+        match self {
+            NoticeCommand::Send(a) => a.run(ctx).await,
+        }
+    }
+}
+
+/// Send server notices to users on the local homeserver.
+///
+/// Each recipient gets the notice in their server-notices room. Prints one list: the
+/// recipient, whether it was sent, and its event ID or the error; exits non-zero if any
+/// send failed.
+#[derive(Debug, clap::Args)]
+pub struct SendArgs {
+    /// Localpart or full Matrix ID of the recipient. With --regex, a regular expression
+    /// matched against the start of every local user ID (e.g. '@team-.*:example.org').
+    to: String,
+    /// Plain-text content of the notice (with --from-file: the file holding it).
+    plain: String,
+    /// Formatted (HTML) content of the notice (with --from-file: the file holding it). If
+    /// omitted, PLAIN is used.
+    formatted: Option<String>,
+    /// Interpret PLAIN and FORMATTED as file paths and read the content from those files.
+    #[arg(short = 'f', long)]
+    from_file: bool,
+    /// With --regex: how many users are fetched per request while looking for recipients.
+    #[arg(short = 'p', long, visible_alias = "paginate", value_name = "SIZE",
+          default_value_t = 100, value_parser = crate::cli::kit::numbers::positive, allow_negative_numbers = true)]
+    batch_size: i64,
+    /// Interpret TO as a regular expression (guests included, deactivated users not).
+    #[arg(short = 'r', long)]
+    regex: bool,
+    /// How many of the recipients the confirmation prompt lists. Does not change who gets
+    /// the notice; ignored with --batch.
+    #[arg(short = 'l', long, value_name = "LENGTH", default_value_t = 10)]
+    preview_length: usize,
+    /// Print nothing on stdout: no result list. Failed sends are still reported on stderr
+    /// and make the command exit non-zero.
+    #[arg(short = 's', long)]
+    silent: bool,
+}
+
+/// Row of the result list.
+const RESULT: View = View::new(&["user_id", "sent", "event_id", "error"]);
+
+/// Plain and formatted body: the arguments themselves, or the files they name.
+fn bodies(a: &SendArgs) -> Result<(String, String), Error> {
+    let read = |what: &str, path: &str| {
+        std::fs::read_to_string(path)
+            .map_err(|e| Error::Usage(format!("cannot read the {what} body from {path}: {e}")))
+    };
+    let (plain, formatted) = if a.from_file {
+        (
+            read("plain", &a.plain)?,
+            a.formatted
+                .as_deref()
+                .map(|f| read("formatted", f))
+                .transpose()?,
+        )
+    } else {
+        (a.plain.clone(), a.formatted.clone())
+    };
+    if plain.trim().is_empty() {
+        return Err(Error::Usage("the notice's plain-text body is empty".into()));
+    }
+    if formatted.as_deref().is_some_and(|f| f.trim().is_empty()) {
+        return Err(Error::Usage("the notice's formatted body is empty".into()));
+    }
+    let formatted = formatted.unwrap_or_else(|| plain.clone());
+    Ok((plain, formatted))
+}
+
+/// The recipients and both bodies, shown before the one confirmation.
+fn preview(recipients: &[String], length: usize, plain: &str, formatted: &str) -> String {
+    let mut text = format!("Recipients ({}):\n", recipients.len());
+    for id in recipients.iter().take(length) {
+        text.push_str(&format!(" - {}\n", sanitize(id)));
+    }
+    if recipients.len() > length {
+        text.push_str(&format!(" - … and {} more\n", recipients.len() - length));
+    }
+    text.push_str(&format!(
+        "\nPlaintext message:\n---\n{plain}\n---\nFormatted message:\n---\n{formatted}\n---"
+    ));
+    text
+}
+
+async fn send(
+    ctx: &Ctx,
+    user_id: &str,
+    plain: &str,
+    formatted: &str,
+) -> Result<types::ServerNoticeSent, Error> {
+    let body = types::ServerNoticeRequest {
+        user_id: user_id.to_string(),
+        content: types::ServerNoticeContent {
+            msgtype: "m.text".into(),
+            body: plain.to_string(),
+            format: Some("org.matrix.custom.html".into()),
+            formatted_body: Some(formatted.to_string()),
+            extra: Default::default(),
+        },
+        type_: None,
+        state_key: None,
+    };
+    call(ctx.client.send_server_notice().body(body).send()).await
+}
+
+impl Run for SendArgs {
+    async fn run(self, ctx: &Ctx) -> Result<(), Error> {
+        let a = self;
+        let (plain, formatted) = bodies(&a)?;
+        let recipients = if a.regex {
+            user_queries::matching(ctx, &user_queries::id_pattern(&a.to)?, a.batch_size).await?
+        } else {
+            vec![ctx.user_id(&a.to).await?]
+        };
+        if recipients.is_empty() {
+            ctx.note("No local user matches; no notice was sent.");
+            return if a.silent {
+                Ok(())
+            } else {
+                ctx.print(&Vec::<serde_json::Value>::new(), &RESULT)
+            };
+        }
+        if !ctx.batch {
+            ctx.note(&preview(&recipients, a.preview_length, &plain, &formatted));
+            ctx.confirm("Send now?")?;
+        }
+
+        let (plain, formatted) = (plain.as_str(), formatted.as_str());
+        let results = bulk::run_all(recipients, bulk::PARALLEL, |id: String| async move {
+            send(ctx, &id, plain, formatted).await
+        })
+        .await;
+        if a.silent {
+            return silent_report(ctx, results);
+        }
+        bulk::report(
+            ctx,
+            results,
+            |id, sent: &types::ServerNoticeSent| json!({"user_id": id, "sent": true, "event_id": sent.event_id}),
+            |id, error| json!({"user_id": id, "sent": false, "error": error}),
+            &RESULT,
+        )
+    }
+}
+
+/// `--silent`: nothing on stdout; each failure named on stderr, and the first one returned.
+fn silent_report(
+    ctx: &Ctx,
+    results: Vec<(String, Result<types::ServerNoticeSent, Error>)>,
+) -> Result<(), Error> {
+    let total = results.len();
+    let mut first_error = None;
+    let mut failed = 0;
+    for (id, result) in results {
+        if let Err(e) = result {
+            failed += 1;
+            ctx.note(&format!(
+                "{}: not sent: {}",
+                sanitize(&id),
+                sanitize(&e.to_string())
+            ));
+            first_error.get_or_insert(e);
+        }
+    }
+    if first_error.is_none() {
+        ctx.note(&format!("{total} notice(s) sent."));
+    }
+    bulk::outcome(ctx, failed, total, first_error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn preview_lists_the_first_recipients_and_both_bodies() {
+        let ids: Vec<String> = (1..=4).map(|i| format!("@u{i}:x")).collect();
+        let text = preview(&ids, 2, "hi", "<b>hi</b>");
+        assert!(text.starts_with("Recipients (4):\n - @u1:x\n - @u2:x\n - … and 2 more\n"));
+        assert!(text.contains("Plaintext message:\n---\nhi\n---"));
+        assert!(text.contains("Formatted message:\n---\n<b>hi</b>\n---"));
+        assert!(!preview(&ids, 10, "a", "a").contains("more"));
+    }
+}

@@ -1,0 +1,64 @@
+//! `synadm room …`: the room commands of Python synadm 0.49.2, with its flags.
+
+mod delete;
+mod list;
+mod lookup;
+mod moderation;
+mod power;
+mod purge_empty;
+
+use crate::cli::kit::prelude::*;
+use clap::Subcommand;
+
+#[derive(Debug, Subcommand)]
+pub enum RoomCommand {
+    /// List and search for rooms.
+    List(list::ListArgs),
+    /// Search rooms by name, alias or ID (`room list -n SEARCH_TERM`).
+    Search(list::SearchArgs),
+    /// Get room details.
+    Details(lookup::DetailsArgs),
+    /// Get a list of all state events in a room.
+    State(lookup::StateArgs),
+    /// List current room members.
+    Members(lookup::MembersArgs),
+    /// Look up the room ID of an alias, or (-r) the aliases of a room.
+    Resolve(lookup::ResolveArgs),
+    /// Block or unblock a room.
+    Block(moderation::BlockArgs),
+    /// Get if a room is blocked, and who blocked it.
+    BlockStatus(lookup::BlockStatusArgs),
+    /// Join a local user to a room (inviting them first unless the room is public).
+    Join(moderation::JoinArgs),
+    /// Grant a user room admin permission (invites them unless the room is public).
+    MakeAdmin(power::MakeAdminArgs),
+    /// List the users' power levels in rooms (and the creators of version-12 rooms).
+    PowerLevels(power::PowerLevelsArgs),
+    /// Delete and possibly purge a room (asks first; shows the room).
+    Delete(delete::DeleteArgs),
+    /// Get the status of room deletions, by room ID or by delete ID.
+    DeleteStatus(delete::DeleteStatusArgs),
+    /// Delete every room that no local user is joined to (asks once for all).
+    PurgeEmpty(purge_empty::PurgeEmptyArgs),
+}
+
+impl Run for RoomCommand {
+    async fn run(self, ctx: &Ctx) -> Result<(), Error> {
+        match self {
+            RoomCommand::List(a) => a.run(ctx).await,
+            RoomCommand::Search(a) => a.run(ctx).await,
+            RoomCommand::Details(a) => a.run(ctx).await,
+            RoomCommand::State(a) => a.run(ctx).await,
+            RoomCommand::Members(a) => a.run(ctx).await,
+            RoomCommand::Resolve(a) => a.run(ctx).await,
+            RoomCommand::Block(a) => a.run(ctx).await,
+            RoomCommand::BlockStatus(a) => a.run(ctx).await,
+            RoomCommand::Join(a) => a.run(ctx).await,
+            RoomCommand::MakeAdmin(a) => a.run(ctx).await,
+            RoomCommand::PowerLevels(a) => a.run(ctx).await,
+            RoomCommand::Delete(a) => a.run(ctx).await,
+            RoomCommand::DeleteStatus(a) => a.run(ctx).await,
+            RoomCommand::PurgeEmpty(a) => a.run(ctx).await,
+        }
+    }
+}

@@ -1,0 +1,179 @@
+//! `user deactivate` and `user deactivate-regex`.
+
+use crate::cli::kit::bulk;
+use crate::cli::kit::prelude::*;
+use crate::cli::kit::user_queries;
+use serde_json::json;
+use synadm::ids::UserArg;
+
+#[derive(Debug, clap::Args)]
+pub struct DeactivateArgs {
+    /// The user (full ID or localpart).
+    user_id: String,
+    /// Also GDPR-erase: their messages stay visible to those who saw them, but are hidden
+    /// from users joining later.
+    #[arg(short = 'e', long)]
+    gdpr_erase: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DeactivateRegexArgs {
+    /// Regular expression matched against the start of each full user ID
+    /// (like Python's re.match), e.g. '@spam[0-9]+:'.
+    regex: String,
+    /// Also GDPR-erase the matched users.
+    #[arg(short = 'e', long)]
+    gdpr_erase: bool,
+    /// List the matching users but deactivate nobody.
+    #[arg(short = 'n', long)]
+    dry_run: bool,
+    /// Also deactivate the admin running this command if their ID matches (left out
+    /// otherwise).
+    #[arg(long)]
+    include_self: bool,
+    /// Users fetched per request while scanning.
+    #[arg(short = 'p', long, visible_alias = "paginate", default_value_t = 500,
+          value_parser = crate::cli::kit::numbers::positive, allow_negative_numbers = true)]
+    batch_size: i64,
+}
+
+async fn deactivate(
+    ctx: &Ctx,
+    user_id: &str,
+    erase: bool,
+) -> Result<types::DeactivateResult, Error> {
+    let body = types::DeactivateRequest { erase: Some(erase) };
+    call(
+        ctx.client
+            .deactivate_user()
+            .user_id(user_id)
+            .body(body)
+            .send(),
+    )
+    .await
+}
+
+fn action(erase: bool) -> &'static str {
+    if erase {
+        "deactivate and GDPR-erase"
+    } else {
+        "deactivate"
+    }
+}
+
+impl Run for DeactivateArgs {
+    async fn run(self, ctx: &Ctx) -> Result<(), Error> {
+        let a = self;
+        let user_id = ctx.user_id(&a.user_id).await?;
+        if !ctx.batch {
+            // Show who is about to go before asking; this also catches unknown users early.
+            let user = call(ctx.client.get_user().user_id(user_id.clone()).send()).await?;
+            let rooms = call(
+                ctx.client
+                    .list_user_joined_rooms()
+                    .user_id(user_id.clone())
+                    .send(),
+            )
+            .await?;
+            ctx.note(&format!(
+                "{user_id} ({}) is an {}account in {} rooms. Deactivation removes their access \
+             tokens and password, makes them leave every room and removes their 3PIDs; it \
+             cannot be undone.",
+                user.displayname.as_deref().unwrap_or("no display name"),
+                if user.admin { "admin " } else { "" },
+                rooms.total
+            ));
+            ctx.confirm(&format!("{} {user_id}?", action(a.gdpr_erase)))?;
+        }
+        let result = deactivate(ctx, &user_id, a.gdpr_erase).await?;
+        let erased = if a.gdpr_erase { " and GDPR-erased" } else { "" };
+        ctx.note(&format!("User {user_id} deactivated{erased}."));
+        ctx.print(&result, &View::PLAIN)
+    }
+}
+
+/// The account running this command: whoami's answer, or else the config's `user` with the
+/// server name. Keeping it out needs to know it, so not knowing stops the command.
+async fn running_admin(ctx: &Ctx) -> Result<String, Error> {
+    let why = match call(ctx.client.whoami().send()).await {
+        Ok(me) => return Ok(me.user_id),
+        // A bad token is the real problem; report it as such.
+        Err(
+            e @ Error::Matrix {
+                status: 401 | 403, ..
+            },
+        ) => return Err(e),
+        Err(e) => e,
+    };
+    match ctx.configured_user().map(UserArg::parse) {
+        Some(Ok(user)) => user.complete(ctx.server_name().await?),
+        _ => Err(Error::Config(format!(
+            "cannot tell which account runs this command (whoami: {why}), so it cannot be \
+             kept out; set `user` in the config, or pass --include-self"
+        ))),
+    }
+}
+
+impl Run for DeactivateRegexArgs {
+    async fn run(self, ctx: &Ctx) -> Result<(), Error> {
+        let a = self;
+        let pattern = user_queries::id_pattern(&a.regex)?;
+        let me = if a.include_self {
+            None
+        } else {
+            Some(running_admin(ctx).await?)
+        };
+
+        let mut matches = user_queries::matching(ctx, &pattern, a.batch_size).await?;
+        if let Some(me) = &me
+            && matches.contains(me)
+        {
+            matches.retain(|id| id != me);
+            ctx.note(&format!(
+                "Leaving out {me}, the admin running this command; pass --include-self to \
+                 deactivate it too."
+            ));
+        }
+
+        if a.dry_run || matches.is_empty() {
+            let outcome = if a.dry_run {
+                "dry run, nobody was deactivated"
+            } else {
+                "nobody to deactivate"
+            };
+            ctx.note(&format!(
+                "{} active user(s) match; {outcome}.",
+                matches.len()
+            ));
+            return ctx.print(&matches, &View::PLAIN);
+        }
+        let preview: Vec<&str> = matches.iter().take(10).map(String::as_str).collect();
+        ctx.note(&format!(
+            "{} user(s) match: {}{}",
+            matches.len(),
+            preview.join(", "),
+            if matches.len() > preview.len() {
+                ", …"
+            } else {
+                ""
+            }
+        ));
+        ctx.confirm(&format!(
+            "{} these {} users?",
+            action(a.gdpr_erase),
+            matches.len()
+        ))?;
+
+        let results = bulk::run_all(matches, bulk::PARALLEL, |id: String| async move {
+            deactivate(ctx, &id, a.gdpr_erase).await
+        })
+        .await;
+        bulk::report(
+            ctx,
+            results,
+            |id, res: &types::DeactivateResult| json!({"user_id": id, "deactivated": true, "id_server_unbind_result": res.id_server_unbind_result}),
+            |id, error| json!({"user_id": id, "deactivated": false, "error": error}),
+            &View::new(&["user_id", "deactivated"]),
+        )
+    }
+}

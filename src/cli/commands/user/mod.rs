@@ -1,0 +1,78 @@
+//! `synadm user …`: every user command of Python synadm 0.49.2, with its flags.
+
+mod deactivate;
+mod devices;
+mod list;
+mod lookup;
+mod moderation;
+mod modify;
+mod session;
+
+use crate::cli::kit::prelude::*;
+use clap::Subcommand;
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// List users, search for users.
+    List(list::ListArgs),
+    /// Search users by name or ID part (case-insensitive); includes deactivated users and guests.
+    Search(list::SearchArgs),
+    /// View details of a user account.
+    Details(lookup::DetailsArgs),
+    /// Create or modify a local user.
+    Modify(modify::ModifyArgs),
+    /// Deactivate or GDPR-erase a user.
+    Deactivate(deactivate::DeactivateArgs),
+    /// Deactivate or GDPR-erase every account whose ID matches a regular expression.
+    DeactivateRegex(deactivate::DeactivateRegexArgs),
+    /// Change a user's password.
+    Password(session::PasswordArgs),
+    /// Get an access token for a given user (logs in as them).
+    Login(session::LoginArgs),
+    /// List local media uploaded by a user.
+    Media(list::MediaArgs),
+    /// List all rooms a user is member of.
+    Membership(lookup::MembershipArgs),
+    /// View information about a user's sessions and connections.
+    Whois(lookup::WhoisArgs),
+    /// Find a user by their third-party ID (email address, phone number).
+    #[command(name = "3pid")]
+    Threepid(lookup::ThreepidArgs),
+    /// Find a user by their ID at an SSO/OIDC auth provider.
+    AuthProvider(lookup::AuthProviderArgs),
+    /// Delete devices (and their access tokens) that have not been seen for a while.
+    PruneDevices(devices::PruneArgs),
+    /// Redact the events a user sent, local or remote.
+    Redact(moderation::RedactArgs),
+    /// Get the status of a redaction started by `user redact`.
+    RedactStatus(moderation::RedactStatusArgs),
+    /// Shadow-ban or unban a user.
+    ShadowBan(moderation::ShadowBanArgs),
+    /// Suspend a user (they can read but not act) or lift the suspension.
+    Suspend(moderation::SuspendArgs),
+}
+
+impl Run for UserCommand {
+    async fn run(self, ctx: &Ctx) -> Result<(), Error> {
+        match self {
+            UserCommand::List(a) => a.run(ctx).await,
+            UserCommand::Search(a) => a.run(ctx).await,
+            UserCommand::Details(a) => a.run(ctx).await,
+            UserCommand::Modify(a) => a.run(ctx).await,
+            UserCommand::Deactivate(a) => a.run(ctx).await,
+            UserCommand::DeactivateRegex(a) => a.run(ctx).await,
+            UserCommand::Password(a) => a.run(ctx).await,
+            UserCommand::Login(a) => a.run(ctx).await,
+            UserCommand::Media(a) => a.run(ctx).await,
+            UserCommand::Membership(a) => a.run(ctx).await,
+            UserCommand::Whois(a) => a.run(ctx).await,
+            UserCommand::Threepid(a) => a.run(ctx).await,
+            UserCommand::AuthProvider(a) => a.run(ctx).await,
+            UserCommand::PruneDevices(a) => a.run(ctx).await,
+            UserCommand::Redact(a) => a.run(ctx).await,
+            UserCommand::RedactStatus(a) => a.run(ctx).await,
+            UserCommand::ShadowBan(a) => a.run(ctx).await,
+            UserCommand::Suspend(a) => a.run(ctx).await,
+        }
+    }
+}
