@@ -200,11 +200,10 @@ impl UserArg {
     }
 }
 
-/// Checks a room ID: `!opaque:server`, or `!opaque` (room version 12 has no server part).
-pub fn parse_room_id(input: &str) -> Result<String, String> {
+/// Checks an ID whose server part is optional: `<sigil>opaque` or `<sigil>opaque:server`.
+fn parse_opaque_id(input: &str, sigil: char, what: &str) -> Result<String, String> {
     let s = input.trim();
-    let what = "room ID";
-    let rest = sigil_and_server(s, '!', what)?;
+    let rest = sigil_and_server(s, sigil, what)?;
     let (opaque, server) = match rest.split_once(':') {
         Some((o, s)) => (o, Some(s)),
         None => (rest, None),
@@ -214,6 +213,11 @@ pub fn parse_room_id(input: &str) -> Result<String, String> {
         check_server_part(s, server, what)?;
     }
     Ok(s.to_string())
+}
+
+/// Checks a room ID: `!opaque:server`, or `!opaque` (room version 12 has no server part).
+pub fn parse_room_id(input: &str) -> Result<String, String> {
+    parse_opaque_id(input, '!', "room ID")
 }
 
 /// Checks a room alias: `#alias:server`.
@@ -235,47 +239,7 @@ pub fn parse_room_alias(input: &str) -> Result<String, String> {
 
 /// Checks an event ID: `$opaque` (room versions 3 and later) or `$opaque:server` (1 and 2).
 pub fn parse_event_id(input: &str) -> Result<String, String> {
-    let s = input.trim();
-    let what = "event ID";
-    let rest = sigil_and_server(s, '$', what)?;
-    let (opaque, server) = match rest.split_once(':') {
-        Some((o, s)) => (o, Some(s)),
-        None => (rest, None),
-    };
-    check_opaque(s, opaque, what)?;
-    if let Some(server) = server {
-        check_server_part(s, server, what)?;
-    }
-    Ok(s.to_string())
-}
-
-/// Checks a media URI: `mxc://server/media_id`, the media ID made of letters, digits, `_`
-/// and `-` as Synapse generates them.
-pub fn parse_mxc_uri(input: &str) -> Result<String, String> {
-    let s = input.trim();
-    let bad = |why: &str| {
-        format!(
-            "{} is not an mxc:// URI (mxc://server/media_id): {why}",
-            quoted(s)
-        )
-    };
-    let rest = s
-        .strip_prefix("mxc://")
-        .ok_or_else(|| bad("it must start with mxc://"))?;
-    let (server, media) = rest
-        .split_once('/')
-        .ok_or_else(|| bad("the media ID is missing"))?;
-    check_server_name(server).map_err(|e| bad(&e))?;
-    if media.is_empty()
-        || !media
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "_-".contains(c))
-    {
-        return Err(bad(
-            "the media ID may only contain letters, digits, _ and -",
-        ));
-    }
-    Ok(s.to_string())
+    parse_opaque_id(input, '$', "event ID")
 }
 
 /// A room as given on the command line: its ID or one of its aliases.
@@ -477,25 +441,6 @@ mod tests {
         assert!(parse_event_id("$abc:example.org").is_ok());
         for bad in ["$", "abc", "$a b", "$abc:", "!abc:example.org"] {
             assert!(parse_event_id(bad).is_err(), "{bad:?}");
-        }
-    }
-
-    #[test]
-    fn mxc_uris() {
-        assert_eq!(
-            parse_mxc_uri("mxc://example.org/AbC_12-x").unwrap(),
-            "mxc://example.org/AbC_12-x"
-        );
-        for bad in [
-            "",
-            "https://example.org/a",
-            "mxc://example.org",
-            "mxc://example.org/",
-            "mxc:///abc",
-            "mxc://example.org/a/b",
-            "mxc://bad host/a",
-        ] {
-            assert!(parse_mxc_uri(bad).is_err(), "{bad:?}");
         }
     }
 

@@ -1,6 +1,7 @@
 //! Media IDs and MXC URIs (`mxc://<server-name>/<media-id>`) as typed on the command line,
 //! checked before any request is sent.
 
+use crate::error::quoted;
 use crate::ids::check_server_name;
 
 /// The most characters a media ID may have here (Synapse makes 24; the spec sets no limit,
@@ -43,7 +44,8 @@ pub fn parse_media_id(input: &str) -> Result<String, String> {
         .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
     {
         return Err(format!(
-            "{input:?} is not a media ID: only letters, digits, '_' and '-' are allowed{hint}"
+            "{} is not a media ID: only letters, digits, '_' and '-' are allowed{hint}",
+            quoted(input)
         ));
     }
     Ok(input.to_string())
@@ -56,11 +58,18 @@ pub fn parse_server_name(input: &str) -> Result<String, String> {
 }
 
 impl Mxc {
-    /// Parses `mxc://<server-name>/<media-id>`: the scheme (any case), a valid server name
-    /// and a valid media ID, nothing else (no further path, query or fragment).
+    /// Parses `mxc://<server-name>/<media-id>`: the scheme (any case, as URI schemes are),
+    /// a valid server name and a valid media ID, nothing else (no further path, query or
+    /// fragment). Blank space around it (a pasted line) is dropped, as for Matrix IDs.
+    /// The one MXC parser: avatars (`user modify -v`) and media commands (`-U`) use it.
     pub fn parse(input: &str) -> Result<Mxc, String> {
-        let bad =
-            |why: String| format!("{input:?} is not an MXC URI (mxc://server/media-id): {why}");
+        let input = input.trim();
+        let bad = |why: String| {
+            format!(
+                "{} is not an MXC URI (mxc://server/media-id): {why}",
+                quoted(input)
+            )
+        };
         let rest = input
             .get(..6)
             .filter(|scheme| scheme.eq_ignore_ascii_case("mxc://"))
@@ -126,6 +135,10 @@ mod tests {
         assert_eq!(m.to_string(), "mxc://example.org:8448/AbC_d-1");
         let v6 = Mxc::parse("MXC://[::1]:8448/x").unwrap();
         assert_eq!(v6.server_name, "[::1]:8448");
+        // The scheme is written in lower case again, and a pasted line's blanks go.
+        assert_eq!(v6.to_string(), "mxc://[::1]:8448/x");
+        let pasted = Mxc::parse(" mxc://example.org/abc\n").unwrap();
+        assert_eq!(pasted.to_string(), "mxc://example.org/abc");
     }
 
     #[test]
@@ -143,6 +156,8 @@ mod tests {
             "mxc://example.org/abc?x=1",
             "mxc://example.org/abc#frag",
             "mxc://example.org:99999/abc",
+            "mxc://example.org/a b",
+            "mxc://example.org/ä",
         ] {
             assert!(Mxc::parse(bad).is_err(), "{bad:?}");
         }
@@ -156,5 +171,20 @@ mod tests {
         );
         assert!(parse_server_name("bad host").is_err());
         assert!(parse_server_name("").is_err());
+    }
+
+    #[test]
+    fn media_ids_stop_at_255_characters_in_uris_too() {
+        let longest = format!("mxc://example.org/{}", "x".repeat(255));
+        assert_eq!(Mxc::parse(&longest).unwrap().media_id.len(), 255);
+        let over = format!("mxc://example.org/{}", "x".repeat(256));
+        assert!(Mxc::parse(&over).unwrap_err().contains("at most 255"));
+    }
+
+    #[test]
+    fn a_runaway_uri_is_quoted_briefly() {
+        let huge = format!("mxc://example.org/{}?", "x".repeat(100_000));
+        assert!(Mxc::parse(&huge).unwrap_err().len() < 400);
+        assert!(parse_media_id(&"ä".repeat(100)).unwrap_err().len() < 400);
     }
 }

@@ -11,9 +11,8 @@ use proptest::prelude::*;
 use std::path::Path;
 use synadm::Error;
 use synadm::config::ConfigFile;
-use synadm::ids::{
-    MAX_ID_BYTES, UserArg, parse_event_id, parse_mxc_uri, parse_room_alias, parse_room_id,
-};
+use synadm::ids::{MAX_ID_BYTES, UserArg, parse_event_id, parse_room_alias, parse_room_id};
+use synadm::mxc::Mxc;
 use synadm::time::{days_from_now_ms, humanize, parse_datetime_ms};
 
 const CHEAP: u32 = 1024;
@@ -163,12 +162,12 @@ proptest! {
         server in server_name(),
         media in "[A-Za-z0-9_-]{1,40}",
     ) {
-        match parse_mxc_uri(&input) {
-            Ok(uri) => prop_assert_eq!(parse_mxc_uri(&uri).ok(), Some(uri)),
+        match Mxc::parse(&input) {
+            Ok(mxc) => prop_assert_eq!(Mxc::parse(&mxc.to_string()).ok(), Some(mxc)),
             Err(message) => prop_assert!(message.len() < MAX_MESSAGE, "{}", message),
         }
         let uri = format!("mxc://{server}/{media}");
-        prop_assert_eq!(parse_mxc_uri(&uri).ok(), Some(uri));
+        prop_assert_eq!(Mxc::parse(&uri).map(|m| m.to_string()).ok(), Some(uri));
     }
 
     #[test]

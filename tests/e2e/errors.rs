@@ -239,7 +239,7 @@ fn command_line_mistakes_are_usage_errors() {
     cli.run(&["--batch", "user", "modify", "alice", "--user-type", "robot"])
         .fails(2, "[possible values: bot, support, regular]");
     cli.run(&["--batch", "user", "modify", "alice", "-v", "/avatar.png"])
-        .fails(2, "is not an mxc:// URI");
+        .fails(2, "is not an MXC URI");
     cli.run(&[
         "--batch",
         "user",

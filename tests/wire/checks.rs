@@ -127,7 +127,7 @@ fn user_modify_refuses_contradictions_and_bad_values_before_any_request() {
             &["--user-type", "admin"],
             "[possible values: bot, support, regular]",
         ),
-        (&["-v", "https://example.org/a.png"], "is not an mxc:// URI"),
+        (&["-v", "https://example.org/a.png"], "is not an MXC URI"),
         (&["-v", "mxc://example.org"], "the media ID is missing"),
     ] {
         let mut all = vec!["--batch", "user", "modify", "@alice:example.org"];

@@ -65,17 +65,17 @@ pub fn positive_nonzero(input: &str) -> Result<std::num::NonZeroU64, String> {
 /// `synadm::ids`) whose error does not repeat the whole input: clap's own wrapper would
 /// print a 100 000-character argument in full. The check's message quotes it briefly.
 #[derive(Clone, Copy)]
-pub struct Checked(pub fn(&str) -> Result<String, String>);
+pub struct Checked<T>(pub fn(&str) -> Result<T, String>);
 
-impl TypedValueParser for Checked {
-    type Value = String;
+impl<T: Clone + Send + Sync + 'static> TypedValueParser for Checked<T> {
+    type Value = T;
 
     fn parse_ref(
         &self,
         cmd: &clap::Command,
         arg: Option<&clap::Arg>,
         value: &std::ffi::OsStr,
-    ) -> Result<String, clap::Error> {
+    ) -> Result<T, clap::Error> {
         let name = arg.map_or_else(|| "the argument".to_string(), |a| format!("'{a}'"));
         let fail = |message: String| {
             let mut cmd = cmd.clone();

@@ -19,7 +19,7 @@ pub struct QuarantineArgs {
     #[arg(short = 'u', long)]
     user_id: Option<String>,
     /// Quarantine the media with this MXC URI (mxc://server/media-id).
-    #[arg(short = 'U', long, value_name = "MXC_URI", value_parser = Mxc::parse)]
+    #[arg(short = 'U', long, value_name = "MXC_URI", value_parser = crate::cli::kit::numbers::Checked(Mxc::parse))]
     mxc_uri: Option<Mxc>,
     /// The server the --media-id belongs to (remote media); default: this server.
     // clap lets `requires` pass when the required argument conflicts with a given one.
@@ -36,7 +36,7 @@ pub struct UnquarantineArgs {
     #[arg(short = 'i', long, value_parser = parse_media_id)]
     media_id: Option<String>,
     /// Remove the media with this MXC URI (mxc://server/media-id) from quarantine.
-    #[arg(short = 'U', long, value_name = "MXC_URI", value_parser = Mxc::parse)]
+    #[arg(short = 'U', long, value_name = "MXC_URI", value_parser = crate::cli::kit::numbers::Checked(Mxc::parse))]
     mxc_uri: Option<Mxc>,
     /// The server the --media-id belongs to (remote media); default: this server.
     #[arg(short = 's', long, requires = "media_id", value_parser = parse_server_name,

@@ -1,11 +1,15 @@
 //! `synadm room …`: the room commands of Python synadm 0.49.2, with its flags.
 
+mod creators;
 mod delete;
+mod deletion;
 mod list;
 mod lookup;
+mod make_admin;
 mod moderation;
-mod power;
+mod power_levels;
 mod purge_empty;
+mod query;
 
 use crate::cli::kit::prelude::*;
 use clap::Subcommand;
@@ -31,9 +35,9 @@ pub enum RoomCommand {
     /// Join a local user to a room (inviting them first unless the room is public).
     Join(moderation::JoinArgs),
     /// Grant a user room admin permission (invites them unless the room is public).
-    MakeAdmin(power::MakeAdminArgs),
+    MakeAdmin(make_admin::MakeAdminArgs),
     /// List the users' power levels in rooms (and the creators of version-12 rooms).
-    PowerLevels(power::PowerLevelsArgs),
+    PowerLevels(power_levels::PowerLevelsArgs),
     /// Delete and possibly purge a room (asks first; shows the room).
     Delete(delete::DeleteArgs),
     /// Get the status of room deletions, by room ID or by delete ID.

@@ -1,6 +1,6 @@
 //! `room purge-empty`: delete every room that no local user is joined to.
 
-use super::delete::{Api, PurgeFlags, RESULTS, delete_room};
+use super::deletion::{Api, PurgeFlags, RESULTS, delete_room};
 use crate::cli::kit::bulk;
 use crate::cli::kit::prelude::*;
 use futures::TryStreamExt;

@@ -30,8 +30,8 @@ pub struct ModifyArgs {
     #[arg(long, conflicts_with = "threepid")]
     clear_threepids: bool,
     /// Set the avatar URL (an mxc:// URI).
-    #[arg(short = 'v', long, value_parser = crate::cli::kit::numbers::Checked(synadm::ids::parse_mxc_uri))]
-    avatar_url: Option<String>,
+    #[arg(short = 'v', long, value_parser = crate::cli::kit::numbers::Checked(synadm::mxc::Mxc::parse))]
+    avatar_url: Option<synadm::mxc::Mxc>,
     /// Grant server admin rights.
     #[arg(short = 'a', long, conflicts_with = "no_admin")]
     admin: bool,
@@ -101,7 +101,7 @@ fn body(a: &ModifyArgs, password: Option<String>) -> Result<UserUpsert, Error> {
         logout_devices: (a.no_logout).then_some(false),
         password,
         displayname: a.display_name.clone(),
-        avatar_url: a.avatar_url.clone(),
+        avatar_url: a.avatar_url.as_ref().map(ToString::to_string),
         threepids,
         admin: flag_pair(a.admin, a.no_admin),
         deactivated: flag_pair(a.deactivate, a.activate),
