@@ -1,5 +1,8 @@
 //! The `synadm` binary: parse the command line, run the command, report the outcome.
 
+// Output goes through the output layer and `kit::stderr`, which tolerate closed pipes.
+#![cfg_attr(not(test), deny(clippy::print_stdout, clippy::print_stderr))]
+
 mod cli;
 
 use clap::Parser;

@@ -153,4 +153,41 @@ mod tests {
              SYNADM_UPDATE_SNAPSHOTS=1 cargo test --bin synadm command_tree and review the diff"
         );
     }
+
+    /// Every command's `--help` text, one after the other, at a fixed width of 100 columns.
+    fn help_texts(cmd: &mut clap::Command, path: &str, out: &mut String) {
+        let path = if path.is_empty() {
+            cmd.get_name().to_string()
+        } else {
+            format!("{path} {}", cmd.get_name())
+        };
+        out.push_str(&format!("==== {path} --help\n"));
+        out.push_str(&cmd.render_long_help().to_string());
+        out.push('\n');
+        // clap's own `help` subcommands say the same everywhere.
+        for sub in cmd.get_subcommands_mut().filter(|s| s.get_name() != "help") {
+            help_texts(sub, &path, out);
+        }
+    }
+
+    /// A wording change in any `--help` shows up in review, as a diff of this snapshot
+    /// (`SYNADM_UPDATE_SNAPSHOTS=1 cargo test --bin synadm help_texts`).
+    #[test]
+    fn help_texts_match_their_snapshot() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots/help.txt");
+        let mut cmd = Cli::command().term_width(100);
+        cmd.build();
+        let mut text = String::new();
+        help_texts(&mut cmd, "", &mut text);
+        if std::env::var_os("SYNADM_UPDATE_SNAPSHOTS").is_some() {
+            std::fs::write(path, &text).unwrap();
+            return;
+        }
+        let stored = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            stored == text,
+            "the --help texts differ from {path}; if the change is intended, run \
+             SYNADM_UPDATE_SNAPSHOTS=1 cargo test --bin synadm help_texts and review the diff"
+        );
+    }
 }
