@@ -80,7 +80,7 @@ fn non_matrix_message(status: Option<u16>, snippet: &str) -> String {
 }
 
 /// The first bytes of a reply body as one printable line, for error messages.
-pub fn snippet(bytes: &[u8]) -> String {
+pub(crate) fn snippet(bytes: &[u8]) -> String {
     const MAX: usize = 120;
     let text = String::from_utf8_lossy(&bytes[..bytes.len().min(MAX * 4)]);
     let mut line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -104,7 +104,7 @@ pub fn quoted(input: &str) -> String {
 
 /// A serde error message (from serde_json or serde_yaml) with Rust type names replaced by
 /// words: "expected struct ServerVersion" means nothing to someone running the tool.
-pub fn plain_serde_message(message: &str) -> String {
+pub(crate) fn plain_serde_message(message: &str) -> String {
     const TYPES: &[(&str, &str)] = &[
         ("u8", "a whole number from 0 to 255"),
         ("u16", "a whole number from 0 to 65535"),

@@ -48,7 +48,7 @@ fn check_length(input: &str, what: &str) -> Result<(), String> {
 }
 
 /// Checks a server name: a DNS name, IPv4 or `[IPv6]` literal, with an optional port.
-pub fn check_server_name(name: &str) -> Result<(), String> {
+pub(crate) fn check_server_name(name: &str) -> Result<(), String> {
     let invalid = || format!("{} is not a valid server name", quoted(name));
     if name.is_empty() {
         return Err("the server name is empty".into());

@@ -46,7 +46,7 @@ impl std::fmt::Debug for Connection {
 
 /// Checks and normalises a base URL: http(s) only, no trailing slash (Synapse does not
 /// route `//_synapse/...`), no query or fragment.
-pub fn normalize_base_url(raw: &str) -> Result<reqwest::Url, Error> {
+pub(crate) fn normalize_base_url(raw: &str) -> Result<reqwest::Url, Error> {
     let trimmed = raw.trim();
     let url = reqwest::Url::parse(trimmed).map_err(|e| {
         Error::Config(format!(

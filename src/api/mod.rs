@@ -13,7 +13,8 @@ mod paginate;
 pub mod raw;
 
 pub use bodies::{RegistrationTokenUpdate, UserUpsert};
-pub use connect::{Connection, Transport, normalize_base_url};
+pub(crate) use connect::normalize_base_url;
+pub use connect::{Connection, Transport};
 pub use generated::{Client, builder, types};
 pub use hooks::{DEFAULT_ADMIN_PATH, DEFAULT_MATRIX_PATH, Hooks, LogFn};
 pub use paginate::{Page, pages};

@@ -1,7 +1,7 @@
 //! Requests to an endpoint given by hand (`synadm raw`, `synadm matrix raw`): the one place
 //! where a path is not taken from the spec. They travel on the generated client's transport
 //! — its reqwest client (token, timeouts, TLS, Unix socket), base path, API mounts, `-v`
-//! logging and 429 retries, all from [`super::hooks`] — and their errors are mapped like
+//! logging and 429 retries, all from the client's hooks — and their errors are mapped like
 //! those of [`super::call`].
 
 use super::hooks::{DEFAULT_ADMIN_PATH, DEFAULT_MATRIX_PATH};

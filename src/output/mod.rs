@@ -14,26 +14,51 @@ use serde_json::Value;
 use std::io::{self, Write};
 
 /// An output format (`-o`), with synadm's one-letter aliases.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
-    #[value(alias = "y")]
     Yaml,
-    #[value(alias = "j")]
     Json,
-    #[value(alias = "m")]
     Minified,
-    #[value(alias = "h")]
     Human,
-    #[value(alias = "p")]
     Pprint,
 }
 
+impl Format {
+    /// Every format with its name and synadm's one-letter alias, in synadm's order.
+    pub const ALL: [(Format, &'static str, &'static str); 5] = [
+        (Format::Yaml, "yaml", "y"),
+        (Format::Json, "json", "j"),
+        (Format::Minified, "minified", "m"),
+        (Format::Human, "human", "h"),
+        (Format::Pprint, "pprint", "p"),
+    ];
+
+    /// The name, as the config file and `-o` write it.
+    pub fn name(self) -> &'static str {
+        Format::ALL
+            .iter()
+            .find(|(f, ..)| *f == self)
+            .map_or("yaml", |(_, name, _)| name)
+    }
+}
+
+impl std::fmt::Display for Format {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A name or alias, in any case (`JSON`, `j`).
 impl std::str::FromStr for Format {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
-        <Format as clap::ValueEnum>::from_str(s, true).map_err(|_| {
-            format!("unknown output format {s:?}; use yaml, json, minified, human or pprint")
-        })
+        Format::ALL
+            .iter()
+            .find(|(_, name, alias)| s.eq_ignore_ascii_case(name) || s.eq_ignore_ascii_case(alias))
+            .map(|(format, ..)| *format)
+            .ok_or_else(|| {
+                format!("unknown output format {s:?}; use yaml, json, minified, human or pprint")
+            })
     }
 }
 
@@ -55,7 +80,7 @@ impl Style {
 }
 
 /// Writes `text`, telling a closed reader apart from other failures.
-pub fn write_text(out: &mut impl Write, text: &str) -> Result<(), Error> {
+pub(crate) fn write_text(out: &mut impl Write, text: &str) -> Result<(), Error> {
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Err(Error::OutputClosed),
@@ -338,5 +363,23 @@ mod tests {
         )
         .unwrap();
         assert_eq!(String::from_utf8(buf).unwrap(), "{\"a\":[1,2]}\n");
+    }
+
+    #[test]
+    fn formats_parse_by_name_or_alias_in_any_case_and_print_their_name() {
+        for (format, name, alias) in Format::ALL {
+            assert_eq!(name.parse::<Format>(), Ok(format));
+            assert_eq!(name.to_uppercase().parse::<Format>(), Ok(format));
+            assert_eq!(alias.parse::<Format>(), Ok(format));
+            assert_eq!(alias.to_uppercase().parse::<Format>(), Ok(format));
+            assert_eq!(format.to_string(), name);
+        }
+        assert!(
+            "xml"
+                .parse::<Format>()
+                .unwrap_err()
+                .contains("unknown output format")
+        );
+        assert!("".parse::<Format>().is_err());
     }
 }

@@ -13,6 +13,7 @@ mod deactivate;
 mod devices;
 mod errors;
 mod history;
+mod library;
 mod listing;
 mod lookup;
 mod media;

@@ -1,5 +1,6 @@
 //! `synadm config`: create or change the config file, interactively or from flags.
 
+use crate::cli::kit::args::format_parser;
 use crate::cli::kit::{numbers, prompt, stderr};
 use clap::ArgAction;
 use std::path::Path;
@@ -33,7 +34,7 @@ pub struct ConfigArgs {
           allow_negative_numbers = true)]
     timeout: Option<u64>,
     /// Default output format.
-    #[arg(short, long = "output", value_enum, ignore_case = true)]
+    #[arg(short, long = "output", value_parser = format_parser(), ignore_case = true)]
     output: Option<Format>,
     /// Accepted for compatibility; the server name is only ever asked from the
     /// configured server itself.
@@ -84,10 +85,7 @@ pub fn run(path: &Path, batch: bool, args: ConfigArgs) -> Result<(), Error> {
     set(&mut file.protocol, args.protocol);
     set(&mut file.admin_path, args.admin_path);
     set(&mut file.matrix_path, args.matrix_path);
-    set(
-        &mut file.format,
-        args.output.map(|f| format!("{f:?}").to_lowercase()),
-    );
+    set(&mut file.format, args.output.map(|f| f.to_string()));
     set(&mut file.server_discovery, args.server_discovery);
     set(&mut file.homeserver, args.homeserver);
     if args.timeout.is_some() {
@@ -105,10 +103,7 @@ pub fn run(path: &Path, batch: bool, args: ConfigArgs) -> Result<(), Error> {
     file.base_url = Some(or(&file.base_url, config::DEFAULT_BASE_URL));
     file.admin_path = Some(or(&file.admin_path, config::DEFAULT_ADMIN_PATH));
     file.matrix_path = Some(or(&file.matrix_path, config::DEFAULT_MATRIX_PATH));
-    file.format = Some(or(
-        &file.format,
-        &format!("{:?}", config::DEFAULT_FORMAT).to_lowercase(),
-    ));
+    file.format = Some(or(&file.format, &config::DEFAULT_FORMAT.to_string()));
     file.homeserver = Some(or(&file.homeserver, config::AUTO_RETRIEVAL));
     file.server_discovery = Some(or(&file.server_discovery, "well-known"));
     file.timeout = Some(file.timeout.unwrap_or(config::DEFAULT_TIMEOUT_SECS));

@@ -1,5 +1,15 @@
 //! Argument groups that several commands share: paging, time display, waiting for jobs,
-//! and `--x/--no-x` pairs.
+//! `--x/--no-x` pairs, and the output format.
+
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+use synadm::output::Format;
+
+/// `-o FORMAT`: a format's name or synadm's one-letter alias (the library knows the
+/// formats; clap lists them in `--help` and completions).
+pub fn format_parser() -> impl TypedValueParser<Value = Format> {
+    let values = Format::ALL.map(|(_, name, alias)| PossibleValue::new(name).alias(alias));
+    PossibleValuesParser::new(values).try_map(|s| s.parse::<Format>())
+}
 
 /// `--x` / `--no-x` pairs: `None` when neither was given (the parameter is then omitted).
 pub fn flag_pair(yes: bool, no: bool) -> Option<bool> {

@@ -26,7 +26,7 @@ pub struct GlobalArgs {
     #[arg(
         short,
         long = "output",
-        value_enum,
+        value_parser = super::args::format_parser(),
         value_name = "FORMAT",
         ignore_case = true,
         global = true
