@@ -241,6 +241,17 @@ fn start() -> Result<Synapse, String> {
     Ok(synapse)
 }
 
+/// The Synapse release the tests run against: the pin (`tests/synapse/synapse-version`), or
+/// the release named in `SYNADM_TEST_SYNAPSE_VERSION`.
+pub fn synapse_version() -> String {
+    match std::env::var("SYNADM_TEST_SYNAPSE_VERSION") {
+        Ok(v) if !v.trim().is_empty() => v.trim().to_string(),
+        _ => include_str!("../synapse/synapse-version")
+            .trim()
+            .to_string(),
+    }
+}
+
 pub const DAY_MS: i64 = 86_400_000;
 
 /// Now, in milliseconds since the epoch (the clock the binary and the server read too).

@@ -8,7 +8,7 @@ fn get_server_version() {
         "get_server_version",
         client_as(None).get_server_version().send(),
     );
-    assert_eq!(version.server_version, "1.163.2");
+    assert_eq!(version.server_version, crate::common::synapse_version());
     raw_as(
         "get_server_version",
         None,

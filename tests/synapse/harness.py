@@ -7,7 +7,10 @@ virtualenv that holds Synapse itself.
 Subcommands (all human messages go to stderr; `start`, `status` and `seed`
 print one JSON document on stdout):
 
-  install                         create/reuse <repo>/target/synapse-venv
+  install                         create/reuse <repo>/target/synapse-venv (the pinned
+                                  Synapse; another release named in
+                                  SYNADM_TEST_SYNAPSE_VERSION goes to
+                                  <repo>/target/synapse-venv-<version>)
   start --data-dir DIR [--db sqlite|postgres] [--owner-pid PID] [--seed]
   stop --data-dir DIR             stop Synapse (and PostgreSQL) by recorded PID
   status --data-dir DIR           exit 0 and print server.json if running
@@ -43,7 +46,13 @@ import urllib.parse
 import urllib.request
 import zlib
 
-SYNAPSE_VERSION = "1.163.2"
+SCRIPT = os.path.abspath(__file__)
+# The Synapse release the project is pinned to: written once, in this file beside us.
+with open(os.path.join(os.path.dirname(SCRIPT), "synapse-version"), encoding="utf-8") as _f:
+    PINNED_VERSION = _f.read().strip()
+# Another release to test against (drift of fields and routes), installed beside the pin.
+OTHER_VERSION = os.environ.get("SYNADM_TEST_SYNAPSE_VERSION", "").strip()
+SYNAPSE_VERSION = OTHER_VERSION or PINNED_VERSION
 REQUIREMENTS = ["matrix-synapse==" + SYNAPSE_VERSION, "psycopg2-binary==2.9.13"]
 SERVER_NAME = "test.local"
 ADMIN_LOCALPART = "admin"
@@ -51,14 +60,14 @@ ADMIN_PASSWORD = "adminpass"
 PG_ROLE = "synapse"
 PG_DATABASE = "synapse"
 
-SCRIPT = os.path.abspath(__file__)
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(SCRIPT)))
 TARGET = os.path.join(REPO, "target")
-VENV = os.path.join(TARGET, "synapse-venv")
+VENV = os.path.join(TARGET, "synapse-venv" if SYNAPSE_VERSION == PINNED_VERSION
+                    else "synapse-venv-" + SYNAPSE_VERSION)
 VENV_PYTHON = os.path.join(VENV, "bin", "python")
 VENV_MARKER = os.path.join(VENV, ".synadm-ok")
-INSTALL_LOCK = os.path.join(TARGET, "synapse-venv.lock")
-INSTALL_LOG = os.path.join(TARGET, "synapse-venv-install.log")
+INSTALL_LOCK = VENV + ".lock"
+INSTALL_LOG = VENV + "-install.log"
 
 # Files of a data dir.
 DIR_MARKER = ".synadm-harness"
