@@ -29,6 +29,7 @@ fn main() {
             problems.join("\n  ")
         ));
     }
+    let since = since_table(&raw);
     let spec: openapiv3::OpenAPI = serde_json::from_value(raw)
         .unwrap_or_else(|e| fail(&format!("not a valid OpenAPI 3.0 document: {e}")));
 
@@ -65,4 +66,36 @@ fn main() {
     let out = std::env::var("OUT_DIR").unwrap_or_else(|e| fail(&e.to_string()));
     std::fs::write(Path::new(&out).join("codegen.rs"), code)
         .unwrap_or_else(|e| fail(&format!("cannot write the generated client: {e}")));
+    std::fs::write(Path::new(&out).join("since.rs"), since)
+        .unwrap_or_else(|e| fail(&format!("cannot write the release table: {e}")));
+}
+
+/// The first Synapse release of each operation (`x-synapse-since`, checked by the lint) and
+/// the oldest release checked, as Rust for `src/api/releases.rs`.
+fn since_table(spec: &serde_json::Value) -> String {
+    let oldest = spec
+        .pointer("/info/x-synapse-oldest-checked")
+        .and_then(serde_json::Value::as_str)
+        .filter(|v| lint::release(v).is_some())
+        .unwrap_or_else(|| fail("info.x-synapse-oldest-checked must name a Synapse release"));
+    let mut rows: Vec<(String, String)> = lint::operations(spec)
+        .iter()
+        .map(|op| {
+            (
+                op.id().to_string(),
+                op.since().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    rows.sort();
+    let rows: String = rows
+        .iter()
+        .map(|(id, since)| format!("    ({id:?}, {since:?}),\n"))
+        .collect();
+    format!(
+        "/// The oldest Synapse release `scripts/spec-drift` checked.\n\
+         pub(crate) const OLDEST_CHECKED: &str = {oldest:?};\n\
+         /// (operationId, first release serving it), sorted by operationId.\n\
+         pub(crate) static SINCE: &[(&str, &str)] = &[\n{rows}];\n"
+    )
 }

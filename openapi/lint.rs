@@ -24,6 +24,11 @@ impl Operation<'_> {
             .unwrap_or("")
     }
 
+    /// `x-synapse-since`: the first Synapse release that serves the operation.
+    pub fn since(&self) -> Option<&str> {
+        self.op.get("x-synapse-since").and_then(Value::as_str)
+    }
+
     fn label(&self) -> String {
         format!(
             "{} {} (operationId {:?})",
@@ -47,6 +52,12 @@ pub fn operations(spec: &Value) -> Vec<Operation<'_>> {
         }
     }
     out
+}
+
+/// A release number (`1.72`, `1.72.1`) as its numbers; `None` if it is not one.
+pub fn release(s: &str) -> Option<Vec<u32>> {
+    let parts: Option<Vec<u32>> = s.split('.').map(|p| p.parse().ok()).collect();
+    parts.filter(|p| (2..=3).contains(&p.len()))
 }
 
 fn is_snake_case(s: &str) -> bool {
@@ -81,6 +92,12 @@ pub fn lint(spec: &Value) -> Vec<String> {
             if op.op.get(key).is_none() {
                 problems.push(format!("{label}: missing {key}"));
             }
+        }
+        if op.since().and_then(release).is_none() {
+            problems.push(format!(
+                "{label}: x-synapse-since must name the first Synapse release that serves it \
+                 (\"1.N\" or \"1.N.M\"; scripts/spec-drift on older releases tells)"
+            ));
         }
 
         let responses = op.op.get("responses").and_then(Value::as_object);

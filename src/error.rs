@@ -20,6 +20,22 @@ pub enum Error {
         message: String,
     },
 
+    /// The server does not know the endpoint, and its release is older than the one that
+    /// introduced it (a Matrix error, explained).
+    #[error("{}", unsupported_message(.errcode, .operation, .needs, *.oldest_checked, .server, *.status))]
+    Unsupported {
+        status: u16,
+        errcode: String,
+        /// The spec's operationId.
+        operation: String,
+        /// The first release serving it (`x-synapse-since`).
+        needs: String,
+        /// `needs` is the oldest release checked: it may be older still.
+        oldest_checked: bool,
+        /// The server's version as it reports it.
+        server: String,
+    },
+
     /// The server could not be reached, TLS failed, or it did not answer in time.
     #[error("network: {0}")]
     Network(String),
@@ -56,7 +72,7 @@ impl Error {
     /// The documented exit code of this error (see README, "Exit codes").
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Matrix { .. } => 1,
+            Error::Matrix { .. } | Error::Unsupported { .. } => 1,
             Error::Usage(_) => 2,
             Error::Config(_) => 3,
             Error::Network(_) => 4,
@@ -68,6 +84,25 @@ impl Error {
             Error::OutputClosed => 0,
         }
     }
+}
+
+fn unsupported_message(
+    errcode: &str,
+    operation: &str,
+    needs: &str,
+    oldest_checked: bool,
+    server: &str,
+    status: u16,
+) -> String {
+    let needs = if oldest_checked {
+        format!("Synapse {needs} or later (the oldest release this tool is checked against)")
+    } else {
+        format!("Synapse ≥ {needs}")
+    };
+    format!(
+        "{errcode}: this server does not know {operation}: it needs {needs}; \
+         this server runs {server} (HTTP {status})"
+    )
 }
 
 fn non_matrix_message(status: Option<u16>, snippet: &str) -> String {

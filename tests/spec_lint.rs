@@ -30,7 +30,10 @@ fn json_response(schema: &str) -> Value {
 fn operation(id: &str, schema: &str) -> Value {
     let mut responses = error_responses();
     responses["200"] = json_response(schema);
-    json!({ "operationId": id, "summary": "s", "tags": ["t"], "responses": responses })
+    json!({
+        "operationId": id, "summary": "s", "tags": ["t"], "x-synapse-since": "1.94",
+        "responses": responses
+    })
 }
 
 /// A minimal spec that passes every rule; the tests below break one thing at a time.
@@ -184,4 +187,30 @@ fn lint_reports_other_operation_mistakes_by_operation() {
     spec["paths"]["/things"]["get"]["responses"]["4XX"] = json_response("Other");
     let hits = reported(&spec, "4XX must reference the Error response");
     assert!(hits[0].contains("list_things"), "{hits:?}");
+}
+
+#[test]
+fn lint_reports_an_operation_without_the_release_that_introduced_it() {
+    for bad in [
+        None,
+        Some(json!("")),
+        Some(json!("1")),
+        Some(json!("1.x")),
+        Some(json!(1.94)),
+    ] {
+        let mut spec = good_spec();
+        let op = spec["paths"]["/things"]["get"]
+            .as_object_mut()
+            .expect("operation");
+        match bad {
+            Some(v) => op.insert("x-synapse-since".into(), v),
+            None => op.remove("x-synapse-since"),
+        };
+        let hits = reported(&spec, "x-synapse-since must name the first Synapse release");
+        assert_eq!(hits.len(), 1, "{hits:?}");
+        assert!(hits[0].contains("list_things"), "{hits:?}");
+    }
+    let mut spec = good_spec();
+    spec["paths"]["/things"]["get"]["x-synapse-since"] = json!("1.140.2");
+    assert_eq!(lint::lint(&spec), Vec::<String>::new());
 }

@@ -3,7 +3,7 @@
 
 use super::Client;
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
-use std::cell::Cell;
+use std::cell::RefCell;
 use std::time::{Duration, Instant};
 
 /// Retries after `429 M_LIMIT_EXCEEDED` before giving up.
@@ -33,10 +33,21 @@ pub struct Hooks {
 /// Receives one message line; the library itself never prints.
 pub type LogFn = fn(&str);
 
+/// What `api::call` needs to know of the last reply that progenitor does not keep.
+#[derive(Default)]
+pub(super) struct LastReply {
+    /// Its HTTP status, so that an undecodable reply can still be reported with it.
+    pub status: Option<u16>,
+    /// The operation it answered.
+    pub operation: &'static str,
+    /// The client, when the server answered 404 or 405 (an endpoint it may not know):
+    /// `call` then asks the server's version to explain the error.
+    pub unrecognized_by: Option<Client>,
+}
+
 tokio::task_local! {
-    /// HTTP status of the last reply within one `api::call`, so that an undecodable
-    /// reply can still be reported with its status (progenitor drops it).
-    pub(super) static LAST_STATUS: Cell<Option<u16>>;
+    /// The last reply within one `api::call`.
+    pub(super) static LAST_REPLY: RefCell<LastReply>;
 }
 
 impl Hooks {
@@ -77,7 +88,7 @@ impl ClientHooks<Hooks> for Client {
     async fn exec(
         &self,
         mut request: reqwest::Request,
-        _info: &OperationInfo,
+        info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
         let hooks = self.inner();
         if let Some(path) = hooks.rewrite_path(request.url().path()) {
@@ -100,7 +111,14 @@ impl ClientHooks<Hooks> for Client {
                         started.elapsed().as_millis()
                     ));
                 }
-                let _ = LAST_STATUS.try_with(|s| s.set(Some(response.status().as_u16())));
+                let status = response.status().as_u16();
+                let _ = LAST_REPLY.try_with(|last| {
+                    *last.borrow_mut() = LastReply {
+                        status: Some(status),
+                        operation: info.operation_id,
+                        unrecognized_by: matches!(status, 404 | 405).then(|| self.clone()),
+                    }
+                });
                 if response.status() == reqwest::StatusCode::TOO_MANY_REQUESTS
                     && attempt < MAX_RETRIES
                     && let (Some(wait), Some(next)) = (retry_after(response), retry)

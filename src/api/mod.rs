@@ -11,6 +11,7 @@ mod connect;
 mod hooks;
 mod paginate;
 pub mod raw;
+mod releases;
 
 pub use bodies::{RegistrationTokenUpdate, UserUpsert};
 pub(crate) use connect::normalize_base_url;
@@ -22,22 +23,32 @@ pub use paginate::{Page, pages};
 use crate::Error;
 use crate::error::{plain_serde_message, snippet};
 use progenitor_client::ResponseValue;
-use std::cell::Cell;
+use std::cell::RefCell;
 use std::future::Future;
 
 type ApiResult<T> = Result<ResponseValue<T>, progenitor_client::Error<types::MatrixError>>;
 
 /// Awaits one generated request (`client.get_user().user_id(id).send()`) and turns its
-/// outcome into the tool's own result type.
+/// outcome into the tool's own result type. An endpoint the server does not know
+/// (`M_UNRECOGNIZED`) is checked against the release the operation needs: from a server
+/// older than that, the error says so ([`Error::Unsupported`]).
 pub async fn call<T>(request: impl Future<Output = ApiResult<T>>) -> Result<T, Error> {
-    hooks::LAST_STATUS
-        .scope(Cell::new(None), async {
-            match request.await {
-                Ok(value) => Ok(value.into_inner()),
-                Err(e) => Err(map_error(e, hooks::LAST_STATUS.with(Cell::get))),
-            }
+    let (result, last) = hooks::LAST_REPLY
+        .scope(RefCell::default(), async {
+            let result = request.await;
+            (result, hooks::LAST_REPLY.with(RefCell::take))
         })
-        .await
+        .await;
+    match result {
+        Ok(value) => Ok(value.into_inner()),
+        Err(e) => {
+            let error = map_error(e, last.status);
+            match last.unrecognized_by {
+                Some(client) => releases::explain(error, last.operation, &client).await,
+                None => Err(error),
+            }
+        }
+    }
 }
 
 fn map_error(e: progenitor_client::Error<types::MatrixError>, status: Option<u16>) -> Error {

@@ -54,6 +54,17 @@ with open(os.path.join(os.path.dirname(SCRIPT), "synapse-version"), encoding="ut
 OTHER_VERSION = os.environ.get("SYNADM_TEST_SYNAPSE_VERSION", "").strip()
 SYNAPSE_VERSION = OTHER_VERSION or PINNED_VERSION
 REQUIREMENTS = ["matrix-synapse==" + SYNAPSE_VERSION, "psycopg2-binary==2.9.13"]
+
+
+def _release(version):
+    return tuple(int(p) for p in version.split(".") if p.isdigit())
+
+
+# Older releases declare open-ended dependencies that their newest versions broke: with
+# prometheus-client 0.22 and later, Synapse 1.120 fails to import ("Cannot create a
+# consistent method resolution order ... Generic, Collector").
+if _release(SYNAPSE_VERSION) < _release(PINNED_VERSION):
+    REQUIREMENTS.append("prometheus-client<0.22")
 SERVER_NAME = "test.local"
 ADMIN_LOCALPART = "admin"
 ADMIN_PASSWORD = "adminpass"

@@ -225,3 +225,87 @@ fn verbose_logging_shows_requests_but_never_the_token() {
     assert!(run.stderr.contains("GET http://127.0.0.1"), "{run:#?}");
     assert!(run.stderr.contains("200 OK"), "{run:#?}");
 }
+
+const SUSPEND: &str = "/_synapse/admin/v1/suspend/@alice:example.org";
+const VERSION: &str = "/_synapse/admin/v1/server_version";
+
+/// A server that does not know `PUT /v1/suspend/…` and runs `release`.
+fn without_suspend(release: &str) -> Env {
+    let env = Env::new();
+    env.mock(|when, then| {
+        when.method(httpmock::Method::PUT).path(SUSPEND);
+        then.status(404)
+            .json_body(json!({"errcode": "M_UNRECOGNIZED", "error": "Unrecognized request"}));
+    });
+    env.reply(GET, VERSION, 200, json!({"server_version": release}));
+    env
+}
+
+#[test]
+fn an_endpoint_an_older_server_lacks_names_the_release_it_needs() {
+    let env = without_suspend("1.100.0");
+    env.run(&["--batch", "user", "suspend", "alice"]).fails(
+        1,
+        "error: M_UNRECOGNIZED: this server does not know suspend_user: it needs Synapse ≥ \
+         1.110; this server runs 1.100.0 (HTTP 404)\n",
+    );
+}
+
+#[test]
+fn an_unknown_endpoint_on_a_new_enough_server_keeps_the_servers_error() {
+    // Then it is not the release: a wrong admin_path, or a proxy that drops the path.
+    let env = without_suspend("1.110.0");
+    env.run(&["--batch", "user", "suspend", "alice"]).fails(
+        1,
+        "error: M_UNRECOGNIZED: Unrecognized request (HTTP 404)\n",
+    );
+}
+
+#[test]
+fn the_oldest_checked_release_is_named_as_such() {
+    let env = Env::new();
+    env.mock(|when, then| {
+        when.method(GET).path("/_synapse/admin/v2/users");
+        then.status(404)
+            .json_body(json!({"errcode": "M_UNRECOGNIZED", "error": "Unrecognized request"}));
+    });
+    env.reply(GET, VERSION, 200, json!({"server_version": "1.71.0"}));
+    env.run(&["user", "list"]).fails(
+        1,
+        "error: M_UNRECOGNIZED: this server does not know list_users: it needs Synapse 1.94 or \
+         later (the oldest release this tool is checked against); this server runs 1.71.0 \
+         (HTTP 404)\n",
+    );
+}
+
+#[test]
+fn the_server_version_is_asked_only_after_an_unrecognized_request() {
+    let env = Env::new();
+    let version = env.reply(GET, VERSION, 200, json!({"server_version": "1.100.0"}));
+    // Success, and a 404 that is not M_UNRECOGNIZED (no such user): no version request.
+    env.reply(
+        GET,
+        "/_synapse/admin/v2/users/@alice:example.org",
+        200,
+        crate::support::admin_user("alice"),
+    );
+    env.run(&["user", "details", "alice"]).ok();
+    env.reply(
+        GET,
+        "/_synapse/admin/v2/users/@bob:example.org",
+        404,
+        json!({"errcode": "M_NOT_FOUND", "error": "User not found"}),
+    );
+    env.run(&["user", "details", "bob"])
+        .fails(1, "M_NOT_FOUND: User not found (HTTP 404)");
+    version.assert_calls(0);
+    // An unrecognized request asks it once.
+    env.mock(|when, then| {
+        when.method(httpmock::Method::PUT).path(SUSPEND);
+        then.status(404)
+            .json_body(json!({"errcode": "M_UNRECOGNIZED", "error": "Unrecognized request"}));
+    });
+    env.run(&["--batch", "user", "suspend", "alice"])
+        .fails(1, "needs Synapse ≥ 1.110");
+    version.assert_calls(1);
+}

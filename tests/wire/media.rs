@@ -693,3 +693,41 @@ fn media_matrix_errors_exit_1() {
         .fails(1, "M_NOT_FOUND: Unknown media (HTTP 404)");
     delete.assert_calls(1);
 }
+
+#[test]
+fn media_delete_one_on_a_server_before_1_140_asks_without_describing_the_item() {
+    let env = Env::new();
+    env.reply(
+        GET,
+        "/_synapse/admin/v1/media/example.org/abc",
+        404,
+        json!({"errcode": "M_UNRECOGNIZED", "error": "Unrecognized request"}),
+    );
+    env.reply(
+        GET,
+        "/_synapse/admin/v1/server_version",
+        200,
+        json!({"server_version": "1.120.2"}),
+    );
+    let deleted = json!({"deleted_media": ["abc"], "total": 1});
+    let delete = env.reply(
+        DELETE,
+        "/_synapse/admin/v1/media/example.org/abc",
+        200,
+        deleted.clone(),
+    );
+    let yes = env.run_with_input(&["media", "delete", "-i", "abc"], "y\n");
+    let yes = yes.ok();
+    assert!(
+        yes.stderr.contains(
+            "mxc://example.org/abc: (Synapse 1.120.2 cannot describe media before deleting it)"
+        ),
+        "{yes:#?}"
+    );
+    assert!(
+        yes.stderr
+            .contains("Delete the local media mxc://example.org/abc?")
+    );
+    assert_eq!(yes.json(), deleted);
+    delete.assert_calls(1);
+}

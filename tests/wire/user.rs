@@ -277,14 +277,27 @@ fn localpart_completion_asks_whoami_once_when_no_homeserver_is_set() {
 #[test]
 fn failed_discovery_stops_before_sending_a_wrong_user_id() {
     let env = Env::with_config("homeserver: auto-retrieval\n");
-    let nothing = env.mock(|when, then| {
-        when.any_request();
-        then.status(404)
-            .json_body(json!({"errcode": "M_UNRECOGNIZED", "error": "Unrecognized request"}));
+    let user = env.mock(|when, then| {
+        when.path_includes("/v2/users/");
+        then.status(200).json_body(admin_user("@bob:wrong"));
     });
+    let unrecognized = json!({"errcode": "M_UNRECOGNIZED", "error": "Unrecognized request"});
+    let asked = |path: &str| {
+        env.mock(|when, then| {
+            when.path(path);
+            then.status(404).json_body(unrecognized.clone());
+        })
+    };
+    let whoami = asked("/_matrix/client/v3/account/whoami");
+    let keys = asked("/_matrix/key/v2/server");
+    // (Each unrecognized request also asks the server's release, to explain the error.)
+    let version = asked("/_synapse/admin/v1/server_version");
     env.run(&["user", "details", "bob"])
         .fails(3, "set `homeserver` in the config");
-    nothing.assert_calls(2); // whoami and the key server, never the user
+    whoami.assert_calls(1);
+    keys.assert_calls(1);
+    version.assert_calls(2);
+    user.assert_calls(0);
 }
 
 #[test]

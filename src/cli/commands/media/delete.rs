@@ -107,9 +107,16 @@ impl DeleteArgs {
                     .media_id(&media_id)
                     .send(),
             )
-            .await?
-            .media_info;
-            ctx.note(&format!("{uri}: {}", describe(&info)));
+            .await;
+            match info {
+                Ok(info) => ctx.note(&format!("{uri}: {}", describe(&info.media_info))),
+                // Servers before 1.140 cannot describe one item; ask all the same.
+                Err(Error::Unsupported { server, .. }) => ctx.note(&format!(
+                    "{uri}: (Synapse {} cannot describe media before deleting it)",
+                    synadm::output::sanitize(&server)
+                )),
+                Err(e) => return Err(e),
+            }
             ctx.confirm(&format!(
                 "Delete the local media {uri}? This cannot be undone."
             ))?;
