@@ -112,16 +112,8 @@ fn room_purge_empty_deletes_exactly_the_rooms_without_local_members() {
         sorted(human.lines().iter().map(|l| l.to_string()).collect()),
         expected
     );
-    assert!(
-        human
-            .stderr
-            .contains(&format!("{} room(s) have no local members", expected.len())),
-        "{human:#?}"
-    );
-    assert!(
-        human.stderr.contains(&format!("\n  {}\n", empty[0])),
-        "{human:#?}"
-    );
+    human.stderr_has(&format!("{} room(s) have no local members", expected.len()));
+    human.stderr_has(&format!("\n  {}\n", empty[0]));
 
     // Declining deletes nothing.
     cli.run_with_input(&["room", "purge-empty"], "n\n")

@@ -96,6 +96,26 @@ impl Run {
         self
     }
 
+    /// Asserts that stderr contains `text` (the whole run is shown if not).
+    #[track_caller]
+    pub fn stderr_has(&self, text: &str) -> &Run {
+        assert!(
+            self.stderr.contains(text),
+            "stderr lacks {text:?}: {self:#?}"
+        );
+        self
+    }
+
+    /// Asserts that stdout contains `text` (the whole run is shown if not).
+    #[track_caller]
+    pub fn stdout_has(&self, text: &str) -> &Run {
+        assert!(
+            self.stdout.contains(text),
+            "stdout lacks {text:?}: {self:#?}"
+        );
+        self
+    }
+
     /// Exit code `code`, `stderr_has` on stderr, nothing on stdout, no token anywhere.
     #[track_caller]
     pub fn fails(self, code: i32, stderr_has: &str) -> Run {

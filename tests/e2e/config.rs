@@ -94,7 +94,7 @@ fn batch_config_writes_a_private_config_that_works() {
     .ok();
     assert!(run.stdout.is_empty(), "config prints no data: {run:#?}");
     let path = home.path().join(".config").join("synadm.yaml");
-    assert!(run.stderr.contains(&path.display().to_string()), "{run:#?}");
+    run.stderr_has(&path.display().to_string());
 
     #[cfg(unix)]
     {
@@ -152,10 +152,7 @@ fn batch_config_changes_one_key_of_an_existing_file() {
     // The commands follow the new default format.
     let run = cli.run(&["user", "details", "bob"]).ok();
     assert_eq!(run.yaml()["displayname"], "Bob Builder");
-    assert!(
-        run.stdout.contains("\ndisplayname: Bob Builder\n"),
-        "{run:#?}"
-    );
+    run.stdout_has("\ndisplayname: Bob Builder\n");
 }
 
 #[test]
@@ -178,7 +175,7 @@ fn interactive_config_reads_the_answers_from_stdin() {
     )
     .ok();
     assert!(run.stdout.is_empty(), "prompts go to stderr: {run:#?}");
-    assert!(run.stderr.contains("Synapse admin user name"), "{run:#?}");
+    run.stderr_has("Synapse admin user name");
     assert!(
         !run.stderr.contains(&s.admin_token),
         "the token prompt never echoes the token"
@@ -221,10 +218,8 @@ fn verbose_logs_each_request_on_stderr_without_the_token() {
     let cli = Cli::admin();
     let run = cli.run(&["-vv", "user", "details", "alice"]).ok();
     assert_eq!(run.json()["name"], "@alice:test.local");
-    assert!(
-        run.stderr.contains("GET ") && run.stderr.contains("/_synapse/admin/v2/users/"),
-        "{run:#?}"
-    );
+    run.stderr_has("GET ")
+        .stderr_has("/_synapse/admin/v2/users/");
     assert!(run.stderr.contains("200"), "-vv shows the status: {run:#?}");
 }
 
@@ -273,7 +268,7 @@ fn global_options_work_after_the_command() {
         !yaml.stdout.trim_start().starts_with('{'),
         "YAML, not the config's JSON: {yaml:#?}"
     );
-    assert!(yaml.stderr.contains("GET "), "{yaml:#?}");
+    yaml.stderr_has("GET ");
     let before = cli.run(&["-o", "yaml", "user", "details", "alice"]).ok();
     assert_eq!(before.stdout, yaml.stdout);
 }

@@ -25,11 +25,7 @@ fn user_password_sets_a_new_password_and_logs_the_user_out() {
         ])
         .ok();
     assert_eq!(run.json(), serde_json::json!({}));
-    assert!(
-        run.stderr
-            .contains(&format!("Password of {} changed.", user.user_id)),
-        "{run:#?}"
-    );
+    run.stderr_has(&format!("Password of {} changed.", user.user_id));
     assert!(!run.stderr.contains("reset-pw-1"), "{run:#?}");
 
     assert_eq!(whoami(&user.token).0, 401, "logged out of every device");
@@ -75,7 +71,7 @@ fn user_password_asks_twice_on_stdin_when_not_given() {
             "prompted-pw\nprompted-pw\n",
         )
         .ok();
-    assert!(run.stderr.contains("New password"), "{run:#?}");
+    run.stderr_has("New password");
     assert!(!run.stderr.contains("prompted-pw"), "{run:#?}");
     assert!(login(&user.localpart, "prompted-pw", None).is_ok());
 
@@ -213,7 +209,7 @@ fn user_login_warns_about_privacy_on_stderr_unless_batch() {
     let user = fresh("loginnote");
     let cli = Cli::admin();
     let interactive = cli.format("human", &["user", "login", &user.localpart]);
-    assert!(interactive.stderr.contains("privacy"), "{interactive:#?}");
+    interactive.stderr_has("privacy");
     let line = interactive.stdout.trim_end();
     let token = line
         .strip_prefix("access_token  ")
@@ -222,6 +218,6 @@ fn user_login_warns_about_privacy_on_stderr_unless_batch() {
 
     let batch = cli.format("yaml", &["--batch", "user", "login", &user.localpart]);
     assert!(!batch.stderr.contains("privacy"), "{batch:#?}");
-    assert!(batch.stderr.contains("expires at"), "{batch:#?}");
+    batch.stderr_has("expires at");
     assert_eq!(whoami(&token_of(&batch.yaml())).0, 200);
 }

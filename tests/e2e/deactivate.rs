@@ -10,11 +10,7 @@ fn user_deactivate_in_batch_mode_deactivates_without_erasing() {
         .run(&["--batch", "user", "deactivate", &user.localpart])
         .ok();
     assert_eq!(run.json(), json!({"id_server_unbind_result": "success"}));
-    assert!(
-        run.stderr
-            .contains(&format!("User {} deactivated.", user.user_id)),
-        "{run:#?}"
-    );
+    run.stderr_has(&format!("User {} deactivated.", user.user_id));
     let state = user_state(&user.user_id);
     assert_eq!(state["deactivated"], true);
     assert_eq!(state["erased"], false);
@@ -29,10 +25,7 @@ fn user_deactivate_gdpr_erase_marks_the_user_erased() {
         &["--batch", "user", "deactivate", "-e", &user.user_id],
     );
     assert_eq!(human.stdout, "id_server_unbind_result  success\n");
-    assert!(
-        human.stderr.contains("deactivated and GDPR-erased"),
-        "{human:#?}"
-    );
+    human.stderr_has("deactivated and GDPR-erased");
     let state = user_state(&user.user_id);
     assert_eq!(state["deactivated"], true);
     assert_eq!(state["erased"], true);
@@ -49,10 +42,7 @@ fn user_deactivate_asks_first_and_stops_on_no() {
     let cli = Cli::admin();
     let no = cli.run_with_input(&["user", "deactivate", &user.localpart], "n\n");
     let no = no.fails(6, "aborted");
-    assert!(
-        no.stderr.contains(&user.user_id) && no.stderr.contains("[y/N]"),
-        "{no:#?}"
-    );
+    no.stderr_has(&user.user_id).stderr_has("[y/N]");
     assert!(
         no.stderr.contains("(deactask)"),
         "shows the display name: {no:#?}"
@@ -224,7 +214,7 @@ fn user_deactivate_regex_asks_once_for_all_matches() {
     let cli = Cli::admin();
     let no = cli.run_with_input(&["user", "deactivate-regex", &pattern], "n\n");
     let no = no.fails(6, "aborted");
-    assert!(no.stderr.contains("2 user(s) match"), "{no:#?}");
+    no.stderr_has("2 user(s) match");
     for user in &victims {
         assert_eq!(user_state(&user.user_id)["deactivated"], false);
     }
@@ -289,7 +279,7 @@ fn user_deactivate_regex_leaves_out_the_admin_running_it() {
         ),
         "{run:#?}"
     );
-    assert!(run.stderr.contains("0 active user(s) match"), "{run:#?}");
+    run.stderr_has("0 active user(s) match");
     let with_self = cli
         .run(&[
             "user",

@@ -56,11 +56,7 @@ fn prune_devices_list_only_shows_candidates_and_deletes_nothing() {
     let candidates = listed(&run.json());
     assert_eq!(candidates.len(), 3, "{run:#?}");
     assert!(!candidates.contains(&"USED".to_string()), "{candidates:?}");
-    assert!(
-        run.stderr
-            .contains("has 3 device(s) marked for deletion and 1 to be kept"),
-        "{run:#?}"
-    );
+    run.stderr_has("has 3 device(s) marked for deletion and 1 to be kept");
     // -d 0 makes every device old enough; -s decides how many survive.
     let all = cli.json(&[
         "user",
@@ -161,7 +157,7 @@ fn prune_devices_asks_before_deleting() {
         "n\n",
     );
     let no = no.fails(6, "aborted");
-    assert!(no.stderr.contains("Delete these 3 device(s)"), "{no:#?}");
+    no.stderr_has("Delete these 3 device(s)");
     assert_eq!(device_ids(&user.user_id).len(), 4);
 
     cli.run_with_input(
@@ -264,10 +260,7 @@ fn prune_devices_of_a_user_without_devices_does_nothing() {
         .run(&["--batch", "user", "prune-devices", &user.localpart])
         .ok();
     assert_eq!(run.json(), serde_json::json!([]));
-    assert!(
-        run.stderr.contains("0 device(s) marked for deletion"),
-        "{run:#?}"
-    );
+    run.stderr_has("0 device(s) marked for deletion");
 }
 
 /// A fresh user whose login device was never used, plus devices last seen 100 days ago

@@ -36,13 +36,10 @@ fn purge_and_wait(cli: &Cli, args: &[&str]) -> serde_json::Value {
     let run = cli.run(&all).ok();
     let out = run.json();
     assert_eq!(out["status"], "complete", "{run:#?}");
-    assert!(
-        run.stderr.contains(&format!(
-            "history purge {} is complete",
-            out["purge_id"].as_str().unwrap_or("?")
-        )),
-        "{run:#?}"
-    );
+    run.stderr_has(&format!(
+        "history purge {} is complete",
+        out["purge_id"].as_str().unwrap_or("?")
+    ));
     out
 }
 
@@ -141,11 +138,7 @@ fn history_purge_before_a_timestamp_deletes_what_came_before() {
         .as_str()
         .unwrap_or_else(|| panic!("no purge_id: {run:#?}"))
         .to_string();
-    assert!(
-        run.stderr
-            .contains(&format!("synadm history purge-status {purge_id}")),
-        "{run:#?}"
-    );
+    run.stderr_has(&format!("synadm history purge-status {purge_id}"));
     eventually("the purge to complete", Duration::from_secs(60), || {
         let status = cli.json(&["history", "purge-status", &purge_id]);
         match status["status"].as_str() {

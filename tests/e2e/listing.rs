@@ -283,10 +283,7 @@ fn user_list_human_is_a_table_with_totals_on_stderr() {
         lines[2].starts_with('@') && lines[3].starts_with('@'),
         "{run:#?}"
     );
-    assert!(
-        run.stderr.contains("Total users (excluding deactivated): "),
-        "{run:#?}"
-    );
+    run.stderr_has("Total users (excluding deactivated): ");
     assert!(run.stderr.contains("--from 2"), "pagination hint: {run:#?}");
 
     let alice = Cli::admin().format("human", &["user", "list", "-n", "Liddell"]);
@@ -295,12 +292,7 @@ fn user_list_human_is_a_table_with_totals_on_stderr() {
         alice.lines()[2].starts_with("@alice:test.local  Alice Liddell  false"),
         "{alice:#?}"
     );
-    assert!(
-        alice
-            .stderr
-            .contains("Total users (excluding deactivated): 1"),
-        "{alice:#?}"
-    );
+    alice.stderr_has("Total users (excluding deactivated): 1");
     assert!(
         !alice.stderr.contains("--from"),
         "one page, no hint: {alice:#?}"
@@ -344,10 +336,7 @@ fn user_search_is_case_insensitive_and_includes_deactivated_users() {
         human.lines()[2].starts_with("@eve:test.local  Eve Polastri"),
         "{human:#?}"
     );
-    assert!(
-        human.stderr.contains("Users matching \"Polastri\": 1"),
-        "{human:#?}"
-    );
+    human.stderr_has("Users matching \"Polastri\": 1");
 }
 
 #[test]

@@ -81,7 +81,7 @@ fn user_details_prints_what_the_server_said_in_every_format() {
         !created.contains(&raw) && created.contains('-') && created.contains(':'),
         "{created}"
     );
-    assert!(human.stdout.contains("bob@example.org"), "{human:#?}");
+    human.stdout_has("bob@example.org");
 }
 
 #[test]
@@ -116,11 +116,8 @@ fn user_whois_shows_the_users_connections() {
             .any(|l| l.starts_with("127.0.0.1  ") && l.contains("synadm-tests")),
         "{human:#?}"
     );
-    assert!(
-        human.stderr.contains(&format!("{}: ", user.user_id)),
-        "{human:#?}"
-    );
-    assert!(human.stderr.contains("connection(s)"), "{human:#?}");
+    human.stderr_has(&format!("{}: ", user.user_id));
+    human.stderr_has("connection(s)");
 }
 
 #[test]
@@ -175,7 +172,7 @@ fn user_membership_lists_rooms_with_their_aliases() {
             .any(|l| l.starts_with(general) && l.ends_with("#general:test.local")),
         "{human:#?}"
     );
-    assert!(human.stderr.contains("User is member of "), "{human:#?}");
+    human.stderr_has("User is member of ");
 }
 
 #[test]
@@ -236,7 +233,7 @@ fn user_membership_of_a_user_in_no_room_is_empty() {
     );
     let human = cli.format("human", &["user", "membership", &user.localpart]);
     assert!(human.stdout.is_empty(), "{human:#?}");
-    assert!(human.stderr.contains("is member of 0 rooms."), "{human:#?}");
+    human.stderr_has("is member of 0 rooms.");
 }
 
 #[test]
@@ -265,12 +262,7 @@ fn user_media_lists_the_seeded_upload() {
         "{human:#?}"
     );
     assert!(!lines[2].contains(&created.to_string()), "{human:#?}");
-    assert!(
-        human
-            .stderr
-            .contains("@alice:test.local has uploaded 1 media."),
-        "{human:#?}"
-    );
+    human.stderr_has("@alice:test.local has uploaded 1 media.");
     for flag in ["--ts", "--timestamp"] {
         let raw = cli.format("human", &["user", "media", flag, "alice"]);
         assert!(

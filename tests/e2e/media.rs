@@ -111,7 +111,7 @@ fn media_list_by_user_and_by_room() {
         .unwrap_or_else(|| panic!("{human:#?}"))
         .to_string();
     assert!(row.contains(" KiB "), "size in KiB: {row}");
-    assert!(human.stderr.contains("has uploaded 2 media."), "{human:#?}");
+    human.stderr_has("has uploaded 2 media.");
 
     assert_eq!(
         cli.json(&["media", "list", "-r", &room]),

@@ -45,11 +45,7 @@ fn start_redaction(cli: &Cli, args: &[&str]) -> String {
         .as_str()
         .unwrap_or_else(|| panic!("no redact_id: {run:#?}"))
         .to_string();
-    assert!(
-        run.stderr
-            .contains(&format!("synadm user redact-status {id}")),
-        "{run:#?}"
-    );
+    run.stderr_has(&format!("synadm user redact-status {id}"));
     id
 }
 
@@ -95,7 +91,7 @@ fn user_redact_asks_first_without_batch() {
     let cli = Cli::admin();
     let no = cli.run_with_input(&["user", "redact", &user.localpart], "n\n");
     let no = no.fails(6, "aborted");
-    assert!(no.stderr.contains("every room"), "{no:#?}");
+    no.stderr_has("every room");
     assert_eq!(event(&user.token, &own, &ev)["content"]["body"], "innocent");
 
     let yes = cli
@@ -172,19 +168,12 @@ fn user_shadow_ban_and_unban() {
     let cli = Cli::admin();
     let run = cli.run(&["user", "shadow-ban", &user.localpart]).ok();
     assert_eq!(run.json(), json!({}));
-    assert!(
-        run.stderr
-            .contains(&format!("{} is now shadow-banned.", user.user_id)),
-        "{run:#?}"
-    );
+    run.stderr_has(&format!("{} is now shadow-banned.", user.user_id));
     assert_eq!(user_state(&user.user_id)["shadow_banned"], true);
 
     let human = cli.format("human", &["user", "shadow-ban", "-u", &user.user_id]);
     assert!(human.stdout.trim().is_empty(), "{human:#?}");
-    assert!(
-        human.stderr.contains("is no longer shadow-banned."),
-        "{human:#?}"
-    );
+    human.stderr_has("is no longer shadow-banned.");
     assert_eq!(user_state(&user.user_id)["shadow_banned"], false);
 
     cli.json(&["user", "shadow-ban", &user.localpart]);
@@ -224,13 +213,10 @@ fn user_suspend_asks_first_without_batch() {
     let cli = Cli::admin();
     let no = cli.run_with_input(&["user", "suspend", &user.localpart], "n\n");
     let no = no.fails(6, "aborted");
-    assert!(
-        no.stderr.contains(&format!(
-            "Are you sure you want to suspend {}?",
-            user.user_id
-        )),
-        "{no:#?}"
-    );
+    no.stderr_has(&format!(
+        "Are you sure you want to suspend {}?",
+        user.user_id
+    ));
     assert_eq!(user_state(&user.user_id)["suspended"], false);
 
     cli.run_with_input(&["user", "suspend", &user.localpart], "y\n")

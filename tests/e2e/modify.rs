@@ -46,14 +46,8 @@ fn user_modify_creates_a_missing_user_without_asking() {
     let out = run.json();
     assert_eq!(out["name"], user_id.as_str());
     assert_eq!(out["displayname"], "Newly Made");
-    assert!(
-        run.stderr.contains("does not exist and will be created"),
-        "{run:#?}"
-    );
-    assert!(
-        run.stderr.contains(&format!("User {user_id} created.")),
-        "{run:#?}"
-    );
+    run.stderr_has("does not exist and will be created");
+    run.stderr_has(&format!("User {user_id} created."));
     assert!(
         !run.stderr.contains("first-secret"),
         "the password is never shown: {run:#?}"
@@ -309,7 +303,7 @@ fn user_modify_asks_before_changing_an_existing_user() {
         "n\n",
     );
     let no = no.fails(6, "aborted");
-    assert!(no.stderr.contains("[y/N]"), "{no:#?}");
+    no.stderr_has("[y/N]");
     let closed = cli.run(&["user", "modify", &user.localpart, "-n", "Declined"]);
     closed.fails(6, "pass --batch");
     assert_eq!(
@@ -325,10 +319,7 @@ fn user_modify_asks_before_changing_an_existing_user() {
         )
         .ok();
     assert_eq!(yes.json()["displayname"], "Accepted");
-    assert!(
-        yes.stderr.contains(&format!("Changes to {}", user.user_id)),
-        "{yes:#?}"
-    );
+    yes.stderr_has(&format!("Changes to {}", user.user_id));
     assert_eq!(user_state(&user.user_id)["displayname"], "Accepted");
 }
 
@@ -382,12 +373,7 @@ fn user_modify_renders_the_new_state_in_human_yaml_and_pprint() {
         lines[1].starts_with("displayname ") && lines[1].ends_with(" Human View"),
         "{human:#?}"
     );
-    assert!(
-        human
-            .stderr
-            .contains(&format!("User {} modified.", user.user_id)),
-        "{human:#?}"
-    );
+    human.stderr_has(&format!("User {} modified.", user.user_id));
 
     let yaml = cli.format(
         "yaml",
@@ -412,10 +398,7 @@ fn user_modify_renders_the_new_state_in_human_yaml_and_pprint() {
             "Py View",
         ],
     );
-    assert!(
-        pprint.stdout.contains("'displayname': 'Py View'"),
-        "{pprint:#?}"
-    );
+    pprint.stdout_has("'displayname': 'Py View'");
     let minified = cli.format(
         "minified",
         &["--batch", "user", "modify", &user.localpart, "-a"],

@@ -86,16 +86,8 @@ fn regtok_new_details_and_list() {
     let cells: Vec<&str> = row.split_whitespace().collect();
     assert_eq!(&cells[..3], [used_up.as_str(), "false", "0"], "{row}");
     let details = cli.format("human", &["regtok", "details", &name]);
-    assert!(
-        details
-            .stdout
-            .contains("expiry_time     2999-01-01 00:00:00\n"),
-        "{details:#?}"
-    );
-    assert!(
-        details.stdout.contains("remaining_uses  3\n"),
-        "{details:#?}"
-    );
+    details.stdout_has("expiry_time     2999-01-01 00:00:00\n");
+    details.stdout_has("remaining_uses  3\n");
 
     cli.run(&["regtok", "new", "-n", &name])
         .fails(1, "M_INVALID_PARAM");

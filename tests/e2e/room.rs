@@ -141,7 +141,7 @@ fn room_list_and_search_find_new_rooms_with_their_filters() {
     assert!(!has(&["-e"], &public) && !has(&["--empty"], &private));
     assert!(has(&["-E"], &public) && has(&["--not-empty"], &private));
     let run = cli.format("json", &["room", "list", "-n", &t, "--public"]);
-    assert!(run.stderr.contains("ignores"), "{run:#?}");
+    run.stderr_has("ignores");
     // Sort by version (Synapse: newest first), and reversed.
     let by_version = cli.json(&["room", "list", "-n", &t, "-s", "version"]);
     assert_eq!(by_version["rooms"][0]["room_id"], public, "{by_version}");
@@ -382,7 +382,7 @@ fn make_admin_in_a_v12_room_grants_non_creators_and_leaves_creators_alone() {
         &["room", "make-admin", &room, "-u", &target.localpart],
     );
     assert_eq!(run.json(), json!({}));
-    assert!(run.stderr.contains("now has the power level"), "{run:#?}");
+    run.stderr_has("now has the power level");
     let after = power_users(&room);
     assert_eq!(after[&target.user_id], 100, "{after}");
     assert!(after.get(&owner.user_id).is_none(), "{after}");
@@ -428,7 +428,7 @@ fn make_admin_in_a_v10_room_grants_anyone_including_the_creator() {
         "human",
         &["room", "make-admin", &room, "-u", &target.user_id],
     );
-    assert!(run.stderr.contains("now has the power level"), "{run:#?}");
+    run.stderr_has("now has the power level");
     assert_eq!(
         power_users(&room),
         json!({owner.user_id.clone(): 100, target.user_id.clone(): 100})

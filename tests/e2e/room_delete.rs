@@ -94,10 +94,7 @@ fn room_delete_v1_without_block_purges_only_human() {
     let shown = fields(&run.stdout);
     assert_eq!(shown[0], ("kicked_users", "1"), "{run:#?}");
     assert_eq!(shown[1], ("failed_to_kick_users", ""), "{run:#?}");
-    assert!(
-        run.stderr.contains(&format!("Room {room} deleted.")),
-        "{run:#?}"
-    );
+    run.stderr_has(&format!("Room {room} deleted."));
     assert_eq!(room_details(&room).0, 404);
     assert!(!blocked(&room), "not blocked without -b");
 }
@@ -111,11 +108,7 @@ fn room_delete_without_wait_prints_the_delete_id_to_follow() {
         .as_str()
         .unwrap_or_else(|| panic!("no delete_id: {run:#?}"))
         .to_string();
-    assert!(
-        run.stderr
-            .contains(&format!("synadm room delete-status -d {id}")),
-        "{run:#?}"
-    );
+    run.stderr_has(&format!("synadm room delete-status -d {id}"));
     let task = eventually("the deletion to complete", Duration::from_secs(60), || {
         let task = cli.json(&["room", "delete-status", "-d", &id]);
         match task["status"].as_str() {
@@ -140,16 +133,8 @@ fn room_delete_asks_first_showing_the_room_and_declining_keeps_it() {
     let cli = Cli::admin();
     let run = cli.run_with_input(&["room", "delete", &room], "n\n");
     assert_eq!(run.code, 6, "{run:#?}");
-    assert!(
-        run.stderr
-            .contains(&format!("Room {room} \"roomdel-ask room\"")),
-        "{run:#?}"
-    );
-    assert!(
-        run.stderr
-            .contains(&format!("1 joined members (1 local): {}", owner.user_id)),
-        "{run:#?}"
-    );
+    run.stderr_has(&format!("Room {room} \"roomdel-ask room\""));
+    run.stderr_has(&format!("1 joined members (1 local): {}", owner.user_id));
     assert!(run.stdout.is_empty());
     let (status, body) = room_details(&room);
     assert_eq!(status, 200, "declined: the room stays");

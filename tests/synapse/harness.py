@@ -455,6 +455,9 @@ def synapse_config(data_dir, port, secret, db_section):
         "experimental_features": {
             "msc3866": {"enabled": True, "require_approval_for_new_accounts": False},
             "msc3814_enabled": True,
+            # Releases before MSC2697 was dropped turn it on by default and refuse it beside
+            # MSC3814 (1.120: "MSC2697 and MSC3814 should not both be enabled").
+            "msc2697_enabled": False,
         },
         "server_notices": {
             "system_mxid_localpart": "notices",
@@ -1302,12 +1305,23 @@ def seed(data_dir, base_url, admin_token):
         return room
 
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=3)
-    v12_setup = pool.submit(room_with_bob, "carol", {
-        "name": "Version 12",
-        "room_version": "12",
-        "creation_content": {"additional_creators": [mxid("dave")]},
-        "power_level_content_override": {"users": {mxid("bob"): 50}},
-    })
+    def v12_room():
+        try:
+            return room_with_bob("carol", {
+                "name": "Version 12",
+                "room_version": "12",
+                "creation_content": {"additional_creators": [mxid("dave")]},
+                "power_level_content_override": {"users": {mxid("bob"): 50}},
+            })
+        except HarnessError as e:
+            # Older releases (SYNADM_TEST_SYNAPSE_VERSION) know no room version 12:
+            # their seed has no such room, and the tests that need it say so.
+            if "M_UNSUPPORTED_ROOM_VERSION" not in str(e):
+                raise
+            log("this Synapse has no room version 12; the seed has no v12 room")
+            return None
+
+    v12_setup = pool.submit(v12_room)
     v10_setup = pool.submit(room_with_bob, "carol", {
         "name": "Version 10",
         "room_version": "10",

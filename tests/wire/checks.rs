@@ -208,10 +208,7 @@ fn deactivate_regex_never_includes_the_admin_running_it() {
         .ok();
     assert_eq!(done.json()[0]["user_id"], "@adminbot:example.org");
     assert_eq!(done.json().as_array().unwrap().len(), 1);
-    assert!(
-        done.stderr.contains("Leaving out @admin:example.org"),
-        "{done:#?}"
-    );
+    done.stderr_has("Leaving out @admin:example.org");
     admin.assert_calls(0);
     bot.assert_calls(1);
 }

@@ -31,10 +31,9 @@ fn global_options_work_after_the_command_too() {
 
     // -v after the command logs the request on stderr.
     let verbose = env.run(&["user", "details", "alice", "-v"]).ok();
-    assert!(
-        verbose.stderr.contains("GET ") && verbose.stderr.contains("/v2/users/@alice:example.org"),
-        "{verbose:#?}"
-    );
+    verbose
+        .stderr_has("GET ")
+        .stderr_has("/v2/users/@alice:example.org");
 
     // -c after the command picks the file.
     let other = env.home.path().join("other.yaml");
@@ -127,7 +126,7 @@ fn completions_and_man_page_need_no_config() {
     env.run(&["completions", "tcsh"])
         .fails(2, "invalid value 'tcsh'");
     let man = env.run(&["man"]).ok();
-    assert!(man.stdout.contains(".TH synadm 1"), "{man:#?}");
-    assert!(man.stdout.contains("completions"), "{man:#?}");
-    assert!(man.stdout.contains("\\-\\-config\\-file"), "{man:#?}");
+    man.stdout_has(".TH synadm 1");
+    man.stdout_has("completions");
+    man.stdout_has("\\-\\-config\\-file");
 }

@@ -86,10 +86,7 @@ fn a_proxy_html_page_is_a_non_matrix_reply_with_status_and_first_bytes() {
     let run = env
         .run(&["user", "details", "alice"])
         .fails(5, "(HTTP 502)");
-    assert!(
-        run.stderr.contains("<title>502 Bad Gateway</title>"),
-        "{run:#?}"
-    );
+    run.stderr_has("<title>502 Bad Gateway</title>");
     assert_eq!(run.stderr.lines().count(), 1, "{run:#?}");
 }
 
@@ -222,8 +219,8 @@ fn verbose_logging_shows_requests_but_never_the_token() {
             .json_body(crate::support::admin_user("@alice:example.org"));
     });
     let run = env.run(&["-vv", "user", "details", "alice"]).ok();
-    assert!(run.stderr.contains("GET http://127.0.0.1"), "{run:#?}");
-    assert!(run.stderr.contains("200 OK"), "{run:#?}");
+    run.stderr_has("GET http://127.0.0.1");
+    run.stderr_has("200 OK");
 }
 
 const SUSPEND: &str = "/_synapse/admin/v1/suspend/@alice:example.org";

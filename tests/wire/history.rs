@@ -10,6 +10,16 @@ use std::time::{Duration, Instant};
 const ROOM: &str = "!old:example.org";
 const PURGE_PATH: &str = "/_synapse/admin/v1/purge_history/!old:example.org";
 const STATUS_PATH: &str = "/_synapse/admin/v1/purge_history_status/p1";
+/// `history purge ROOM --before-ts 5000 --wait`, without asking.
+const PURGE_WAIT: &[&str] = &[
+    "--batch",
+    "history",
+    "purge",
+    ROOM,
+    "--before-ts",
+    "5000",
+    "--wait",
+];
 
 /// A purge of ROOM with exactly `body`, answered with purge ID p1.
 fn purge(env: &Env, body: Value) -> Mock<'_> {
@@ -117,16 +127,8 @@ fn history_purge_delete_local_is_sent_and_warned_about() {
             "yes\n",
         )
         .ok();
-    assert!(
-        run.stderr
-            .contains("deletes them from the database, local users' events included"),
-        "{run:#?}"
-    );
-    assert!(
-        run.stderr
-            .contains("Warning: --delete-local deletes the messages of this server's own users"),
-        "{run:#?}"
-    );
+    run.stderr_has("deletes them from the database, local users' events included");
+    run.stderr_has("Warning: --delete-local deletes the messages of this server's own users");
     // The warning is shown in batch mode too, where nobody is asked.
     let batch = env
         .run(&[
@@ -139,10 +141,7 @@ fn history_purge_delete_local_is_sent_and_warned_about() {
             "--delete-local",
         ])
         .ok();
-    assert!(
-        batch.stderr.contains("Warning: --delete-local"),
-        "{batch:#?}"
-    );
+    batch.stderr_has("Warning: --delete-local");
     assert!(!batch.stderr.contains("[y/N]"), "{batch:#?}");
     m.assert_calls(2);
 }
@@ -221,22 +220,9 @@ fn history_purge_wait_polls_until_complete() {
             .up_to_n_times(2);
     });
     let complete = env.reply(GET, STATUS_PATH, 200, json!({"status": "complete"}));
-    let run = env
-        .run(&[
-            "--batch",
-            "history",
-            "purge",
-            ROOM,
-            "--before-ts",
-            "5000",
-            "--wait",
-        ])
-        .ok();
+    let run = env.run(PURGE_WAIT).ok();
     assert_eq!(run.json(), json!({"purge_id": "p1", "status": "complete"}));
-    assert!(
-        run.stderr.contains("The history purge p1 is complete"),
-        "{run:#?}"
-    );
+    run.stderr_has("The history purge p1 is complete");
     active.assert_calls(2);
     complete.assert_calls(1);
 }
@@ -251,16 +237,8 @@ fn history_purge_wait_fails_with_exit_8_and_the_servers_error() {
         200,
         json!({"status": "failed", "error": "disk full"}),
     );
-    env.run(&[
-        "--batch",
-        "history",
-        "purge",
-        ROOM,
-        "--before-ts",
-        "5000",
-        "--wait",
-    ])
-    .fails(8, "the history purge p1 failed: disk full");
+    env.run(PURGE_WAIT)
+        .fails(8, "the history purge p1 failed: disk full");
 }
 
 #[test]
@@ -274,22 +252,8 @@ fn history_purge_wait_gives_up_when_the_server_stops_answering() {
             .json_body(json!({"status": "active"}));
     });
     let started = Instant::now();
-    let run = env
-        .run(&[
-            "--batch",
-            "history",
-            "purge",
-            ROOM,
-            "--before-ts",
-            "5000",
-            "--wait",
-        ])
-        .fails(4, "timed out");
-    assert!(
-        run.stderr
-            .contains("check with `synadm history purge-status p1`"),
-        "{run:#?}"
-    );
+    let run = env.run(PURGE_WAIT).fails(4, "timed out");
+    run.stderr_has("check with `synadm history purge-status p1`");
     assert!(started.elapsed() < Duration::from_secs(9));
     assert_eq!(slow.calls(), 3);
 }
@@ -306,17 +270,7 @@ fn history_purge_wait_retries_a_rate_limited_poll() {
             .up_to_n_times(1);
     });
     let ok = env.reply(GET, STATUS_PATH, 200, json!({"status": "complete"}));
-    let run = env
-        .run(&[
-            "--batch",
-            "history",
-            "purge",
-            ROOM,
-            "--before-ts",
-            "5000",
-            "--wait",
-        ])
-        .ok();
+    let run = env.run(PURGE_WAIT).ok();
     assert_eq!(run.json(), json!({"purge_id": "p1", "status": "complete"}));
     limited.assert_calls(1);
     ok.assert_calls(1);

@@ -158,12 +158,12 @@ fn media_list_by_user_pages_sorts_and_shows_sizes() {
             .stderr
             .contains("@alice:example.org has uploaded 3 media.")
     );
-    assert!(human.stderr.contains("--from 6"), "{human:#?}");
+    human.stderr_has("--from 6");
 
     let mut raw_args = human_args.clone();
     raw_args.push("--ts");
     let raw = env.run(&raw_args).ok();
-    assert!(raw.stdout.contains("1700000000000"), "{raw:#?}");
+    raw.stdout_has("1700000000000");
     m.assert_calls(3);
 }
 
@@ -291,19 +291,11 @@ fn media_delete_by_id_shows_the_media_and_asks_first() {
     let declined = env
         .run_with_input(&["media", "delete", "-i", "abc"], "n\n")
         .fails(6, "aborted");
-    assert!(
-        declined.stderr.contains(
-            "mxc://example.org/abc: image/png, 1.2 KiB, \"pixel.png\", uploaded by \
-             @alice:example.org on 2023-11-14 22:13:20"
-        ),
-        "{declined:#?}"
+    declined.stderr_has(
+        "mxc://example.org/abc: image/png, 1.2 KiB, \"pixel.png\", uploaded by \
+             @alice:example.org on 2023-11-14 22:13:20",
     );
-    assert!(
-        declined
-            .stderr
-            .contains("Delete the local media mxc://example.org/abc? This cannot be undone."),
-        "{declined:#?}"
-    );
+    declined.stderr_has("Delete the local media mxc://example.org/abc? This cannot be undone.");
     delete.assert_calls(0);
 
     let yes = env.run_with_input(&["media", "delete", "--media-id", "abc"], "y\n");
@@ -315,7 +307,7 @@ fn media_delete_by_id_shows_the_media_and_asks_first() {
     let human = env.run(&["--batch", "-o", "human", "media", "delete", "-i", "abc"]);
     let human = human.ok();
     assert_eq!(human.stdout, "abc\n");
-    assert!(human.stderr.contains("Deleted 1 media."), "{human:#?}");
+    human.stderr_has("Deleted 1 media.");
     info.assert_calls(2);
     delete.assert_calls(2);
 }
@@ -358,13 +350,10 @@ fn media_delete_by_age_sends_cutoff_size_and_profiles() {
         )
         .ok();
     assert_eq!(asked.json(), reply);
-    assert!(
-        asked.stderr.contains(
-            "Delete every local media item last accessed before 2030-06-01 12:30:00 and \
+    asked.stderr_has(
+        "Delete every local media item last accessed before 2030-06-01 12:30:00 and \
              larger than 2 KiB, avatars of users and rooms included? Quarantined and \
-             protected media are kept."
-        ),
-        "{asked:#?}"
+             protected media are kept.",
     );
     let human = env
         .run(&["--batch", "-o", "h", "media", "delete", "-b", "2024-01-01"])
@@ -718,11 +707,8 @@ fn media_delete_one_on_a_server_before_1_140_asks_without_describing_the_item() 
     );
     let yes = env.run_with_input(&["media", "delete", "-i", "abc"], "y\n");
     let yes = yes.ok();
-    assert!(
-        yes.stderr.contains(
-            "mxc://example.org/abc: (Synapse 1.120.2 cannot describe media before deleting it)"
-        ),
-        "{yes:#?}"
+    yes.stderr_has(
+        "mxc://example.org/abc: (Synapse 1.120.2 cannot describe media before deleting it)",
     );
     assert!(
         yes.stderr

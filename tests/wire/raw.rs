@@ -134,7 +134,7 @@ fn raw_data_on_a_get_is_checked_but_not_sent() {
         .run(&["raw", "v1/server_version", "-d", r#"{"a": 1}"#])
         .ok();
     assert_eq!(run.json(), json!({"server_version": "1.163.2"}));
-    assert!(run.stderr.contains("not sent"), "{run:#?}");
+    run.stderr_has("not sent");
     m.assert();
 }
 
@@ -183,7 +183,7 @@ fn a_reply_that_is_not_json_is_printed_as_a_string() {
     });
     let run = env.run(&["raw", "v1/plain"]).ok();
     assert_eq!(run.json(), json!("OK\nfine"));
-    assert!(run.stderr.contains("not JSON"), "{run:#?}");
+    run.stderr_has("not JSON");
     let human = env.run(&["-o", "human", "raw", "v1/plain"]).ok();
     // Human output escapes control characters from the server, as everywhere.
     assert_eq!(human.stdout, "OK\\nfine\n");
@@ -227,7 +227,7 @@ fn raw_is_retried_after_a_rate_limit() {
         .run(&["raw", "-m", "post", "v1/thing", "-d", r#"{"n": 1}"#])
         .ok();
     assert_eq!(run.json(), json!({"done": true}));
-    assert!(run.stderr.contains("rate-limited"), "{run:#?}");
+    run.stderr_has("rate-limited");
     let seen = server.join().unwrap();
     assert_eq!(seen.len(), 2);
     for request in &seen {
@@ -314,10 +314,7 @@ fn matrix_raw_token_precedence_prompt_then_token_or_mtoken_then_config() {
         &[("MTOKEN", "syt_from_mtoken")],
     )
     .ok();
-    assert!(
-        prompted_run.stderr.contains("Matrix token:"),
-        "{prompted_run:#?}"
-    );
+    prompted_run.stderr_has("Matrix token:");
     prompted.assert_calls(1);
     env_token.assert_calls(1);
     config.assert_calls(1);
@@ -332,7 +329,7 @@ fn matrix_raw_token_precedence_prompt_then_token_or_mtoken_then_config() {
 fn the_mtoken_value_is_not_shown_in_help() {
     let env = Env::new();
     let run = run_with(&env, &["matrix", "raw", "--help"], "", &[("MTOKEN", OTHER)]).ok();
-    assert!(run.stdout.contains("$MTOKEN"), "{run:#?}");
+    run.stdout_has("$MTOKEN");
 }
 
 #[test]
@@ -364,14 +361,11 @@ fn verbose_raw_logs_requests_but_no_token_and_no_body() {
         &[],
     )
     .ok();
-    assert!(
-        run.stderr.contains(&format!(
-            "POST {}/_matrix/client/v3/somewhere",
-            env.server.base_url()
-        )),
-        "{run:#?}"
-    );
-    assert!(run.stderr.contains("200 OK"), "{run:#?}");
+    run.stderr_has(&format!(
+        "POST {}/_matrix/client/v3/somewhere",
+        env.server.base_url()
+    ));
+    run.stderr_has("200 OK");
     assert!(!run.stderr.contains("hunter2"), "{run:#?}");
     assert!(!run.stdout.contains("hunter2"), "{run:#?}");
 }
@@ -415,7 +409,7 @@ fn matrix_login_posts_a_password_login_below_the_matrix_mount() {
         &secrets,
     )
     .ok();
-    assert!(prompted.stderr.contains("Password:"), "{prompted:#?}");
+    prompted.stderr_has("Password:");
     m.assert_calls(2);
 }
 
@@ -456,8 +450,8 @@ fn group_delete_fails_clearly_without_a_request_or_a_config() {
     let run = env
         .run(&["group", "delete", "+community:example.org"])
         .fails(2, "no longer exist in Synapse");
-    assert!(run.stderr.contains("1.61"), "{run:#?}");
-    assert!(run.stderr.contains("+community:example.org"), "{run:#?}");
+    run.stderr_has("1.61");
+    run.stderr_has("+community:example.org");
     env.run(&["--batch", "group", "delete", "+c:example.org"])
         .fails(2, "1.61");
     any.assert_calls(0);

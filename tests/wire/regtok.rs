@@ -110,12 +110,9 @@ fn regtok_list_filters_and_shows_validity_and_remaining_uses() {
          expiring  true   4               5             0        1          2999-01-01 00:00:00\n\
          expired   false  unlimited       unlimited     0        0          2001-09-09 01:46:40\n"
     );
-    assert!(
-        human.stderr.contains("4 registration tokens."),
-        "{human:#?}"
-    );
+    human.stderr_has("4 registration tokens.");
     let raw = env.run(&["-o", "human", "regtok", "list", "--ts"]).ok();
-    assert!(raw.stdout.contains("32472144000000"), "{raw:#?}");
+    raw.stdout_has("32472144000000");
 
     let none = env.run(&["-o", "human", "regtok", "list", "-v"]).ok();
     assert_eq!(none.stdout, "");
@@ -285,12 +282,7 @@ fn regtok_update_sends_null_for_unlimited_and_never() {
             "2999-01-01",
         ])
         .ok();
-    assert!(
-        human
-            .stdout
-            .contains("expiry_time     2999-01-01 00:00:00\n"),
-        "{human:#?}"
-    );
+    human.stdout_has("expiry_time     2999-01-01 00:00:00\n");
     env.run(&["regtok", "update", "abc", "-t", "32472144000000", "-u", "3"])
         .ok();
     env.run(&["regtok", "update", "abc"]).ok();
@@ -308,12 +300,7 @@ fn regtok_delete_asks_first() {
     let declined = env
         .run_with_input(&["regtok", "delete", "abc"], "n\n")
         .fails(6, "aborted");
-    assert!(
-        declined
-            .stderr
-            .contains("Delete the registration token abc?"),
-        "{declined:#?}"
-    );
+    declined.stderr_has("Delete the registration token abc?");
     delete.assert_calls(0);
     let yes = env.run_with_input(&["regtok", "delete", "abc"], "y\n").ok();
     assert_eq!(yes.json(), json!({}));

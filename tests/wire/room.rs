@@ -275,10 +275,7 @@ fn room_list_and_search_reject_bad_input_before_any_request() {
         assert!(run.stdout.is_empty(), "{args:?}: {run:#?}");
     }
     let empty = env.run(&["room", "search", ""]);
-    assert!(
-        empty.stderr.contains("the search term must not be empty"),
-        "{empty:#?}"
-    );
+    empty.stderr_has("the search term must not be empty");
     any.assert_calls(0);
 }
 
@@ -593,10 +590,7 @@ fn room_commands_reject_malformed_ids_before_any_request() {
         assert!(!run.stderr.is_empty(), "{args:?}: {run:#?}");
     }
     let resolve_id = env.run(&["room", "resolve", ROOM]);
-    assert!(
-        resolve_id.stderr.contains("use -r/--reverse"),
-        "{resolve_id:#?}"
-    );
+    resolve_id.stderr_has("use -r/--reverse");
     any.assert_calls(0);
 }
 

@@ -167,10 +167,7 @@ fn room_delete_v1_is_synchronous_and_prints_the_shutdown_result() {
         .run(&["--batch", "room", "delete", ROOM, "--v1", "-b"])
         .ok();
     assert_eq!(run.json(), shutdown());
-    assert!(
-        run.stderr.contains("Room !doomed:example.org deleted."),
-        "{run:#?}"
-    );
+    run.stderr_has("Room !doomed:example.org deleted.");
     let human = env
         .run(&[
             "--batch", "-o", "human", "room", "delete", ROOM, "--v1", "-b",
@@ -276,10 +273,7 @@ fn room_delete_wait_polls_a_task_from_scheduled_to_complete() {
     );
     let run = env.run(&["--batch", "room", "delete", ROOM, "--wait"]).ok();
     assert_eq!(run.json(), done);
-    assert!(
-        run.stderr.contains("The room deletion d1 is complete"),
-        "{run:#?}"
-    );
+    run.stderr_has("The room deletion d1 is complete");
     // stderr is no terminal here: no progress lines.
     assert!(!run.stderr.contains("scheduled"), "{run:#?}");
     for poll in &polls {
@@ -360,11 +354,7 @@ fn room_delete_wait_gives_up_when_the_server_stops_answering() {
     let run = env
         .run(&["--batch", "room", "delete", ROOM, "--wait"])
         .fails(4, "timed out");
-    assert!(
-        run.stderr
-            .contains("check with `synadm room delete-status -d d1`"),
-        "{run:#?}"
-    );
+    run.stderr_has("check with `synadm room delete-status -d d1`");
     // Three polls of one second each (plus the pauses), not one per delayed reply.
     assert!(started.elapsed() < Duration::from_secs(9), "{run:#?}");
     assert_eq!(slow.calls(), 3);
@@ -386,7 +376,7 @@ fn room_delete_wait_retries_a_rate_limited_poll() {
     let ok = env.reply(GET, STATUS_PATH, 200, done.clone());
     let run = env.run(&["--batch", "room", "delete", ROOM, "--wait"]).ok();
     assert_eq!(run.json(), done);
-    assert!(run.stderr.contains("rate-limited"), "{run:#?}");
+    run.stderr_has("rate-limited");
     limited.assert_calls(1);
     ok.assert_calls(1);
 }
@@ -540,18 +530,12 @@ fn room_purge_empty_dry_run_lists_rooms_without_local_members_and_deletes_nothin
         .run(&["room", "purge-empty", "--dry-run", "--paginate", "2"])
         .ok();
     assert_eq!(run.json(), json!(EMPTY));
-    assert!(
-        run.stderr.contains("3 room(s) have no local members"),
-        "{run:#?}"
-    );
+    run.stderr_has("3 room(s) have no local members");
     // Remote members are counted only where there are some.
-    assert!(
-        run.stderr.contains(
-            "members:\n  !e1:example.org\n  !e2:example.org  (1 remote members)\n  !e3:example.org\n"
-        ),
-        "{run:#?}"
+    run.stderr_has(
+        "members:\n  !e1:example.org\n  !e2:example.org  (1 remote members)\n  !e3:example.org\n",
     );
-    assert!(run.stderr.contains("Dry run"), "{run:#?}");
+    run.stderr_has("Dry run");
     p0.assert_calls(1);
     p2.assert_calls(1);
     // The list is sorted by local members: after a non-empty room there is nothing left.
@@ -573,7 +557,7 @@ fn room_purge_empty_previews_30_rooms_and_counts_the_rest() {
         default_first_page(&env, rooms);
         let run = env.run(&["room", "purge-empty", "--dry-run"]).ok();
         assert_eq!(run.json().as_array().unwrap().len(), empty);
-        assert!(run.stderr.contains("  !e30:example.org\n"), "{run:#?}");
+        run.stderr_has("  !e30:example.org\n");
         assert!(!run.stderr.contains("!e31:"), "{run:#?}");
         assert_eq!(
             run.stderr.lines().find(|l| l.contains("more")),
@@ -697,7 +681,7 @@ fn room_purge_empty_reports_every_room_and_fails_if_one_failed() {
             {"room_id": "!e3:example.org", "delete_id": "d-e3"},
         ])
     );
-    assert!(run.stderr.contains("1 of 3 failed"), "{run:#?}");
+    run.stderr_has("1 of 3 failed");
     let human = env.run(&["--batch", "-o", "human", "room", "purge-empty", "-p", "2"]);
     assert_eq!(human.code, 1);
     let lines = human.lines();

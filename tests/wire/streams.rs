@@ -227,7 +227,7 @@ fn columns_that_cannot_fit_even_narrowed_are_left_out_with_a_note() {
         piped.stderr.is_empty() || !piped.stderr.contains("left out"),
         "{piped:#?}"
     );
-    assert!(piped.stdout.contains("approved"), "{piped:#?}");
+    piped.stdout_has("approved");
 }
 
 #[test]

@@ -141,7 +141,7 @@ fn user_list_name_and_user_id_are_mutually_exclusive() {
     let env = Env::new();
     let run = env.run(&["user", "list", "-n", "a", "-i", "b"]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("cannot be used with"), "{run:#?}");
+    run.stderr_has("cannot be used with");
 }
 
 #[test]
@@ -444,11 +444,7 @@ fn user_modify_threepid_pairs_like_synadm() {
         admin_user("@new:example.org"),
     );
     let run = env.run(&["user", "modify", "new", "-t", "fax", "123"]).ok();
-    assert!(
-        run.stderr
-            .contains("warning: medium \"fax\" is neither email nor msisdn"),
-        "{run:#?}"
-    );
+    run.stderr_has("warning: medium \"fax\" is neither email nor msisdn");
     odd.assert();
 }
 
@@ -508,10 +504,7 @@ fn user_deactivate_interactive_shows_the_user_then_asks() {
     let run = env
         .run_with_input(&["-o", "human", "user", "deactivate", "alice"], "y\n")
         .ok();
-    assert!(
-        run.stderr.contains("Alice Ä") && run.stderr.contains("1 rooms"),
-        "{run:#?}"
-    );
+    run.stderr_has("Alice Ä").stderr_has("1 rooms");
     assert!(
         run.stderr.contains("deactivate @alice:example.org? "),
         "the question names the action: {run:#?}"
@@ -521,11 +514,7 @@ fn user_deactivate_interactive_shows_the_user_then_asks() {
     details.assert_calls(2);
     // With -e the question says that the user's data goes too.
     let run = env.run_with_input(&["user", "deactivate", "-e", "alice"], "no\n");
-    assert!(
-        run.stderr
-            .contains("deactivate and GDPR-erase @alice:example.org? "),
-        "{run:#?}"
-    );
+    run.stderr_has("deactivate and GDPR-erase @alice:example.org? ");
 }
 
 #[test]
@@ -629,10 +618,8 @@ fn user_password_prompt_asks_twice_and_sends_only_a_confirmed_password() {
     let run = env
         .run_with_input(&["user", "password", "alice"], "typed pw\ntyped pw\n")
         .ok();
-    assert!(
-        run.stderr.contains("New password: ") && run.stderr.contains("Repeat the new password: "),
-        "{run:#?}"
-    );
+    run.stderr_has("New password: ")
+        .stderr_has("Repeat the new password: ");
     assert!(!run.stderr.contains("typed pw"), "{run:#?}");
     m.assert();
 }
@@ -688,7 +675,7 @@ fn user_login_defaults_to_one_day_and_supports_never() {
     let run = env
         .run(&["--batch", "user", "login", "bob", "--expire-never"])
         .ok();
-    assert!(run.stderr.contains("never expires"), "{run:#?}");
+    run.stderr_has("never expires");
     env.run(&[
         "--batch",
         "user",
@@ -791,8 +778,8 @@ fn user_media_pages_sorts_and_humanizes() {
             "-r",
         ])
         .ok();
-    assert!(human.stdout.contains("2023-11-14 22:13:20"), "{human:#?}");
-    assert!(human.stderr.contains("--from 1"), "{human:#?}");
+    human.stdout_has("2023-11-14 22:13:20");
+    human.stderr_has("--from 1");
     let raw = env
         .run(&[
             "-o",
@@ -806,7 +793,7 @@ fn user_media_pages_sorts_and_humanizes() {
             "--ts",
         ])
         .ok();
-    assert!(raw.stdout.contains("1700000000000"), "{raw:#?}");
+    raw.stdout_has("1700000000000");
     m.assert_calls(3);
 }
 
@@ -886,19 +873,11 @@ fn user_membership_with_ids_and_with_aliases() {
     );
     let human = env.run(&["-o", "h", "user", "membership", "alice"]).ok();
     assert_eq!(human.stdout, "#general:example.org\n!HrU8private\n");
-    assert!(
-        human.stderr.contains("User is member of 2 rooms."),
-        "{human:#?}"
-    );
+    human.stderr_has("User is member of 2 rooms.");
     let human = env
         .run(&["-o", "h", "user", "membership", "alice", "--detailed"])
         .ok();
-    assert!(
-        human
-            .stdout
-            .contains("!pub:example.org  #general:example.org"),
-        "{human:#?}"
-    );
+    human.stdout_has("!pub:example.org  #general:example.org");
     rooms.assert_calls(5);
 }
 
@@ -1007,11 +986,7 @@ fn user_prune_devices_deletes_old_devices_of_the_completed_id() {
     delete.assert_calls(0);
     let run = env.run(&["--batch", "user", "prune-devices", "alice"]).ok();
     assert_eq!(device_ids(&run.json()), ["NEVER", "D100"]);
-    assert!(
-        run.stderr
-            .contains("@alice:example.org has 2 device(s) marked for deletion and 3 to be kept."),
-        "{run:#?}"
-    );
+    run.stderr_has("@alice:example.org has 2 device(s) marked for deletion and 3 to be kept.");
     delete.assert_calls(1);
 }
 
