@@ -114,15 +114,44 @@ fn non_matrix_message(status: Option<u16>, snippet: &str) -> String {
     }
 }
 
-/// The first bytes of a reply body as one printable line, for error messages.
-pub(crate) fn snippet(bytes: &[u8]) -> String {
+/// The first bytes of a reply body as one printable line, for error messages. A proxy that
+/// echoes the request would echo the token: `secret` (the configured token) and whatever
+/// follows `Bearer ` are shown as `<redacted>`.
+pub(crate) fn snippet(bytes: &[u8], secret: Option<&str>) -> String {
     const MAX: usize = 120;
-    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(MAX * 4)]);
+    let secret = secret.filter(|s| !s.is_empty());
+    // Read on past the cut by the secret's length, so that a secret the cut would split
+    // is still found whole.
+    let read = MAX * 4 + secret.map_or(0, str::len);
+    let mut text = String::from_utf8_lossy(&bytes[..bytes.len().min(read)]).into_owned();
+    if let Some(secret) = secret {
+        text = text.replace(secret, "<redacted>");
+    }
+    let text = redact_bearer(&text);
     let mut line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if line.chars().count() > MAX {
         line = line.chars().take(MAX).collect::<String>() + "…";
     }
     line
+}
+
+/// `Bearer <anything>` (an echoed Authorization header) with the credential redacted.
+fn redact_bearer(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.to_ascii_lowercase().find("bearer ") {
+        let start = at + "bearer ".len();
+        out.push_str(&rest[..start]);
+        let credential = rest[start..]
+            .find(|c: char| c.is_whitespace() || "\"',;".contains(c))
+            .unwrap_or(rest.len() - start);
+        if credential > 0 {
+            out.push_str("<redacted>");
+        }
+        rest = &rest[start + credential..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// An input as quoted in an error message: Rust-escaped, and cut short so that a runaway
@@ -299,15 +328,15 @@ mod tests {
     #[test]
     fn a_snippet_is_one_line_of_at_most_120_characters() {
         assert_eq!(
-            snippet(b"<html>\r\n  <body>\tdown</body>\n</html>\n"),
+            snippet(b"<html>\r\n  <body>\tdown</body>\n</html>\n", None),
             "<html> <body> down</body> </html>"
         );
         // Exactly at the limit: kept whole; one more: cut, with the mark.
         let at_limit = "é".repeat(120);
-        assert_eq!(snippet(at_limit.as_bytes()), at_limit);
+        assert_eq!(snippet(at_limit.as_bytes(), None), at_limit);
         let over = "é".repeat(121);
-        assert_eq!(snippet(over.as_bytes()), "é".repeat(120) + "…");
-        assert_eq!(snippet(b""), "");
+        assert_eq!(snippet(over.as_bytes(), None), "é".repeat(120) + "…");
+        assert_eq!(snippet(b"", None), "");
     }
 
     #[test]
@@ -315,11 +344,11 @@ mod tests {
         // Up to 480 bytes are read, so a run of blank space does not hide what follows it.
         let body = format!("start{}end {}", " ".repeat(300), "x".repeat(1000));
         assert_eq!(
-            snippet(body.as_bytes()),
+            snippet(body.as_bytes(), None),
             format!("start end {}", "x".repeat(110) + "…")
         );
         let past = format!("start{}end", " ".repeat(480));
-        assert_eq!(snippet(past.as_bytes()), "start");
+        assert_eq!(snippet(past.as_bytes(), None), "start");
     }
 
     #[test]
@@ -328,5 +357,26 @@ mod tests {
             plain("unknown variant `x`, expected enum Membership"),
             "unknown variant `x`, expected one of the known values"
         );
+    }
+
+    #[test]
+    fn an_echoed_token_is_redacted_from_the_snippet() {
+        let echo =
+            b"<html>GET /x HTTP/1.1\r\nAuthorization: Bearer syt_other\r\nX: syt_secret</html>";
+        assert_eq!(
+            snippet(echo, Some("syt_secret")),
+            "<html>GET /x HTTP/1.1 Authorization: Bearer <redacted> X: <redacted></html>"
+        );
+        // Any case, quoted JSON, and a header value without a credential.
+        assert_eq!(
+            snippet(br#"{"h": "bearer abc.def", "k": "Bearer "}"#, None),
+            r#"{"h": "bearer <redacted>", "k": "Bearer "}"#
+        );
+        // A secret that the 480-byte read would cut is still found whole.
+        let mut cut = " ".repeat(475).into_bytes();
+        cut.extend_from_slice(b"syt_secret tail");
+        assert_eq!(snippet(&cut, Some("syt_secret")), "<redacted> tail");
+        // No secret configured: nothing else changes.
+        assert_eq!(snippet(b"syt_secret", Some("")), "syt_secret");
     }
 }

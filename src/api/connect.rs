@@ -153,6 +153,7 @@ impl Connection {
             matrix_path: normalize_mount(&self.matrix_path, super::hooks::DEFAULT_MATRIX_PATH),
             base_path: base.path().trim_end_matches('/').to_string(),
             log,
+            secret: self.token.as_deref().map(Into::into),
         };
         let base = base.as_str().trim_end_matches('/').to_string();
         Ok(Client::new_with_client(&base, http, hooks))

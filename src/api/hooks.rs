@@ -4,6 +4,7 @@
 use super::Client;
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use std::cell::RefCell;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Retries after `429 M_LIMIT_EXCEEDED` before giving up.
@@ -28,6 +29,8 @@ pub struct Hooks {
     pub base_path: String,
     /// Where messages for the person go (the CLI: stderr); `None` drops them.
     pub log: Option<LogFn>,
+    /// A secret (the access token) that no error message may quote, should a reply echo it.
+    pub secret: Option<Arc<str>>,
 }
 
 /// Receives one message line; the library itself never prints.
@@ -43,6 +46,8 @@ pub(super) struct LastReply {
     /// The client, when the server answered 404 or 405 (an endpoint it may not know):
     /// `call` then asks the server's version to explain the error.
     pub unrecognized_by: Option<Client>,
+    /// The client's secret, kept out of error messages.
+    pub secret: Option<Arc<str>>,
 }
 
 tokio::task_local! {
@@ -117,6 +122,7 @@ impl ClientHooks<Hooks> for Client {
                         status: Some(status),
                         operation: info.operation_id,
                         unrecognized_by: matches!(status, 404 | 405).then(|| self.clone()),
+                        secret: hooks.secret.clone(),
                     }
                 });
                 if response.status() == reqwest::StatusCode::TOO_MANY_REQUESTS
@@ -149,6 +155,7 @@ mod tests {
             matrix_path: matrix.map(str::to_string),
             base_path: base.to_string(),
             log: None,
+            secret: None,
         }
     }
 

@@ -42,7 +42,7 @@ pub async fn call<T>(request: impl Future<Output = ApiResult<T>>) -> Result<T, E
     match result {
         Ok(value) => Ok(value.into_inner()),
         Err(e) => {
-            let error = map_error(e, last.status);
+            let error = map_error(e, last.status, last.secret.as_deref());
             match last.unrecognized_by {
                 Some(client) => releases::explain(error, last.operation, &client).await,
                 None => Err(error),
@@ -51,7 +51,11 @@ pub async fn call<T>(request: impl Future<Output = ApiResult<T>>) -> Result<T, E
     }
 }
 
-fn map_error(e: progenitor_client::Error<types::MatrixError>, status: Option<u16>) -> Error {
+fn map_error(
+    e: progenitor_client::Error<types::MatrixError>,
+    status: Option<u16>,
+    secret: Option<&str>,
+) -> Error {
     use progenitor_client::Error as E;
     match e {
         E::ErrorResponse(reply) => {
@@ -74,10 +78,10 @@ fn map_error(e: progenitor_client::Error<types::MatrixError>, status: Option<u16
                 format!(
                     "unexpected reply shape ({}): {}",
                     plain_serde_message(&err.to_string()),
-                    snippet(&bytes)
+                    snippet(&bytes, secret)
                 )
             } else {
-                snippet(&bytes)
+                snippet(&bytes, secret)
             };
             Error::NonMatrix { status, snippet }
         }
@@ -87,6 +91,15 @@ fn map_error(e: progenitor_client::Error<types::MatrixError>, status: Option<u16
         },
         E::InvalidRequest(msg) => Error::Usage(msg),
         E::Custom(msg) => Error::Io(msg),
+    }
+}
+
+/// `text` cut after 200 characters, saying how long it was.
+fn shortened(text: &str) -> String {
+    const MAX_CHARS: usize = 200;
+    match text.char_indices().nth(MAX_CHARS) {
+        Some((cut, _)) => format!("{}… ({} bytes)", &text[..cut], text.len()),
+        None => text.to_string(),
     }
 }
 
@@ -100,7 +113,8 @@ fn describe_reqwest(e: &reqwest::Error) -> String {
         "request failed".to_string()
     };
     if let Some(url) = e.url() {
-        text.push_str(&format!(" ({})", url.as_str()));
+        // A runaway argument makes a long URL; a few hundred bytes say where it went.
+        text.push_str(&format!(" ({})", shortened(url.as_str())));
     }
     let mut source = std::error::Error::source(e);
     while let Some(cause) = source {
@@ -118,7 +132,7 @@ mod tests {
         let err = serde_json::from_str::<types::MatrixError>(body).unwrap_err();
         let payload =
             progenitor_client::Error::InvalidResponsePayload(body.to_string().into(), err);
-        map_error(payload, Some(status))
+        map_error(payload, Some(status), None)
     }
 
     #[test]

@@ -135,7 +135,9 @@ pub async fn send(client: &Client, request: RawRequest<'_>) -> Result<RawReply, 
         .map_err(|e| Error::Network(describe_reqwest(&e)))?;
     let parsed = serde_json::from_slice::<Value>(&bytes).ok();
     if !(200..300).contains(&status) {
-        return Err(reply_error(status, parsed, &bytes));
+        // The token this request sent is the one a proxy could echo.
+        let secret = request.token.or(client.inner().secret.as_deref());
+        return Err(reply_error(status, parsed, &bytes, secret));
     }
     Ok(match parsed {
         Some(body) => RawReply {
@@ -152,7 +154,7 @@ pub async fn send(client: &Client, request: RawRequest<'_>) -> Result<RawReply, 
 }
 
 /// The error of a non-2xx reply: a Matrix error if the body is one.
-fn reply_error(status: u16, body: Option<Value>, bytes: &[u8]) -> Error {
+fn reply_error(status: u16, body: Option<Value>, bytes: &[u8], secret: Option<&str>) -> Error {
     if let Some(Value::Object(map)) = &body
         && let Some(Value::String(errcode)) = map.get("errcode")
     {
@@ -168,7 +170,7 @@ fn reply_error(status: u16, body: Option<Value>, bytes: &[u8]) -> Error {
     }
     Error::NonMatrix {
         status: Some(status),
-        snippet: snippet(bytes),
+        snippet: snippet(bytes, secret),
     }
 }
 
@@ -241,13 +243,14 @@ mod tests {
             404,
             Some(serde_json::json!({"errcode": "M_NOT_FOUND", "error": "No such room"})),
             b"",
+            None,
         );
         assert!(matches!(
             e,
             Error::Matrix { status: 404, ref errcode, ref message }
                 if errcode == "M_NOT_FOUND" && message == "No such room"
         ));
-        let e = reply_error(502, None, b"<html>Bad Gateway</html>");
+        let e = reply_error(502, None, b"<html>Bad Gateway</html>", None);
         assert!(matches!(
             e,
             Error::NonMatrix { status: Some(502), ref snippet } if snippet.contains("Bad Gateway")

@@ -241,3 +241,89 @@ fn deactivate_regex_include_self_is_explicit() {
     admin.assert_calls(1);
     bot.assert_calls(1);
 }
+
+#[test]
+fn overlong_search_terms_are_short_usage_errors_without_a_request() {
+    let env = Env::new();
+    let mut any = env.any_request();
+    let huge = "x".repeat(100_000);
+    for args in [
+        &["user", "list", "-n", huge.as_str()][..],
+        &["user", "list", "-i", &huge],
+        &["user", "list", "--exclude-user-type", &huge],
+        &["user", "search", &huge],
+        &["room", "list", "-n", &huge],
+        &["room", "search", &huge],
+        &["room", "power-levels", "-n", &huge],
+    ] {
+        let run = env
+            .run(args)
+            .fails(2, "is too long: at most 1024 bytes, this is 100000");
+        assert!(
+            run.stderr.len() < 400,
+            "{} bytes: {run:#?}",
+            run.stderr.len()
+        );
+    }
+    let endpoint = format!("v1/{}", "e".repeat(9000));
+    for args in [
+        &["raw", endpoint.as_str()][..],
+        &["matrix", "raw", &endpoint],
+    ] {
+        let run = env
+            .run(args)
+            .fails(2, "is too long for an endpoint: at most 8192 bytes");
+        assert!(
+            run.stderr.len() < 400,
+            "{} bytes: {run:#?}",
+            run.stderr.len()
+        );
+    }
+    any.assert_calls(0);
+    any.delete();
+    // 1024 bytes are fine.
+    let ok = env.mock(|when, then| {
+        when.method(GET).path("/_synapse/admin/v2/users");
+        then.status(200).json_body(json!({"users": [], "total": 0}));
+    });
+    env.run(&["user", "list", "-n", &"x".repeat(1024)]).ok();
+    ok.assert_calls(1);
+}
+
+#[test]
+fn a_network_error_quotes_a_long_url_briefly() {
+    let env = Env::with_config("homeserver: example.org\n");
+    let config = std::fs::read_to_string(env.config_path()).unwrap();
+    let closed = config.replace(&env.server.base_url(), "http://127.0.0.1:9");
+    std::fs::write(env.config_path(), closed).unwrap();
+    let run = env.run(&["user", "list", "-n", &"x".repeat(1024)]).fails(
+        4,
+        "network: cannot connect (http://127.0.0.1:9/_synapse/admin/v2/users?",
+    );
+    run.stderr_has(" bytes)");
+    assert!(
+        run.stderr.len() < 600,
+        "{} bytes: {run:#?}",
+        run.stderr.len()
+    );
+}
+
+#[test]
+fn empty_output_format_means_the_configs() {
+    // A script's `-o "$FMT"` with FMT unset, as synadm accepts it.
+    let env = Env::with_config("homeserver: example.org\nformat: yaml\n");
+    env.reply(
+        GET,
+        "/_synapse/admin/v1/server_version",
+        200,
+        json!({"server_version": "1.163.2"}),
+    );
+    let config = std::fs::read_to_string(env.config_path()).unwrap();
+    std::fs::write(env.config_path(), config.replace("format: json\n", "")).unwrap();
+    let run = env.run(&["-o", "", "version"]).ok();
+    assert_eq!(run.stdout, "server_version: 1.163.2\n");
+    let run = env.run(&["version", "-o", "j"]).ok();
+    assert_eq!(run.stdout, "{\n    \"server_version\": \"1.163.2\"\n}\n");
+    env.run(&["-o", "xml", "version"])
+        .fails(2, "invalid value 'xml'");
+}

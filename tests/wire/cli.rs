@@ -48,6 +48,7 @@ fn global_options_work_after_the_command_too() {
 #[test]
 fn batch_and_its_aliases_work_after_the_command() {
     let env = Env::new();
+    env.reply(GET, DETAILS, 200, admin_user("@alice:example.org"));
     let post = env.reply_to_body(
         POST,
         "/_synapse/admin/v1/deactivate/@alice:example.org",

@@ -1,7 +1,7 @@
 //! Failures: Matrix errors, non-Matrix replies, network trouble, rate limits. Each must
 //! exit non-zero with one line on stderr and nothing on stdout.
 
-use crate::support::Env;
+use crate::support::{Env, TOKEN};
 use httpmock::Method::GET;
 use serde_json::json;
 use std::time::{Duration, Instant};
@@ -305,4 +305,28 @@ fn the_server_version_is_asked_only_after_an_unrecognized_request() {
     env.run(&["--batch", "user", "suspend", "alice"])
         .fails(1, "needs Synapse ≥ 1.110");
     version.assert_calls(1);
+}
+
+#[test]
+fn a_proxy_that_echoes_the_request_does_not_leak_the_token() {
+    let env = Env::new();
+    let echo = format!(
+        "<html><pre>GET /x HTTP/1.1\r\n\
+         authorization: Bearer {TOKEN}\r\nx-forwarded-token: {TOKEN}</pre></html>"
+    );
+    env.mock(|when, then| {
+        when.any_request();
+        then.status(502)
+            .header("content-type", "text/html")
+            .body(echo);
+    });
+    // Generated calls and raw requests alike (Run checks that the token appears nowhere).
+    let run = env
+        .run(&["user", "details", "alice"])
+        .fails(5, "(HTTP 502)");
+    run.stderr_has("authorization: Bearer <redacted> x-forwarded-token: <redacted></pre>");
+    let run = env
+        .run(&["raw", "v2/users/@alice:example.org"])
+        .fails(5, "(HTTP 502)");
+    run.stderr_has("Bearer <redacted>");
 }

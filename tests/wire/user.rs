@@ -5,6 +5,8 @@ use httpmock::Method::{DELETE, GET, POST, PUT};
 use httpmock::Mock;
 use serde_json::{Value, json};
 
+const DETAILS: &str = "/_synapse/admin/v2/users/@alice:example.org";
+
 #[test]
 fn version_prints_the_server_version() {
     let env = Env::new();
@@ -462,6 +464,7 @@ fn user_modify_password_prompt_is_refused_in_batch_mode() {
 #[test]
 fn user_deactivate_in_batch_mode_posts_erase() {
     let env = Env::new();
+    let details = env.reply(GET, DETAILS, 200, admin_user("@alice:example.org"));
     let m = env.reply_to_body(
         POST,
         "/_synapse/admin/v1/deactivate/@alice:example.org",
@@ -473,7 +476,46 @@ fn user_deactivate_in_batch_mode_posts_erase() {
         .run(&["--batch", "user", "deactivate", "alice", "-e"])
         .ok();
     assert_eq!(out.json(), json!({"id_server_unbind_result": "success"}));
+    assert!(!out.stderr.contains("already"), "{out:#?}");
     m.assert();
+    details.assert();
+}
+
+#[test]
+fn user_deactivate_of_a_deactivated_user_says_so_and_deactivates_again() {
+    let env = Env::new();
+    let mut gone = admin_user("@alice:example.org");
+    gone["deactivated"] = json!(true);
+    env.reply(GET, DETAILS, 200, gone);
+    let post = env.reply_to_body(
+        POST,
+        "/_synapse/admin/v1/deactivate/@alice:example.org",
+        json!({"erase": false}),
+        200,
+        json!({"id_server_unbind_result": "success"}),
+    );
+    let out = env.run(&["--batch", "user", "deactivate", "alice"]).ok();
+    out.stderr_has("@alice:example.org is deactivated already; deactivating it again.\n");
+    assert_eq!(out.json(), json!({"id_server_unbind_result": "success"}));
+    post.assert();
+}
+
+#[test]
+fn user_deactivate_shows_the_display_name_without_control_characters() {
+    let env = Env::new();
+    let mut user = admin_user("@alice:example.org");
+    user["displayname"] = json!("Mallory\u{1b}[2J");
+    env.reply(GET, DETAILS, 200, user);
+    env.reply(
+        GET,
+        "/_synapse/admin/v1/users/@alice:example.org/joined_rooms",
+        200,
+        json!({"joined_rooms": [], "total": 0}),
+    );
+    let run = env.run_with_input(&["user", "deactivate", "alice"], "n\n");
+    let run = run.fails(6, "aborted");
+    run.stderr_has("(Mallory\\e[2J) is an account in 0 rooms.");
+    assert!(!run.stderr.contains('\u{1b}'), "{run:#?}");
 }
 
 #[test]
@@ -504,7 +546,7 @@ fn user_deactivate_interactive_shows_the_user_then_asks() {
     let run = env
         .run_with_input(&["-o", "human", "user", "deactivate", "alice"], "y\n")
         .ok();
-    run.stderr_has("Alice Ä").stderr_has("1 rooms");
+    run.stderr_has("Alice Ä").stderr_has(" account in 1 room. ");
     assert!(
         run.stderr.contains("deactivate @alice:example.org? "),
         "the question names the action: {run:#?}"

@@ -1,12 +1,11 @@
 //! `synadm config`: create or change the config file, interactively or from flags.
 
-use crate::cli::kit::args::format_parser;
+use crate::cli::kit::args::{OutputArg, OutputParser};
 use crate::cli::kit::{numbers, prompt, stderr};
 use clap::ArgAction;
 use std::path::Path;
 use synadm::Error;
 use synadm::config::{self, ConfigFile};
-use synadm::output::Format;
 
 #[derive(Debug, clap::Args)]
 pub struct ConfigArgs {
@@ -33,9 +32,9 @@ pub struct ConfigArgs {
     #[arg(short = 'w', long, value_parser = numbers::positive_u64,
           allow_negative_numbers = true)]
     timeout: Option<u64>,
-    /// Default output format.
-    #[arg(short, long = "output", value_parser = format_parser(), ignore_case = true)]
-    output: Option<Format>,
+    /// Default output format (empty: unchanged).
+    #[arg(short, long = "output", value_parser = OutputParser, ignore_case = true)]
+    output: Option<OutputArg>,
     /// Accepted for compatibility; the server name is only ever asked from the
     /// configured server itself.
     #[arg(short = 'd', long, value_parser = ["well-known", "dns"])]
@@ -85,7 +84,10 @@ pub fn run(path: &Path, batch: bool, args: ConfigArgs) -> Result<(), Error> {
     set(&mut file.protocol, args.protocol);
     set(&mut file.admin_path, args.admin_path);
     set(&mut file.matrix_path, args.matrix_path);
-    set(&mut file.format, args.output.map(|f| f.to_string()));
+    set(
+        &mut file.format,
+        args.output.and_then(|o| o.0).map(|f| f.to_string()),
+    );
     set(&mut file.server_discovery, args.server_discovery);
     set(&mut file.homeserver, args.homeserver);
     if args.timeout.is_some() {

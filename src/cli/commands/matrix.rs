@@ -73,6 +73,7 @@ impl Run for LoginArgs {
 pub struct MatrixRawArgs {
     /// The Matrix API endpoint below the matrix path, e.g. client/versions or
     /// client/v3/rooms/%21abc%3Aexample.org/state (percent-encode IDs yourself).
+    #[arg(value_parser = crate::cli::kit::numbers::Checked(crate::cli::kit::numbers::endpoint))]
     endpoint: String,
     #[command(flatten)]
     body: RawBody,

@@ -8,6 +8,7 @@ use synadm::api::raw::Api;
 pub struct RawArgs {
     /// The admin API endpoint below the admin path, e.g. v1/server_version or
     /// v2/users/%40alice%3Aexample.org (percent-encode IDs yourself).
+    #[arg(value_parser = crate::cli::kit::numbers::Checked(crate::cli::kit::numbers::endpoint))]
     endpoint: String,
     #[command(flatten)]
     body: RawBody,

@@ -4,11 +4,45 @@
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use synadm::output::Format;
 
-/// `-o FORMAT`: a format's name or synadm's one-letter alias (the library knows the
-/// formats; clap lists them in `--help` and completions).
-pub fn format_parser() -> impl TypedValueParser<Value = Format> {
-    let values = Format::ALL.map(|(_, name, alias)| PossibleValue::new(name).alias(alias));
-    PossibleValuesParser::new(values).try_map(|s| s.parse::<Format>())
+/// `FORMAT`: a format's name or synadm's one-letter alias (the library knows the formats;
+/// clap lists them in `--help` and completions).
+fn format_parser() -> impl TypedValueParser<Value = Format> {
+    PossibleValuesParser::new(format_values()).try_map(|s| s.parse::<Format>())
+}
+
+fn format_values() -> [PossibleValue; 5] {
+    Format::ALL.map(|(_, name, alias)| PossibleValue::new(name).alias(alias))
+}
+
+/// The global `-o`: a format, or an empty value for the config's format, as synadm takes
+/// it (a script's `-o "$FMT"` with `FMT` unset).
+#[derive(Debug, Clone, Copy)]
+pub struct OutputArg(pub Option<Format>);
+
+/// Parses [`OutputArg`]; `--help` and completions list the formats.
+#[derive(Debug, Clone, Copy)]
+pub struct OutputParser;
+
+impl TypedValueParser for OutputParser {
+    type Value = OutputArg;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<OutputArg, clap::Error> {
+        if value.is_empty() {
+            return Ok(OutputArg(None));
+        }
+        format_parser()
+            .parse_ref(cmd, arg, value)
+            .map(|f| OutputArg(Some(f)))
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(format_values().into_iter()))
+    }
 }
 
 /// `--x` / `--no-x` pairs: `None` when neither was given (the parameter is then omitted).

@@ -32,7 +32,7 @@ impl Ctx {
         let settings = ConfigFile::load_existing(path, must_exist)?.resolve(
             path,
             env_token.as_deref(),
-            global.output,
+            global.output(),
         )?;
         let connection = Connection {
             transport: match &settings.unix_socket {

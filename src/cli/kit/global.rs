@@ -1,6 +1,7 @@
 //! The options every command accepts, before the command (as in Python synadm) or after
 //! it, and the settings resolved from them in one place.
 
+use super::args::OutputArg;
 use clap::ArgAction;
 use std::path::PathBuf;
 use synadm::output::Format;
@@ -22,16 +23,16 @@ pub struct GlobalArgs {
           global = true)]
     pub batch: bool,
 
-    /// Output format (overrides `format` from the config).
+    /// Output format (overrides `format` from the config; empty: the config's).
     #[arg(
         short,
         long = "output",
-        value_parser = super::args::format_parser(),
+        value_parser = super::args::OutputParser,
         value_name = "FORMAT",
         ignore_case = true,
         global = true
     )]
-    pub output: Option<Format>,
+    output: Option<OutputArg>,
 
     /// Configuration file.
     #[arg(
@@ -45,6 +46,11 @@ pub struct GlobalArgs {
 }
 
 impl GlobalArgs {
+    /// The format `-o` asks for; `None` (also for `-o ''`): the config's.
+    pub fn output(&self) -> Option<Format> {
+        self.output.and_then(|o| o.0)
+    }
+
     /// The config file: `-c`, `SYNADM_CONFIG`, or `~/.config/synadm.yaml`.
     pub fn config_path(&self) -> PathBuf {
         self.config_file

@@ -61,6 +61,37 @@ pub fn positive_nonzero(input: &str) -> Result<std::num::NonZeroU64, String> {
         .and_then(|n| std::num::NonZeroU64::new(n).ok_or_else(|| "it must be at least 1".into()))
 }
 
+/// The most bytes of free text (a search term, a filter) sent in a URL. Synapse's own IDs stop
+/// at 255 bytes; past a few kilobytes servers and proxies refuse the request line, and the
+/// command would end in a network error instead of a plain answer.
+pub const MAX_URL_TEXT: usize = 1024;
+
+/// Free text that goes into a URL: at most [`MAX_URL_TEXT`] bytes.
+pub fn url_text(input: &str) -> Result<String, String> {
+    if input.len() > MAX_URL_TEXT {
+        return Err(format!(
+            "{} is too long: at most {MAX_URL_TEXT} bytes, this is {}",
+            quoted(input),
+            input.len()
+        ));
+    }
+    Ok(input.to_string())
+}
+
+/// An endpoint typed by hand (`raw`, `matrix raw`): at most 8 KiB, the request line
+/// limit of common servers and proxies.
+pub fn endpoint(input: &str) -> Result<String, String> {
+    const MAX: usize = 8192;
+    if input.len() > MAX {
+        return Err(format!(
+            "{} is too long for an endpoint: at most {MAX} bytes, this is {}",
+            quoted(input),
+            input.len()
+        ));
+    }
+    Ok(input.to_string())
+}
+
 /// A clap value parser around a `&str → Result<String, String>` check (the ID parsers of
 /// `synadm::ids`) whose error does not repeat the whole input: clap's own wrapper would
 /// print a 100 000-character argument in full. The check's message quotes it briefly.

@@ -16,6 +16,11 @@ pub fn line(message: &str) {
     write(&format!("{message}\n"));
 }
 
+/// `n` with the noun that fits it: "1 room", "2 rooms", "0 rooms".
+pub fn counted(n: i64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// Whether stderr is a terminal (progress lines are shown only then).
 pub fn is_terminal() -> bool {
     std::io::stderr().is_terminal()

@@ -1,6 +1,7 @@
 //! The paginated room lists: `room list` and `room search`.
 
 use super::query::{RoomFilter, RoomOrder, RoomQuery, search_term};
+use crate::cli::kit::numbers::Checked;
 use crate::cli::kit::prelude::*;
 
 #[derive(Debug, clap::Args)]
@@ -27,7 +28,7 @@ pub struct ListArgs {
 pub struct SearchArgs {
     /// Text to look for in room names and canonical aliases (case-insensitive), or an
     /// exact room ID.
-    #[arg(value_parser = search_term)]
+    #[arg(value_parser = Checked(search_term))]
     search_term: String,
     #[command(flatten)]
     paging: Paging,

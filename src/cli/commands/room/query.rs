@@ -1,6 +1,7 @@
 //! What the room list is asked for: the filter flags that `room list`, `room search` and
 //! `room power-levels` share, and the request they make of every page.
 
+use crate::cli::kit::numbers::{Checked, url_text};
 use crate::cli::kit::prelude::*;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use synadm::api::builder;
@@ -28,12 +29,12 @@ fn room_order() -> impl TypedValueParser<Value = types::RoomOrderBy> {
     PossibleValuesParser::new(ROOM_ORDERS).try_map(|s| s.parse::<types::RoomOrderBy>())
 }
 
-/// A non-empty search term (Synapse answers an empty one with 400).
+/// A non-empty search term (Synapse answers an empty one with 400) of bounded length.
 pub fn search_term(s: &str) -> Result<String, String> {
     if s.is_empty() {
         Err("the search term must not be empty".to_string())
     } else {
-        Ok(s.to_string())
+        url_text(s)
     }
 }
 
@@ -53,7 +54,7 @@ pub struct RoomOrder {
 pub struct RoomFilter {
     /// Only rooms whose name or canonical alias contains this text (case-insensitive),
     /// or whose room ID is exactly this.
-    #[arg(short, long, value_parser = search_term)]
+    #[arg(short, long, value_parser = Checked(search_term))]
     pub name: Option<String>,
     #[command(flatten)]
     pub order: RoomOrder,

@@ -2,9 +2,11 @@
 
 use crate::cli::kit::bulk;
 use crate::cli::kit::prelude::*;
+use crate::cli::kit::stderr::counted;
 use crate::cli::kit::user_queries;
 use serde_json::json;
 use synadm::ids::UserArg;
+use synadm::output::sanitize;
 
 #[derive(Debug, clap::Args)]
 pub struct DeactivateArgs {
@@ -65,9 +67,15 @@ impl Run for DeactivateArgs {
     async fn run(self, ctx: &Ctx) -> Result<(), Error> {
         let a = self;
         let user_id = ctx.user_id(&a.user_id).await?;
+        // Who is about to go; this also catches unknown users before anything is asked.
+        let user = call(ctx.client.get_user().user_id(user_id.clone()).send()).await?;
+        if user.deactivated {
+            // Synapse does it again without a word (it removes what may have come back).
+            ctx.note(&format!(
+                "{user_id} is deactivated already; deactivating it again."
+            ));
+        }
         if !ctx.batch {
-            // Show who is about to go before asking; this also catches unknown users early.
-            let user = call(ctx.client.get_user().user_id(user_id.clone()).send()).await?;
             let rooms = call(
                 ctx.client
                     .list_user_joined_rooms()
@@ -76,12 +84,12 @@ impl Run for DeactivateArgs {
             )
             .await?;
             ctx.note(&format!(
-                "{user_id} ({}) is an {}account in {} rooms. Deactivation removes their access \
+                "{user_id} ({}) is an {}account in {}. Deactivation removes their access \
              tokens and password, makes them leave every room and removes their 3PIDs; it \
              cannot be undone.",
-                user.displayname.as_deref().unwrap_or("no display name"),
+                sanitize(user.displayname.as_deref().unwrap_or("no display name")),
                 if user.admin { "admin " } else { "" },
-                rooms.total
+                counted(rooms.total, "room", "rooms")
             ));
             ctx.confirm(&format!("{} {user_id}?", action(a.gdpr_erase)))?;
         }

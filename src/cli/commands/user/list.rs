@@ -1,5 +1,6 @@
 //! The paginated user lists: `user list`, `user search`, `user media`.
 
+use crate::cli::kit::numbers::{Checked, url_text};
 use crate::cli::kit::prelude::*;
 use crate::cli::kit::user_queries;
 use synadm::api::builder;
@@ -32,16 +33,16 @@ pub struct ListArgs {
     reverse: bool,
     /// Leave out users of this type ("bot", "support", or "" for users without a type);
     /// repeatable.
-    #[arg(long, value_name = "TYPE")]
+    #[arg(long, value_name = "TYPE", value_parser = Checked(url_text))]
     exclude_user_type: Vec<String>,
     /// Include locked users.
     #[arg(short = 'L', long)]
     locked: bool,
     /// Users whose localpart or display name contains this text.
-    #[arg(short, long, group = "search")]
+    #[arg(short, long, group = "search", value_parser = Checked(url_text))]
     name: Option<String>,
     /// Users whose ID contains this text (a substring, not completed to a full ID).
-    #[arg(short = 'i', long, group = "search")]
+    #[arg(short = 'i', long, group = "search", value_parser = Checked(url_text))]
     user_id: Option<String>,
 }
 
@@ -53,6 +54,7 @@ fn parse_user_order(s: &str) -> Result<types::UserOrderBy, String> {
 #[derive(Debug, clap::Args)]
 pub struct SearchArgs {
     /// Text to look for in localparts, display names (and, for full IDs, user IDs).
+    #[arg(value_parser = Checked(url_text))]
     search_term: String,
     #[command(flatten)]
     paging: Paging,
