@@ -103,6 +103,11 @@ fn yaml(value: &Value) -> String {
 
 /// One document as text.
 pub fn render(style: Style, value: &Value, view: &View) -> String {
+    // Human output dates its times itself, after the view's reshape has seen them raw.
+    let dated = (style.format != Format::Human)
+        .then(|| view.dated(value))
+        .flatten();
+    let value = dated.as_ref().unwrap_or(value);
     match style.format {
         Format::Json => json_pretty(value) + "\n",
         Format::Minified => value.to_string() + "\n",
@@ -141,6 +146,13 @@ impl<W: Write> ListWriter<W> {
     }
 
     pub fn page(&mut self, items: &[Value]) -> Result<(), Error> {
+        // (No copy unless the view dates its times: the first `None` ends the collect.
+        // Human output dates them itself.)
+        let dated: Option<Vec<Value>> = match self.style.format {
+            Format::Human => None,
+            _ => items.iter().map(|i| self.view.dated(i)).collect(),
+        };
+        let items = dated.as_deref().unwrap_or(items);
         let mut text = String::new();
         for item in items {
             let first = self.count == 0;
@@ -381,5 +393,45 @@ mod tests {
                 .contains("unknown output format")
         );
         assert!("".parse::<Format>().is_err());
+    }
+
+    #[test]
+    fn a_view_can_date_its_times_in_every_format_unless_raw() {
+        let view = View::new(&[]).times(&["ts"]).dates_everywhere();
+        let data = serde_json::json!({"items": [{"ts": 1_700_000_000_000_i64, "n": 5},
+                                               {"ts": null, "other": 1_700_000_000_000_i64}]});
+        let date = crate::time::humanize(1_700_000_000_000).unwrap();
+        assert_eq!(
+            view.dated(&data),
+            Some(serde_json::json!({"items": [{"ts": date, "n": 5},
+                                              {"ts": null, "other": 1_700_000_000_000_i64}]}))
+        );
+        assert_eq!(view.raw_times(true).dated(&data), None);
+        assert_eq!(View::new(&[]).times(&["ts"]).dated(&data), None);
+        // JSON carries the date; human output still sees the raw value (its own dates).
+        let json = render(
+            Style {
+                format: Format::Minified,
+                width: None,
+                note: None,
+            },
+            &data,
+            &view,
+        );
+        assert!(json.contains(&format!("\"ts\":\"{date}\"")), "{json}");
+        let mut buf = Vec::new();
+        let style = Style {
+            format: Format::Minified,
+            width: None,
+            note: None,
+        };
+        let mut out = ListWriter::new(&mut buf, style, view);
+        out.page(&[serde_json::json!({"ts": 1_700_000_000_000_i64})])
+            .unwrap();
+        out.finish().unwrap();
+        assert_eq!(
+            String::from_utf8(buf).unwrap(),
+            format!("[{{\"ts\":\"{date}\"}}]\n")
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! How one command's data looks in the `human` format, declared as data: which columns come
 //! first, which fields are points in time, and an optional reshaping of the document. The
-//! machine formats (json, yaml, …) ignore the view and print the data exactly.
+//! machine formats (json, yaml, …) print the data exactly, except where a view asks for
+//! dates in every format (the commands where Python synadm printed them so).
 
 use serde_json::Value;
 
@@ -13,6 +14,9 @@ pub struct View {
     pub times: &'static [&'static str],
     /// Show those times as raw numbers instead of local date and time (`--ts`).
     pub raw_times: bool,
+    /// Show those times as local date and time in every format, not only `human` (unless
+    /// `raw_times`): what synadm's `--datetime` did for its four commands that have it.
+    pub dates_everywhere: bool,
     /// Fields, at any depth, whose integer values are sizes in bytes (shown as `1.2 KiB`).
     pub sizes: &'static [&'static str],
     /// Fields, at any depth, that are booleans a database may send as 0/1 (SQLite): shown
@@ -34,6 +38,7 @@ impl View {
             columns,
             times: &[],
             raw_times: false,
+            dates_everywhere: false,
             sizes: &[],
             bools: &[],
             reshape: None,
@@ -73,6 +78,44 @@ impl View {
             raw_times: raw,
             ..self
         }
+    }
+
+    /// The same view, with its times as dates in every format.
+    pub const fn dates_everywhere(self) -> View {
+        View {
+            dates_everywhere: true,
+            ..self
+        }
+    }
+
+    /// `value` with its time fields, at any depth, as local date and time strings
+    /// (`2024-05-01 12:00:00`), when this view shows dates in every format; `None` when it
+    /// leaves the data as it is.
+    pub fn dated(&self, value: &Value) -> Option<Value> {
+        fn walk(view: &View, value: &mut Value) {
+            match value {
+                Value::Object(map) => {
+                    for (key, v) in map.iter_mut() {
+                        match v.as_i64().filter(|_| view.is_time(key)) {
+                            Some(ts) => {
+                                if let Some(date) = crate::time::humanize(ts) {
+                                    *v = Value::String(date);
+                                }
+                            }
+                            None => walk(view, v),
+                        }
+                    }
+                }
+                Value::Array(items) => items.iter_mut().for_each(|v| walk(view, v)),
+                _ => {}
+            }
+        }
+        if !self.dates_everywhere || self.raw_times || self.times.is_empty() {
+            return None;
+        }
+        let mut value = value.clone();
+        walk(self, &mut value);
+        Some(value)
     }
 
     /// Whether `key` holds a time that should be shown as a date.

@@ -200,7 +200,7 @@ fn prune_devices_human_shows_a_device_table_with_readable_times() {
         "{human:#?}"
     );
 
-    let json = cli.json(&[
+    let args = [
         "user",
         "prune-devices",
         "-l",
@@ -209,7 +209,22 @@ fn prune_devices_human_shows_a_device_table_with_readable_times() {
         "-s",
         "0",
         &user.localpart,
-    ]);
+    ];
+    // As synadm: dates in JSON too; milliseconds with --ts.
+    let dated = cli.json(&args);
+    let used = |list: &Value| {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["device_id"] == "USED")
+            .map(|d| d["last_seen_ts"].clone())
+    };
+    let date = used(&dated).expect("USED");
+    assert!(
+        date.as_str().is_some_and(|d| used_row.contains(d)),
+        "the table's date: {date} in {used_row}"
+    );
+    let json = cli.json(&[&args[..], &["--ts"]].concat());
     let seen = json
         .as_array()
         .unwrap()

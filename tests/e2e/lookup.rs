@@ -241,8 +241,15 @@ fn user_media_lists_the_seeded_upload() {
     let s = server();
     let png = media_id(s.seed_str("/media/alice_png"));
     let cli = Cli::admin();
-    let out = cli.json(&["user", "media", "alice"]);
+    let out = cli.json(&["user", "media", "alice", "--ts"]);
     assert_eq!(out["total"], 1, "{out}");
+    // As synadm: by default the times are dates in JSON too.
+    let dated = cli.json(&["user", "media", "alice"]);
+    let date = dated["media"][0]["created_ts"].as_str().unwrap_or_default();
+    assert!(
+        date.len() == 19 && date.as_bytes()[10] == b' ',
+        "a date: {dated}"
+    );
     let item = &out["media"][0];
     assert_eq!(item["media_id"], png);
     assert_eq!(item["media_type"], "image/png");
@@ -275,9 +282,13 @@ fn user_media_lists_the_seeded_upload() {
         !dt.lines()[2].contains(&created.to_string()),
         "--dt wins when last: {dt:#?}"
     );
-    // Machine formats always keep milliseconds.
+    // Machine formats follow them too, as in synadm: --dt dates (the default), --ts ms.
     assert_eq!(
         cli.json(&["user", "media", "--dt", "alice"])["media"][0]["created_ts"],
+        date
+    );
+    assert_eq!(
+        cli.json(&["user", "media", "--dt", "--ts", "alice"])["media"][0]["created_ts"],
         created
     );
 }

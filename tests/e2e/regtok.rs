@@ -51,7 +51,11 @@ fn regtok_new_details_and_list() {
                "expiry_time": FAR_FUTURE_MS})
     );
     assert_eq!(made, stored);
-    assert_eq!(cli.json(&["regtok", "details", &name]), stored);
+    assert_eq!(cli.json(&["regtok", "details", &name, "--ts"]), stored);
+    // As synadm: the expiry as a date (local time; the tests run in UTC).
+    let mut dated = stored.clone();
+    dated["expiry_time"] = json!("2999-01-01 00:00:00");
+    assert_eq!(cli.json(&["regtok", "details", &name]), dated);
 
     let random = cli.json(&["regtok", "new", "-l", "20"]);
     let random_name = random["token"].as_str().expect("token").to_string();

@@ -16,6 +16,15 @@ fn local_media(id: &str, length: i64) -> Value {
     })
 }
 
+/// [`local_media`] as synadm prints it by default (`--datetime`): times as local dates
+/// (the tests run with TZ=UTC).
+fn dated_media(id: &str, length: i64) -> Value {
+    let mut media = local_media(id, length);
+    media["created_ts"] = json!("2023-11-14 22:13:20");
+    media["last_access_ts"] = json!("2023-11-14 22:15:00");
+    media
+}
+
 #[test]
 fn media_commands_and_flags_match_synadm() {
     let env = Env::new();
@@ -128,6 +137,10 @@ fn media_list_by_user_pages_sorts_and_shows_sizes() {
     ];
     let mut json_args = vec!["-o", "json"];
     json_args.extend_from_slice(&args);
+    // As synadm: times as dates in JSON too, unless --timestamp.
+    let dated = json!({"media": [dated_media("abc", 1234)], "total": 3, "next_token": 6});
+    assert_eq!(env.run(&json_args).ok().json(), dated);
+    json_args.push("--ts");
     assert_eq!(env.run(&json_args).ok().json(), page);
 
     let mut human_args = vec!["-o", "human"];
@@ -164,7 +177,7 @@ fn media_list_by_user_pages_sorts_and_shows_sizes() {
     raw_args.push("--ts");
     let raw = env.run(&raw_args).ok();
     raw.stdout_has("1700000000000");
-    m.assert_calls(3);
+    m.assert_calls(4);
 }
 
 #[test]
@@ -190,7 +203,7 @@ fn media_list_all_streams_every_page() {
         .run(&["media", "list", "--user-id", "@bob:example.org", "--all"])
         .ok()
         .json();
-    assert_eq!(out, json!([local_media("a1", 1), local_media("a2", 2)]));
+    assert_eq!(out, json!([dated_media("a1", 1), dated_media("a2", 2)]));
     first.assert();
     second.assert();
 }

@@ -97,8 +97,18 @@ fn regtok_list_filters_and_shows_validity_and_remaining_uses() {
         then.status(200)
             .json_body(json!({"registration_tokens": []}));
     });
-    // Machine formats: the server's document, times in ms.
-    assert_eq!(env.run(&["regtok", "list"]).ok().json(), reply);
+    // Machine formats: the server's document with its times as dates, as synadm prints
+    // it; with --timestamp, in ms.
+    let mut dated = reply.clone();
+    dated["registration_tokens"][2]["expiry_time"] = json!("2999-01-01 00:00:00");
+    dated["registration_tokens"][3]["expiry_time"] = json!("2001-09-09 01:46:40");
+    assert_eq!(env.run(&["regtok", "list"]).ok().json(), dated);
+    assert_eq!(env.run(&["regtok", "list", "--ts"]).ok().json(), reply);
+    let yaml = env.run(&["-o", "yaml", "regtok", "list"]).ok().stdout;
+    assert!(
+        yaml.contains("expiry_time: 2999-01-01 00:00:00\n"),
+        "{yaml}"
+    );
 
     let human = env.run(&["-o", "human", "regtok", "list"]).ok();
     assert_eq!(
@@ -122,7 +132,7 @@ fn regtok_list_filters_and_shows_validity_and_remaining_uses() {
         json!({"registration_tokens": []})
     );
     env.run(&["regtok", "list", "--valid", "--invalid"]).ok();
-    all.assert_calls(3);
+    all.assert_calls(5);
     valid.assert_calls(1);
     invalid.assert_calls(2);
 }

@@ -804,9 +804,11 @@ fn user_media_pages_sorts_and_humanizes() {
         .run(&["user", "media", "alice", "-s", "media_length", "-r"])
         .ok()
         .json();
+    let mut dated = media.clone();
+    dated["created_ts"] = json!("2023-11-14 22:13:20");
     assert_eq!(
-        out["media"][0], media,
-        "SQLite 0/1 booleans pass through unchanged"
+        out["media"][0], dated,
+        "times as dates (as synadm), SQLite 0/1 booleans unchanged"
     );
     let human = env
         .run(&[

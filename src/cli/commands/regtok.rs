@@ -223,14 +223,18 @@ impl Run for ListArgs {
             b = b.valid(valid);
         }
         let tokens = call(b.send()).await?;
-        ctx.print(&tokens, &TOKENS.raw_times(self.time.raw()))
+        // As synadm: dates in every format unless --timestamp (list and details only).
+        ctx.print(
+            &tokens,
+            &TOKENS.dates_everywhere().raw_times(self.time.raw()),
+        )
     }
 }
 
 impl Run for DetailsArgs {
     async fn run(self, ctx: &Ctx) -> Result<(), Error> {
         let token = call(ctx.client.get_registration_token().token(self.token).send()).await?;
-        ctx.print(&token, &TOKEN.raw_times(self.time.raw()))
+        ctx.print(&token, &TOKEN.dates_everywhere().raw_times(self.time.raw()))
     }
 }
 

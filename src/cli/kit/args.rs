@@ -54,19 +54,20 @@ pub fn flag_pair(yes: bool, no: bool) -> Option<bool> {
     }
 }
 
-/// `--datetime/--dt` vs `--timestamp/--ts` (human output only; machine formats keep ms).
+/// `--datetime/--dt` vs `--timestamp/--ts`. Human output always follows them; JSON and YAML
+/// only where the command's view dates its times everywhere (as synadm did).
 #[derive(Debug, clap::Args)]
 pub struct TimeArgs {
-    /// Show timestamps as local date and time in human output (the default).
+    /// Show timestamps as local date and time (the default).
     #[arg(long, visible_alias = "dt", overrides_with = "timestamp")]
     datetime: bool,
-    /// Show timestamps as milliseconds since the epoch in human output.
+    /// Show timestamps as milliseconds since the epoch.
     #[arg(long, visible_alias = "ts", overrides_with = "datetime")]
     timestamp: bool,
 }
 
 impl TimeArgs {
-    /// Whether human output shows times raw.
+    /// Whether times are shown raw.
     pub fn raw(&self) -> bool {
         self.timestamp
     }

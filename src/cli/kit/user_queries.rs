@@ -64,7 +64,8 @@ pub struct MediaQuery<'a> {
 /// Prints the media a user uploaded: one page, or with `--all` every page.
 pub async fn print_media(ctx: &Ctx, q: MediaQuery<'_>) -> Result<(), Error> {
     let user_id = ctx.user_id(q.user).await?;
-    let view = views::MEDIA.raw_times(q.time.raw());
+    // As synadm: dates in every format unless --timestamp.
+    let view = views::MEDIA.dates_everywhere().raw_times(q.time.raw());
     let (sort, reverse, limit) = (q.sort, q.reverse, q.paging.limit());
     let fetch = |at| {
         let mut b = ctx

@@ -64,7 +64,8 @@ impl Run for PruneArgs {
             a.min_surviving,
             a.device_id.as_deref(),
         );
-        let view = views::DEVICE.raw_times(a.time.raw());
+        // As synadm: dates in every format unless --timestamp.
+        let view = views::DEVICE.dates_everywhere().raw_times(a.time.raw());
         ctx.note(&format!(
             "{user_id} has {} device(s) marked for deletion and {} to be kept.",
             doomed.len(),
