@@ -379,4 +379,35 @@ mod tests {
         // No secret configured: nothing else changes.
         assert_eq!(snippet(b"syt_secret", Some("")), "syt_secret");
     }
+
+    #[test]
+    fn an_endpoint_an_older_server_lacks_is_explained_and_exits_1() {
+        let e = Error::Unsupported {
+            status: 404,
+            errcode: "M_UNRECOGNIZED".into(),
+            operation: "suspend_user".into(),
+            needs: "1.110".into(),
+            oldest_checked: false,
+            server: "1.100.0".into(),
+        };
+        assert_eq!(
+            e.to_string(),
+            "M_UNRECOGNIZED: this server does not know suspend_user: it needs Synapse ≥ 1.110; \
+             this server runs 1.100.0 (HTTP 404)"
+        );
+        assert_eq!(e.exit_code(), 1);
+        let floor = Error::Unsupported {
+            status: 405,
+            errcode: "M_UNRECOGNIZED".into(),
+            operation: "list_users".into(),
+            needs: "1.94".into(),
+            oldest_checked: true,
+            server: "1.71.0".into(),
+        };
+        assert_eq!(
+            floor.to_string(),
+            "M_UNRECOGNIZED: this server does not know list_users: it needs Synapse 1.94 or later \
+             (the oldest release this tool is checked against); this server runs 1.71.0 (HTTP 405)"
+        );
+    }
 }

@@ -48,6 +48,8 @@ pub(super) struct LastReply {
     pub unrecognized_by: Option<Client>,
     /// The client's secret, kept out of error messages.
     pub secret: Option<Arc<str>>,
+    /// The body of a successful reply, as the server sent it.
+    pub body: Option<bytes::Bytes>,
 }
 
 tokio::task_local! {
@@ -75,6 +77,25 @@ impl Hooks {
         }
         None
     }
+}
+
+/// Reads a reply's body in one buffer of its announced length, keeps it for `api::call`, and
+/// hands on a response that serves the same bytes.
+async fn keep_body(mut response: reqwest::Response) -> reqwest::Result<reqwest::Response> {
+    // A bound on what an announced length may reserve up front; longer bodies just grow.
+    const MAX_RESERVE: u64 = 64 << 20;
+    let reserve = response.content_length().unwrap_or(0).min(MAX_RESERVE);
+    let mut body = bytes::BytesMut::with_capacity(usize::try_from(reserve).unwrap_or(0));
+    while let Some(chunk) = response.chunk().await? {
+        body.extend_from_slice(&chunk);
+    }
+    let body = body.freeze();
+    let _ = LAST_REPLY.try_with(|last| last.borrow_mut().body = Some(body.clone()));
+    let mut kept = http::Response::new(body);
+    *kept.status_mut() = response.status();
+    *kept.version_mut() = response.version();
+    *kept.headers_mut() = std::mem::take(response.headers_mut());
+    Ok(reqwest::Response::from(kept))
 }
 
 fn retry_after(response: &reqwest::Response) -> Option<Duration> {
@@ -123,6 +144,7 @@ impl ClientHooks<Hooks> for Client {
                         operation: info.operation_id,
                         unrecognized_by: matches!(status, 404 | 405).then(|| self.clone()),
                         secret: hooks.secret.clone(),
+                        body: None,
                     }
                 });
                 if response.status() == reqwest::StatusCode::TOO_MANY_REQUESTS
@@ -139,7 +161,16 @@ impl ClientHooks<Hooks> for Client {
                     continue;
                 }
             }
-            return result;
+            return match result {
+                // Inside `api::call`, a success's body is read here, once, and kept: the
+                // caller can then print the server's bytes as they came.
+                Ok(response)
+                    if response.status().is_success() && LAST_REPLY.try_with(|_| ()).is_ok() =>
+                {
+                    keep_body(response).await
+                }
+                other => other,
+            };
         }
     }
 }

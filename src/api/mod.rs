@@ -33,6 +33,20 @@ type ApiResult<T> = Result<ResponseValue<T>, progenitor_client::Error<types::Mat
 /// (`M_UNRECOGNIZED`) is checked against the release the operation needs: from a server
 /// older than that, the error says so ([`Error::Unsupported`]).
 pub async fn call<T>(request: impl Future<Output = ApiResult<T>>) -> Result<T, Error> {
+    call_reply(request).await.map(|reply| reply.value)
+}
+
+/// A typed reply together with the body it was decoded from.
+#[derive(Debug)]
+pub struct Reply<T> {
+    pub value: T,
+    /// The body as the server sent it (keys in its order, fields this crate does not know):
+    /// what a command prints when it prints the reply unchanged.
+    pub body: Option<bytes::Bytes>,
+}
+
+/// [`call`], keeping the reply's body.
+pub async fn call_reply<T>(request: impl Future<Output = ApiResult<T>>) -> Result<Reply<T>, Error> {
     let (result, last) = hooks::LAST_REPLY
         .scope(RefCell::default(), async {
             let result = request.await;
@@ -40,7 +54,10 @@ pub async fn call<T>(request: impl Future<Output = ApiResult<T>>) -> Result<T, E
         })
         .await;
     match result {
-        Ok(value) => Ok(value.into_inner()),
+        Ok(value) => Ok(Reply {
+            value: value.into_inner(),
+            body: last.body,
+        }),
         Err(e) => {
             let error = map_error(e, last.status, last.secret.as_deref());
             match last.unrecognized_by {

@@ -39,10 +39,18 @@ pub struct RawRequest<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct RawReply {
     pub status: u16,
-    /// The JSON body; a body that is not JSON comes as a string, as it was sent.
-    pub body: Value,
-    /// Whether the body was JSON.
+    /// The body as it was sent.
+    pub body: bytes::Bytes,
+    /// Whether the body is one JSON document.
     pub is_json: bool,
+}
+
+impl RawReply {
+    /// The body as a JSON value; a body that is not JSON as one string, as it was sent.
+    pub fn value(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&self.body).into_owned()))
+    }
 }
 
 /// Checks a hand-given endpoint before anything is sent.
@@ -133,23 +141,18 @@ pub async fn send(client: &Client, request: RawRequest<'_>) -> Result<RawReply, 
         .bytes()
         .await
         .map_err(|e| Error::Network(describe_reqwest(&e)))?;
-    let parsed = serde_json::from_slice::<Value>(&bytes).ok();
     if !(200..300).contains(&status) {
+        let parsed = serde_json::from_slice::<Value>(&bytes).ok();
         // The token this request sent is the one a proxy could echo.
         let secret = request.token.or(client.inner().secret.as_deref());
         return Err(reply_error(status, parsed, &bytes, secret));
     }
-    Ok(match parsed {
-        Some(body) => RawReply {
-            status,
-            body,
-            is_json: true,
-        },
-        None => RawReply {
-            status,
-            body: Value::String(String::from_utf8_lossy(&bytes).into_owned()),
-            is_json: false,
-        },
+    // Checked without building it: a big reply is printed straight from its bytes.
+    let is_json = serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).is_ok();
+    Ok(RawReply {
+        status,
+        body: bytes,
+        is_json,
     })
 }
 

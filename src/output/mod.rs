@@ -81,11 +81,9 @@ impl Style {
 
 /// Writes `text`, telling a closed reader apart from other failures.
 pub(crate) fn write_text(out: &mut impl Write, text: &str) -> Result<(), Error> {
-    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Err(Error::OutputClosed),
-        Err(e) => Err(Error::Io(format!("cannot write the output: {e}"))),
-    }
+    out.write_all(text.as_bytes())
+        .and_then(|_| out.flush())
+        .map_err(write_error)
 }
 
 fn json_pretty(value: &Value) -> String {
@@ -117,6 +115,67 @@ pub fn render(style: Style, value: &Value, view: &View) -> String {
             let shaped = view.reshape.map(|f| f(value));
             human::document(shaped.as_ref().unwrap_or(value), view, style.fit())
         }
+    }
+}
+
+/// Writes a JSON document straight from its bytes in `format`, with no tree in between: the
+/// keys stay in the server's order, and a big list costs no more than its bytes. Only the
+/// formats that need nothing but the document itself can (json, minified, yaml); for the
+/// others this returns `Ok(false)` and writes nothing. `body` must be valid JSON (a reply
+/// that decoded, or checked with [`is_json`]).
+pub fn print_body(out: &mut impl Write, format: Format, body: &[u8]) -> Result<bool, Error> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let text = match format {
+        Format::Json => {
+            let mut out = io::BufWriter::with_capacity(1 << 16, out);
+            let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");
+            let mut ser = serde_json::Serializer::with_formatter(&mut out, fmt);
+            serde_transcode::transcode(&mut de, &mut ser).map_err(json_write_error)?;
+            out.write_all(b"\n").map_err(write_error)?;
+            out.flush().map_err(write_error)?;
+            return Ok(true);
+        }
+        Format::Minified => {
+            let mut out = io::BufWriter::with_capacity(1 << 16, out);
+            let mut ser = serde_json::Serializer::new(&mut out);
+            serde_transcode::transcode(&mut de, &mut ser).map_err(json_write_error)?;
+            out.write_all(b"\n").map_err(write_error)?;
+            out.flush().map_err(write_error)?;
+            return Ok(true);
+        }
+        Format::Yaml => {
+            let mut text = Vec::with_capacity(body.len() * 2);
+            let mut ser = serde_yaml::Serializer::new(&mut text);
+            serde_transcode::transcode(&mut de, &mut ser)
+                .map_err(|e| Error::Io(format!("cannot render as YAML: {e}")))?;
+            text
+        }
+        Format::Human | Format::Pprint => return Ok(false),
+    };
+    write_text(out, &String::from_utf8_lossy(&text))?;
+    Ok(true)
+}
+
+/// Whether `body` is one JSON document (checked without building it).
+pub fn is_json(body: &[u8]) -> bool {
+    serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok()
+}
+
+fn write_error(e: io::Error) -> Error {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        Error::OutputClosed
+    } else {
+        Error::Io(format!("cannot write the output: {e}"))
+    }
+}
+
+/// A failure of serialising onto the writer: the writer's own error, or (never for a body
+/// that decoded) the document's.
+fn json_write_error(e: serde_json::Error) -> Error {
+    if e.is_io() {
+        write_error(io::Error::from(e))
+    } else {
+        Error::Io(format!("cannot render the reply: {e}"))
     }
 }
 

@@ -405,3 +405,19 @@ fn user_auth_provider_without_sso_finds_nobody() {
     cli.run(&["user", "auth-provider", "someone"])
         .fails(2, "--provider");
 }
+
+#[test]
+fn user_details_keeps_synapses_key_order_as_synadm_does() {
+    // synadm prints the reply as Synapse sent it: `name` first, then `admin`, …
+    let run = Cli::admin().format("json", &["user", "details", "alice"]);
+    assert!(
+        run.stdout
+            .starts_with("{\n    \"name\": \"@alice:test.local\",\n    \"admin\": false,\n"),
+        "{run:#?}"
+    );
+    let list = Cli::admin().format("minified", &["user", "list", "-l", "1"]);
+    assert!(
+        list.stdout.starts_with("{\"users\":[{\"name\":\"@"),
+        "{list:#?}"
+    );
+}

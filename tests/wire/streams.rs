@@ -257,3 +257,43 @@ fn json_on_a_terminal_is_never_cut() {
     let piped = env.run(&["-o", "json", "user", "list"]).ok();
     assert_eq!(shown, piped.stdout);
 }
+
+#[test]
+fn a_page_printed_unchanged_keeps_the_servers_bytes_in_order() {
+    let env = Env::new();
+    // Keys in the server's order (not alphabetical), a field this tool does not know.
+    let body = r#"{"users":[{"name":"@a:example.org","user_type":null,"is_guest":false,"admin":false,"deactivated":false,"shadow_banned":false,"displayname":"A","avatar_url":null,"creation_ts":1,"approved":true,"erased":false,"last_seen_ts":null,"locked":false,"suspended":false,"zz_new":[1,2.5,"x"]}],"next_token":"1","total":2}"#;
+    env.mock(|when, then| {
+        when.method(GET).path("/_synapse/admin/v2/users");
+        then.status(200)
+            .header("content-type", "application/json")
+            .body(body);
+    });
+    let minified = env.run(&["-o", "minified", "user", "list"]).ok();
+    assert_eq!(minified.stdout, format!("{body}\n"));
+    let json = env.run(&["-o", "json", "user", "list"]).ok();
+    assert!(
+        json.stdout.starts_with(
+            "{\n    \"users\": [\n        {\n            \"name\": \"@a:example.org\",\n            \"user_type\": null,\n"
+        ),
+        "{json:#?}"
+    );
+    assert!(
+        json.stdout
+            .ends_with("    \"next_token\": \"1\",\n    \"total\": 2\n}\n"),
+        "{json:#?}"
+    );
+    let yaml = env.run(&["-o", "yaml", "user", "list"]).ok();
+    assert!(
+        yaml.stdout
+            .starts_with("users:\n- name: '@a:example.org'\n  user_type: null\n"),
+        "{yaml:#?}"
+    );
+    assert!(
+        yaml.stdout.contains("  zz_new:\n  - 1\n  - 2.5\n  - x\n"),
+        "{yaml:#?}"
+    );
+    // The same bytes through `raw`.
+    let raw = env.run(&["-o", "minified", "raw", "v2/users"]).ok();
+    assert_eq!(raw.stdout, format!("{body}\n"));
+}

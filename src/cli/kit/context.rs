@@ -6,7 +6,7 @@ use super::{prompt, stderr};
 use serde::Serialize;
 use std::time::Duration;
 use synadm::Error;
-use synadm::api::{Client, Connection, Transport, call};
+use synadm::api::{Client, Connection, Reply, Transport, call};
 use synadm::config::{ConfigFile, Settings};
 use synadm::ids::{UserArg, server_of};
 use synadm::output::{self, Format, ListWriter, Style, View};
@@ -142,6 +142,28 @@ impl Ctx {
             self.note(&line);
         }
         output::print(&mut stdout()?.lock(), self.style(), &value, view)
+    }
+
+    /// Prints a reply unchanged: in the machine formats straight from the server's bytes (its
+    /// key order, no tree in between), in the others like [`Ctx::print`].
+    pub fn print_reply<T: Serialize>(&self, reply: &Reply<T>, view: &View) -> Result<(), Error> {
+        // A view that dates its times changes the document: it needs the tree.
+        let unchanged = !view.dates_everywhere || view.raw_times;
+        match reply.body.as_deref().filter(|_| unchanged) {
+            Some(body) => self.print_json(body, view),
+            None => self.print(&reply.value, view),
+        }
+    }
+
+    /// Prints one JSON document given as bytes (valid JSON): in the machine formats as it
+    /// came, in the others like [`Ctx::print`].
+    pub fn print_json(&self, body: &[u8], view: &View) -> Result<(), Error> {
+        if output::print_body(&mut stdout()?.lock(), self.format, body)? {
+            return Ok(());
+        }
+        let value: serde_json::Value =
+            serde_json::from_slice(body).map_err(|e| Error::Io(e.to_string()))?;
+        self.print(&value, view)
     }
 
     /// A writer that streams one list document onto stdout, page by page.

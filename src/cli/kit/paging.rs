@@ -3,11 +3,11 @@
 
 use super::args::Paging;
 use super::context::Ctx;
-use futures::TryStreamExt;
+use futures::{TryFutureExt, TryStreamExt};
 use serde::Serialize;
 use std::future::Future;
 use synadm::Error;
-use synadm::api::{Page, pages};
+use synadm::api::{Page, Reply, pages};
 use synadm::output::{Format, View};
 
 fn values<T: Serialize>(items: &[T]) -> Result<Vec<serde_json::Value>, Error> {
@@ -20,7 +20,7 @@ fn values<T: Serialize>(items: &[T]) -> Result<Vec<serde_json::Value>, Error> {
 /// Prints one page of a paginated list (`fetch(offset)`), or with `--all` every page as
 /// one list document. `view` describes one item. Human output shows the items as a
 /// table, with `summary(total)` and a hint about the next page on stderr; the machine
-/// formats print the server's page object unchanged.
+/// formats print the server's page object unchanged (from its bytes, when the reply has them).
 pub async fn print_paged<P, F, Fut>(
     ctx: &Ctx,
     paging: &Paging,
@@ -32,11 +32,12 @@ where
     P: Page + Serialize,
     P::Item: Serialize,
     F: FnMut(i64) -> Fut,
-    Fut: Future<Output = Result<P, Error>>,
+    Fut: Future<Output = Result<Reply<P>, Error>>,
 {
     if paging.all {
         let mut out = ctx.list_writer(view)?;
-        let mut stream = std::pin::pin!(pages(paging.from, fetch));
+        let typed = |at| fetch(at).map_ok(|reply| reply.value);
+        let mut stream = std::pin::pin!(pages(paging.from, typed));
         while let Some(items) = stream.try_next().await? {
             out.page(&values(&items)?)?;
         }
@@ -44,10 +45,10 @@ where
     }
     let page = fetch(paging.from).await?;
     if ctx.format() != Format::Human {
-        return ctx.print(&page, &view);
+        return ctx.print_reply(&page, &view);
     }
-    ctx.note(&summary(page.total()));
-    let (items, next) = page.split()?;
+    ctx.note(&summary(page.value.total()));
+    let (items, next) = page.value.split()?;
     ctx.print(&values(&items)?, &view)?;
     if let Some(next) = next {
         ctx.note(&format!(

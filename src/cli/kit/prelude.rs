@@ -5,5 +5,5 @@ pub use super::context::{Ctx, Run};
 pub use super::paging::print_paged;
 pub use super::views;
 pub use synadm::Error;
-pub use synadm::api::{call, types};
+pub use synadm::api::{Reply, call, call_reply, types};
 pub use synadm::output::View;

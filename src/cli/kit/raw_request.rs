@@ -111,6 +111,7 @@ pub async fn send_and_print(
             "note: the reply (HTTP {}) is not JSON; it is printed as a string.",
             reply.status
         ));
+        return ctx.print(&reply.value(), &View::PLAIN);
     }
-    ctx.print(&reply.body, &View::PLAIN)
+    ctx.print_json(&reply.body, &View::PLAIN)
 }

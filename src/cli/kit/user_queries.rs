@@ -80,7 +80,7 @@ pub async fn print_media(ctx: &Ctx, q: MediaQuery<'_>) -> Result<(), Error> {
         if reverse {
             b = b.dir(types::Direction::B);
         }
-        call(b.send())
+        call_reply(b.send())
     };
     let summary = |total| format!("{user_id} has uploaded {total} media.");
     print_paged(ctx, q.paging, view, summary, fetch).await

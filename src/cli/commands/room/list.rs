@@ -43,7 +43,7 @@ async fn print_rooms(
     summary: impl Fn(i64) -> String,
 ) -> Result<(), Error> {
     let limit = paging.limit();
-    let fetch = |at| call(q.request(ctx, at, limit).send());
+    let fetch = |at| call_reply(q.request(ctx, at, limit).send());
     print_paged(ctx, &paging, views::ROOM, summary, fetch).await
 }
 

@@ -197,7 +197,10 @@ impl Run for PowerLevelsArgs {
             async move {
                 let (page, n) = power_levels_page(ctx, query, at, limit, all_details).await?;
                 with_levels.set(n);
-                Ok(page)
+                Ok(Reply {
+                    value: page,
+                    body: None,
+                })
             }
         };
         let summary = |total| {

@@ -127,7 +127,7 @@ impl UserQuery {
 
 async fn print_users(ctx: &Ctx, q: UserQuery, paging: Paging, what: &str) -> Result<(), Error> {
     let limit = paging.limit();
-    let fetch = |at| call(q.request(ctx, at, limit).send());
+    let fetch = |at| call_reply(q.request(ctx, at, limit).send());
     print_paged(
         ctx,
         &paging,

@@ -55,8 +55,8 @@ pub struct AuthProviderArgs {
 impl Run for DetailsArgs {
     async fn run(self, ctx: &Ctx) -> Result<(), Error> {
         let user_id = ctx.user_id(&self.user_id).await?;
-        let user = call(ctx.client.get_user().user_id(user_id).send()).await?;
-        ctx.print(&user, &views::USER)
+        let user = call_reply(ctx.client.get_user().user_id(user_id).send()).await?;
+        ctx.print_reply(&user, &views::USER)
     }
 }
 
