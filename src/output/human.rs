@@ -39,7 +39,12 @@ pub fn sanitize(s: &str) -> String {
 }
 
 fn width(s: &str) -> usize {
-    UnicodeWidthStr::width(s)
+    // Most cells are ASCII: one column a byte (control characters are escaped by then).
+    if s.is_ascii() {
+        s.len()
+    } else {
+        UnicodeWidthStr::width(s)
+    }
 }
 
 /// `s` cut to at most `max` display columns, ending in `…` when cut.
@@ -165,6 +170,9 @@ pub struct Table {
     columns: Vec<String>,
     widths: Vec<usize>,
     header_done: bool,
+    /// The first page's cells, row by row (formatted once, while choosing the columns), and
+    /// where that page lies, for the `rows` call that is given it.
+    first_cells: Option<(*const Value, Vec<Vec<String>>)>,
 }
 
 impl Table {
@@ -172,32 +180,43 @@ impl Table {
     /// that are empty on the whole first page; squeezed to `fit` if given, the last (least
     /// important) columns first, and left out, with a note, where even that is too wide.
     pub fn new(first_page: &[Value], view: &View, fit: Option<Fit>) -> Table {
-        let mut columns: Vec<String> = Vec::new();
-        for c in view.columns {
-            columns.push(c.to_string());
-        }
+        let mut columns: Vec<String> = view.columns.iter().map(|c| c.to_string()).collect();
+        let mut seen: std::collections::HashSet<&str> = view.columns.iter().copied().collect();
         for item in first_page {
             if let Value::Object(map) = item {
                 for k in map.keys() {
-                    if !columns.contains(k) {
+                    if seen.insert(k) {
                         columns.push(k.clone());
                     }
                 }
             }
         }
-        let has_data = |c: &str| {
-            first_page
-                .iter()
-                .any(|i| i.get(c).is_some_and(|v| !cell(c, v, view).is_empty()))
-        };
-        columns.retain(|c| has_data(c));
+        // Every cell of the first page, formatted once: row by row, column by column.
+        let mut cells: Vec<Vec<String>> = first_page
+            .iter()
+            .map(|item| {
+                columns
+                    .iter()
+                    .map(|c| item.get(c).map(|v| cell(c, v, view)).unwrap_or_default())
+                    .collect()
+            })
+            .collect();
+        let has_data: Vec<bool> = (0..columns.len())
+            .map(|i| cells.iter().any(|row| !row[i].is_empty()))
+            .collect();
+        let mut keep = has_data.iter();
+        columns.retain(|_| keep.next().copied().unwrap_or(false));
+        for row in &mut cells {
+            let mut keep = has_data.iter();
+            row.retain(|_| keep.next().copied().unwrap_or(false));
+        }
         let mut widths: Vec<usize> = columns
             .iter()
-            .map(|c| {
-                first_page
+            .enumerate()
+            .map(|(i, c)| {
+                cells
                     .iter()
-                    .filter_map(|i| i.get(c))
-                    .map(|v| width(&cell(c, v, view)))
+                    .map(|row| width(&row[i]))
                     .max()
                     .unwrap_or(0)
                     .max(width(&sanitize(c)))
@@ -229,12 +248,16 @@ impl Table {
             }
             columns.truncate(keep);
             widths.truncate(keep);
+            for row in &mut cells {
+                row.truncate(keep);
+            }
             shrink(&mut widths, width);
         }
         Table {
             columns,
             widths,
             header_done: false,
+            first_cells: Some((first_page.as_ptr(), cells)),
         }
     }
 
@@ -243,32 +266,54 @@ impl Table {
         if !self.header_done {
             self.header_done = true;
             let header: Vec<String> = self.columns.iter().map(|c| sanitize(c)).collect();
-            out.push_str(&self.line(&header));
+            self.line(&mut out, &header);
             let rule: Vec<String> = self.widths.iter().map(|w| "-".repeat(*w)).collect();
-            out.push_str(&self.line(&rule));
+            self.line(&mut out, &rule);
         }
-        for item in items {
-            let row: Vec<String> = self
-                .columns
-                .iter()
-                .map(|c| item.get(c).map(|v| cell(c, v, view)).unwrap_or_default())
-                .collect();
-            out.push_str(&self.line(&row));
+        match self.first_cells.take() {
+            Some((page, cells)) if page == items.as_ptr() && cells.len() == items.len() => {
+                for row in &cells {
+                    self.line(&mut out, row);
+                }
+            }
+            _ => {
+                let mut row = Vec::with_capacity(self.columns.len());
+                for item in items {
+                    row.clear();
+                    row.extend(
+                        self.columns
+                            .iter()
+                            .map(|c| item.get(c).map(|v| cell(c, v, view)).unwrap_or_default()),
+                    );
+                    self.line(&mut out, &row);
+                }
+            }
         }
         out
     }
 
-    fn line(&self, cells: &[String]) -> String {
-        let parts: Vec<String> = cells
-            .iter()
-            .zip(&self.widths)
-            .map(|(c, w)| {
-                let c = truncate(c, *w);
-                let pad = w.saturating_sub(width(&c));
-                format!("{c}{}", " ".repeat(pad))
-            })
-            .collect();
-        parts.join("  ").trim_end().to_string() + "\n"
+    /// Appends one row: each cell cut to its column and padded, two spaces between columns,
+    /// no blank space at the end.
+    fn line(&self, out: &mut String, cells: &[String]) {
+        let start = out.len();
+        for (i, (c, w)) in cells.iter().zip(&self.widths).enumerate() {
+            if i > 0 {
+                out.push_str("  ");
+            }
+            let used = width(c);
+            if used <= *w {
+                out.push_str(c);
+                out.extend(std::iter::repeat_n(' ', w - used));
+            } else {
+                let cut = truncate(c, *w);
+                let pad = w.saturating_sub(width(&cut));
+                out.push_str(&cut);
+                out.extend(std::iter::repeat_n(' ', pad));
+            }
+        }
+        let end = out[start..].trim_end().len() + start;
+        out.truncate(end);
+        out.push('\n');
     }
 }
 

@@ -136,12 +136,17 @@ impl Ctx {
     /// goes to stderr first.
     pub fn print(&self, data: &impl Serialize, view: &View) -> Result<(), Error> {
         let value = serde_json::to_value(data).map_err(|e| Error::Io(e.to_string()))?;
+        self.print_value(&value, view)
+    }
+
+    /// [`Ctx::print`] for data that is a JSON tree already (no copy of it is made).
+    pub fn print_value(&self, value: &serde_json::Value, view: &View) -> Result<(), Error> {
         if self.format == Format::Human
-            && let Some(line) = view.summary.and_then(|f| f(&value))
+            && let Some(line) = view.summary.and_then(|f| f(value))
         {
             self.note(&line);
         }
-        output::print(&mut stdout()?.lock(), self.style(), &value, view)
+        output::print(&mut stdout()?.lock(), self.style(), value, view)
     }
 
     /// Prints a reply unchanged: in the machine formats straight from the server's bytes (its
@@ -163,7 +168,7 @@ impl Ctx {
         }
         let value: serde_json::Value =
             serde_json::from_slice(body).map_err(|e| Error::Io(e.to_string()))?;
-        self.print(&value, view)
+        self.print_value(&value, view)
     }
 
     /// A writer that streams one list document onto stdout, page by page.

@@ -49,7 +49,7 @@ where
     }
     ctx.note(&summary(page.value.total()));
     let (items, next) = page.value.split()?;
-    ctx.print(&values(&items)?, &view)?;
+    ctx.print_value(&serde_json::Value::Array(values(&items)?), &view)?;
     if let Some(next) = next {
         ctx.note(&format!(
             "There are more than shown; use --from {next} or --all."
