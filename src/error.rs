@@ -378,6 +378,11 @@ mod tests {
         assert_eq!(snippet(&cut, Some("syt_secret")), "<redacted> tail");
         // No secret configured: nothing else changes.
         assert_eq!(snippet(b"syt_secret", Some("")), "syt_secret");
+        // A credential that ends the text, and two of them.
+        assert_eq!(
+            snippet(b"a: Bearer x1 b: BEARER y2", None),
+            "a: Bearer <redacted> b: BEARER <redacted>"
+        );
     }
 
     #[test]
