@@ -252,6 +252,47 @@ impl<W: Write> ListWriter<W> {
         write_text(&mut self.out, &text)
     }
 
+    /// Writes a page of items straight from their types, with no tree in between, when the
+    /// format allows it (json and minified, and a view that leaves the data as it is):
+    /// the same text as [`ListWriter::page`] would write for their trees. Returns `Ok(false)`,
+    /// having written nothing, when the items need [`ListWriter::page`].
+    pub fn page_typed<T: serde::Serialize>(&mut self, items: &[T]) -> Result<bool, Error> {
+        let dates = self.view.dates_everywhere && !self.view.raw_times;
+        let (open, next) = match self.style.format {
+            Format::Json if !dates => ("[\n", ",\n"),
+            Format::Minified if !dates => ("[", ","),
+            _ => return Ok(false),
+        };
+        if items.is_empty() {
+            return Ok(true);
+        }
+        // The page as one array, without its brackets: `[\n    {…},\n    {…}\n]` in JSON
+        // is exactly the items as `page` indents them.
+        let mut text = Vec::with_capacity(512 * items.len());
+        text.extend_from_slice(if self.count == 0 { open } else { next }.as_bytes());
+        let start = text.len();
+        let written = if self.style.format == Format::Json {
+            let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");
+            serde::Serialize::serialize(
+                items,
+                &mut serde_json::Serializer::with_formatter(&mut text, fmt),
+            )
+        } else {
+            serde_json::to_writer(&mut text, items)
+        };
+        written.map_err(|e| Error::Io(format!("cannot render the list: {e}")))?;
+        let (lead, trail) = if self.style.format == Format::Json {
+            (2, 2)
+        } else {
+            (1, 1)
+        };
+        text.drain(start..start + lead);
+        text.truncate(text.len() - trail);
+        self.count += items.len();
+        write_text(&mut self.out, &String::from_utf8_lossy(&text))?;
+        Ok(true)
+    }
+
     pub fn finish(mut self) -> Result<(), Error> {
         let text = match (self.style.format, self.count) {
             (Format::Json, 0) => "[]\n",
@@ -492,5 +533,74 @@ mod tests {
             String::from_utf8(buf).unwrap(),
             format!("[{{\"ts\":\"{date}\"}}]\n")
         );
+    }
+
+    #[test]
+    fn typed_pages_write_what_their_trees_would() {
+        #[derive(serde::Serialize)]
+        struct Item {
+            name: String,
+            n: f64,
+            tags: Vec<u8>,
+        }
+        let item = |i: u8| Item {
+            name: format!("u{i}\n\"x\""),
+            n: f64::from(i) + 0.5,
+            tags: vec![i, 2],
+        };
+        let pages: [Vec<Item>; 3] = [vec![item(1), item(2)], vec![], vec![item(3)]];
+        for format in [Format::Json, Format::Minified] {
+            let style = Style {
+                format,
+                width: None,
+                note: None,
+            };
+            let (mut typed, mut trees) = (Vec::new(), Vec::new());
+            let mut a = ListWriter::new(&mut typed, style, View::PLAIN);
+            let mut b = ListWriter::new(&mut trees, style, View::PLAIN);
+            for page in &pages {
+                assert!(a.page_typed(page).unwrap());
+                let values: Vec<Value> = page
+                    .iter()
+                    .map(|i| serde_json::to_value(i).unwrap())
+                    .collect();
+                b.page(&values).unwrap();
+            }
+            a.finish().unwrap();
+            b.finish().unwrap();
+            assert_eq!(
+                String::from_utf8(typed).unwrap(),
+                String::from_utf8(trees).unwrap()
+            );
+        }
+        // The formats and views that need the tree say so and write nothing.
+        let mut out = Vec::new();
+        let yaml = Style {
+            format: Format::Yaml,
+            width: None,
+            note: None,
+        };
+        assert!(
+            !ListWriter::new(&mut out, yaml, View::PLAIN)
+                .page_typed(&pages[0])
+                .unwrap()
+        );
+        let json = Style {
+            format: Format::Json,
+            width: None,
+            note: None,
+        };
+        let dated = View::new(&[]).times(&["n"]).dates_everywhere();
+        assert!(
+            !ListWriter::new(&mut out, json, dated)
+                .page_typed(&pages[0])
+                .unwrap()
+        );
+        assert!(
+            ListWriter::new(&mut out, json, dated.raw_times(true))
+                .page_typed(&pages[0])
+                .unwrap()
+        );
+        assert!(out.starts_with(b"[\n    {\n        \"name\""));
     }
 }

@@ -39,7 +39,9 @@ where
         let typed = |at| fetch(at).map_ok(|reply| reply.value);
         let mut stream = std::pin::pin!(pages(paging.from, typed));
         while let Some(items) = stream.try_next().await? {
-            out.page(&values(&items)?)?;
+            if !out.page_typed(&items)? {
+                out.page(&values(&items)?)?;
+            }
         }
         return out.finish();
     }
