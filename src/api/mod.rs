@@ -169,4 +169,12 @@ mod tests {
             "the server's reply is not a Matrix reply (HTTP 200): <html>OK</html>"
         );
     }
+
+    #[test]
+    fn a_long_url_is_cut_after_200_characters() {
+        let short = "x".repeat(200);
+        assert_eq!(shortened(&short), short);
+        let long = format!("{short}é{}", "y".repeat(1000));
+        assert_eq!(shortened(&long), format!("{short}… ({} bytes)", long.len()));
+    }
 }
