@@ -122,7 +122,7 @@ pub fn render(style: Style, value: &Value, view: &View) -> String {
 /// keys stay in the server's order, and a big list costs no more than its bytes. Only the
 /// formats that need nothing but the document itself can (json, minified, yaml); for the
 /// others this returns `Ok(false)` and writes nothing. `body` must be valid JSON (a reply
-/// that decoded, or checked with [`is_json`]).
+/// that decoded, or one checked without building it).
 pub fn print_body(out: &mut impl Write, format: Format, body: &[u8]) -> Result<bool, Error> {
     let mut de = serde_json::Deserializer::from_slice(body);
     let text = match format {
@@ -154,11 +154,6 @@ pub fn print_body(out: &mut impl Write, format: Format, body: &[u8]) -> Result<b
     };
     write_text(out, &String::from_utf8_lossy(&text))?;
     Ok(true)
-}
-
-/// Whether `body` is one JSON document (checked without building it).
-pub fn is_json(body: &[u8]) -> bool {
-    serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok()
 }
 
 fn write_error(e: io::Error) -> Error {
@@ -602,5 +597,68 @@ mod tests {
                 .unwrap()
         );
         assert!(out.starts_with(b"[\n    {\n        \"name\""));
+    }
+
+    #[test]
+    fn a_body_prints_as_it_came_in_the_formats_that_need_no_tree() {
+        let body = br#"{"z":1,"a":[true,null,"x\u00e9"],"m":{"k":2.5}}"#;
+        let printed = |format| {
+            let mut out = Vec::new();
+            let done = print_body(&mut out, format, body).unwrap();
+            (done, String::from_utf8(out).unwrap())
+        };
+        assert_eq!(
+            printed(Format::Minified),
+            (
+                true,
+                "{\"z\":1,\"a\":[true,null,\"xé\"],\"m\":{\"k\":2.5}}\n".to_string()
+            )
+        );
+        assert_eq!(
+            printed(Format::Json),
+            (
+                true,
+                "{\n    \"z\": 1,\n    \"a\": [\n        true,\n        null,\n        \"xé\"\n    ],\n    \
+                 \"m\": {\n        \"k\": 2.5\n    }\n}\n"
+                    .to_string()
+            )
+        );
+        assert_eq!(
+            printed(Format::Yaml),
+            (
+                true,
+                "z: 1\na:\n- true\n- null\n- xé\nm:\n  k: 2.5\n".to_string()
+            )
+        );
+        // The same text as from the tree (but in the server's key order).
+        let tree: Value = serde_json::from_slice(body).unwrap();
+        let style = |format| Style {
+            format,
+            width: None,
+            note: None,
+        };
+        assert_eq!(
+            printed(Format::Json).1,
+            render(style(Format::Json), &tree, &View::PLAIN)
+        );
+        assert_eq!(printed(Format::Human), (false, String::new()));
+        assert_eq!(printed(Format::Pprint), (false, String::new()));
+    }
+
+    #[test]
+    fn a_closed_reader_while_printing_a_body_is_output_closed() {
+        struct Closed;
+        impl Write for Closed {
+            fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+                Err(io::ErrorKind::BrokenPipe.into())
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Err(io::ErrorKind::BrokenPipe.into())
+            }
+        }
+        for format in [Format::Json, Format::Minified, Format::Yaml] {
+            let e = print_body(&mut Closed, format, b"[1]").unwrap_err();
+            assert!(matches!(e, Error::OutputClosed), "{format}: {e:?}");
+        }
     }
 }
