@@ -388,6 +388,17 @@ fn user_modify_existing_user_asks_first_and_stops_on_no() {
     put.assert_calls(1);
 }
 
+/// Deactivating alice (`erase` as given) succeeds.
+fn deactivation(env: &Env, erase: bool) -> Mock<'_> {
+    env.reply_to_body(
+        POST,
+        "/_synapse/admin/v1/deactivate/@alice:example.org",
+        json!({ "erase": erase }),
+        200,
+        json!({"id_server_unbind_result": "success"}),
+    )
+}
+
 /// `user_id` does not exist (yet).
 fn user_not_found(env: &Env, user_id: &str) {
     env.reply(
@@ -465,13 +476,7 @@ fn user_modify_password_prompt_is_refused_in_batch_mode() {
 fn user_deactivate_in_batch_mode_posts_erase() {
     let env = Env::new();
     let details = env.reply(GET, DETAILS, 200, admin_user("@alice:example.org"));
-    let m = env.reply_to_body(
-        POST,
-        "/_synapse/admin/v1/deactivate/@alice:example.org",
-        json!({"erase": true}),
-        200,
-        json!({"id_server_unbind_result": "success"}),
-    );
+    let m = deactivation(&env, true);
     let out = env
         .run(&["--batch", "user", "deactivate", "alice", "-e"])
         .ok();
@@ -487,13 +492,7 @@ fn user_deactivate_of_a_deactivated_user_says_so_and_deactivates_again() {
     let mut gone = admin_user("@alice:example.org");
     gone["deactivated"] = json!(true);
     env.reply(GET, DETAILS, 200, gone);
-    let post = env.reply_to_body(
-        POST,
-        "/_synapse/admin/v1/deactivate/@alice:example.org",
-        json!({"erase": false}),
-        200,
-        json!({"id_server_unbind_result": "success"}),
-    );
+    let post = deactivation(&env, false);
     let out = env.run(&["--batch", "user", "deactivate", "alice"]).ok();
     out.stderr_has("@alice:example.org is deactivated already; deactivating it again.\n");
     assert_eq!(out.json(), json!({"id_server_unbind_result": "success"}));
@@ -533,13 +532,7 @@ fn user_deactivate_interactive_shows_the_user_then_asks() {
         200,
         json!({"joined_rooms": ["!r:example.org"], "total": 1}),
     );
-    let post = env.reply_to_body(
-        POST,
-        "/_synapse/admin/v1/deactivate/@alice:example.org",
-        json!({"erase": false}),
-        200,
-        json!({"id_server_unbind_result": "success"}),
-    );
+    let post = deactivation(&env, false);
     env.run_with_input(&["user", "deactivate", "alice"], "no\n")
         .fails(6, "aborted");
     post.assert_calls(0);
