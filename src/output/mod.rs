@@ -591,6 +591,16 @@ mod tests {
                 .page_typed(&pages[0])
                 .unwrap()
         );
+        let minified = Style {
+            format: Format::Minified,
+            width: None,
+            note: None,
+        };
+        assert!(
+            !ListWriter::new(&mut out, minified, dated)
+                .page_typed(&pages[0])
+                .unwrap()
+        );
         assert!(
             ListWriter::new(&mut out, json, dated.raw_times(true))
                 .page_typed(&pages[0])
