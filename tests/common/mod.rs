@@ -252,6 +252,13 @@ pub fn synapse_version() -> String {
     }
 }
 
+/// A name nobody has used yet in this run: `prefix-N-PID`.
+pub fn unique(prefix: &str) -> String {
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    format!("{prefix}-{n}-{}", std::process::id())
+}
+
 pub const DAY_MS: i64 = 86_400_000;
 
 /// Now, in milliseconds since the epoch (the clock the binary and the server read too).

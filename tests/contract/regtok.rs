@@ -2,20 +2,9 @@
 
 use crate::support::*;
 use serde_json::json;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use synadm::api::{RegistrationTokenUpdate, types};
 
 const TOKENS: &str = "/_synapse/admin/v1/registration_tokens";
-
-/// A token name nobody has used yet.
-fn unused_token(prefix: &str) -> String {
-    static N: AtomicUsize = AtomicUsize::new(0);
-    format!(
-        "{prefix}-{}-{}",
-        N.fetch_add(1, Ordering::SeqCst),
-        std::process::id()
-    )
-}
 
 /// Creates `token` with the raw admin API (test set-up, not under test).
 fn create(token: &str, body: serde_json::Value) {
@@ -32,9 +21,9 @@ fn tomorrow() -> i64 {
 
 #[test]
 fn list_registration_tokens() {
-    let expiring = unused_token("contract-list");
+    let expiring = unique("contract-list");
     create(&expiring, json!({ "expiry_time": tomorrow() }));
-    let used_up = unused_token("contract-used-up");
+    let used_up = unique("contract-used-up");
     create(&used_up, json!({ "uses_allowed": 0 }));
 
     let all = ok(
@@ -98,7 +87,7 @@ fn get_registration_token() {
     );
     assert_eq!(got.token, "seedtoken");
     assert_eq!(got.uses_allowed, Some(5));
-    let expiring = unused_token("contract-get");
+    let expiring = unique("contract-get");
     let expiry = tomorrow();
     create(&expiring, json!({ "expiry_time": expiry }));
     let reply = raw(
@@ -113,7 +102,7 @@ fn get_registration_token() {
                 "expiry_time": expiry })
     );
 
-    let nothing = unused_token("contract-nothing");
+    let nothing = unique("contract-nothing");
     fails(
         "get_registration_token",
         admin().get_registration_token().token(&nothing).send(),
@@ -133,7 +122,7 @@ fn get_registration_token() {
 
 #[test]
 fn create_registration_token() {
-    let name = unused_token("contract-new");
+    let name = unique("contract-new");
     let expiry = tomorrow();
     let created = ok(
         "create_registration_token",
@@ -203,7 +192,7 @@ fn create_registration_token() {
 
 #[test]
 fn update_registration_token() {
-    let name = unused_token("contract-update");
+    let name = unique("contract-update");
     create(&name, json!({ "uses_allowed": 1 }));
     let expiry = tomorrow();
     let limited = ok(
@@ -244,7 +233,7 @@ fn update_registration_token() {
     assert_eq!(unchanged["uses_allowed"], 2);
     assert_eq!(unchanged["expiry_time"], json!(null));
 
-    let nothing = unused_token("contract-nothing");
+    let nothing = unique("contract-nothing");
     fails(
         "update_registration_token",
         admin()
@@ -268,7 +257,7 @@ fn update_registration_token() {
 
 #[test]
 fn delete_registration_token() {
-    let name = unused_token("contract-delete");
+    let name = unique("contract-delete");
     create(&name, json!({}));
     let reply = ok(
         "delete_registration_token",
@@ -277,7 +266,7 @@ fn delete_registration_token() {
     assert!(reply.is_empty(), "{reply:?}");
     let (status, _) = synapse().admin_request("GET", &format!("{TOKENS}/{name}"), None);
     assert_eq!(status, 404, "the token is gone");
-    let other = unused_token("contract-delete-raw");
+    let other = unique("contract-delete-raw");
     create(&other, json!({}));
     raw(
         "delete_registration_token",

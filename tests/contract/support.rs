@@ -27,7 +27,7 @@ pub fn spec() -> &'static Spec {
     SPEC.get_or_init(Spec::load)
 }
 
-pub use common::enc;
+pub use common::{enc, unique};
 
 /// A connection to the test Synapse, through this thread's recording proxy, with `token`
 /// (none: unauthenticated requests).
@@ -406,13 +406,6 @@ pub fn power_levels(room: &str) -> Value {
     );
     assert_eq!(status, 200, "power levels of {room}: {reply}");
     reply["state"][0]["content"].clone()
-}
-
-/// A unique tag for names of things one test creates.
-pub fn unique(prefix: &str) -> String {
-    static COUNTER: AtomicUsize = AtomicUsize::new(0);
-    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-    format!("{prefix}-{n}-{}", std::process::id())
 }
 
 /// The request line (`GET /path HTTP/1.1`) the generated client sends for the request that

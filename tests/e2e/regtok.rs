@@ -1,20 +1,11 @@
 //! `regtok …` against the real server, every change read back with the admin API.
 
+use crate::common::unique;
 use crate::support::{Cli, server};
 use serde_json::{Value, json};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// 2999-01-01T00:00:00Z (the tests run with TZ=UTC).
 const FAR_FUTURE_MS: i64 = 32_472_144_000_000;
-
-fn unique(prefix: &str) -> String {
-    static N: AtomicUsize = AtomicUsize::new(0);
-    format!(
-        "{prefix}-{}-{}",
-        N.fetch_add(1, Ordering::SeqCst),
-        std::process::id()
-    )
-}
 
 /// The admin API's view of a token; `None` if it does not exist.
 fn read_back(token: &str) -> Option<Value> {
