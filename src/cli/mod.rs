@@ -142,15 +142,21 @@ mod tests {
         );
         let mut text = serde_json::to_string_pretty(&tree(&Cli::command())).unwrap();
         text.push('\n');
+        matches_snapshot(path, &text, "the command tree", "command_tree");
+    }
+
+    /// Compares `text` with the snapshot at `path`, or rewrites the snapshot when
+    /// `SYNADM_UPDATE_SNAPSHOTS` is set; `what` and `test` name them in the failure.
+    fn matches_snapshot(path: &str, text: &str, what: &str, test: &str) {
         if std::env::var_os("SYNADM_UPDATE_SNAPSHOTS").is_some() {
-            std::fs::write(path, &text).unwrap();
+            std::fs::write(path, text).unwrap();
             return;
         }
         let stored = std::fs::read_to_string(path).unwrap_or_default();
         assert!(
             stored == text,
-            "the command tree differs from {path}; if the change is intended, run \
-             SYNADM_UPDATE_SNAPSHOTS=1 cargo test --bin synadm command_tree and review the diff"
+            "{what} differs from {path}; if the change is intended, run \
+             SYNADM_UPDATE_SNAPSHOTS=1 cargo test --bin synadm {test} and review the diff"
         );
     }
 
@@ -179,15 +185,6 @@ mod tests {
         cmd.build();
         let mut text = String::new();
         help_texts(&mut cmd, "", &mut text);
-        if std::env::var_os("SYNADM_UPDATE_SNAPSHOTS").is_some() {
-            std::fs::write(path, &text).unwrap();
-            return;
-        }
-        let stored = std::fs::read_to_string(path).unwrap_or_default();
-        assert!(
-            stored == text,
-            "the --help texts differ from {path}; if the change is intended, run \
-             SYNADM_UPDATE_SNAPSHOTS=1 cargo test --bin synadm help_texts and review the diff"
-        );
+        matches_snapshot(path, &text, "the --help text", "help_texts");
     }
 }
