@@ -248,14 +248,12 @@ fn get_purge_history_status() {
         404,
         "M_NOT_FOUND",
     );
-    let reply: Value = raw_error(
+    let reply: Value = forbidden(
         "get_purge_history_status",
-        Some(&token),
+        &token,
         "GET",
         &format!("/_synapse/admin/v1/purge_history_status/{}", enc(&id)),
         None,
-        403,
-        "M_FORBIDDEN",
     );
     assert_eq!(reply["error"], "You are not a server admin");
 }

@@ -37,15 +37,7 @@ fn whoami() {
         401,
         "M_UNKNOWN_TOKEN",
     );
-    raw_error(
-        "whoami",
-        None,
-        "GET",
-        "/_matrix/client/v3/account/whoami",
-        None,
-        401,
-        "M_MISSING_TOKEN",
-    );
+    needs_token("whoami", "GET", "/_matrix/client/v3/account/whoami", None);
 }
 
 fn password_login(user: &str, password: &str) -> types::LoginRequest {
@@ -190,23 +182,19 @@ fn list_room_aliases() {
 
     // Non-members may not look.
     let (_, outsider) = s.fresh_user("contract outsider");
-    fails(
+    fails_forbidden(
         "list_room_aliases",
         client_as(Some(&outsider))
             .list_room_aliases()
             .room_id(project_x)
             .send(),
-        403,
-        "M_FORBIDDEN",
     );
-    raw_error(
+    forbidden(
         "list_room_aliases",
-        Some(&outsider),
+        &outsider,
         "GET",
         &format!("/_matrix/client/v3/rooms/{}/aliases", enc(project_x)),
         None,
-        403,
-        "M_FORBIDDEN",
     );
 }
 

@@ -333,14 +333,12 @@ fn purge_media_cache() {
         400,
         "M_INVALID_PARAM",
     );
-    raw_error(
+    forbidden(
         "purge_media_cache",
-        Some(non_admin_token()),
+        non_admin_token(),
         "POST",
         &format!("/_synapse/admin/v1/purge_media_cache?before_ts={now}"),
         None,
-        403,
-        "M_FORBIDDEN",
     );
 }
 
@@ -374,23 +372,18 @@ fn list_room_media() {
     );
     assert!(reply.local.is_empty() && reply.remote.is_empty());
 
-    fails(
+    fails_forbidden(
         "list_room_media",
         client_as(Some(non_admin_token()))
             .list_room_media()
             .room_id(&room)
             .send(),
-        403,
-        "M_FORBIDDEN",
     );
-    raw_error(
+    needs_token(
         "list_room_media",
-        None,
         "GET",
         &format!("/_synapse/admin/v1/room/{}/media", enc(&room)),
         None,
-        401,
-        "M_MISSING_TOKEN",
     );
 }
 
@@ -421,23 +414,19 @@ fn quarantine_room_media() {
     );
     assert_eq!(again, json!({ "num_quarantined": 2 }));
 
-    fails(
+    fails_forbidden(
         "quarantine_room_media",
         client_as(Some(non_admin_token()))
             .quarantine_room_media()
             .room_id(&room)
             .send(),
-        403,
-        "M_FORBIDDEN",
     );
-    raw_error(
+    forbidden(
         "quarantine_room_media",
-        Some(non_admin_token()),
+        non_admin_token(),
         "POST",
         &format!("/_synapse/admin/v1/room/{}/media/quarantine", enc(&room)),
         Some(json!({})),
-        403,
-        "M_FORBIDDEN",
     );
 }
 
@@ -468,23 +457,18 @@ fn quarantine_user_media() {
     );
     assert_eq!(again, json!({ "num_quarantined": 0 }));
 
-    fails(
+    fails_forbidden(
         "quarantine_user_media",
         client_as(Some(non_admin_token()))
             .quarantine_user_media()
             .user_id(&user)
             .send(),
-        403,
-        "M_FORBIDDEN",
     );
-    raw_error(
+    needs_token(
         "quarantine_user_media",
-        None,
         "POST",
         &format!("/_synapse/admin/v1/user/{}/media/quarantine", enc(&user)),
         Some(json!({})),
-        401,
-        "M_MISSING_TOKEN",
     );
 }
 
@@ -511,24 +495,20 @@ fn quarantine_media() {
         Some(json!({})),
     );
 
-    fails(
+    fails_forbidden(
         "quarantine_media",
         client_as(Some(non_admin_token()))
             .quarantine_media()
             .server_name(&s.server_name)
             .media_id(&id)
             .send(),
-        403,
-        "M_FORBIDDEN",
     );
-    raw_error(
+    forbidden(
         "quarantine_media",
-        Some(non_admin_token()),
+        non_admin_token(),
         "POST",
         &format!("/_synapse/admin/v1/media/quarantine/{}/{id}", s.server_name),
         Some(json!({})),
-        403,
-        "M_FORBIDDEN",
     );
 }
 
@@ -562,27 +542,22 @@ fn unquarantine_media() {
         Some(json!({})),
     );
 
-    fails(
+    fails_forbidden(
         "unquarantine_media",
         client_as(Some(non_admin_token()))
             .unquarantine_media()
             .server_name(&s.server_name)
             .media_id(&id)
             .send(),
-        403,
-        "M_FORBIDDEN",
     );
-    raw_error(
+    needs_token(
         "unquarantine_media",
-        None,
         "POST",
         &format!(
             "/_synapse/admin/v1/media/unquarantine/{}/{id}",
             s.server_name
         ),
         Some(json!({})),
-        401,
-        "M_MISSING_TOKEN",
     );
 }
 
@@ -616,23 +591,18 @@ fn protect_media() {
         Some(json!({})),
     );
 
-    fails(
+    fails_forbidden(
         "protect_media",
         client_as(Some(non_admin_token()))
             .protect_media()
             .media_id(&id)
             .send(),
-        403,
-        "M_FORBIDDEN",
     );
-    raw_error(
+    needs_token(
         "protect_media",
-        None,
         "POST",
         &format!("/_synapse/admin/v1/media/protect/{id}"),
         Some(json!({})),
-        401,
-        "M_MISSING_TOKEN",
     );
 }
 
@@ -664,22 +634,18 @@ fn unprotect_media() {
         Some(json!({})),
     );
 
-    fails(
+    fails_forbidden(
         "unprotect_media",
         client_as(Some(non_admin_token()))
             .unprotect_media()
             .media_id(&id)
             .send(),
-        403,
-        "M_FORBIDDEN",
     );
-    raw_error(
+    forbidden(
         "unprotect_media",
-        Some(non_admin_token()),
+        non_admin_token(),
         "POST",
         &format!("/_synapse/admin/v1/media/unprotect/{id}"),
         Some(json!({})),
-        403,
-        "M_FORBIDDEN",
     );
 }

@@ -76,13 +76,11 @@ fn send_server_notice() {
     );
     // Not for ordinary users.
     let (_, token) = s.fresh_user("contract notice sender");
-    fails(
+    fails_forbidden(
         "send_server_notice",
         client_as(Some(&token))
             .send_server_notice()
             .body(notice(&user, "not an admin"))
             .send(),
-        403,
-        "M_FORBIDDEN",
     );
 }

@@ -6,7 +6,7 @@
 use crate::support::*;
 use serde_json::{Value, json};
 use std::time::Duration;
-use synadm::api::types;
+use synadm::api::{builder, types};
 
 fn rooms_path(room: &str, suffix: &str) -> String {
     format!("/_synapse/admin/v1/rooms/{}{suffix}", enc(room))
@@ -15,6 +15,19 @@ fn rooms_path(room: &str, suffix: &str) -> String {
 /// Names of a page's rooms, in order.
 fn names(page: &types::RoomList) -> Vec<Option<&str>> {
     page.rooms.iter().map(|r| r.name.as_deref()).collect()
+}
+
+/// The rooms whose name or alias holds `term`, asked for with `refine`'s order, paging and
+/// filters.
+fn rooms_matching(
+    term: &str,
+    refine: impl FnOnce(builder::ListRooms<'_>) -> builder::ListRooms<'_>,
+) -> types::RoomList {
+    let client = admin();
+    ok(
+        "list_rooms",
+        refine(client.list_rooms().search_term(term)).send(),
+    )
 }
 
 /// Waits until Synapse's room statistics (the source of the list and of most detail fields,
@@ -46,15 +59,16 @@ fn list_rooms() {
     let s = synapse();
     let (_, token) = s.fresh_user("contract room list");
     let tag = unique("contractlist");
+    let (alpha_name, beta_name) = (format!("{tag} alpha"), format!("{tag} beta"));
     // alpha: public and in the directory; beta: private, encrypted, not federated.
     let alpha = create_room(
         &token,
-        json!({ "name": format!("{tag} alpha"), "preset": "public_chat", "visibility": "public" }),
+        json!({ "name": alpha_name, "preset": "public_chat", "visibility": "public" }),
     );
     let beta = create_room(
         &token,
         json!({
-            "name": format!("{tag} beta"),
+            "name": beta_name,
             "preset": "private_chat",
             "creation_content": { "m.federate": false },
             "initial_state": [{
@@ -71,36 +85,21 @@ fn list_rooms() {
     settled_details(&empty, |r| r["joined_members"] == 0);
 
     // Two per page: next_batch, then prev_batch, both integers.
-    let first = ok(
-        "list_rooms",
-        admin()
-            .list_rooms()
-            .search_term(&tag)
-            .order_by(types::RoomOrderBy::Name)
-            .limit(1)
-            .send(),
-    );
+    let first = rooms_matching(&tag, |b| b.order_by(types::RoomOrderBy::Name).limit(1));
     assert_eq!(first.total_rooms, 2, "{first:?}");
     assert_eq!(
         (first.offset, first.next_batch, first.prev_batch),
         (0, Some(1), None)
     );
-    assert_eq!(names(&first), [Some(format!("{tag} alpha").as_str())]);
-    let second = ok(
-        "list_rooms",
-        admin()
-            .list_rooms()
-            .search_term(&tag)
-            .order_by(types::RoomOrderBy::Name)
-            .from(1)
-            .limit(1)
-            .send(),
-    );
+    assert_eq!(names(&first), [Some(alpha_name.as_str())]);
+    let second = rooms_matching(&tag, |b| {
+        b.order_by(types::RoomOrderBy::Name).from(1).limit(1)
+    });
     assert_eq!(
         (second.offset, second.next_batch, second.prev_batch),
         (1, None, Some(0))
     );
-    assert_eq!(names(&second), [Some(format!("{tag} beta").as_str())]);
+    assert_eq!(names(&second), [Some(beta_name.as_str())]);
 
     // The booleans are JSON booleans on SQLite too; encryption is the algorithm.
     let page = raw(
@@ -150,47 +149,16 @@ fn list_rooms() {
     // Synapse 1.163.2 ORs the search term's name and alias matches with the other filters
     // (`name LIKE … OR alias LIKE … OR room_id = … AND is_public …`): a name match ignores
     // public_rooms and empty_rooms.
-    let both = ok(
-        "list_rooms",
-        admin()
-            .list_rooms()
-            .search_term(&tag)
-            .public_rooms(true)
-            .send(),
-    );
+    let both = rooms_matching(&tag, |b| b.public_rooms(true));
     assert_eq!(both.total_rooms, 2, "{both:?}");
-    let non_empty_as_empty = ok(
-        "list_rooms",
-        admin()
-            .list_rooms()
-            .search_term(&tag)
-            .empty_rooms(true)
-            .send(),
-    );
+    let non_empty_as_empty = rooms_matching(&tag, |b| b.empty_rooms(true));
     assert_eq!(non_empty_as_empty.total_rooms, 2, "{non_empty_as_empty:?}");
-    let reversed = ok(
-        "list_rooms",
-        admin()
-            .list_rooms()
-            .search_term(&tag)
-            .dir(types::Direction::B)
-            .send(),
-    );
+    let reversed = rooms_matching(&tag, |b| b.dir(types::Direction::B));
     assert_eq!(
         names(&reversed),
-        [
-            Some(format!("{tag} beta").as_str()),
-            Some(format!("{tag} alpha").as_str())
-        ]
+        [Some(beta_name.as_str()), Some(alpha_name.as_str())]
     );
-    let only_empty = ok(
-        "list_rooms",
-        admin()
-            .list_rooms()
-            .search_term(&empty)
-            .empty_rooms(true)
-            .send(),
-    );
+    let only_empty = rooms_matching(&empty, |b| b.empty_rooms(true));
     assert_eq!(only_empty.rooms.len(), 1, "{only_empty:?}");
     let gone = &only_empty.rooms[0];
     assert_eq!((gone.name.as_deref(), gone.joined_members), (None, 0));
@@ -206,49 +174,33 @@ fn list_rooms() {
     assert_eq!(raw_empty["total_rooms"], 0, "{raw_empty}");
 
     // Every sort order Synapse accepts, including the two deprecated ones.
+    use types::RoomOrderBy as By;
     let orders = [
-        types::RoomOrderBy::Name,
-        types::RoomOrderBy::CanonicalAlias,
-        types::RoomOrderBy::JoinedMembers,
-        types::RoomOrderBy::JoinedLocalMembers,
-        types::RoomOrderBy::Version,
-        types::RoomOrderBy::Creator,
-        types::RoomOrderBy::Encryption,
-        types::RoomOrderBy::Federatable,
-        types::RoomOrderBy::Public,
-        types::RoomOrderBy::JoinRules,
-        types::RoomOrderBy::GuestAccess,
-        types::RoomOrderBy::HistoryVisibility,
-        types::RoomOrderBy::StateEvents,
-        types::RoomOrderBy::Alphabetical,
-        types::RoomOrderBy::Size,
+        By::Name,
+        By::CanonicalAlias,
+        By::JoinedMembers,
+        By::JoinedLocalMembers,
+        By::Version,
+        By::Creator,
+        By::Encryption,
+        By::Federatable,
+        By::Public,
+        By::JoinRules,
+        By::GuestAccess,
+        By::HistoryVisibility,
+        By::StateEvents,
+        By::Alphabetical,
+        By::Size,
     ];
     for order in orders {
-        let page = ok(
-            "list_rooms",
-            admin()
-                .list_rooms()
-                .search_term(&tag)
-                .order_by(order)
-                .send(),
-        );
+        let page = rooms_matching(&tag, |b| b.order_by(order));
         assert_eq!(page.total_rooms, 2, "{order}: {page:?}");
     }
     // public ascending: false before true.
-    let by_public = ok(
-        "list_rooms",
-        admin()
-            .list_rooms()
-            .search_term(&tag)
-            .order_by(types::RoomOrderBy::Public)
-            .send(),
-    );
+    let by_public = rooms_matching(&tag, |b| b.order_by(types::RoomOrderBy::Public));
     assert_eq!(
         names(&by_public),
-        [
-            Some(format!("{tag} beta").as_str()),
-            Some(format!("{tag} alpha").as_str())
-        ]
+        [Some(beta_name.as_str()), Some(alpha_name.as_str())]
     );
 
     // The whole list, seed rooms included (Abandoned has null state fields).
@@ -269,14 +221,12 @@ fn list_rooms() {
         message.contains("search_term cannot be an empty string"),
         "{message}"
     );
-    raw_error(
+    forbidden(
         "list_rooms",
-        Some(&token),
+        &token,
         "GET",
         "/_synapse/admin/v1/rooms",
         None,
-        403,
-        "M_FORBIDDEN",
     );
 }
 
@@ -377,15 +327,7 @@ fn get_room() {
         "M_NOT_FOUND",
     );
     assert_eq!(message, "Room not found");
-    raw_error(
-        "get_room",
-        Some(&token),
-        "GET",
-        &rooms_path(general, ""),
-        None,
-        403,
-        "M_FORBIDDEN",
-    );
+    forbidden("get_room", &token, "GET", &rooms_path(general, ""), None);
 }
 
 #[test]
@@ -607,14 +549,12 @@ fn get_delete_status() {
         "M_NOT_FOUND",
     );
     assert_eq!(message, "delete id 'no-such-task' not found");
-    raw_error(
+    forbidden(
         "get_delete_status",
-        Some(&token),
+        &token,
         "GET",
         &format!("/_synapse/admin/v2/rooms/delete_status/{}", enc(&id)),
         None,
-        403,
-        "M_FORBIDDEN",
     );
 }
 
@@ -720,14 +660,12 @@ fn list_room_members() {
         "M_NOT_FOUND",
     );
     assert_eq!(message, "Room not found");
-    raw_error(
+    forbidden(
         "list_room_members",
-        Some(s.seed_str("/users/alice/token")),
+        s.seed_str("/users/alice/token"),
         "GET",
         &rooms_path(general, "/members"),
         None,
-        403,
-        "M_FORBIDDEN",
     );
 }
 
@@ -855,14 +793,12 @@ fn get_room_state() {
         404,
         "M_NOT_FOUND",
     );
-    raw_error(
+    forbidden(
         "get_room_state",
-        Some(&token),
+        &token,
         "GET",
         &rooms_path(&room, "/state"),
         None,
-        403,
-        "M_FORBIDDEN",
     );
 }
 
@@ -911,14 +847,12 @@ fn get_room_block_status() {
         "M_UNKNOWN",
     );
     assert_eq!(message, "not-a-room-id is not a legal room ID");
-    raw_error(
+    forbidden(
         "get_room_block_status",
-        Some(s.seed_str("/users/alice/token")),
+        s.seed_str("/users/alice/token"),
         "GET",
         &rooms_path(&room, "/block"),
         None,
-        403,
-        "M_FORBIDDEN",
     );
 }
 

@@ -189,6 +189,15 @@ fn check_reply(op: &str, status: u16, value: &Value, what: &str) {
 }
 
 /// Sends `method target` (percent-encoded, an instance of operation `op`) with `token`, asserts
+/// [`fails`] with the commonest refusal: the caller is not an admin (403 `M_FORBIDDEN`).
+pub fn fails_forbidden<T, F>(op: &str, request: F) -> String
+where
+    T: Debug,
+    F: Future<Output = Reply<T>>,
+{
+    fails(op, request, 403, "M_FORBIDDEN")
+}
+
 /// a 2xx reply and checks its raw JSON against the spec. Returns the JSON.
 pub fn raw_as(
     op: &str,
@@ -234,6 +243,17 @@ pub fn raw_error(
     check_reply(op, got, &reply, "the raw error reply");
     record::called(op, Call::Raw);
     reply
+}
+
+/// [`raw_error`] for the commonest refusal: `token` belongs to someone who is not an admin (or
+/// not allowed in the room), so Synapse answers 403 `M_FORBIDDEN`.
+pub fn forbidden(op: &str, token: &str, method: &str, target: &str, body: Option<Value>) -> Value {
+    raw_error(op, Some(token), method, target, body, 403, "M_FORBIDDEN")
+}
+
+/// [`raw_error`] without a token: 401 `M_MISSING_TOKEN`.
+pub fn needs_token(op: &str, method: &str, target: &str, body: Option<Value>) -> Value {
+    raw_error(op, None, method, target, body, 401, "M_MISSING_TOKEN")
 }
 
 /// A user ID on the test server that does not exist yet.

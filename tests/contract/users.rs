@@ -67,20 +67,16 @@ fn list_users() {
     );
 
     let alice_token = s.seed_str("/users/alice/token");
-    fails(
+    fails_forbidden(
         "list_users",
         client_as(Some(alice_token)).list_users().send(),
-        403,
-        "M_FORBIDDEN",
     );
-    raw_error(
+    forbidden(
         "list_users",
-        Some(alice_token),
+        alice_token,
         "GET",
         "/_synapse/admin/v2/users",
         None,
-        403,
-        "M_FORBIDDEN",
     );
 }
 
@@ -437,24 +433,14 @@ fn list_user_joined_rooms() {
     raw("list_user_joined_rooms", "GET", &target, None);
 
     let bob_token = s.seed_str("/users/bob/token");
-    fails(
+    fails_forbidden(
         "list_user_joined_rooms",
         client_as(Some(bob_token))
             .list_user_joined_rooms()
             .user_id(&alice)
             .send(),
-        403,
-        "M_FORBIDDEN",
     );
-    raw_error(
-        "list_user_joined_rooms",
-        Some(bob_token),
-        "GET",
-        &target,
-        None,
-        403,
-        "M_FORBIDDEN",
-    );
+    forbidden("list_user_joined_rooms", bob_token, "GET", &target, None);
 }
 
 #[test]
@@ -712,14 +698,12 @@ fn redact_user_events() {
         403,
         "M_FORBIDDEN",
     );
-    raw_error(
+    forbidden(
         "redact_user_events",
-        Some(&other_token),
+        &other_token,
         "POST",
         &user_path("/_synapse/admin/v1/user", &user, "/redact"),
         Some(json!({ "rooms": [] })),
-        403,
-        "M_FORBIDDEN",
     );
 }
 
@@ -799,13 +783,11 @@ fn get_redact_status() {
         404,
         "M_NOT_FOUND",
     );
-    raw_error(
+    forbidden(
         "get_redact_status",
-        Some(&token),
+        &token,
         "GET",
         &format!("/_synapse/admin/v1/user/redact_status/{}", enc(&id)),
         None,
-        403,
-        "M_FORBIDDEN",
     );
 }
