@@ -6,6 +6,7 @@
 //! are display widths, so CJK and emoji stay aligned.
 
 use super::View;
+use super::row::Row;
 use serde_json::Value;
 use unicode_width::UnicodeWidthStr;
 
@@ -67,7 +68,7 @@ fn truncate(s: &str, max: usize) -> String {
 }
 
 /// One value as a single line of text.
-fn cell(key: &str, value: &Value, view: &View) -> String {
+pub(super) fn cell(key: &str, value: &Value, view: &View) -> String {
     match value {
         Value::Null => String::new(),
         Value::String(s) => sanitize(s),
@@ -120,7 +121,8 @@ pub fn document(value: &Value, view: &View, fit: Option<Fit>) -> String {
     match value {
         Value::Object(map) => block(map, view),
         Value::Array(items) if !items.is_empty() && items.iter().all(Value::is_object) => {
-            Table::new(items, view, fit).rows(items, view)
+            let rows: Vec<Row> = items.iter().map(|i| Row::of_value(i, view)).collect();
+            Table::new(&rows, view, fit).rows(&rows)
         }
         Value::Array(items) => items.iter().map(|v| cell("", v, view) + "\n").collect(),
         other => cell("", other, view) + "\n",
@@ -170,58 +172,44 @@ pub struct Table {
     columns: Vec<String>,
     widths: Vec<usize>,
     header_done: bool,
-    /// The first page's cells, row by row (formatted once, while choosing the columns), and
-    /// where that page lies, for the `rows` call that is given it.
-    first_cells: Option<(*const Value, Vec<Vec<String>>)>,
+    /// Where each column's key stood in the last row read: list items share their key order,
+    /// so a cell is found with one comparison.
+    hints: Vec<usize>,
 }
 
 impl Table {
     /// Columns: the view's preferred ones first, then any other field, leaving out columns
     /// that are empty on the whole first page; squeezed to `fit` if given, the last (least
     /// important) columns first, and left out, with a note, where even that is too wide.
-    pub fn new(first_page: &[Value], view: &View, fit: Option<Fit>) -> Table {
+    pub fn new(first_page: &[Row], view: &View, fit: Option<Fit>) -> Table {
         let mut columns: Vec<String> = view.columns.iter().map(|c| c.to_string()).collect();
         let mut seen: std::collections::HashSet<&str> = view.columns.iter().copied().collect();
-        for item in first_page {
-            if let Value::Object(map) = item {
-                for k in map.keys() {
-                    if seen.insert(k) {
-                        columns.push(k.clone());
-                    }
+        let mut previous: Option<&Row> = None;
+        for row in first_page {
+            if previous.is_some_and(|p| p.same_keys(row)) {
+                continue;
+            }
+            previous = Some(row);
+            for k in row.keys() {
+                if seen.insert(k) {
+                    columns.push(k.to_string());
                 }
             }
         }
-        // Every cell of the first page, formatted once: row by row, column by column.
-        let mut cells: Vec<Vec<String>> = first_page
-            .iter()
-            .map(|item| {
-                columns
-                    .iter()
-                    .map(|c| item.get(c).map(|v| cell(c, v, view)).unwrap_or_default())
-                    .collect()
-            })
-            .collect();
-        let has_data: Vec<bool> = (0..columns.len())
-            .map(|i| cells.iter().any(|row| !row[i].is_empty()))
-            .collect();
-        let mut keep = has_data.iter();
-        columns.retain(|_| keep.next().copied().unwrap_or(false));
-        for row in &mut cells {
-            let mut keep = has_data.iter();
-            row.retain(|_| keep.next().copied().unwrap_or(false));
+        let mut hints = vec![0; columns.len()];
+        // The widest cell of each column (0: empty on the whole page).
+        let mut widths = vec![0; columns.len()];
+        for row in first_page {
+            for ((c, w), hint) in columns.iter().zip(&mut widths).zip(&mut hints) {
+                *w = (*w).max(width(row.cell(c, hint)));
+            }
         }
-        let mut widths: Vec<usize> = columns
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                cells
-                    .iter()
-                    .map(|row| width(&row[i]))
-                    .max()
-                    .unwrap_or(0)
-                    .max(width(&sanitize(c)))
-            })
-            .collect();
+        let mut keep = widths.iter().map(|w| *w > 0);
+        columns.retain(|_| keep.next().unwrap_or(false));
+        widths.retain(|w| *w > 0);
+        for (w, c) in widths.iter_mut().zip(&columns) {
+            *w = (*w).max(width(&sanitize(c)));
+        }
         if let Some(Fit { width, note }) = fit {
             // The first column (the ID) is never cut unless it alone is too wide.
             let mut floors: Vec<usize> = widths.iter().map(|w| MIN_COLUMN.min(*w)).collect();
@@ -248,55 +236,44 @@ impl Table {
             }
             columns.truncate(keep);
             widths.truncate(keep);
-            for row in &mut cells {
-                row.truncate(keep);
-            }
             shrink(&mut widths, width);
         }
         Table {
+            hints: vec![0; columns.len()],
             columns,
             widths,
             header_done: false,
-            first_cells: Some((first_page.as_ptr(), cells)),
         }
     }
 
-    pub fn rows(&mut self, items: &[Value], view: &View) -> String {
+    /// The text of `rows` (after the header, the first time).
+    pub fn rows(&mut self, rows: &[Row]) -> String {
         let mut out = String::new();
         if !self.header_done {
             self.header_done = true;
             let header: Vec<String> = self.columns.iter().map(|c| sanitize(c)).collect();
-            self.line(&mut out, &header);
+            self.line(&mut out, header.iter().map(String::as_str));
             let rule: Vec<String> = self.widths.iter().map(|w| "-".repeat(*w)).collect();
-            self.line(&mut out, &rule);
+            self.line(&mut out, rule.iter().map(String::as_str));
         }
-        match self.first_cells.take() {
-            Some((page, cells)) if page == items.as_ptr() && cells.len() == items.len() => {
-                for row in &cells {
-                    self.line(&mut out, row);
-                }
-            }
-            _ => {
-                let mut row = Vec::with_capacity(self.columns.len());
-                for item in items {
-                    row.clear();
-                    row.extend(
-                        self.columns
-                            .iter()
-                            .map(|c| item.get(c).map(|v| cell(c, v, view)).unwrap_or_default()),
-                    );
-                    self.line(&mut out, &row);
-                }
-            }
+        let mut hints = std::mem::take(&mut self.hints);
+        for row in rows {
+            let cells = self
+                .columns
+                .iter()
+                .zip(&mut hints)
+                .map(|(c, hint)| row.cell(c, hint));
+            self.line(&mut out, cells);
         }
+        self.hints = hints;
         out
     }
 
     /// Appends one row: each cell cut to its column and padded, two spaces between columns,
     /// no blank space at the end.
-    fn line(&self, out: &mut String, cells: &[String]) {
+    fn line<'c>(&self, out: &mut String, cells: impl Iterator<Item = &'c str>) {
         let start = out.len();
-        for (i, (c, w)) in cells.iter().zip(&self.widths).enumerate() {
+        for (i, (c, w)) in cells.zip(&self.widths).enumerate() {
             if i > 0 {
                 out.push_str("  ");
             }
@@ -338,6 +315,10 @@ fn shrink(widths: &mut [usize], max: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn rows_of<'a>(items: &'a [Value], view: &View) -> Vec<Row<'a>> {
+        items.iter().map(|i| Row::of_value(i, view)).collect()
+    }
     use serde_json::json;
 
     #[test]
@@ -400,9 +381,9 @@ mod tests {
             json!({"b": 22, "name": "@longer:y", "empty": ""}),
         ];
         let view = View::new(&["name"]);
-        let mut table = Table::new(&rows, &view, None);
+        let mut table = Table::new(&rows_of(&rows, &view), &view, None);
         assert_eq!(
-            table.rows(&rows, &view),
+            table.rows(&rows_of(&rows, &view)),
             "name       b\n---------  --\n@x:y       1\n@longer:y  22\n"
         );
     }
@@ -448,8 +429,8 @@ mod tests {
             width: 40,
             note: None,
         };
-        let mut table = Table::new(&rows, &view, Some(fit));
-        let text = table.rows(&rows, &view);
+        let mut table = Table::new(&rows_of(&rows, &view), &view, Some(fit));
+        let text = table.rows(&rows_of(&rows, &view));
         for line in text.lines() {
             assert!(width(line) <= 40, "{line:?}");
         }
@@ -461,9 +442,12 @@ mod tests {
     fn later_wider_values_are_cut_to_the_first_pages_widths() {
         let view = View::new(&["id", "n"]);
         let first = [json!({"id": "short", "n": 1})];
-        let mut table = Table::new(&first, &view, None);
-        table.rows(&first, &view);
-        let later = table.rows(&[json!({"id": "a-much-longer-id", "n": 2})], &view);
+        let mut table = Table::new(&rows_of(&first, &view), &view, None);
+        table.rows(&rows_of(&first, &view));
+        let later = table.rows(&rows_of(
+            &[json!({"id": "a-much-longer-id", "n": 2})],
+            &view,
+        ));
         assert_eq!(later, "a-mu…  2\n");
     }
 
@@ -526,15 +510,15 @@ mod tests {
             })
         };
         // The first column whole, the next at its floor of six, and a gap: 18; a third: 26.
-        let text = Table::new(&rows, &view, fit(20)).rows(&rows, &view);
+        let text = Table::new(&rows_of(&rows, &view), &view, fit(20)).rows(&rows_of(&rows, &view));
         assert_eq!(
             text,
             "a           b\n----------  --------\nxxxxxxxxxx  xxxxxxx…\n"
         );
-        let text = Table::new(&rows, &view, fit(26)).rows(&rows, &view);
+        let text = Table::new(&rows_of(&rows, &view), &view, fit(26)).rows(&rows_of(&rows, &view));
         assert_eq!(text.lines().next(), Some("a           b       c\\e"));
         // One column always stays, however narrow the terminal.
-        let text = Table::new(&rows, &view, fit(3)).rows(&rows, &view);
+        let text = Table::new(&rows_of(&rows, &view), &view, fit(3)).rows(&rows_of(&rows, &view));
         assert_eq!(text.lines().next(), Some("a"));
         let notes = NOTES.lock().unwrap().clone();
         let expected = [

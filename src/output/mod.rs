@@ -4,12 +4,14 @@
 
 mod human;
 mod pprint;
+mod row;
 mod view;
 
 pub use human::{human_size, sanitize};
 pub use view::View;
 
 use crate::Error;
+use row::Row;
 use serde_json::Value;
 use std::io::{self, Write};
 
@@ -186,6 +188,8 @@ pub struct ListWriter<W: Write> {
     view: View,
     count: usize,
     table: Option<human::Table>,
+    /// The field names of the typed rows written so far.
+    keys: row::Keys,
 }
 
 impl<W: Write> ListWriter<W> {
@@ -196,6 +200,7 @@ impl<W: Write> ListWriter<W> {
             view,
             count: 0,
             table: None,
+            keys: row::Keys::default(),
         }
     }
 
@@ -238,21 +243,41 @@ impl<W: Write> ListWriter<W> {
                 Some(Value::Array(rows)) => rows.as_slice(),
                 _ => items,
             };
-            let (view, fit) = (&self.view, self.style.fit());
-            let table = self
-                .table
-                .get_or_insert_with(|| human::Table::new(items, view, fit));
-            text = table.rows(items, view);
+            let rows: Vec<Row> = items.iter().map(|i| Row::of_value(i, &self.view)).collect();
+            text = self.table_rows(&rows);
         }
         write_text(&mut self.out, &text)
     }
 
+    /// The table's text for `rows`, the table laid out from the first page it is given.
+    fn table_rows(&mut self, rows: &[Row]) -> String {
+        let (view, fit) = (&self.view, self.style.fit());
+        self.table
+            .get_or_insert_with(|| human::Table::new(rows, view, fit))
+            .rows(rows)
+    }
+
     /// Writes a page of items straight from their types, with no tree in between, when the
-    /// format allows it (json and minified, and a view that leaves the data as it is):
+    /// format allows it (json and minified with a view that leaves the data as it is, and
+    /// human tables of items that are structs, with a view that does not reshape them):
     /// the same text as [`ListWriter::page`] would write for their trees. Returns `Ok(false)`,
     /// having written nothing, when the items need [`ListWriter::page`].
     pub fn page_typed<T: serde::Serialize>(&mut self, items: &[T]) -> Result<bool, Error> {
         let dates = self.view.dates_everywhere && !self.view.raw_times;
+        if self.style.format == Format::Human && self.view.reshape.is_none() {
+            let rows: Option<Vec<Row>> = items
+                .iter()
+                .map(|i| Row::of_typed(i, &self.view, &mut self.keys))
+                .collect();
+            let Some(rows) = rows else {
+                return Ok(false);
+            };
+            if !rows.is_empty() {
+                let text = self.table_rows(&rows);
+                write_text(&mut self.out, &text)?;
+            }
+            return Ok(true);
+        }
         let (open, next) = match self.style.format {
             Format::Json if !dates => ("[\n", ",\n"),
             Format::Minified if !dates => ("[", ","),

@@ -51,7 +51,12 @@ where
     }
     ctx.note(&summary(page.value.total()));
     let (items, next) = page.value.split()?;
-    ctx.print_value(&serde_json::Value::Array(values(&items)?), &view)?;
+    // One page is a list of one page: the typed rows skip a tree per item.
+    let mut out = ctx.list_writer(view)?;
+    if !out.page_typed(&items)? {
+        out.page(&values(&items)?)?;
+    }
+    out.finish()?;
     if let Some(next) = next {
         ctx.note(&format!(
             "There are more than shown; use --from {next} or --all."
