@@ -7,6 +7,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod account;
 mod config;
 mod credentials;
 mod deactivate;

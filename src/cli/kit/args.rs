@@ -73,6 +73,35 @@ impl TimeArgs {
     }
 }
 
+/// The start of a counting window (`user invite-count`, `user joined-room-count`): days back
+/// from now (default 1), a date, or milliseconds.
+#[derive(Debug, clap::Args)]
+#[group(multiple = false)]
+pub struct SinceArgs {
+    /// Count from this many days ago [default: 1].
+    #[arg(short = 'd', long, value_name = "DAYS",
+          value_parser = super::numbers::non_negative, allow_negative_numbers = true)]
+    since_days: Option<i64>,
+    /// Count from this point in time: YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS,
+    /// 'YYYY-MM-DD HH:MM:SS' (local time) or RFC 3339.
+    #[arg(short = 's', long, value_name = "DATETIME", value_parser = synadm::time::parse_datetime_ms)]
+    since: Option<i64>,
+    /// Count from this Unix time in milliseconds.
+    #[arg(long, value_name = "MS",
+          value_parser = super::numbers::non_negative, allow_negative_numbers = true)]
+    since_ts: Option<i64>,
+}
+
+impl SinceArgs {
+    /// The window's start in ms since the epoch.
+    pub fn ms(&self) -> Result<i64, synadm::Error> {
+        match (self.since_days, self.since.or(self.since_ts)) {
+            (_, Some(ms)) => Ok(ms),
+            (days, None) => synadm::time::days_from_now_ms(-days.unwrap_or(1)),
+        }
+    }
+}
+
 /// Paging options of the offset-paginated lists.
 #[derive(Debug, clap::Args)]
 pub struct Paging {

@@ -1,6 +1,6 @@
 //! What a command module needs, in one import: `use crate::cli::prelude::*;`.
 
-pub use super::args::{Paging, TimeArgs, WaitArgs, flag_pair};
+pub use super::args::{Paging, SinceArgs, TimeArgs, WaitArgs, flag_pair};
 pub use super::context::{Ctx, Run};
 pub use super::paging::print_paged;
 pub use super::views;

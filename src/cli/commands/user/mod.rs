@@ -1,5 +1,6 @@
 //! `synadm user …`: every user command of Python synadm 0.49.2, with its flags.
 
+mod account;
 mod deactivate;
 mod devices;
 mod list;
@@ -50,6 +51,20 @@ pub enum UserCommand {
     ShadowBan(moderation::ShadowBanArgs),
     /// Suspend a user (they can read but not act) or lift the suspension.
     Suspend(moderation::SuspendArgs),
+    /// Show whether a user is a server admin, or grant or revoke it.
+    Admin(account::AdminArgs),
+    /// List every room a user has a membership in, with its state (join, invite, leave, ban, knock).
+    Memberships(account::MembershipsArgs),
+    /// List a user's pushers (where their notifications go).
+    Pushers(account::PushersArgs),
+    /// Show, set or remove a user's message rate-limit override.
+    Ratelimit(account::RateLimitArgs),
+    /// Count the invites a user sent since a point in time (spam accounts invite a lot).
+    InviteCount(account::CountArgs),
+    /// Count the rooms a user joined since a point in time, left ones included.
+    JoinedRoomCount(account::CountArgs),
+    /// Check whether a localpart is free to register.
+    Available(account::AvailableArgs),
 }
 
 impl Run for UserCommand {
@@ -73,6 +88,13 @@ impl Run for UserCommand {
             UserCommand::RedactStatus(a) => a.run(ctx).await,
             UserCommand::ShadowBan(a) => a.run(ctx).await,
             UserCommand::Suspend(a) => a.run(ctx).await,
+            UserCommand::Admin(a) => a.run(ctx).await,
+            UserCommand::Memberships(a) => a.run(ctx).await,
+            UserCommand::Pushers(a) => a.run(ctx).await,
+            UserCommand::Ratelimit(a) => a.run(ctx).await,
+            UserCommand::InviteCount(a) => a.invites(ctx).await,
+            UserCommand::JoinedRoomCount(a) => a.joins(ctx).await,
+            UserCommand::Available(a) => a.run(ctx).await,
         }
     }
 }

@@ -1,0 +1,261 @@
+//! A user's account settings and activity that synadm had no command for: the admin flag,
+//! memberships with their state, pushers, the rate-limit override, invite and join counts
+//! over a window, and whether a name is free.
+
+use crate::cli::kit::prelude::*;
+use serde_json::{Value, json};
+
+#[derive(Debug, clap::Args)]
+pub struct AdminArgs {
+    /// The user (full ID or localpart).
+    user_id: String,
+    /// Make the user a server admin.
+    #[arg(long, conflicts_with = "revoke")]
+    grant: bool,
+    /// Take the server admin flag away (an admin cannot take their own).
+    #[arg(long)]
+    revoke: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct MembershipsArgs {
+    /// The user (full ID or localpart); remote users work too, for rooms this server is in.
+    user_id: String,
+    /// Only rooms where the membership is this one.
+    #[arg(short, long, value_parser = ["join", "invite", "leave", "ban", "knock"])]
+    membership: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PushersArgs {
+    /// The user (full ID or localpart).
+    user_id: String,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RateLimitArgs {
+    /// The user (full ID or localpart).
+    user_id: String,
+    /// Set the override: this many messages a second (0 with a burst count of 0: no limit).
+    #[arg(short, long, value_name = "N", requires = "burst_count",
+          conflicts_with_all = ["unlimited", "delete"],
+          value_parser = crate::cli::kit::numbers::non_negative, allow_negative_numbers = true)]
+    messages_per_second: Option<i64>,
+    /// Set the override: this many messages in a burst (given with --messages-per-second).
+    #[arg(short, long, value_name = "N", requires = "messages_per_second",
+          value_parser = crate::cli::kit::numbers::non_negative, allow_negative_numbers = true)]
+    burst_count: Option<i64>,
+    /// Set the override to no limit at all (messages per second and burst count 0).
+    #[arg(long, conflicts_with = "delete")]
+    unlimited: bool,
+    /// Remove the override: the server's limits apply again.
+    #[arg(short, long)]
+    delete: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CountArgs {
+    /// The user (full ID or localpart).
+    user_id: String,
+    #[command(flatten)]
+    since: SinceArgs,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AvailableArgs {
+    /// The localpart to check, e.g. alice (not a full user ID).
+    #[arg(value_parser = crate::cli::kit::numbers::Checked(parse_localpart))]
+    localpart: String,
+}
+
+impl Run for AdminArgs {
+    async fn run(self, ctx: &Ctx) -> Result<(), Error> {
+        let user_id = ctx.user_id(&self.user_id).await?;
+        let Some(admin) = flag_pair(self.grant, self.revoke) else {
+            let status = call_reply(ctx.client.get_user_admin().user_id(user_id).send()).await?;
+            return ctx.print_reply(&status, &View::PLAIN);
+        };
+        ctx.confirm(&if admin {
+            format!("Make {user_id} a server admin (full control of this server)?")
+        } else {
+            format!("Take the server admin flag away from {user_id}?")
+        })?;
+        let body = types::AdminStatus {
+            admin,
+            extra: Default::default(),
+        };
+        call(
+            ctx.client
+                .set_user_admin()
+                .user_id(user_id.clone())
+                .body(body)
+                .send(),
+        )
+        .await?;
+        // What the server holds now, read back (the reply to the change is `{}`).
+        let status = call_reply(ctx.client.get_user_admin().user_id(user_id).send()).await?;
+        ctx.print_reply(&status, &View::PLAIN)
+    }
+}
+
+/// `{memberships: {room: state}}`: human output is a table of rooms and states.
+const MEMBERSHIPS: View = View::new(&["room_id", "membership"])
+    .reshape(|v| {
+        let rows = v["memberships"].as_object().into_iter().flatten();
+        Value::Array(
+            rows.map(|(room, state)| json!({"room_id": room, "membership": state}))
+                .collect(),
+        )
+    })
+    .summary(|v| {
+        let n = v["memberships"].as_object().map_or(0, |m| m.len());
+        Some(match n {
+            1 => "1 room".to_string(),
+            n => format!("{n} rooms"),
+        })
+    });
+
+impl Run for MembershipsArgs {
+    async fn run(self, ctx: &Ctx) -> Result<(), Error> {
+        let user_id = ctx.user_id(&self.user_id).await?;
+        let reply = call_reply(ctx.client.list_user_memberships().user_id(user_id).send()).await?;
+        let Some(wanted) = self.membership else {
+            return ctx.print_reply(&reply, &MEMBERSHIPS);
+        };
+        // Sorted by room ID: the filtered map is printed from its type, whose order is not
+        // the server's.
+        let rooms: std::collections::BTreeMap<&String, &String> = reply
+            .value
+            .memberships
+            .iter()
+            .filter(|(_, state)| **state == wanted)
+            .collect();
+        ctx.print_value(&json!({ "memberships": rooms }), &MEMBERSHIPS)
+    }
+}
+
+/// `{pushers, total}`: human output is a table of the pushers.
+const PUSHERS: View = View::new(&[
+    "app_display_name",
+    "device_display_name",
+    "kind",
+    "enabled",
+    "pushkey",
+    "app_id",
+])
+.reshape(|v| v["pushers"].clone())
+.summary(|v| Some(format!("Pushers: {}", v["total"])));
+
+impl Run for PushersArgs {
+    async fn run(self, ctx: &Ctx) -> Result<(), Error> {
+        let user_id = ctx.user_id(&self.user_id).await?;
+        let reply = call_reply(ctx.client.list_user_pushers().user_id(user_id).send()).await?;
+        ctx.print_reply(&reply, &PUSHERS)
+    }
+}
+
+/// The override, with a line for the person: `{}` means none.
+const RATE_LIMIT: View = View::new(&["messages_per_second", "burst_count"]).summary(|v| {
+    Some(
+        match (v["messages_per_second"].as_i64(), v["burst_count"].as_i64()) {
+            (None, _) | (_, None) => "No override: the server's rate limits apply.",
+            (Some(0), Some(0)) => "Override: no rate limit at all.",
+            _ => "Override in force:",
+        }
+        .to_string(),
+    )
+});
+
+impl Run for RateLimitArgs {
+    async fn run(self, ctx: &Ctx) -> Result<(), Error> {
+        let a = self;
+        let user_id = ctx.user_id(&a.user_id).await?;
+        let limits = match (a.messages_per_second, a.burst_count) {
+            (Some(mps), Some(burst)) => Some((mps, burst)),
+            _ if a.unlimited => Some((0, 0)),
+            _ => None,
+        };
+        if let Some((mps, burst)) = limits {
+            let body = types::RateLimitOverride {
+                messages_per_second: Some(mps),
+                burst_count: Some(burst),
+                extra: Default::default(),
+            };
+            let set = ctx
+                .client
+                .set_ratelimit_override()
+                .user_id(user_id)
+                .body(body);
+            let reply = call_reply(set.send()).await?;
+            return ctx.print_reply(&reply, &RATE_LIMIT);
+        }
+        if a.delete {
+            ctx.confirm(&format!(
+                "Remove the rate-limit override of {user_id} (the server's limits apply again)?"
+            ))?;
+            let delete = ctx.client.delete_ratelimit_override().user_id(user_id);
+            let reply = call_reply(delete.send()).await?;
+            ctx.note("Override removed.");
+            return ctx.print_reply(&reply, &View::PLAIN);
+        }
+        let reply = call_reply(ctx.client.get_ratelimit_override().user_id(user_id).send()).await?;
+        ctx.print_reply(&reply, &RATE_LIMIT)
+    }
+}
+
+/// A count over a window: the server's key, plus the window's start (`since`, ms).
+fn window_view(key: &'static [&'static str]) -> View {
+    View::new(key).times(&["since"])
+}
+
+/// The reply with the window's start added, so that a script's log says what was counted.
+fn with_since<T: serde::Serialize>(reply: &T, since: i64) -> Value {
+    let mut out = serde_json::to_value(reply).unwrap_or_default();
+    if let Value::Object(map) = &mut out {
+        map.insert("since".into(), json!(since));
+    }
+    out
+}
+
+impl CountArgs {
+    /// `user invite-count`: invites the user sent in the window.
+    pub async fn invites(self, ctx: &Ctx) -> Result<(), Error> {
+        let (user_id, since) = (ctx.user_id(&self.user_id).await?, self.since.ms()?);
+        let ask = ctx.client.get_sent_invite_count().user_id(user_id);
+        let count = call(ask.from_ts(since).send()).await?;
+        ctx.print_value(&with_since(&count, since), &window_view(&["invite_count"]))
+    }
+
+    /// `user joined-room-count`: rooms the user joined in the window (left ones too).
+    pub async fn joins(self, ctx: &Ctx) -> Result<(), Error> {
+        let (user_id, since) = (ctx.user_id(&self.user_id).await?, self.since.ms()?);
+        let ask = ctx
+            .client
+            .get_cumulative_joined_room_count()
+            .user_id(user_id);
+        let count = call(ask.from_ts(since).send()).await?;
+        let view = window_view(&["cumulative_joined_room_count"]);
+        ctx.print_value(&with_since(&count, since), &view)
+    }
+}
+
+/// A localpart as `username_available` takes it: not a full user ID (a common slip the
+/// server would only call an invalid username), not empty, at most 255 bytes.
+fn parse_localpart(input: &str) -> Result<String, String> {
+    match input {
+        "" => Err("the localpart is empty".into()),
+        s if s.len() > 255 => Err(format!("the localpart is {} bytes; at most 255", s.len())),
+        s if s.starts_with('@') || s.contains(':') => {
+            Err("give the localpart only (e.g. alice), not a user ID".into())
+        }
+        s => Ok(s.to_string()),
+    }
+}
+
+impl Run for AvailableArgs {
+    async fn run(self, ctx: &Ctx) -> Result<(), Error> {
+        let ask = ctx.client.check_username_available();
+        let reply = call_reply(ask.username(self.localpart).send()).await?;
+        ctx.print_reply(&reply, &View::PLAIN)
+    }
+}

@@ -1,0 +1,273 @@
+//! `user admin`, `memberships`, `pushers`, `ratelimit`, `invite-count`, `joined-room-count`
+//! and `available` against the real server, each effect read back through another route.
+
+use crate::common::enc;
+use crate::support::{Cli, create_room, fresh, join, server, user_state};
+use serde_json::{Value, json};
+
+/// `token`'s user invites `user_id` into `room`.
+fn invite(token: &str, room: &str, user_id: &str) {
+    let (status, body) = server().request_as(
+        token,
+        "POST",
+        &format!("/_matrix/client/v3/rooms/{}/invite", enc(room)),
+        Some(&json!({ "user_id": user_id })),
+    );
+    assert_eq!(status, 200, "{body}");
+}
+
+#[test]
+fn user_admin_grants_and_revokes_and_the_user_record_agrees() {
+    let cli = Cli::admin();
+    let user = fresh("admin-flag");
+    assert_eq!(
+        cli.json(&["user", "admin", &user.localpart]),
+        json!({"admin": false})
+    );
+    let granted = cli.json(&["--batch", "user", "admin", &user.user_id, "--grant"]);
+    assert_eq!(granted, json!({"admin": true}));
+    assert_eq!(user_state(&user.user_id)["admin"], json!(true));
+    let revoked = cli.json(&["--batch", "user", "admin", &user.localpart, "--revoke"]);
+    assert_eq!(revoked, json!({"admin": false}));
+    assert_eq!(user_state(&user.user_id)["admin"], json!(false));
+    // Synapse refuses an admin's demoting themselves; nothing changes.
+    cli.run(&["--batch", "user", "admin", "admin", "--revoke"])
+        .fails(1, "You may not demote yourself. (HTTP 400)");
+    assert_eq!(user_state(&server().admin_user)["admin"], json!(true));
+    // Asking first: no answer on a closed stdin means no change.
+    cli.run_with_input(&["user", "admin", &user.localpart, "--grant"], "")
+        .fails(6, "");
+    assert_eq!(user_state(&user.user_id)["admin"], json!(false));
+}
+
+#[test]
+fn user_memberships_lists_each_rooms_state_and_filters_by_one() {
+    let cli = Cli::admin();
+    let user = fresh("memberships");
+    let owner = fresh("memberships-owner");
+    let joined = join(&user.token, "#general:test.local");
+    // Left: a room that goes on without them (a room left by its last member is forgotten).
+    let left = create_room(&owner.token, "memberships left");
+    invite(&owner.token, &left, &user.user_id);
+    join(&user.token, &left);
+    let (status, body) = server().request_as(
+        &user.token,
+        "POST",
+        &format!("/_matrix/client/v3/rooms/{}/leave", enc(&left)),
+        Some(&json!({})),
+    );
+    assert_eq!(status, 200, "{body}");
+    let invited = create_room(&owner.token, "memberships invite");
+    invite(&owner.token, &invited, &user.user_id);
+
+    let all = cli.json(&["user", "memberships", &user.localpart]);
+    assert_eq!(
+        all,
+        json!({"memberships": {joined.clone(): "join", left.clone(): "leave", invited.clone(): "invite"}})
+    );
+    let only_invites = cli.json(&["user", "memberships", &user.localpart, "-m", "invite"]);
+    assert_eq!(
+        only_invites,
+        json!({"memberships": {invited.clone(): "invite"}})
+    );
+    let human = cli
+        .format(
+            "human",
+            &["user", "memberships", &user.localpart, "-m", "join"],
+        )
+        .ok();
+    assert_eq!(
+        human.lines(),
+        [
+            format!("room_id{}  membership", " ".repeat(joined.len() - 7)),
+            format!("{}  ----------", "-".repeat(joined.len())),
+            format!("{joined}  join"),
+        ]
+    );
+    human.stderr_has("1 room");
+    cli.run(&["user", "memberships", &user.localpart, "-m", "joined"])
+        .fails(2, "invalid value 'joined'");
+}
+
+#[test]
+fn user_pushers_lists_a_pusher_the_user_set() {
+    let cli = Cli::admin();
+    let user = fresh("pushers");
+    assert_eq!(
+        cli.json(&["user", "pushers", &user.localpart]),
+        json!({"pushers": [], "total": 0})
+    );
+    let pusher = json!({
+        "kind": "http", "app_id": "org.example.app", "app_display_name": "Example",
+        "device_display_name": "Phone", "pushkey": "key-1", "lang": "en",
+        "data": {"url": "https://push.example.org/_matrix/push/v1/notify"},
+    });
+    let (status, body) = server().request_as(
+        &user.token,
+        "POST",
+        "/_matrix/client/v3/pushers/set",
+        Some(&pusher),
+    );
+    assert_eq!(status, 200, "{body}");
+    let listed = cli.json(&["user", "pushers", &user.user_id]);
+    assert_eq!(listed["total"], 1, "{listed}");
+    let got = &listed["pushers"][0];
+    for key in [
+        "app_id",
+        "app_display_name",
+        "device_display_name",
+        "pushkey",
+        "lang",
+        "data",
+        "kind",
+    ] {
+        assert_eq!(got[key], pusher[key], "{key}: {listed}");
+    }
+    let human = cli
+        .format("human", &["user", "pushers", &user.localpart])
+        .ok();
+    assert_eq!(
+        human.lines()[2]
+            .split_whitespace()
+            .take(6)
+            .collect::<Vec<_>>(),
+        [
+            "Example",
+            "Phone",
+            "http",
+            "true",
+            "key-1",
+            "org.example.app"
+        ],
+        "{human:#?}"
+    );
+    human.stderr_has("Pushers: 1");
+}
+
+/// The override as the server stores it (read through the API, not through the command).
+fn stored_override(user_id: &str) -> Value {
+    let (status, body) = server().admin_request(
+        "GET",
+        &format!(
+            "/_synapse/admin/v1/users/{}/override_ratelimit",
+            enc(user_id)
+        ),
+        None,
+    );
+    assert_eq!(status, 200, "{body}");
+    body
+}
+
+#[test]
+fn user_ratelimit_sets_lifts_and_removes_the_override() {
+    let cli = Cli::admin();
+    let user = fresh("ratelimit");
+    let none = cli
+        .format("human", &["user", "ratelimit", &user.localpart])
+        .ok();
+    none.stderr_has("No override: the server's rate limits apply.");
+    assert_eq!(cli.json(&["user", "ratelimit", &user.localpart]), json!({}));
+
+    let set = cli.json(&["user", "ratelimit", &user.localpart, "-m", "5", "-b", "20"]);
+    assert_eq!(set, json!({"messages_per_second": 5, "burst_count": 20}));
+    assert_eq!(stored_override(&user.user_id), set);
+    let unlimited = cli.json(&["user", "ratelimit", &user.localpart, "--unlimited"]);
+    assert_eq!(
+        unlimited,
+        json!({"messages_per_second": 0, "burst_count": 0})
+    );
+    assert_eq!(stored_override(&user.user_id), unlimited);
+    cli.format("human", &["user", "ratelimit", &user.localpart])
+        .ok()
+        .stderr_has("Override: no rate limit at all.");
+
+    // One number alone would leave the other 0 (no limit) on the server: refused.
+    cli.run(&["user", "ratelimit", &user.localpart, "-m", "5"])
+        .fails(2, "--burst-count");
+    cli.run(&["user", "ratelimit", &user.localpart, "-m", "-1", "-b", "2"])
+        .fails(2, "-1");
+    cli.run(&[
+        "user",
+        "ratelimit",
+        &user.localpart,
+        "--unlimited",
+        "--delete",
+    ])
+    .fails(2, "cannot be used with");
+    assert_eq!(stored_override(&user.user_id), unlimited);
+
+    cli.run(&["--batch", "user", "ratelimit", &user.localpart, "--delete"])
+        .ok()
+        .stderr_has("Override removed.");
+    assert_eq!(stored_override(&user.user_id), json!({}));
+}
+
+#[test]
+fn invite_and_joined_room_counts_cover_the_window_they_are_given() {
+    let cli = Cli::admin();
+    let user = fresh("counts");
+    let target = fresh("counts-target");
+    let room = create_room(&user.token, "counts");
+    invite(&user.token, &room, &target.user_id);
+    join(&user.token, "#general:test.local");
+
+    // Default window: the last day, which holds both.
+    let invites = cli.json(&["user", "invite-count", &user.localpart]);
+    assert_eq!(invites["invite_count"], 1, "{invites}");
+    let since = invites["since"].as_i64().expect("since in ms");
+    let day_ago = chrono::Utc::now().timestamp_millis() - 86_400_000;
+    assert!((since - day_ago).abs() < 60_000, "{since} vs {day_ago}");
+    let joins = cli.json(&["user", "joined-room-count", &user.localpart]);
+    assert_eq!(joins["cumulative_joined_room_count"], 2, "{joins}");
+
+    // A window starting after them counts neither.
+    let later = (chrono::Utc::now().timestamp_millis() + 60_000).to_string();
+    let none = cli.json(&[
+        "user",
+        "invite-count",
+        &user.localpart,
+        "--since-ts",
+        &later,
+    ]);
+    assert_eq!(none["invite_count"], 0, "{none}");
+    let none = cli.json(&[
+        "user",
+        "joined-room-count",
+        &user.user_id,
+        "--since-ts",
+        &later,
+    ]);
+    assert_eq!(none["cumulative_joined_room_count"], 0, "{none}");
+    cli.run(&[
+        "user",
+        "invite-count",
+        &user.localpart,
+        "--since",
+        "yesterday-ish",
+    ])
+    .fails(2, "yesterday-ish");
+    cli.run(&[
+        "user",
+        "invite-count",
+        &user.localpart,
+        "-d",
+        "1",
+        "--since-ts",
+        "0",
+    ])
+    .fails(2, "cannot be used with");
+}
+
+#[test]
+fn available_says_yes_for_a_free_name_and_the_servers_no_for_a_taken_one() {
+    let cli = Cli::admin();
+    let user = fresh("available");
+    assert_eq!(
+        cli.json(&["user", "available", &format!("{}-free", user.localpart)]),
+        json!({"available": true})
+    );
+    cli.run(&["user", "available", &user.localpart])
+        .fails(1, "M_USER_IN_USE");
+    cli.run(&["user", "available", &user.user_id])
+        .fails(2, "not a user ID");
+}
