@@ -25,6 +25,7 @@ mod record;
 mod schema;
 mod support;
 
+mod account;
 mod devices;
 mod history;
 mod matrix;

@@ -1,0 +1,366 @@
+//! The user-account operations synadm had no command for: admin flag, memberships, pushers,
+//! rate-limit override, invite and join counts, username availability.
+
+use crate::support::*;
+use serde_json::json;
+use synadm::api::types;
+
+fn user_target(user_id: &str, suffix: &str) -> String {
+    format!("/_synapse/admin/v1/users/{}{suffix}", enc(user_id))
+}
+
+#[test]
+fn get_and_set_user_admin() {
+    let s = synapse();
+    let (user, token) = s.fresh_user("contract admin flag");
+    let got = ok(
+        "get_user_admin",
+        admin().get_user_admin().user_id(&user).send(),
+    );
+    assert!(!got.admin);
+    let body = types::AdminStatus {
+        admin: true,
+        extra: Default::default(),
+    };
+    let reply = ok(
+        "set_user_admin",
+        admin().set_user_admin().user_id(&user).body(body).send(),
+    );
+    assert!(reply.is_empty(), "{reply:?}");
+    assert_eq!(
+        raw("get_user_admin", "GET", &user_target(&user, "/admin"), None),
+        json!({"admin": true})
+    );
+    let target = user_target(&user, "/admin");
+    assert_eq!(
+        raw(
+            "set_user_admin",
+            "PUT",
+            &target,
+            Some(json!({"admin": false}))
+        ),
+        json!({})
+    );
+    // An unknown local user is "not an admin", not a 404.
+    let unknown = ok(
+        "get_user_admin",
+        admin()
+            .get_user_admin()
+            .user_id(unused_user_id("nobody"))
+            .send(),
+    );
+    assert!(!unknown.admin);
+    raw_error(
+        "get_user_admin",
+        Some(&s.admin_token),
+        "GET",
+        &user_target(REMOTE_USER, "/admin"),
+        None,
+        400,
+        "M_UNKNOWN",
+    );
+    let message = fails(
+        "set_user_admin",
+        admin()
+            .set_user_admin()
+            .user_id(&s.admin_user)
+            .body(types::AdminStatus {
+                admin: false,
+                extra: Default::default(),
+            })
+            .send(),
+        400,
+        "M_UNKNOWN",
+    );
+    assert_eq!(message, "You may not demote yourself.");
+    raw_error(
+        "set_user_admin",
+        Some(&s.admin_token),
+        "PUT",
+        &target,
+        Some(json!({})),
+        400,
+        "M_MISSING_PARAM",
+    );
+    forbidden("get_user_admin", &token, "GET", &target, None);
+}
+
+#[test]
+fn list_user_memberships() {
+    let s = synapse();
+    let (user, token) = s.fresh_user("contract memberships");
+    let room = create_room(&token, json!({ "name": "contract memberships" }));
+    let got = ok(
+        "list_user_memberships",
+        admin().list_user_memberships().user_id(&user).send(),
+    );
+    assert_eq!(got.memberships.get(&room).map(String::as_str), Some("join"));
+    assert_eq!(got.memberships.len(), 1, "{got:?}");
+    let reply = raw(
+        "list_user_memberships",
+        "GET",
+        &user_target(&user, "/memberships"),
+        None,
+    );
+    assert_eq!(reply, json!({"memberships": {room: "join"}}));
+    // No existence check.
+    let none = ok(
+        "list_user_memberships",
+        admin()
+            .list_user_memberships()
+            .user_id(unused_user_id("nobody"))
+            .send(),
+    );
+    assert!(none.memberships.is_empty());
+    needs_token(
+        "list_user_memberships",
+        "GET",
+        &user_target(&user, "/memberships"),
+        None,
+    );
+}
+
+#[test]
+fn list_user_pushers() {
+    let s = synapse();
+    let (user, token) = s.fresh_user("contract pushers");
+    let empty = ok(
+        "list_user_pushers",
+        admin().list_user_pushers().user_id(&user).send(),
+    );
+    assert_eq!((empty.pushers.len(), empty.total), (0, 0));
+    // No `lang` and no `data` beyond the URL: the nullable fields.
+    let (status, reply) = s.request_as(
+        &token,
+        "POST",
+        "/_matrix/client/v3/pushers/set",
+        Some(&json!({
+            "kind": "http", "app_id": "org.example.contract", "app_display_name": "Contract",
+            "device_display_name": "Desk", "pushkey": "contract-key", "lang": "de",
+            "data": {"url": "https://push.example.org/_matrix/push/v1/notify"},
+        })),
+    );
+    assert_eq!(status, 200, "{reply}");
+    let listed = ok(
+        "list_user_pushers",
+        admin().list_user_pushers().user_id(&user).send(),
+    );
+    assert_eq!(listed.total, 1);
+    let p = &listed.pushers[0];
+    assert_eq!(
+        (
+            p.kind.as_str(),
+            p.pushkey.as_str(),
+            p.lang.as_deref(),
+            p.enabled
+        ),
+        ("http", "contract-key", Some("de"), Some(true))
+    );
+    assert!(p.device_id.is_some(), "{p:?}");
+    raw(
+        "list_user_pushers",
+        "GET",
+        &user_target(&user, "/pushers"),
+        None,
+    );
+    fails(
+        "list_user_pushers",
+        admin()
+            .list_user_pushers()
+            .user_id(unused_user_id("nobody"))
+            .send(),
+        404,
+        "M_NOT_FOUND",
+    );
+    fails(
+        "list_user_pushers",
+        admin().list_user_pushers().user_id(REMOTE_USER).send(),
+        400,
+        "M_UNKNOWN",
+    );
+}
+
+#[test]
+fn get_set_and_delete_ratelimit_override() {
+    let s = synapse();
+    let (user, _) = s.fresh_user("contract ratelimit");
+    let none = ok(
+        "get_ratelimit_override",
+        admin().get_ratelimit_override().user_id(&user).send(),
+    );
+    assert_eq!((none.messages_per_second, none.burst_count), (None, None));
+    let body = types::RateLimitOverride {
+        messages_per_second: Some(3),
+        burst_count: Some(7),
+        extra: Default::default(),
+    };
+    let set = ok(
+        "set_ratelimit_override",
+        admin()
+            .set_ratelimit_override()
+            .user_id(&user)
+            .body(body)
+            .send(),
+    );
+    assert_eq!(
+        (set.messages_per_second, set.burst_count),
+        (Some(3), Some(7))
+    );
+    let target = user_target(&user, "/override_ratelimit");
+    assert_eq!(
+        raw("get_ratelimit_override", "GET", &target, None),
+        json!({"messages_per_second": 3, "burst_count": 7})
+    );
+    // A missing number is 0 on the server: one alone lifts the other limit.
+    assert_eq!(
+        raw(
+            "set_ratelimit_override",
+            "POST",
+            &target,
+            Some(json!({"messages_per_second": 2}))
+        ),
+        json!({"messages_per_second": 2, "burst_count": 0})
+    );
+    raw_error(
+        "set_ratelimit_override",
+        Some(&s.admin_token),
+        "POST",
+        &target,
+        Some(json!({"messages_per_second": -1})),
+        400,
+        "M_INVALID_PARAM",
+    );
+    let deleted = ok(
+        "delete_ratelimit_override",
+        admin().delete_ratelimit_override().user_id(&user).send(),
+    );
+    assert!(deleted.is_empty(), "{deleted:?}");
+    assert_eq!(
+        raw("get_ratelimit_override", "GET", &target, None),
+        json!({})
+    );
+    assert_eq!(
+        raw("delete_ratelimit_override", "DELETE", &target, None),
+        json!({})
+    );
+    fails(
+        "get_ratelimit_override",
+        admin()
+            .get_ratelimit_override()
+            .user_id(unused_user_id("nobody"))
+            .send(),
+        404,
+        "M_NOT_FOUND",
+    );
+    fails(
+        "delete_ratelimit_override",
+        admin()
+            .delete_ratelimit_override()
+            .user_id(REMOTE_USER)
+            .send(),
+        400,
+        "M_UNKNOWN",
+    );
+}
+
+#[test]
+fn sent_invite_and_cumulative_joined_room_counts() {
+    let s = synapse();
+    let (user, token) = s.fresh_user("contract counts");
+    let (other, _) = s.fresh_user("contract counts invitee");
+    let room = create_room(
+        &token,
+        json!({ "name": "contract counts", "invite": [other] }),
+    );
+    assert!(!room.is_empty());
+    let invites = ok(
+        "get_sent_invite_count",
+        admin()
+            .get_sent_invite_count()
+            .user_id(&user)
+            .from_ts(0)
+            .send(),
+    );
+    assert_eq!(invites.invite_count, 1);
+    let joins = ok(
+        "get_cumulative_joined_room_count",
+        admin()
+            .get_cumulative_joined_room_count()
+            .user_id(&user)
+            .from_ts(0)
+            .send(),
+    );
+    assert_eq!(joins.cumulative_joined_room_count, 1);
+    let later = 4_102_444_800_000i64; // 2100-01-01
+    let target = user_target(&user, &format!("/sent_invite_count?from_ts={later}"));
+    assert_eq!(
+        raw("get_sent_invite_count", "GET", &target, None),
+        json!({"invite_count": 0})
+    );
+    let target = user_target(
+        &user,
+        &format!("/cumulative_joined_room_count?from_ts={later}"),
+    );
+    assert_eq!(
+        raw("get_cumulative_joined_room_count", "GET", &target, None),
+        json!({"cumulative_joined_room_count": 0})
+    );
+    // from_ts is required.
+    raw_error(
+        "get_sent_invite_count",
+        Some(&s.admin_token),
+        "GET",
+        &user_target(&user, "/sent_invite_count"),
+        None,
+        400,
+        "M_MISSING_PARAM",
+    );
+    raw_error(
+        "get_cumulative_joined_room_count",
+        Some(&s.admin_token),
+        "GET",
+        &user_target(&user, "/cumulative_joined_room_count"),
+        None,
+        400,
+        "M_MISSING_PARAM",
+    );
+}
+
+#[test]
+fn check_username_available() {
+    let s = synapse();
+    let (user, _) = s.fresh_user("contract available");
+    let free = ok(
+        "check_username_available",
+        admin()
+            .check_username_available()
+            .username(unique("contractfree"))
+            .send(),
+    );
+    assert!(free.available);
+    let taken = localpart(&user).to_string();
+    fails(
+        "check_username_available",
+        admin().check_username_available().username(&taken).send(),
+        400,
+        "M_USER_IN_USE",
+    );
+    fails(
+        "check_username_available",
+        admin()
+            .check_username_available()
+            .username("Not Valid!")
+            .send(),
+        400,
+        "M_INVALID_USERNAME",
+    );
+    raw(
+        "check_username_available",
+        "GET",
+        &format!(
+            "/_synapse/admin/v1/username_available?username={}",
+            unique("contractraw")
+        ),
+        None,
+    );
+}
