@@ -1,6 +1,7 @@
 //! Wire-exact tests: the real `synadm` binary against httpmock. They pin the request on
 //! the wire (method, path encoding, query, body, headers) and stdout, stderr, exit code.
 
+mod account;
 mod capture;
 mod checks;
 mod cli;

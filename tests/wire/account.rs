@@ -1,0 +1,223 @@
+//! `user admin`, `memberships`, `pushers`, `ratelimit`, `invite-count`, `joined-room-count`,
+//! `available`: the exact requests, and what is refused before any is sent.
+
+use crate::support::{DAY_MS, Env, now_ms};
+use httpmock::Method::{DELETE, GET, POST, PUT};
+use serde_json::json;
+
+const ALICE: &str = "/_synapse/admin/v1/users/@alice:example.org";
+
+#[test]
+fn user_admin_shows_or_puts_the_flag_and_reads_it_back() {
+    let env = Env::new();
+    let get = env.reply(GET, &format!("{ALICE}/admin"), 200, json!({"admin": true}));
+    assert_eq!(
+        env.run(&["user", "admin", "alice"]).ok().json(),
+        json!({"admin": true})
+    );
+    let put = env.reply_to_body(
+        PUT,
+        &format!("{ALICE}/admin"),
+        json!({"admin": true}),
+        200,
+        json!({}),
+    );
+    env.run(&["--batch", "user", "admin", "alice", "--grant"])
+        .ok();
+    put.assert_calls(1);
+    get.assert_calls(2);
+    let revoke = env.reply_to_body(
+        PUT,
+        &format!("{ALICE}/admin"),
+        json!({"admin": false}),
+        200,
+        json!({}),
+    );
+    env.run(&["--batch", "user", "admin", "alice", "--revoke"])
+        .ok();
+    revoke.assert_calls(1);
+    // Without --batch the question comes first; "n" sends nothing.
+    env.run_with_input(&["user", "admin", "alice", "--grant"], "n\n")
+        .fails(6, "Make @alice:example.org a server admin");
+    put.assert_calls(1);
+    env.run(&["user", "admin", "alice", "--grant", "--revoke"])
+        .fails(2, "cannot be used with");
+}
+
+#[test]
+fn user_memberships_filters_on_the_client_and_sorts_by_room() {
+    let env = Env::new();
+    let reply = json!({"memberships": {"!b:x": "join", "!a:x": "join", "!c:x": "ban"}});
+    let m = env.reply(GET, &format!("{ALICE}/memberships"), 200, reply.clone());
+    // Unfiltered: the server's document as it came.
+    assert_eq!(
+        env.run(&["user", "memberships", "alice"]).ok().json(),
+        reply
+    );
+    let run = env
+        .run(&[
+            "-o",
+            "minified",
+            "user",
+            "memberships",
+            "alice",
+            "-m",
+            "join",
+        ])
+        .ok();
+    assert_eq!(
+        run.stdout,
+        "{\"memberships\":{\"!a:x\":\"join\",\"!b:x\":\"join\"}}\n"
+    );
+    let human = env
+        .run(&["-o", "human", "user", "memberships", "alice"])
+        .ok();
+    assert_eq!(
+        human.stdout,
+        "room_id  membership\n-------  ----------\n!b:x     join\n!a:x     join\n!c:x     ban\n"
+    );
+    human.stderr_has("3 rooms");
+    m.assert_calls(3);
+}
+
+#[test]
+fn user_ratelimit_sends_both_numbers_or_none() {
+    let env = Env::new();
+    let target = format!("{ALICE}/override_ratelimit");
+    let set = env.reply_to_body(
+        POST,
+        &target,
+        json!({"messages_per_second": 0, "burst_count": 12}),
+        200,
+        json!({"messages_per_second": 0, "burst_count": 12}),
+    );
+    let unlimited = env.reply_to_body(
+        POST,
+        &target,
+        json!({"messages_per_second": 0, "burst_count": 0}),
+        200,
+        json!({"messages_per_second": 0, "burst_count": 0}),
+    );
+    let get = env.reply(GET, &target, 200, json!({}));
+    let delete = env.reply(DELETE, &target, 200, json!({}));
+    env.run(&["user", "ratelimit", "alice", "-m", "0", "-b", "12"])
+        .ok();
+    env.run(&["user", "ratelimit", "alice", "--unlimited"]).ok();
+    let shown = env.run(&["-o", "human", "user", "ratelimit", "alice"]).ok();
+    shown.stderr_has("No override");
+    env.run(&["--batch", "user", "ratelimit", "alice", "-d"])
+        .ok();
+    env.run_with_input(&["user", "ratelimit", "alice", "-d"], "n\n")
+        .fails(6, "Remove the rate-limit override of @alice:example.org");
+    for mock in [&set, &unlimited, &get, &delete] {
+        mock.assert_calls(1);
+    }
+    let any = env.any_request();
+    for bad in [
+        &["-b", "3"][..],
+        &["-m", "3"],
+        &["-m", "1.5", "-b", "3"],
+        &["-m", "3", "-b", "-3"],
+        &["-m", "3", "-b", "3", "--unlimited"],
+        &["-m", "3", "-b", "3", "-d"],
+    ] {
+        let mut args = vec!["user", "ratelimit", "alice"];
+        args.extend_from_slice(bad);
+        let run = env.run(&args);
+        assert_eq!(run.code, 2, "{bad:?}: {run:#?}");
+    }
+    any.assert_calls(0);
+}
+
+#[test]
+fn counts_send_the_windows_start_in_ms() {
+    let env = Env::new();
+    let (invites, seen) = env.recording(
+        GET,
+        &format!("{ALICE}/sent_invite_count"),
+        200,
+        json!({"invite_count": 4}),
+    );
+    let before = now_ms();
+    let out = env.run(&["user", "invite-count", "alice"]).ok().json();
+    let sent: i64 = seen
+        .one()
+        .query("from_ts")
+        .expect("from_ts")
+        .parse()
+        .unwrap();
+    // Default: one day back.
+    assert!(
+        (before - DAY_MS - 5_000..=now_ms() - DAY_MS).contains(&sent),
+        "{sent}"
+    );
+    assert_eq!(out, json!({"invite_count": 4, "since": sent}));
+    env.run(&["user", "invite-count", "alice", "-d", "7"]).ok();
+    let week: i64 = seen.all()[1].query("from_ts").unwrap().parse().unwrap();
+    assert!((sent - week - 6 * DAY_MS).abs() < 10_000, "{week}");
+    invites.assert_calls(2);
+
+    let joins = env.reply_to_query(
+        GET,
+        &format!("{ALICE}/cumulative_joined_room_count"),
+        &[("from_ts", "1700000000000")],
+        200,
+        json!({"cumulative_joined_room_count": 9}),
+    );
+    let out = env
+        .run(&[
+            "user",
+            "joined-room-count",
+            "alice",
+            "--since-ts",
+            "1700000000000",
+        ])
+        .ok()
+        .json();
+    assert_eq!(out["cumulative_joined_room_count"], 9);
+    let human = env
+        .run(&[
+            "-o",
+            "human",
+            "user",
+            "joined-room-count",
+            "alice",
+            "--since-ts",
+            "1700000000000",
+        ])
+        .ok();
+    let since = human
+        .lines()
+        .into_iter()
+        .find(|l| l.starts_with("since"))
+        .unwrap_or_default();
+    assert!(
+        since.contains(" 2023-11-1"),
+        "times show as dates: {human:#?}"
+    );
+    joins.assert_calls(2);
+}
+
+#[test]
+fn available_sends_the_localpart_and_refuses_an_id() {
+    let env = Env::new();
+    let m = env.reply_to_query(
+        GET,
+        "/_synapse/admin/v1/username_available",
+        &[("username", "new.user")],
+        200,
+        json!({"available": true}),
+    );
+    assert_eq!(
+        env.run(&["user", "available", "new.user"]).ok().json(),
+        json!({"available": true})
+    );
+    m.assert_calls(1);
+    let any = env.any_request();
+    for bad in ["@new:example.org", "new:example.org", ""] {
+        env.run(&["user", "available", bad]).fails(2, "localpart");
+    }
+    env.run(&["user", "available", &"x".repeat(300)])
+        .fails(2, "300 bytes; at most 255");
+    any.assert_calls(0);
+}
