@@ -171,3 +171,145 @@ fn delete_user_devices() {
         "M_NOT_FOUND",
     );
 }
+
+#[test]
+fn create_get_rename_and_delete_one_device() {
+    let s = synapse();
+    let (user, token) = s.fresh_user("contract one device");
+    // Free text in the path: encoded, and given back as it was.
+    let id = "contract dev/1?#";
+    let created = ok(
+        "create_user_device",
+        admin()
+            .create_user_device()
+            .user_id(&user)
+            .body(types::CreateDeviceRequest {
+                device_id: id.into(),
+            })
+            .send(),
+    );
+    assert!(created.is_empty(), "{created:?}");
+    // Again: still 201, nothing changes.
+    let again = raw(
+        "create_user_device",
+        "POST",
+        &devices_path(&user, "devices"),
+        Some(json!({"device_id": id})),
+    );
+    assert_eq!(again, json!({}));
+    let device = ok(
+        "get_user_device",
+        admin()
+            .get_user_device()
+            .user_id(&user)
+            .device_id(id)
+            .send(),
+    );
+    assert_eq!(
+        (device.device_id.as_str(), device.user_id.as_str()),
+        (id, user.as_str())
+    );
+    assert_eq!(
+        (
+            device.display_name,
+            device.last_seen_ts,
+            device.last_seen_ip
+        ),
+        (None, None, None)
+    );
+    let path = devices_path(&user, &format!("devices/{}", enc(id)));
+    let raw_device = raw("get_user_device", "GET", &path, None);
+    assert_eq!(
+        raw_device["last_seen_user_agent"],
+        json!(null),
+        "{raw_device}"
+    );
+
+    let renamed = ok(
+        "rename_user_device",
+        admin()
+            .rename_user_device()
+            .user_id(&user)
+            .device_id(id)
+            .body(types::RenameDeviceRequest {
+                display_name: Some("Contract".into()),
+            })
+            .send(),
+    );
+    assert!(renamed.is_empty(), "{renamed:?}");
+    // null leaves the name as it is.
+    let kept = raw(
+        "rename_user_device",
+        "PUT",
+        &path,
+        Some(json!({"display_name": null})),
+    );
+    assert_eq!(kept, json!({}));
+    assert_eq!(
+        raw("get_user_device", "GET", &path, None)["display_name"],
+        json!("Contract")
+    );
+    raw_error(
+        "rename_user_device",
+        Some(&s.admin_token),
+        "PUT",
+        &devices_path(&user, "devices/NO_SUCH_DEVICE"),
+        Some(json!({"display_name": "x"})),
+        404,
+        "M_NOT_FOUND",
+    );
+
+    let deleted = ok(
+        "delete_user_device",
+        admin()
+            .delete_user_device()
+            .user_id(&user)
+            .device_id(id)
+            .send(),
+    );
+    assert!(deleted.is_empty(), "{deleted:?}");
+    fails(
+        "get_user_device",
+        admin()
+            .get_user_device()
+            .user_id(&user)
+            .device_id(id)
+            .send(),
+        404,
+        "M_NOT_FOUND",
+    );
+    // Deleting a device that is not there is still 200.
+    assert_eq!(raw("delete_user_device", "DELETE", &path, None), json!({}));
+    fails(
+        "create_user_device",
+        admin()
+            .create_user_device()
+            .user_id(REMOTE_USER)
+            .body(types::CreateDeviceRequest {
+                device_id: "X".into(),
+            })
+            .send(),
+        400,
+        "M_UNKNOWN",
+    );
+    raw_error(
+        "create_user_device",
+        Some(&s.admin_token),
+        "POST",
+        &devices_path(&user, "devices"),
+        Some(json!({})),
+        400,
+        "M_UNKNOWN",
+    );
+    fails(
+        "get_user_device",
+        admin()
+            .get_user_device()
+            .user_id(unused_user_id("nobody"))
+            .device_id("X")
+            .send(),
+        404,
+        "M_NOT_FOUND",
+    );
+    forbidden("delete_user_device", &token, "DELETE", &path, None);
+}

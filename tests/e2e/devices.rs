@@ -329,3 +329,51 @@ fn prune_devices_counts_the_days_back_from_now() {
     assert_eq!(whoami(&d100).0, 401);
     assert_eq!(whoami(&user.token).0, 401);
 }
+
+#[test]
+fn user_device_creates_shows_renames_and_deletes_one_device() {
+    let cli = Cli::admin();
+    let user = fresh("device-one");
+    // A device ID with characters a path must encode.
+    let id = "bridge/device #1?";
+    let created = cli.json(&["user", "device", "create", &user.localpart, id]);
+    assert_eq!(created["device_id"], id, "{created}");
+    assert_eq!(created["user_id"], user.user_id.as_str());
+    assert!(device_ids(&user.user_id).contains(&id.to_string()));
+
+    let renamed = cli.json(&["user", "device", "rename", &user.user_id, id, "Bridge"]);
+    assert_eq!(renamed["display_name"], "Bridge");
+    let shown = cli.json(&["user", "device", "show", &user.localpart, id]);
+    assert_eq!(shown["display_name"], "Bridge");
+    let renamed = cli.json(&[
+        "user",
+        "device",
+        "rename",
+        &user.localpart,
+        id,
+        "Bridge 2 \u{1b}",
+    ]);
+    assert_eq!(renamed["display_name"], "Bridge 2 \u{1b}");
+
+    let human = cli
+        .format("human", &["user", "device", "list", &user.localpart])
+        .ok();
+    human.stderr_has("Devices: 2");
+    assert!(human.stdout.contains(id), "{human:#?}");
+
+    // Asked first, naming the device (its name made safe for the terminal); no answer keeps
+    // the device.
+    cli.run_with_input(&["user", "device", "delete", &user.localpart, id], "")
+        .fails(6, "Delete device bridge/device #1? (Bridge 2 \\e) of");
+    assert!(device_ids(&user.user_id).contains(&id.to_string()));
+    cli.run(&["--batch", "user", "device", "delete", &user.localpart, id])
+        .ok();
+    assert!(!device_ids(&user.user_id).contains(&id.to_string()));
+    // Gone: showing or deleting it again is Synapse's 404, not a silent success.
+    cli.run(&["--batch", "user", "device", "delete", &user.localpart, id])
+        .fails(1, "(HTTP 404)");
+    cli.run(&["user", "device", "show", &user.localpart, id])
+        .fails(1, "M_NOT_FOUND");
+    cli.run(&["user", "device", "rename", &user.localpart, id])
+        .fails(2, "NAME");
+}

@@ -8,6 +8,7 @@ mod cli;
 #[path = "../common/mod.rs"]
 mod common;
 mod config;
+mod device;
 mod encoding;
 mod errors;
 mod history;

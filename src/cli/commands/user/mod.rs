@@ -2,6 +2,7 @@
 
 mod account;
 mod deactivate;
+mod device;
 mod devices;
 mod list;
 mod lookup;
@@ -65,6 +66,9 @@ pub enum UserCommand {
     JoinedRoomCount(account::CountArgs),
     /// Check whether a localpart is free to register.
     Available(account::AvailableArgs),
+    /// List, show, create, rename or delete a user's devices.
+    #[command(subcommand)]
+    Device(device::DeviceCommand),
 }
 
 impl Run for UserCommand {
@@ -95,6 +99,7 @@ impl Run for UserCommand {
             UserCommand::InviteCount(a) => a.invites(ctx).await,
             UserCommand::JoinedRoomCount(a) => a.joins(ctx).await,
             UserCommand::Available(a) => a.run(ctx).await,
+            UserCommand::Device(a) => a.run(ctx).await,
         }
     }
 }
