@@ -364,3 +364,117 @@ fn check_username_available() {
         None,
     );
 }
+
+#[test]
+fn get_account_data() {
+    let s = synapse();
+    let (user, token) = s.fresh_user("contract account data");
+    let room = create_room(&token, json!({ "name": "contract account data" }));
+    let base = format!("/_matrix/client/v3/user/{}", enc(&user));
+    for (path, content) in [
+        (
+            format!("{base}/account_data/org.example.contract"),
+            json!({"x": [1]}),
+        ),
+        (
+            format!(
+                "{base}/rooms/{}/account_data/org.example.contract",
+                enc(&room)
+            ),
+            json!({"y": null}),
+        ),
+    ] {
+        let (status, reply) = s.request_as(&token, "PUT", &path, Some(&content));
+        assert_eq!(status, 200, "{reply}");
+    }
+    let got = ok(
+        "get_account_data",
+        admin().get_account_data().user_id(&user).send(),
+    );
+    assert_eq!(
+        got.account_data.global["org.example.contract"],
+        json!({"x": [1]})
+    );
+    assert_eq!(
+        got.account_data.rooms[&room]["org.example.contract"],
+        json!({"y": null})
+    );
+    let reply = raw(
+        "get_account_data",
+        "GET",
+        &user_target(&user, "/accountdata"),
+        None,
+    );
+    assert!(reply["account_data"]["global"].is_object(), "{reply}");
+    // A user without any: both maps empty.
+    let (bare, _) = s.fresh_user("contract no account data");
+    let empty = raw(
+        "get_account_data",
+        "GET",
+        &user_target(&bare, "/accountdata"),
+        None,
+    );
+    assert_eq!(empty["account_data"]["rooms"], json!({}), "{empty}");
+    fails(
+        "get_account_data",
+        admin()
+            .get_account_data()
+            .user_id(unused_user_id("nobody"))
+            .send(),
+        404,
+        "M_NOT_FOUND",
+    );
+    fails(
+        "get_account_data",
+        admin().get_account_data().user_id(REMOTE_USER).send(),
+        400,
+        "M_UNKNOWN",
+    );
+}
+
+#[test]
+fn allow_cross_signing_replacement() {
+    let s = synapse();
+    let (user, token) = s.fresh_user("contract cross-signing");
+    let message = fails(
+        "allow_cross_signing_replacement",
+        admin()
+            .allow_cross_signing_replacement()
+            .user_id(&user)
+            .send(),
+        404,
+        "M_NOT_FOUND",
+    );
+    assert_eq!(message, "User has no master cross-signing key");
+    let key = "Y29udHJhY3QtdGVzdC1tYXN0ZXIta2V5LTMyLWJ5dGU"; // 32 bytes
+    let (status, reply) = s.request_as(
+        &token,
+        "POST",
+        "/_matrix/client/v3/keys/device_signing/upload",
+        Some(&json!({"master_key": {
+            "user_id": user, "usage": ["master"], "keys": {format!("ed25519:{key}"): key},
+        }})),
+    );
+    assert_eq!(status, 200, "{reply}");
+    let got = ok(
+        "allow_cross_signing_replacement",
+        admin()
+            .allow_cross_signing_replacement()
+            .user_id(&user)
+            .send(),
+    );
+    assert!(got.updatable_without_uia_before_ms > 1_700_000_000_000);
+    raw(
+        "allow_cross_signing_replacement",
+        "POST",
+        &user_target(&user, "/_allow_cross_signing_replacement_without_uia"),
+        None,
+    );
+    forbidden(
+        "allow_cross_signing_replacement",
+        &token,
+        "POST",
+        &user_target(&user, "/_allow_cross_signing_replacement_without_uia"),
+        None,
+    );
+}

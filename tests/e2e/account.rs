@@ -271,3 +271,105 @@ fn available_says_yes_for_a_free_name_and_the_servers_no_for_a_taken_one() {
     cli.run(&["user", "available", &user.user_id])
         .fails(2, "not a user ID");
 }
+
+#[test]
+fn user_account_data_shows_global_and_room_data_and_parts_of_it() {
+    let cli = Cli::admin();
+    let user = fresh("account-data");
+    let room = create_room(&user.token, "account data");
+    let put = |path: String, content: Value| {
+        let (status, body) = server().request_as(&user.token, "PUT", &path, Some(&content));
+        assert_eq!(status, 200, "{body}");
+    };
+    let base = format!("/_matrix/client/v3/user/{}", enc(&user.user_id));
+    put(
+        format!("{base}/account_data/org.example.a"),
+        json!({"a": 1}),
+    );
+    put(
+        format!("{base}/account_data/org.example.b"),
+        json!({"b": 2}),
+    );
+    put(
+        format!("{base}/rooms/{}/account_data/org.example.a", enc(&room)),
+        json!({"in_room": true}),
+    );
+    let all = cli.json(&["user", "account-data", &user.localpart]);
+    let data = &all["account_data"];
+    assert_eq!(data["global"]["org.example.a"], json!({"a": 1}), "{all}");
+    assert_eq!(data["global"]["org.example.b"], json!({"b": 2}), "{all}");
+    assert_eq!(
+        data["rooms"][&room],
+        json!({"org.example.a": {"in_room": true}})
+    );
+    let one_type = cli.json(&[
+        "user",
+        "account-data",
+        &user.localpart,
+        "-t",
+        "org.example.a",
+    ]);
+    assert_eq!(
+        one_type,
+        json!({"account_data": {
+            "global": {"org.example.a": {"a": 1}},
+            "rooms": {room.clone(): {"org.example.a": {"in_room": true}}},
+        }})
+    );
+    let one_room = cli.json(&["user", "account-data", &user.localpart, "-r", &room]);
+    assert_eq!(
+        one_room,
+        json!({"account_data": {"rooms": {room.clone(): {"org.example.a": {"in_room": true}}}}})
+    );
+    cli.run(&[
+        "user",
+        "account-data",
+        &user.localpart,
+        "-r",
+        "#alias:test.local",
+    ])
+    .fails(2, "room ID");
+}
+
+#[test]
+fn allow_cross_signing_reset_needs_a_master_key_and_opens_ten_minutes() {
+    let cli = Cli::admin();
+    let user = fresh("cross-signing");
+    cli.run(&[
+        "--batch",
+        "user",
+        "allow-cross-signing-reset",
+        &user.localpart,
+    ])
+    .fails(
+        1,
+        "M_NOT_FOUND: User has no master cross-signing key (HTTP 404)",
+    );
+    // The user's first master key (no interactive auth needed for a first upload).
+    let key = "c3luYWRtLXRlc3QtbWFzdGVyLWtleS0zMi1ieXRlcyE"; // 32 bytes, unpadded base64
+    let (status, body) = server().request_as(
+        &user.token,
+        "POST",
+        "/_matrix/client/v3/keys/device_signing/upload",
+        Some(&json!({"master_key": {
+            "user_id": user.user_id, "usage": ["master"],
+            "keys": {format!("ed25519:{key}"): key},
+        }})),
+    );
+    assert_eq!(status, 200, "{body}");
+    cli.run_with_input(&["user", "allow-cross-signing-reset", &user.localpart], "")
+        .fails(6, "without authenticating");
+    let before = chrono::Utc::now().timestamp_millis();
+    let out = cli.json(&[
+        "--batch",
+        "user",
+        "allow-cross-signing-reset",
+        &user.user_id,
+    ]);
+    let until = out["updatable_without_uia_before_ms"].as_i64().expect("ms");
+    let ten_minutes = 10 * 60 * 1000;
+    assert!(
+        (before + ten_minutes - 5_000..=before + ten_minutes + 60_000).contains(&until),
+        "{out}"
+    );
+}

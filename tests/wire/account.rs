@@ -221,3 +221,71 @@ fn available_sends_the_localpart_and_refuses_an_id() {
         .fails(2, "300 bytes; at most 255");
     any.assert_calls(0);
 }
+
+#[test]
+fn account_data_parts_keep_the_documents_shape() {
+    let env = Env::new();
+    let data = json!({"account_data": {
+        "global": {"m.direct": {"@b:x": ["!d:x"]}, "org.x": {"k": 1}},
+        "rooms": {"!r:x": {"org.x": {"k": 2}, "m.tag": {}}, "!s:x": {"m.tag": {}}},
+    }});
+    let m = env.reply(GET, &format!("{ALICE}/accountdata"), 200, data.clone());
+    assert_eq!(
+        env.run(&["user", "account-data", "alice"]).ok().json(),
+        data
+    );
+    assert_eq!(
+        env.run(&["user", "account-data", "alice", "-t", "org.x"])
+            .ok()
+            .json(),
+        json!({"account_data": {"global": {"org.x": {"k": 1}}, "rooms": {"!r:x": {"org.x": {"k": 2}}}}})
+    );
+    assert_eq!(
+        env.run(&["user", "account-data", "alice", "-r", "!s:x"])
+            .ok()
+            .json(),
+        json!({"account_data": {"rooms": {"!s:x": {"m.tag": {}}}}})
+    );
+    assert_eq!(
+        env.run(&[
+            "user",
+            "account-data",
+            "alice",
+            "-r",
+            "!none:x",
+            "-t",
+            "org.x"
+        ])
+        .ok()
+        .json(),
+        json!({"account_data": {"rooms": {"!none:x": {}}}})
+    );
+    m.assert_calls(4);
+}
+
+#[test]
+fn allow_cross_signing_reset_asks_then_posts_without_a_body() {
+    let env = Env::new();
+    let path = format!("{ALICE}/_allow_cross_signing_replacement_without_uia");
+    let m = env.reply(
+        POST,
+        &path,
+        200,
+        json!({"updatable_without_uia_before_ms": 1700000600000i64}),
+    );
+    env.run_with_input(&["user", "allow-cross-signing-reset", "alice"], "n\n")
+        .fails(6, "@alice:example.org");
+    m.assert_calls(0);
+    let run = env
+        .run_with_input(
+            &["-o", "human", "user", "allow-cross-signing-reset", "alice"],
+            "y\n",
+        )
+        .ok();
+    assert!(
+        run.stdout
+            .starts_with("updatable_without_uia_before_ms  2023-11-"),
+        "{run:#?}"
+    );
+    m.assert_calls(1);
+}

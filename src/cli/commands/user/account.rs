@@ -1,6 +1,7 @@
 //! A user's account settings and activity that synadm had no command for: the admin flag,
-//! memberships with their state, pushers, the rate-limit override, invite and join counts
-//! over a window, and whether a name is free.
+//! memberships with their state, pushers, the rate-limit override, account data, the
+//! cross-signing reset window, invite and join counts over a window, and whether a name is
+//! free.
 
 use crate::cli::kit::prelude::*;
 use serde_json::{Value, json};
@@ -51,6 +52,25 @@ pub struct RateLimitArgs {
     /// Remove the override: the server's limits apply again.
     #[arg(short, long)]
     delete: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AccountDataArgs {
+    /// The user (full ID or localpart).
+    user_id: String,
+    /// Only the account data of this room (room ID); without it, global and every room's.
+    #[arg(short, long, value_name = "ROOM_ID",
+          value_parser = crate::cli::kit::numbers::Checked(synadm::ids::parse_room_id))]
+    room: Option<String>,
+    /// Only this event type (e.g. m.direct, m.ignored_user_list).
+    #[arg(short = 't', long = "type", value_name = "TYPE")]
+    event_type: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CrossSigningArgs {
+    /// The user (full ID or localpart).
+    user_id: String,
 }
 
 #[derive(Debug, clap::Args)]
@@ -200,6 +220,60 @@ impl Run for RateLimitArgs {
         }
         let reply = call_reply(ctx.client.get_ratelimit_override().user_id(user_id).send()).await?;
         ctx.print_reply(&reply, &RATE_LIMIT)
+    }
+}
+
+impl Run for AccountDataArgs {
+    async fn run(self, ctx: &Ctx) -> Result<(), Error> {
+        let user_id = ctx.user_id(&self.user_id).await?;
+        let reply = call_reply(ctx.client.get_account_data().user_id(user_id).send()).await?;
+        if self.room.is_none() && self.event_type.is_none() {
+            return ctx.print_reply(&reply, &View::PLAIN);
+        }
+        // A part of the document: one room's, and/or one type's (in the same shape).
+        let data = &reply.value.account_data;
+        let keep = |types: &serde_json::Map<String, Value>| -> Value {
+            types
+                .iter()
+                .filter(|(t, _)| self.event_type.as_ref().is_none_or(|want| want == *t))
+                .map(|(t, c)| (t.clone(), c.clone()))
+                .collect::<serde_json::Map<_, _>>()
+                .into()
+        };
+        let part = match &self.room {
+            Some(room) => json!({
+                "rooms": { room: data.rooms.get(room).map(keep).unwrap_or_else(|| json!({})) },
+            }),
+            None => json!({
+                "global": keep(&data.global),
+                "rooms": data
+                    .rooms
+                    .iter()
+                    .map(|(room, types)| (room.clone(), keep(types)))
+                    .filter(|(_, kept)| kept.as_object().is_some_and(|m| !m.is_empty()))
+                    .collect::<serde_json::Map<_, _>>(),
+            }),
+        };
+        ctx.print_value(&json!({ "account_data": part }), &View::PLAIN)
+    }
+}
+
+/// Until when the key may be replaced, shown as a date in human output.
+const CROSS_SIGNING: View = View::PLAIN.times(&["updatable_without_uia_before_ms"]);
+
+impl Run for CrossSigningArgs {
+    async fn run(self, ctx: &Ctx) -> Result<(), Error> {
+        let user_id = ctx.user_id(&self.user_id).await?;
+        ctx.confirm(&format!(
+            "Let {user_id} replace their master cross-signing key without authenticating, \
+             for the next 10 minutes? Do this only for a user who lost their keys and asked."
+        ))?;
+        let allow = ctx
+            .client
+            .allow_cross_signing_replacement()
+            .user_id(user_id);
+        let reply = call_reply(allow.send()).await?;
+        ctx.print_reply(&reply, &CROSS_SIGNING)
     }
 }
 

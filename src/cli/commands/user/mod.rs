@@ -60,6 +60,11 @@ pub enum UserCommand {
     Pushers(account::PushersArgs),
     /// Show, set or remove a user's message rate-limit override.
     Ratelimit(account::RateLimitArgs),
+    /// Show a user's account data, global and per room.
+    AccountData(account::AccountDataArgs),
+    /// Let a user who lost their keys replace their master cross-signing key without
+    /// authenticating, for 10 minutes.
+    AllowCrossSigningReset(account::CrossSigningArgs),
     /// Count the invites a user sent since a point in time (spam accounts invite a lot).
     InviteCount(account::CountArgs),
     /// Count the rooms a user joined since a point in time, left ones included.
@@ -96,6 +101,8 @@ impl Run for UserCommand {
             UserCommand::Memberships(a) => a.run(ctx).await,
             UserCommand::Pushers(a) => a.run(ctx).await,
             UserCommand::Ratelimit(a) => a.run(ctx).await,
+            UserCommand::AccountData(a) => a.run(ctx).await,
+            UserCommand::AllowCrossSigningReset(a) => a.run(ctx).await,
             UserCommand::InviteCount(a) => a.invites(ctx).await,
             UserCommand::JoinedRoomCount(a) => a.joins(ctx).await,
             UserCommand::Available(a) => a.run(ctx).await,
