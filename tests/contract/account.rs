@@ -478,3 +478,43 @@ fn allow_cross_signing_replacement() {
         None,
     );
 }
+
+#[test]
+fn list_users_v3() {
+    let s = synapse();
+    let names = |page: &types::UserList| -> Vec<String> {
+        page.users.iter().map(|u| u.name.clone()).collect()
+    };
+    let eve = s.user_id("eve");
+    let alice = s.user_id("alice");
+    // eve is the seed's deactivated user; alice is active.
+    let only = ok(
+        "list_users_v3",
+        admin().list_users_v3().deactivated(true).limit(1000).send(),
+    );
+    assert!(
+        names(&only).contains(&eve) && !names(&only).contains(&alice),
+        "{only:?}"
+    );
+    assert!(only.users.iter().all(|u| u.deactivated));
+    let active = ok(
+        "list_users_v3",
+        admin()
+            .list_users_v3()
+            .deactivated(false)
+            .limit(1000)
+            .send(),
+    );
+    assert!(!names(&active).contains(&eve) && names(&active).contains(&alice));
+    let both = ok("list_users_v3", admin().list_users_v3().limit(1000).send());
+    assert!(names(&both).contains(&eve) && names(&both).contains(&alice));
+    assert_eq!(both.total, only.total + active.total);
+    let page = raw(
+        "list_users_v3",
+        "GET",
+        "/_synapse/admin/v3/users?deactivated=true&limit=1&guests=true",
+        None,
+    );
+    assert_eq!(page["users"].as_array().map(Vec::len), Some(1), "{page}");
+    needs_token("list_users_v3", "GET", "/_synapse/admin/v3/users", None);
+}

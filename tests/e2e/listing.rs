@@ -65,6 +65,38 @@ fn user_list_deactivated_flag_includes_deactivated_users() {
     assert_eq!(eve["displayname"], "Eve Polastri");
 }
 
+/// The three ways with deactivation: active only (default), both (`-d`), deactivated only
+/// (`-D`, from `/v3/users`), each with data on both sides.
+#[test]
+fn user_list_deactivation_is_a_three_way_filter() {
+    let cli = Cli::admin();
+    let tag = "threeway";
+    let users = tagged(tag, 2);
+    let (active, gone) = (&users[0], &users[1]);
+    let (status, reply) = server().admin_request(
+        "POST",
+        &format!("/_synapse/admin/v1/deactivate/{}", enc(&gone.user_id)),
+        Some(&json!({})),
+    );
+    assert_eq!(status, 200, "{reply}");
+    let listed = |flags: &[&str]| {
+        let mut args = vec!["user", "list", "-n", tag];
+        args.extend_from_slice(flags);
+        names(&cli.json(&args))
+    };
+    assert_eq!(listed(&[]), [active.user_id.clone()]);
+    assert_eq!(listed(&["-d"]), ids(&users));
+    assert_eq!(listed(&["-D"]), [gone.user_id.clone()]);
+    assert_eq!(
+        listed(&["--only-deactivated", "--all"]),
+        [gone.user_id.clone()]
+    );
+    let human = cli.format("human", &["user", "list", "-n", tag, "-D"]).ok();
+    human.stderr_has("Deactivated users: 1");
+    cli.run(&["user", "list", "-d", "-D"])
+        .fails(2, "cannot be used with");
+}
+
 #[test]
 fn user_list_admin_filters_split_admins_from_the_rest() {
     let cli = Cli::admin();

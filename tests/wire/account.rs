@@ -289,3 +289,25 @@ fn allow_cross_signing_reset_asks_then_posts_without_a_body() {
     );
     m.assert_calls(1);
 }
+
+#[test]
+fn only_deactivated_asks_v3_with_the_other_filters() {
+    let env = Env::new();
+    let m = env.reply_to_query(
+        GET,
+        "/_synapse/admin/v3/users",
+        &[
+            ("from", "0"),
+            ("limit", "100"),
+            ("deactivated", "true"),
+            ("admins", "false"),
+            ("name", "x y"),
+        ],
+        200,
+        json!({"users": [], "total": 0}),
+    );
+    let v2 = env.any_request_with(GET);
+    env.run(&["user", "list", "-D", "-A", "-n", "x y"]).ok();
+    m.assert_calls(1);
+    v2.assert_calls(0);
+}

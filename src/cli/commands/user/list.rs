@@ -3,7 +3,6 @@
 use crate::cli::kit::numbers::{Checked, url_text};
 use crate::cli::kit::prelude::*;
 use crate::cli::kit::user_queries;
-use synadm::api::builder;
 
 #[derive(Debug, clap::Args)]
 pub struct ListArgs {
@@ -18,6 +17,9 @@ pub struct ListArgs {
     /// Also show deactivated/erased users.
     #[arg(short, long)]
     deactivated: bool,
+    /// Only deactivated/erased users (Synapse 1.110 or later).
+    #[arg(short = 'D', long, conflicts_with = "deactivated")]
+    only_deactivated: bool,
     /// Only admins.
     #[arg(short = 'a', long, overrides_with = "non_admins")]
     admins: bool,
@@ -77,11 +79,22 @@ pub struct MediaArgs {
     time: TimeArgs,
 }
 
+/// Which accounts a list shows by their deactivation.
+#[derive(Default, Clone, Copy, PartialEq)]
+enum Deactivated {
+    /// Active accounts only (the server's default).
+    #[default]
+    Excluded,
+    Included,
+    /// Deactivated accounts only: only `GET /v3/users` can ask for that.
+    Only,
+}
+
 /// The filters of one user list request, applied to every page.
 #[derive(Default)]
 struct UserQuery {
     guests: Option<bool>,
-    deactivated: bool,
+    deactivated: Deactivated,
     admins: Option<bool>,
     locked: bool,
     order_by: Option<types::UserOrderBy>,
@@ -91,43 +104,67 @@ struct UserQuery {
     user_id: Option<String>,
 }
 
-impl UserQuery {
-    fn request<'a>(&self, ctx: &'a Ctx, from: i64, limit: i64) -> builder::ListUsers<'a> {
-        let mut b = ctx.client.list_users().from(from).limit(limit);
-        if let Some(g) = self.guests {
+/// Sets the query's filters on a list request; `/v2/users` and `/v3/users` take the same
+/// parameters, as two builder types.
+macro_rules! with_filters {
+    ($q:expr, $b:expr) => {{
+        let (q, mut b) = ($q, $b);
+        if let Some(g) = q.guests {
             b = b.guests(g);
         }
-        if self.deactivated {
-            b = b.deactivated(true);
-        }
-        if let Some(a) = self.admins {
+        if let Some(a) = q.admins {
             b = b.admins(a);
         }
-        if self.locked {
+        if q.locked {
             b = b.locked(true);
         }
-        if let Some(o) = self.order_by {
+        if let Some(o) = q.order_by {
             b = b.order_by(o);
         }
-        if self.reverse {
+        if q.reverse {
             b = b.dir(types::Direction::B);
         }
-        if !self.not_user_type.is_empty() {
-            b = b.not_user_type(self.not_user_type.clone());
+        if !q.not_user_type.is_empty() {
+            b = b.not_user_type(q.not_user_type.clone());
         }
-        if let Some(n) = &self.name {
+        if let Some(n) = &q.name {
             b = b.name(n.clone());
         }
-        if let Some(u) = &self.user_id {
+        if let Some(u) = &q.user_id {
             b = b.user_id(u.clone());
         }
         b
+    }};
+}
+
+impl UserQuery {
+    /// One page: from `/v2/users`, or `/v3/users` for deactivated accounts only.
+    async fn page(
+        &self,
+        ctx: &Ctx,
+        from: i64,
+        limit: i64,
+    ) -> Result<Reply<types::UserList>, Error> {
+        match self.deactivated {
+            Deactivated::Only => {
+                let b = ctx.client.list_users_v3().from(from).limit(limit);
+                call_reply(with_filters!(self, b.deactivated(true)).send()).await
+            }
+            Deactivated::Included => {
+                let b = ctx.client.list_users().from(from).limit(limit);
+                call_reply(with_filters!(self, b.deactivated(true)).send()).await
+            }
+            Deactivated::Excluded => {
+                let b = ctx.client.list_users().from(from).limit(limit);
+                call_reply(with_filters!(self, b).send()).await
+            }
+        }
     }
 }
 
 async fn print_users(ctx: &Ctx, q: UserQuery, paging: Paging, what: &str) -> Result<(), Error> {
     let limit = paging.limit();
-    let fetch = |at| call_reply(q.request(ctx, at, limit).send());
+    let fetch = |at| q.page(ctx, at, limit);
     print_paged(
         ctx,
         &paging,
@@ -143,7 +180,11 @@ impl Run for ListArgs {
         let a = self;
         let q = UserQuery {
             guests: flag_pair(a.guests, a.no_guests),
-            deactivated: a.deactivated,
+            deactivated: match (a.deactivated, a.only_deactivated) {
+                (_, true) => Deactivated::Only,
+                (true, _) => Deactivated::Included,
+                _ => Deactivated::Excluded,
+            },
             admins: flag_pair(a.admins, a.non_admins),
             locked: a.locked,
             order_by: a.sort_by,
@@ -152,10 +193,10 @@ impl Run for ListArgs {
             name: a.name,
             user_id: a.user_id,
         };
-        let what = if q.deactivated {
-            "Total users"
-        } else {
-            "Total users (excluding deactivated)"
+        let what = match q.deactivated {
+            Deactivated::Included => "Total users",
+            Deactivated::Excluded => "Total users (excluding deactivated)",
+            Deactivated::Only => "Deactivated users",
         };
         print_users(ctx, q, a.paging, what).await
     }
@@ -168,7 +209,7 @@ impl Run for SearchArgs {
         // so one request does what Python synadm approximated with two.
         let q = UserQuery {
             guests: Some(true),
-            deactivated: true,
+            deactivated: Deactivated::Included,
             name: Some(a.search_term.clone()),
             ..Default::default()
         };
