@@ -84,9 +84,9 @@ fn user_list_deactivation_is_a_three_way_filter() {
         args.extend_from_slice(flags);
         names(&cli.json(&args))
     };
-    assert_eq!(listed(&[]), [active.user_id.clone()]);
+    assert_eq!(listed(&[]), [active.user_id.as_str()]);
     assert_eq!(listed(&["-d"]), ids(&users));
-    assert_eq!(listed(&["-D"]), [gone.user_id.clone()]);
+    assert_eq!(listed(&["-D"]), [gone.user_id.as_str()]);
     assert_eq!(
         listed(&["--only-deactivated", "--all"]),
         [gone.user_id.clone()]
