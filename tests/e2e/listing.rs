@@ -89,7 +89,7 @@ fn user_list_deactivation_is_a_three_way_filter() {
     assert_eq!(listed(&["-D"]), [gone.user_id.as_str()]);
     assert_eq!(
         listed(&["--only-deactivated", "--all"]),
-        [gone.user_id.clone()]
+        [gone.user_id.as_str()]
     );
     let human = cli.format("human", &["user", "list", "-n", tag, "-D"]).ok();
     human.stderr_has("Deactivated users: 1");
