@@ -255,6 +255,28 @@ impl ConfigFile {
         token_override: Option<&str>,
         format_override: Option<Format>,
     ) -> Result<Settings, Error> {
+        self.resolve_with(path, token_override, format_override, true)
+    }
+
+    /// [`ConfigFile::resolve`] for what needs no access token (shared-secret registration,
+    /// the way to make the first admin): a missing token is left empty; one that is set is
+    /// still checked.
+    pub fn resolve_tokenless(
+        &self,
+        path: &Path,
+        token_override: Option<&str>,
+        format_override: Option<Format>,
+    ) -> Result<Settings, Error> {
+        self.resolve_with(path, token_override, format_override, false)
+    }
+
+    fn resolve_with(
+        &self,
+        path: &Path,
+        token_override: Option<&str>,
+        format_override: Option<Format>,
+        token_required: bool,
+    ) -> Result<Settings, Error> {
         let missing = |what: &str| {
             Error::Config(format!(
                 "{what} is not set in {}; run `synadm config` to set up synadm",
@@ -264,10 +286,15 @@ impl ConfigFile {
         let token = token_override
             .map(str::trim)
             .filter(|t| !t.is_empty())
-            .or(non_empty(&self.token))
-            .ok_or_else(|| missing("the admin access token (token)"))?
-            .to_string();
-        check_token(&token)?;
+            .or(non_empty(&self.token));
+        let token = match token {
+            Some(token) => {
+                check_token(token)?;
+                token.to_string()
+            }
+            None if token_required => return Err(missing("the admin access token (token)")),
+            None => String::new(),
+        };
         for (key, value) in [
             ("user", &self.user),
             ("base_url", &self.base_url),

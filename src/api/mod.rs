@@ -12,6 +12,7 @@ mod hooks;
 mod paginate;
 pub mod raw;
 mod releases;
+mod shared_secret;
 
 pub use bodies::{RegistrationTokenUpdate, UserUpsert};
 pub(crate) use connect::normalize_base_url;
@@ -19,6 +20,7 @@ pub use connect::{Connection, Transport};
 pub use generated::{Client, builder, types};
 pub use hooks::{DEFAULT_ADMIN_PATH, DEFAULT_MATRIX_PATH, Hooks, LogFn};
 pub use paginate::{Page, pages};
+pub use shared_secret::registration_mac;
 
 use crate::Error;
 use crate::error::{plain_serde_message, snippet};

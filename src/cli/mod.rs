@@ -74,6 +74,7 @@ pub async fn run(cli: Cli) -> Result<(), Error> {
         Command::Config(args) => config::run(&global.config_path(), global.batch, args),
         Command::Group(cmd) => group::run(cmd),
         Command::Version(args) => online(&global, args).await,
+        Command::User(cmd) if cmd.tokenless() => cmd.run(&Ctx::tokenless(&global)?).await,
         Command::User(cmd) => online(&global, cmd).await,
         Command::Room(cmd) => online(&global, cmd).await,
         Command::Notice(cmd) => online(&global, cmd).await,

@@ -518,3 +518,103 @@ fn list_users_v3() {
     assert_eq!(page["users"].as_array().map(Vec::len), Some(1), "{page}");
     needs_token("list_users_v3", "GET", "/_synapse/admin/v3/users", None);
 }
+
+fn shared_secret() -> String {
+    let path = synapse().data_dir.join("homeserver.yaml");
+    let config: serde_yaml::Mapping =
+        serde_yaml::from_str(&std::fs::read_to_string(path).expect("homeserver.yaml"))
+            .expect("YAML");
+    config["registration_shared_secret"]
+        .as_str()
+        .expect("a secret")
+        .to_string()
+}
+
+#[test]
+fn get_registration_nonce_and_register_with_shared_secret() {
+    let s = synapse();
+    let nonce = ok(
+        "get_registration_nonce",
+        client_as(None).get_registration_nonce().send(),
+    )
+    .nonce;
+    assert_eq!(nonce.len(), 128, "{nonce}");
+    let name = unique("contractreg");
+    let secret = shared_secret();
+    let mac =
+        synadm::api::registration_mac(secret.as_bytes(), &nonce, &name, "pw", false, Some("bot"));
+    let made = ok(
+        "register_with_shared_secret",
+        client_as(None)
+            .register_with_shared_secret()
+            .body(types::SharedSecretRegistration {
+                nonce,
+                username: name.clone(),
+                password: "pw".into(),
+                mac,
+                admin: Some(false),
+                user_type: Some("bot".into()),
+                displayname: Some("Contract Bot".into()),
+                inhibit_login: None,
+            })
+            .send(),
+    );
+    assert_eq!(made.user_id, format!("@{name}:{}", s.server_name));
+    assert_eq!(made.home_server, s.server_name);
+    assert!(
+        made.access_token.is_some() && made.device_id.is_some(),
+        "{made:?}"
+    );
+
+    // Raw, not logged in: only the two required fields.
+    let nonce = raw_as(
+        "get_registration_nonce",
+        None,
+        "GET",
+        "/_synapse/admin/v1/register",
+        None,
+    );
+    let nonce = nonce["nonce"].as_str().unwrap().to_string();
+    let other = unique("contractreg");
+    let mac = synadm::api::registration_mac(secret.as_bytes(), &nonce, &other, "pw", true, None);
+    let reply = raw_as(
+        "register_with_shared_secret",
+        None,
+        "POST",
+        "/_synapse/admin/v1/register",
+        Some(
+            json!({"nonce": nonce, "username": other, "password": "pw", "mac": mac,
+                    "admin": true, "inhibit_login": true}),
+        ),
+    );
+    assert_eq!(
+        reply,
+        json!({"user_id": format!("@{other}:{}", s.server_name), "home_server": s.server_name})
+    );
+
+    // A wrong MAC, a reused nonce.
+    let nonce = ok(
+        "get_registration_nonce",
+        client_as(None).get_registration_nonce().send(),
+    )
+    .nonce;
+    let body = |mac: String| json!({"nonce": nonce, "username": unique("contractreg"), "password": "pw", "mac": mac});
+    raw_error(
+        "register_with_shared_secret",
+        None,
+        "POST",
+        "/_synapse/admin/v1/register",
+        Some(body("00".repeat(20))),
+        403,
+        "M_UNKNOWN",
+    );
+    raw_error(
+        "register_with_shared_secret",
+        None,
+        "POST",
+        "/_synapse/admin/v1/register",
+        Some(body("00".repeat(20))),
+        400,
+        "M_UNKNOWN",
+    );
+}

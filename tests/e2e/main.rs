@@ -22,6 +22,7 @@ mod moderation;
 mod modify;
 mod notice;
 mod raw;
+mod register;
 mod regtok;
 mod room;
 mod room_delete;

@@ -16,6 +16,7 @@ mod media;
 mod notice;
 mod parity;
 mod raw;
+mod register;
 mod regtok;
 mod room;
 mod room_delete;

@@ -255,6 +255,15 @@ impl Env {
     pub fn run_with_input(&self, args: &[&str], input: &str) -> Run {
         synadm(self.home.path(), args, input, &[], &[TOKEN])
     }
+
+    /// Runs the binary with extra environment variables (their values count as secrets:
+    /// the run fails if one reaches stdout or stderr).
+    pub fn run_with_env(&self, args: &[&str], vars: &[(&str, &str)]) -> Run {
+        let secrets: Vec<&str> = std::iter::once(TOKEN)
+            .chain(vars.iter().map(|(_, v)| v.trim()))
+            .collect();
+        synadm(self.home.path(), args, "", vars, &secrets)
+    }
 }
 
 /// A full AdminUser reply as Synapse 1.163 sends it.

@@ -25,22 +25,41 @@ pub struct Ctx {
 
 impl Ctx {
     pub fn new(global: &GlobalArgs) -> Result<Ctx, Error> {
+        Ctx::build(global, true)
+    }
+
+    /// A context that sends no access token, for shared-secret registration: the config
+    /// (its URL, format, timeout) is used when there is one, but neither it nor a token
+    /// needs to exist yet.
+    pub fn tokenless(global: &GlobalArgs) -> Result<Ctx, Error> {
+        Ctx::build(global, false)
+    }
+
+    fn build(global: &GlobalArgs, with_token: bool) -> Result<Ctx, Error> {
         let path = &global.config_path();
         let env_token = std::env::var(TOKEN_ENV).ok();
-        // A missing file is fine only for the default path with the token in the environment.
-        let must_exist = global.config_file.is_some() || env_token.is_none();
-        let settings = ConfigFile::load_existing(path, must_exist)?.resolve(
-            path,
-            env_token.as_deref(),
-            global.output(),
-        )?;
+        let settings = if with_token {
+            // A missing file is fine only for the default path with the token in the
+            // environment.
+            let must_exist = global.config_file.is_some() || env_token.is_none();
+            ConfigFile::load_existing(path, must_exist)?.resolve(
+                path,
+                env_token.as_deref(),
+                global.output(),
+            )?
+        } else {
+            // Without a token, a missing default config means the defaults (localhost).
+            let must_exist = global.config_file.is_some();
+            let file = ConfigFile::load_existing(path, must_exist)?;
+            file.resolve_tokenless(path, None, global.output())?
+        };
         let connection = Connection {
             transport: match &settings.unix_socket {
                 Some(socket) => Transport::Unix(socket.clone()),
                 None => Transport::Http,
             },
             base_url: settings.base_url.clone(),
-            token: Some(settings.token.clone()),
+            token: with_token.then(|| settings.token.clone()),
             timeout: Duration::from_secs(settings.timeout),
             verify_tls: settings.ssl_verify,
             admin_path: settings.admin_path.clone(),

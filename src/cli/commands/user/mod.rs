@@ -8,6 +8,7 @@ mod list;
 mod lookup;
 mod moderation;
 mod modify;
+mod register;
 mod session;
 
 use crate::cli::kit::prelude::*;
@@ -71,9 +72,19 @@ pub enum UserCommand {
     JoinedRoomCount(account::CountArgs),
     /// Check whether a localpart is free to register.
     Available(account::AvailableArgs),
+    /// Create a user with the server's registration shared secret, no access token needed
+    /// (the way to make the first admin of a new server).
+    Register(register::RegisterArgs),
     /// List, show, create, rename or delete a user's devices.
     #[command(subcommand)]
     Device(device::DeviceCommand),
+}
+
+impl UserCommand {
+    /// Whether the command runs without an access token (shared-secret registration).
+    pub fn tokenless(&self) -> bool {
+        matches!(self, UserCommand::Register(_))
+    }
 }
 
 impl Run for UserCommand {
@@ -107,6 +118,7 @@ impl Run for UserCommand {
             UserCommand::JoinedRoomCount(a) => a.joins(ctx).await,
             UserCommand::Available(a) => a.run(ctx).await,
             UserCommand::Device(a) => a.run(ctx).await,
+            UserCommand::Register(a) => a.run(ctx).await,
         }
     }
 }

@@ -1,0 +1,182 @@
+//! `user register`: shared-secret registration, the way to create the first admin of a new
+//! server. It needs no access token; it proves itself with an HMAC keyed with the server's
+//! `registration_shared_secret`, which comes from a file, the environment or a prompt, never
+//! from the command line (where `ps` and shell history would show it).
+
+use crate::cli::kit::prelude::*;
+use crate::cli::kit::prompt;
+use std::path::{Path, PathBuf};
+use synadm::api::registration_mac;
+
+/// Where the shared secret can come from when no file is given.
+pub const SECRET_ENV: &str = "SYNADM_SHARED_SECRET";
+
+#[derive(Debug, clap::Args)]
+pub struct RegisterArgs {
+    /// The new user's localpart, e.g. admin (lowercased by the server).
+    #[arg(value_parser = crate::cli::kit::numbers::Checked(localpart))]
+    localpart: String,
+    /// Make the new user a server admin.
+    #[arg(short, long)]
+    admin: bool,
+    /// The user's type, e.g. bot or support.
+    #[arg(long, value_name = "TYPE")]
+    user_type: Option<String>,
+    /// The user's display name.
+    #[arg(short = 'n', long)]
+    display_name: Option<String>,
+    /// The password; asked for (hidden, twice) when missing.
+    #[arg(short, long)]
+    password: Option<String>,
+    /// Read the shared secret from this file: Synapse's homeserver.yaml (its
+    /// registration_shared_secret, or the file its registration_shared_secret_path names),
+    /// or a file holding only the secret. Without it: $SYNADM_SHARED_SECRET, else a prompt.
+    #[arg(short = 's', long, value_name = "FILE")]
+    shared_secret_file: Option<PathBuf>,
+    /// Only create the user; do not log them in (no access token is made).
+    #[arg(long)]
+    no_login: bool,
+}
+
+/// A localpart: not empty, not a full ID, at most 512 bytes (Synapse's limit here).
+fn localpart(input: &str) -> Result<String, String> {
+    match input {
+        "" => Err("the localpart is empty".into()),
+        s if s.len() > 512 => Err(format!("the localpart is {} bytes; at most 512", s.len())),
+        s if s.starts_with('@') || s.contains(':') => {
+            Err("give the localpart only (e.g. admin), not a user ID".into())
+        }
+        s => Ok(s.to_string()),
+    }
+}
+
+/// The secret from `path`: a Synapse config's `registration_shared_secret` (or the file its
+/// `registration_shared_secret_path` names), else the file's whole text. Surrounding blank
+/// space is dropped, as Synapse drops it.
+fn secret_from_file(path: &Path) -> Result<String, Error> {
+    let text = read_private(path)?;
+    let config: Option<serde_yaml::Mapping> = serde_yaml::from_str(&text).ok();
+    let secret = match config {
+        Some(config) => {
+            let key = |k: &str| config.get(k).and_then(|v| v.as_str()).map(str::to_string);
+            match (
+                key("registration_shared_secret"),
+                key("registration_shared_secret_path"),
+            ) {
+                (Some(secret), _) => secret,
+                (None, Some(other)) => read_private(Path::new(&other))?,
+                // A mapping without either key is a Synapse config without the feature.
+                (None, None) if config.len() > 1 => {
+                    return Err(Error::Config(format!(
+                        "{} sets neither registration_shared_secret nor \
+                         registration_shared_secret_path: shared-secret registration is off",
+                        path.display()
+                    )));
+                }
+                (None, None) => text,
+            }
+        }
+        None => text,
+    };
+    let secret = secret.trim().to_string();
+    if secret.is_empty() {
+        return Err(Error::Config(format!(
+            "{}: the shared secret is empty",
+            path.display()
+        )));
+    }
+    Ok(secret)
+}
+
+/// Reads a file that holds a secret, warning when other users of the machine can read it.
+fn read_private(path: &Path) -> Result<String, Error> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::Config(format!("cannot read {}: {e}", path.display())))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(meta) = std::fs::metadata(path)
+            && meta.permissions().mode() & 0o004 != 0
+        {
+            crate::cli::kit::stderr::line(&format!(
+                "warning: {} is readable by every user of this machine; it holds the secret \
+                 that creates admins (chmod o-r)",
+                path.display()
+            ));
+        }
+    }
+    Ok(text)
+}
+
+impl RegisterArgs {
+    /// The shared secret: the file, else the environment, else a prompt.
+    fn secret(&self, ctx: &Ctx) -> Result<String, Error> {
+        if let Some(path) = &self.shared_secret_file {
+            return secret_from_file(path);
+        }
+        if let Some(secret) = std::env::var(SECRET_ENV)
+            .ok()
+            .filter(|s| !s.trim().is_empty())
+        {
+            return Ok(secret.trim().to_string());
+        }
+        if ctx.batch {
+            return Err(Error::Usage(format!(
+                "no shared secret: give --shared-secret-file or set {SECRET_ENV} in --batch mode"
+            )));
+        }
+        let secret = prompt::secret("Shared secret (registration_shared_secret): ")?;
+        match secret.trim() {
+            "" => Err(Error::Usage("the shared secret must not be empty".into())),
+            s => Ok(s.to_string()),
+        }
+    }
+
+    fn password(&self, ctx: &Ctx) -> Result<String, Error> {
+        match &self.password {
+            Some(p) if !p.is_empty() => Ok(p.clone()),
+            Some(_) => Err(Error::Usage("the password must not be empty".into())),
+            None if ctx.batch => Err(Error::Usage(
+                "no password given; use -p/--password in --batch mode".into(),
+            )),
+            None => prompt::new_password(),
+        }
+    }
+}
+
+impl Run for RegisterArgs {
+    async fn run(self, ctx: &Ctx) -> Result<(), Error> {
+        // Everything local first: nothing is asked of the server before the secret and the
+        // password are in hand.
+        let secret = self.secret(ctx)?;
+        let password = self.password(ctx)?;
+        let nonce = call(ctx.client.get_registration_nonce().send())
+            .await?
+            .nonce;
+        let mac = registration_mac(
+            secret.as_bytes(),
+            &nonce,
+            &self.localpart,
+            &password,
+            self.admin,
+            self.user_type.as_deref(),
+        );
+        let body = types::SharedSecretRegistration {
+            nonce,
+            username: self.localpart,
+            password,
+            mac,
+            admin: Some(self.admin),
+            user_type: self.user_type,
+            displayname: self.display_name,
+            inhibit_login: self.no_login.then_some(true),
+        };
+        let reply = call_reply(ctx.client.register_with_shared_secret().body(body).send()).await?;
+        let what = if self.admin { "admin" } else { "user" };
+        ctx.note(&format!("Registered {what} {}.", reply.value.user_id));
+        ctx.print_reply(
+            &reply,
+            &View::new(&["user_id", "access_token", "device_id"]),
+        )
+    }
+}
