@@ -106,7 +106,7 @@ fn register_takes_the_secret_from_a_plain_file_or_the_environment() {
     let reply: Value = out.json();
     assert!(reply.get("access_token").is_none(), "--no-login: {reply}");
     assert_eq!(
-        user_state(&reply["user_id"].as_str().unwrap().to_string())["admin"],
+        user_state(reply["user_id"].as_str().unwrap())["admin"],
         false
     );
     // A world-readable file works, with a warning.
