@@ -54,6 +54,19 @@ impl Page for types::RoomList {
     }
 }
 
+impl Page for types::QuarantineChanges {
+    type Item = types::QuarantineChange;
+    /// The server sends no total: this is the page's count.
+    fn total(&self) -> i64 {
+        self.changes.len() as i64
+    }
+    fn split(self) -> Result<(Vec<Self::Item>, Option<i64>), Error> {
+        // next_batch is a stream position, sent on every page; an empty page is the end.
+        let next = (!self.changes.is_empty()).then_some(self.next_batch);
+        Ok((self.changes, next))
+    }
+}
+
 /// Fetches pages starting at offset `from`, following `next_token` until the server
 /// sends none. Stops with an error if the server's token does not move forward.
 pub fn pages<P, F, Fut>(from: i64, fetch: F) -> impl Stream<Item = Result<Vec<P::Item>, Error>>

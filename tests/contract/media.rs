@@ -649,3 +649,100 @@ fn unprotect_media() {
         Some(json!({})),
     );
 }
+
+#[test]
+fn delete_user_media() {
+    let s = synapse();
+    let (user, token) = s.fresh_user("contract user media delete");
+    let ids: Vec<String> = (0..3)
+        .map(|i| media_id(&upload(&token, &format!("del-{i}.json"))))
+        .collect();
+    // One page: the oldest two.
+    let first = ok(
+        "delete_user_media",
+        admin()
+            .delete_user_media()
+            .user_id(&user)
+            .limit(2)
+            .order_by(synadm::api::types::MediaOrderBy::CreatedTs)
+            .dir(synadm::api::types::Direction::F)
+            .send(),
+    );
+    assert_eq!(first.total, 2);
+    let mut gone = first.deleted_media.clone();
+    gone.sort();
+    let mut oldest = ids[..2].to_vec();
+    oldest.sort();
+    assert_eq!(gone, oldest);
+    assert_eq!(media_info(&ids[2]).0, 200, "the newest stays");
+    let rest = raw(
+        "delete_user_media",
+        "DELETE",
+        &format!("/_synapse/admin/v1/users/{}/media", enc(&user)),
+        None,
+    );
+    assert_eq!(rest, json!({"deleted_media": [ids[2]], "total": 1}));
+    let none = ok(
+        "delete_user_media",
+        admin().delete_user_media().user_id(&user).send(),
+    );
+    assert_eq!((none.deleted_media.len(), none.total), (0, 0));
+    fails(
+        "delete_user_media",
+        admin().delete_user_media().user_id(REMOTE_USER).send(),
+        400,
+        "M_UNKNOWN",
+    );
+    fails_forbidden(
+        "delete_user_media",
+        client_as(Some(non_admin_token()))
+            .delete_user_media()
+            .user_id(&user)
+            .send(),
+    );
+}
+
+#[test]
+fn list_quarantine_changes() {
+    let s = synapse();
+    let (_, token) = s.fresh_user("contract quarantine log");
+    let id = media_id(&upload(&token, "qlog.json"));
+    let target = format!("/_synapse/admin/v1/media/quarantine/{}/{id}", s.server_name);
+    let (status, reply) = s.admin_request("POST", &target, Some(&json!({})));
+    assert_eq!(status, 200, "{reply}");
+    let mut from = 0;
+    let mut found = Vec::new();
+    loop {
+        let page = ok(
+            "list_quarantine_changes",
+            admin().list_quarantine_changes().from(from).send(),
+        );
+        if page.changes.is_empty() {
+            break;
+        }
+        assert!(page.next_batch > from, "{page:?}");
+        found.extend(page.changes.into_iter().filter(|c| c.media_id == id));
+        from = page.next_batch;
+    }
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].origin, s.server_name);
+    let raw_page = raw(
+        "list_quarantine_changes",
+        "GET",
+        "/_synapse/admin/v1/media/quarantine_changes",
+        None,
+    );
+    assert!(raw_page["next_batch"].is_i64(), "{raw_page}");
+    raw_error(
+        "list_quarantine_changes",
+        Some(&s.admin_token),
+        "GET",
+        &format!(
+            "/_synapse/admin/v1/media/quarantine_changes?from={}",
+            from + 1000
+        ),
+        None,
+        400,
+        "M_INVALID_PARAM",
+    );
+}

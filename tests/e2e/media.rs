@@ -264,3 +264,96 @@ fn media_protect_blocks_quarantine_until_lifted() {
     cli.json(&["media", "quarantine", "-i", &id]);
     assert_eq!(quarantined_by(&id), s.admin_user.as_str());
 }
+
+#[test]
+fn media_delete_by_user_counts_asks_and_deletes_only_that_users_media() {
+    let cli = Cli::admin();
+    let user = fresh("mediauserdelete");
+    let other = fresh("mediauserkeep");
+    let theirs: Vec<String> = (0..3)
+        .map(|i| upload_unique(&user, &format!("u{i}.json"), 1000 * i))
+        .collect();
+    let kept = upload_unique(&other, "kept.json", 0);
+
+    // The question names the count and the size; no answer deletes nothing.
+    let asked = cli
+        .run_with_input(&["media", "delete", "-u", &user.localpart], "")
+        .fails(6, "Delete all 3 local media items of");
+    assert!(asked.stderr.contains(" KiB in all"), "{asked:#?}");
+    assert!(theirs.iter().all(|id| info(id).is_some()));
+
+    let out = cli.json(&["--batch", "media", "delete", "-u", &user.user_id]);
+    let mut deleted: Vec<String> = out["deleted_media"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    deleted.sort();
+    let mut expected = theirs.clone();
+    expected.sort();
+    assert_eq!((deleted, out["total"].as_i64()), (expected, Some(3)));
+    assert!(theirs.iter().all(|id| info(id).is_none()), "all gone");
+    assert!(info(&kept).is_some(), "another user's media stays");
+
+    // Nothing left: a clear answer, no error.
+    let again = cli
+        .run(&[
+            "--batch",
+            "-o",
+            "json",
+            "media",
+            "delete",
+            "-u",
+            &user.localpart,
+        ])
+        .ok();
+    assert_eq!(again.json(), json!({"deleted_media": [], "total": 0}));
+    again.stderr_has("has no local media");
+    cli.run(&["media", "delete", "-u", &user.localpart, "--size", "10"])
+        .fails(2, "cannot be used with");
+}
+
+#[test]
+fn media_quarantine_changes_log_both_directions_in_order() {
+    let cli = Cli::admin();
+    let user = fresh("mediaqlog");
+    let id = upload_unique(&user, "logged.json", 0);
+    cli.json(&["media", "quarantine", "-i", &id]);
+    cli.json(&["media", "unquarantine", "-i", &id]);
+    let all = cli.json(&["media", "quarantine-changes", "--all"]);
+    // (SQLite sends the flag as 1/0, PostgreSQL as true/false.)
+    let mine: Vec<(Value, bool)> = all
+        .as_array()
+        .expect("one list")
+        .iter()
+        .filter(|c| c["media_id"] == id.as_str())
+        .map(|c| {
+            (
+                c["origin"].clone(),
+                c["quarantined"] == true || c["quarantined"] == 1,
+            )
+        })
+        .collect();
+    let origin = json!(server().server_name);
+    assert_eq!(mine, [(origin.clone(), true), (origin, false)], "{all}");
+    let human = cli
+        .format("human", &["media", "quarantine-changes", "--all"])
+        .ok();
+    let rows: Vec<&str> = human
+        .lines()
+        .into_iter()
+        .filter(|l| l.contains(id.as_str()))
+        .collect();
+    assert_eq!(rows.len(), 2, "{human:#?}");
+    assert!(
+        rows[0].ends_with("true") && rows[1].ends_with("false"),
+        "{rows:?}"
+    );
+    // One page: the server's document, with where to go on.
+    let page = cli.json(&["media", "quarantine-changes"]);
+    assert!(page["next_batch"].as_i64().is_some(), "{page}");
+    let past = (page["next_batch"].as_i64().unwrap() + 1000).to_string();
+    cli.run(&["media", "quarantine-changes", "--from", &past])
+        .fails(1, "M_INVALID_PARAM");
+}

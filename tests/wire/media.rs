@@ -730,3 +730,92 @@ fn media_delete_one_on_a_server_before_1_140_asks_without_describing_the_item() 
     assert_eq!(yes.json(), deleted);
     delete.assert_calls(1);
 }
+
+#[test]
+fn media_delete_by_user_counts_then_deletes_oldest_first_no_more_than_counted() {
+    let env = Env::new();
+    let item = |id: &str, len: i64| {
+        json!({"media_id": id, "media_type": "image/png",
+        "media_length": len, "upload_name": null, "created_ts": 1, "last_access_ts": null,
+        "url_cache": null, "quarantined_by": null, "safe_from_quarantine": false,
+        "user_id": "@alice:example.org", "authenticated": true, "sha256": null})
+    };
+    let list = env.reply_to_query(
+        GET,
+        "/_synapse/admin/v1/users/@alice:example.org/media",
+        &[("from", "0"), ("limit", "1000")],
+        200,
+        json!({"media": [local_media("a", 1024), local_media("b", 2048)], "total": 2}),
+    );
+    let (delete, seen) = env.recording(
+        DELETE,
+        "/_synapse/admin/v1/users/@alice:example.org/media",
+        200,
+        json!({"deleted_media": ["a", "b"], "total": 2}),
+    );
+    let run = env
+        .run_with_input(&["media", "delete", "-u", "alice"], "y\n")
+        .ok();
+    run.stderr_has("Delete all 2 local media items of @alice:example.org (3.0 KiB in all)?");
+    assert_eq!(run.json(), json!({"deleted_media": ["a", "b"], "total": 2}));
+    let sent = seen.one();
+    for (key, value) in [("limit", "2"), ("order_by", "created_ts"), ("dir", "f")] {
+        assert_eq!(sent.query(key), Some(value), "{sent:?}");
+    }
+    list.assert_calls(1);
+    delete.assert_calls(1);
+}
+
+#[test]
+fn quarantine_changes_all_follows_next_batch_until_an_empty_page() {
+    let env = Env::new();
+    let path = "/_synapse/admin/v1/media/quarantine_changes";
+    let change =
+        |id: &str, q: i64| json!({"origin": "example.org", "media_id": id, "quarantined": q});
+    let first = env.reply_to_query(
+        GET,
+        path,
+        &[("from", "0")],
+        200,
+        json!({"next_batch": 5, "changes": [change("a", 1), change("a", 0)]}),
+    );
+    let second = env.reply_to_query(
+        GET,
+        path,
+        &[("from", "5")],
+        200,
+        json!({"next_batch": 6, "changes": [change("b", 1)]}),
+    );
+    let end = env.reply_to_query(
+        GET,
+        path,
+        &[("from", "6")],
+        200,
+        json!({"next_batch": 6, "changes": []}),
+    );
+    let all = env
+        .run(&["-o", "minified", "media", "quarantine-changes", "--all"])
+        .ok();
+    // (Streamed items are written from their types: keys in the type's order.)
+    assert_eq!(
+        all.stdout,
+        "[{\"media_id\":\"a\",\"origin\":\"example.org\",\"quarantined\":1},\
+         {\"media_id\":\"a\",\"origin\":\"example.org\",\"quarantined\":0},\
+         {\"media_id\":\"b\",\"origin\":\"example.org\",\"quarantined\":1}]\n"
+    );
+    let human = env
+        .run(&["-o", "human", "media", "quarantine-changes", "--all"])
+        .ok();
+    assert_eq!(
+        human.stdout,
+        "origin       media_id  quarantined\n-----------  --------  -----------\n\
+         example.org  a         true\nexample.org  a         false\nexample.org  b         true\n"
+    );
+    let one = env
+        .run(&["-o", "human", "media", "quarantine-changes", "-f", "5"])
+        .ok();
+    one.stderr_has("1 change(s); the next page starts at --from 6.");
+    first.assert_calls(2);
+    second.assert_calls(3);
+    end.assert_calls(2);
+}

@@ -17,6 +17,25 @@ fn values<T: Serialize>(items: &[T]) -> Result<Vec<serde_json::Value>, Error> {
         .collect()
 }
 
+/// Streams every page from offset `from` on as one list document (`--all`); `view`
+/// describes one item.
+pub async fn print_all<P, F, Fut>(ctx: &Ctx, view: View, from: i64, fetch: F) -> Result<(), Error>
+where
+    P: Page,
+    P::Item: Serialize,
+    F: FnMut(i64) -> Fut,
+    Fut: Future<Output = Result<P, Error>>,
+{
+    let mut out = ctx.list_writer(view)?;
+    let mut stream = std::pin::pin!(pages(from, fetch));
+    while let Some(items) = stream.try_next().await? {
+        if !out.page_typed(&items)? {
+            out.page(&values(&items)?)?;
+        }
+    }
+    out.finish()
+}
+
 /// Prints one page of a paginated list (`fetch(offset)`), or with `--all` every page as
 /// one list document. `view` describes one item. Human output shows the items as a
 /// table, with `summary(total)` and a hint about the next page on stderr; the machine
@@ -35,15 +54,8 @@ where
     Fut: Future<Output = Result<Reply<P>, Error>>,
 {
     if paging.all {
-        let mut out = ctx.list_writer(view)?;
         let typed = |at| fetch(at).map_ok(|reply| reply.value);
-        let mut stream = std::pin::pin!(pages(paging.from, typed));
-        while let Some(items) = stream.try_next().await? {
-            if !out.page_typed(&items)? {
-                out.page(&values(&items)?)?;
-            }
-        }
-        return out.finish();
+        return print_all(ctx, view, paging.from, typed).await;
     }
     let page = fetch(paging.from).await?;
     if ctx.format() != Format::Human {

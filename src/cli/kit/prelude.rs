@@ -2,7 +2,7 @@
 
 pub use super::args::{Paging, SinceArgs, TimeArgs, WaitArgs, flag_pair};
 pub use super::context::{Ctx, Run};
-pub use super::paging::print_paged;
+pub use super::paging::{print_all, print_paged};
 pub use super::views;
 pub use synadm::Error;
 pub use synadm::api::{Reply, call, call_reply, types};

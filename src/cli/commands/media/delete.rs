@@ -1,7 +1,8 @@
-//! `media delete` (local media, by ID or by last access and size) and `media purge`
-//! (cached remote media, by last access).
+//! `media delete` (local media, by ID, by last access and size, or all of one user's) and
+//! `media purge` (cached remote media, by last access).
 
 use crate::cli::kit::prelude::*;
+use futures::TryStreamExt;
 use serde_json::Value;
 use synadm::mxc::parse_media_id;
 use synadm::output::human_size;
@@ -53,6 +54,11 @@ pub struct DeleteArgs {
     /// Delete this one local media item (its media ID).
     #[arg(short = 'i', long, group = "cutoff", value_parser = parse_media_id)]
     media_id: Option<String>,
+    /// Delete every local media item this user uploaded (full ID or localpart); shows the
+    /// count and total size first.
+    #[arg(short = 'u', long = "user-id", value_name = "USER", group = "cutoff",
+          conflicts_with_all = ["size", "delete_profiles"])]
+    user: Option<String>,
     #[command(flatten)]
     cutoff: Cutoff,
     /// Only media larger than this many KiB (1 KiB = 1024 bytes).
@@ -168,8 +174,66 @@ impl DeleteArgs {
     }
 }
 
+/// Media deleted per request when deleting a user's media.
+const USER_MEDIA_BATCH: i64 = 500;
+
+/// Deletes all of one user's local media: counted first (how many, how big), asked, then
+/// deleted oldest first in batches, never more than were counted (media uploaded meanwhile
+/// is newer, and stays).
+async fn delete_users_media(ctx: &Ctx, user: &str) -> Result<(), Error> {
+    let user_id = ctx.user_id(user).await?;
+    let fetch = |at| {
+        let list = ctx.client.list_user_media().user_id(&user_id);
+        call(list.from(at).limit(1000).send())
+    };
+    let (count, bytes) = synadm::api::pages(0, fetch)
+        .try_fold((0i64, 0u64), |(n, size), page| async move {
+            let more: u64 = page
+                .iter()
+                .filter_map(|m| m.media_length.and_then(|l| u64::try_from(l).ok()))
+                .sum();
+            Ok((n + page.len() as i64, size + more))
+        })
+        .await?;
+    if count == 0 {
+        ctx.note(&format!("{user_id} has no local media."));
+        return ctx.print_value(
+            &serde_json::json!({"deleted_media": [], "total": 0}),
+            &DELETED,
+        );
+    }
+    ctx.confirm(&format!(
+        "Delete all {count} local media items of {user_id} ({} in all)? This cannot be undone.",
+        human_size(bytes)
+    ))?;
+    let mut deleted: Vec<String> = Vec::new();
+    while (deleted.len() as i64) < count {
+        let left = count - deleted.len() as i64;
+        let batch = ctx
+            .client
+            .delete_user_media()
+            .user_id(&user_id)
+            .limit(left.min(USER_MEDIA_BATCH))
+            .order_by(types::MediaOrderBy::CreatedTs)
+            .dir(types::Direction::F);
+        let reply = call(batch.send()).await?;
+        if reply.deleted_media.is_empty() {
+            break; // Gone meanwhile (deleted by someone else): nothing more to do.
+        }
+        deleted.extend(reply.deleted_media);
+    }
+    let total = deleted.len();
+    ctx.print_value(
+        &serde_json::json!({"deleted_media": deleted, "total": total}),
+        &DELETED,
+    )
+}
+
 impl Run for DeleteArgs {
     async fn run(self, ctx: &Ctx) -> Result<(), Error> {
+        if let Some(user) = &self.user {
+            return delete_users_media(ctx, user).await;
+        }
         match self.media_id.clone() {
             Some(id) => self.delete_one(ctx, id).await,
             None => self.delete_old(ctx).await,

@@ -4,6 +4,7 @@
 mod delete;
 mod list;
 mod quarantine;
+mod quarantine_log;
 
 use crate::cli::kit::prelude::*;
 use clap::Subcommand;
@@ -12,7 +13,7 @@ use clap::Subcommand;
 pub enum MediaCommand {
     /// List local media by room or user.
     List(list::ListArgs),
-    /// Delete local media by ID, or by last access (and size).
+    /// Delete local media by ID, by last access (and size), or all of one user's.
     Delete(delete::DeleteArgs),
     /// Purge old cached remote media (local media is never touched).
     Purge(delete::PurgeArgs),
@@ -20,6 +21,8 @@ pub enum MediaCommand {
     Quarantine(quarantine::QuarantineArgs),
     /// Remove media from quarantine.
     Unquarantine(quarantine::UnquarantineArgs),
+    /// The log of media put into and taken out of quarantine (Synapse 1.152 or later).
+    QuarantineChanges(quarantine_log::ChangesArgs),
     /// Protect local media from being quarantined (-u: lift the protection).
     Protect(quarantine::ProtectArgs),
 }
@@ -32,6 +35,7 @@ impl Run for MediaCommand {
             MediaCommand::Purge(a) => a.run(ctx).await,
             MediaCommand::Quarantine(a) => a.run(ctx).await,
             MediaCommand::Unquarantine(a) => a.run(ctx).await,
+            MediaCommand::QuarantineChanges(a) => a.run(ctx).await,
             MediaCommand::Protect(a) => a.run(ctx).await,
         }
     }
