@@ -734,12 +734,6 @@ fn media_delete_one_on_a_server_before_1_140_asks_without_describing_the_item() 
 #[test]
 fn media_delete_by_user_counts_then_deletes_oldest_first_no_more_than_counted() {
     let env = Env::new();
-    let item = |id: &str, len: i64| {
-        json!({"media_id": id, "media_type": "image/png",
-        "media_length": len, "upload_name": null, "created_ts": 1, "last_access_ts": null,
-        "url_cache": null, "quarantined_by": null, "safe_from_quarantine": false,
-        "user_id": "@alice:example.org", "authenticated": true, "sha256": null})
-    };
     let list = env.reply_to_query(
         GET,
         "/_synapse/admin/v1/users/@alice:example.org/media",
