@@ -17,7 +17,7 @@ pub struct ListArgs {
     /// Also show deactivated/erased users.
     #[arg(short, long)]
     deactivated: bool,
-    /// Only deactivated/erased users (Synapse 1.110 or later).
+    /// Only deactivated/erased users (Synapse 1.103 or later).
     #[arg(short = 'D', long, conflicts_with = "deactivated")]
     only_deactivated: bool,
     /// Only admins.
