@@ -618,3 +618,100 @@ fn get_registration_nonce_and_register_with_shared_secret() {
         "M_UNKNOWN",
     );
 }
+
+#[test]
+fn renew_account_validity() {
+    let s = synapse();
+    let (user, _) = s.fresh_user("contract validity");
+    let set = ok(
+        "renew_account_validity",
+        admin()
+            .renew_account_validity()
+            .body(types::AccountValidityRequest {
+                user_id: user.clone(),
+                expiration_ts: Some(4_102_444_800_000),
+                enable_renewal_emails: Some(false),
+            })
+            .send(),
+    );
+    assert_eq!(set.expiration_ts, 4_102_444_800_000);
+    let reply = raw(
+        "renew_account_validity",
+        "POST",
+        "/_synapse/admin/v1/account_validity/validity",
+        Some(json!({"user_id": user, "expiration_ts": 4_102_444_800_001i64})),
+    );
+    assert_eq!(reply, json!({"expiration_ts": 4_102_444_800_001i64}));
+    raw_error(
+        "renew_account_validity",
+        Some(&s.admin_token),
+        "POST",
+        "/_synapse/admin/v1/account_validity/validity",
+        Some(json!({})),
+        400,
+        "M_UNKNOWN",
+    );
+}
+
+#[test]
+fn get_and_set_experimental_features() {
+    let s = synapse();
+    let (user, token) = s.fresh_user("contract features");
+    let got = ok(
+        "get_experimental_features",
+        admin().get_experimental_features().user_id(&user).send(),
+    );
+    let mut names: Vec<&String> = got.features.keys().collect();
+    names.sort();
+    assert_eq!(names, ["msc3575", "msc3881", "msc4222"]);
+    assert!(got.features.values().all(|on| !on));
+    let set = ok(
+        "set_experimental_features",
+        admin()
+            .set_experimental_features()
+            .user_id(&user)
+            .body(types::ExperimentalFeatures {
+                features: [("msc3881".to_string(), true)].into(),
+                extra: Default::default(),
+            })
+            .send(),
+    );
+    assert!(set.is_empty(), "{set:?}");
+    let path = format!("/_synapse/admin/v1/experimental_features/{}", enc(&user));
+    let reply = raw("get_experimental_features", "GET", &path, None);
+    assert_eq!(reply["features"]["msc3881"], json!(true), "{reply}");
+    raw(
+        "set_experimental_features",
+        "PUT",
+        &path,
+        Some(json!({"features": {"msc3881": false}})),
+    );
+    raw_error(
+        "set_experimental_features",
+        Some(&s.admin_token),
+        "PUT",
+        &path,
+        Some(json!({"features": {}})),
+        400,
+        "M_UNKNOWN",
+    );
+    raw_error(
+        "set_experimental_features",
+        Some(&s.admin_token),
+        "PUT",
+        &path,
+        Some(json!({"features": {"msc0000": true}})),
+        400,
+        "M_UNKNOWN",
+    );
+    fails(
+        "get_experimental_features",
+        admin()
+            .get_experimental_features()
+            .user_id(REMOTE_USER)
+            .send(),
+        400,
+        "M_UNKNOWN",
+    );
+    forbidden("get_experimental_features", &token, "GET", &path, None);
+}

@@ -373,3 +373,141 @@ fn allow_cross_signing_reset_needs_a_master_key_and_opens_ten_minutes() {
         "{out}"
     );
 }
+
+/// The stored expiry of `user_id`'s account (ms), read from the database.
+fn stored_expiry(user_id: &str) -> Option<i64> {
+    let rows = server().sql(&format!(
+        "SELECT expiration_ts_ms FROM account_validity WHERE user_id = '{}'",
+        user_id.replace('\'', "''")
+    ));
+    rows.first()
+        .and_then(|row| row[0].as_deref())
+        .map(|ms| ms.parse().expect("ms"))
+}
+
+/// Synapse stores an expiry only for accounts that have one (made at registration when
+/// account_validity is on; the test server has it off): this gives `user_id` one.
+fn give_expiry(user_id: &str) {
+    server().sql(&format!(
+        "INSERT INTO account_validity (user_id, expiration_ts_ms, email_sent) \
+         VALUES ('{}', 1, FALSE)",
+        user_id.replace('\'', "''")
+    ));
+    assert_eq!(stored_expiry(user_id), Some(1));
+}
+
+#[test]
+fn user_renew_sets_the_expiry_the_database_then_holds() {
+    let cli = Cli::admin();
+    let user = fresh("renew");
+    give_expiry(&user.user_id);
+    let out = cli.json(&[
+        "user",
+        "renew",
+        &user.localpart,
+        "--expire-ts",
+        "4102444800000",
+    ]);
+    assert_eq!(out, json!({"expiration_ts": 4102444800000i64}));
+    assert_eq!(stored_expiry(&user.user_id), Some(4102444800000));
+    let now = chrono::Utc::now().timestamp_millis();
+    let out = cli.json(&[
+        "user",
+        "renew",
+        &user.user_id,
+        "-d",
+        "30",
+        "--no-renewal-emails",
+    ]);
+    let at = out["expiration_ts"].as_i64().expect("ms");
+    let month = 30 * 86_400_000;
+    assert!((now + month..now + month + 60_000).contains(&at), "{out}");
+    assert_eq!(stored_expiry(&user.user_id), Some(at));
+    let human = cli
+        .format(
+            "human",
+            &["user", "renew", &user.localpart, "--expire", "2031-02-03"],
+        )
+        .ok();
+    assert!(
+        human
+            .stdout
+            .starts_with("expiration_ts  2031-02-03 00:00:00"),
+        "{human:#?}"
+    );
+    cli.run(&[
+        "user",
+        "renew",
+        &user.localpart,
+        "-d",
+        "1",
+        "--expire-ts",
+        "5",
+    ])
+    .fails(2, "cannot be used with");
+}
+
+#[test]
+fn user_features_switch_the_servers_features_and_refuse_unknown_names() {
+    let cli = Cli::admin();
+    let user = fresh("features");
+    let before = cli.json(&["user", "features", &user.localpart]);
+    let names: Vec<String> = before["features"]
+        .as_object()
+        .expect("a map")
+        .keys()
+        .cloned()
+        .collect();
+    assert!(names.contains(&"msc3575".to_string()), "{before}");
+    assert!(
+        before["features"]
+            .as_object()
+            .unwrap()
+            .values()
+            .all(|v| v == false)
+    );
+    let after = cli.json(&[
+        "user",
+        "features",
+        &user.localpart,
+        "-e",
+        "msc3575",
+        "-e",
+        "msc4222",
+    ]);
+    assert_eq!(
+        (
+            after["features"]["msc3575"].as_bool(),
+            after["features"]["msc4222"].as_bool()
+        ),
+        (Some(true), Some(true))
+    );
+    let off = cli.json(&["user", "features", &user.user_id, "-d", "msc3575"]);
+    assert_eq!(
+        (
+            off["features"]["msc3575"].as_bool(),
+            off["features"]["msc4222"].as_bool()
+        ),
+        (Some(false), Some(true))
+    );
+    cli.run(&["user", "features", &user.localpart, "-e", "msc9999"])
+        .fails(
+            2,
+            "msc9999 is not an experimental feature of this server; it knows msc",
+        );
+    cli.run(&[
+        "user",
+        "features",
+        &user.localpart,
+        "-e",
+        "msc3575",
+        "-d",
+        "msc3575",
+    ])
+    .fails(2, "both enabled and disabled");
+    assert_eq!(
+        cli.json(&["user", "features", &user.localpart]),
+        off,
+        "nothing changed"
+    );
+}

@@ -311,3 +311,67 @@ fn only_deactivated_asks_v3_with_the_other_filters() {
     m.assert_calls(1);
     v2.assert_calls(0);
 }
+
+#[test]
+fn renew_sends_the_expiry_and_the_email_choice() {
+    let env = Env::new();
+    let m = env.reply_to_body(
+        POST,
+        "/_synapse/admin/v1/account_validity/validity",
+        json!({"user_id": "@alice:example.org", "expiration_ts": 1700000000000i64,
+               "enable_renewal_emails": false}),
+        200,
+        json!({"expiration_ts": 1700000000000i64}),
+    );
+    let plain = env.reply_to_body(
+        POST,
+        "/_synapse/admin/v1/account_validity/validity",
+        json!({"user_id": "@alice:example.org"}),
+        200,
+        json!({"expiration_ts": 1700000000001i64}),
+    );
+    env.run(&[
+        "user",
+        "renew",
+        "alice",
+        "--expire-ts",
+        "1700000000000",
+        "--no-renewal-emails",
+    ])
+    .ok();
+    assert_eq!(
+        env.run(&["user", "renew", "alice"]).ok().json(),
+        json!({"expiration_ts": 1700000000001i64})
+    );
+    m.assert_calls(1);
+    plain.assert_calls(1);
+}
+
+#[test]
+fn features_change_only_known_names_and_read_them_back() {
+    let env = Env::new();
+    let path = "/_synapse/admin/v1/experimental_features/@alice:example.org";
+    let get = env.reply(
+        GET,
+        path,
+        200,
+        json!({"features": {"msc3575": false, "msc4222": true}}),
+    );
+    let put = env.reply_to_body(
+        PUT,
+        path,
+        json!({"features": {"msc3575": true, "msc4222": false}}),
+        200,
+        json!({}),
+    );
+    env.run(&[
+        "user", "features", "alice", "-e", "msc3575", "-d", "msc4222",
+    ])
+    .ok();
+    let human = env.run(&["-o", "human", "user", "features", "alice"]).ok();
+    assert_eq!(human.stdout, "msc3575  false\nmsc4222  true\n");
+    env.run(&["user", "features", "alice", "-e", "MSC3575"])
+        .fails(2, "it knows msc3575, msc4222");
+    put.assert_calls(1);
+    get.assert_calls(4);
+}

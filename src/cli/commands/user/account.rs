@@ -1,7 +1,7 @@
 //! A user's account settings and activity that synadm had no command for: the admin flag,
 //! memberships with their state, pushers, the rate-limit override, account data, the
-//! cross-signing reset window, invite and join counts over a window, and whether a name is
-//! free.
+//! cross-signing reset window, account validity, experimental features, invite and join
+//! counts over a window, and whether a name is free.
 
 use crate::cli::kit::prelude::*;
 use serde_json::{Value, json};
@@ -71,6 +71,39 @@ pub struct AccountDataArgs {
 pub struct CrossSigningArgs {
     /// The user (full ID or localpart).
     user_id: String,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RenewArgs {
+    /// The user (full ID or localpart).
+    user_id: String,
+    /// Expire the account in this many days [default: the server's configured period].
+    #[arg(short = 'd', long, value_name = "DAYS", group = "expiry",
+          value_parser = crate::cli::kit::numbers::non_negative, allow_negative_numbers = true)]
+    expire_days: Option<i64>,
+    /// Expire the account at this time: YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS,
+    /// 'YYYY-MM-DD HH:MM:SS' (local time) or RFC 3339.
+    #[arg(long, value_name = "DATETIME", group = "expiry", value_parser = synadm::time::parse_datetime_ms)]
+    expire: Option<i64>,
+    /// Expire the account at this Unix time in milliseconds.
+    #[arg(long, value_name = "MS", group = "expiry",
+          value_parser = crate::cli::kit::numbers::non_negative, allow_negative_numbers = true)]
+    expire_ts: Option<i64>,
+    /// Do not send the user renewal emails before this expiry.
+    #[arg(long)]
+    no_renewal_emails: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct FeaturesArgs {
+    /// The user (full ID or localpart).
+    user_id: String,
+    /// Switch this feature on (e.g. msc3575); repeatable.
+    #[arg(short, long, value_name = "FEATURE")]
+    enable: Vec<String>,
+    /// Switch this feature off; repeatable.
+    #[arg(short, long, value_name = "FEATURE")]
+    disable: Vec<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -274,6 +307,82 @@ impl Run for CrossSigningArgs {
             .user_id(user_id);
         let reply = call_reply(allow.send()).await?;
         ctx.print_reply(&reply, &CROSS_SIGNING)
+    }
+}
+
+/// When the account expires, as a date in human output.
+const VALIDITY: View = View::PLAIN.times(&["expiration_ts"]);
+
+impl Run for RenewArgs {
+    async fn run(self, ctx: &Ctx) -> Result<(), Error> {
+        let a = self;
+        let expiration_ts = match (a.expire_days, a.expire.or(a.expire_ts)) {
+            (Some(days), _) => Some(synadm::time::days_from_now_ms(days)?),
+            (None, at) => at,
+        };
+        let user_id = ctx.user_id(&a.user_id).await?;
+        let body = types::AccountValidityRequest {
+            user_id,
+            expiration_ts,
+            enable_renewal_emails: a.no_renewal_emails.then_some(false),
+        };
+        let reply = call_reply(ctx.client.renew_account_validity().body(body).send()).await?;
+        ctx.print_reply(&reply, &VALIDITY)
+    }
+}
+
+/// `{features: {name: on}}`: human output is one line a feature.
+const FEATURES: View = View::PLAIN.reshape(|v| v["features"].clone());
+
+impl Run for FeaturesArgs {
+    async fn run(self, ctx: &Ctx) -> Result<(), Error> {
+        let user_id = ctx.user_id(&self.user_id).await?;
+        let get = || {
+            call_reply(
+                ctx.client
+                    .get_experimental_features()
+                    .user_id(&user_id)
+                    .send(),
+            )
+        };
+        let current = get().await?;
+        if self.enable.is_empty() && self.disable.is_empty() {
+            return ctx.print_reply(&current, &FEATURES);
+        }
+        // The server's own list of features is the one to check against (it grows with
+        // releases); nothing changes unless every name is one of them.
+        let known = &current.value.features;
+        let mut wanted = std::collections::BTreeMap::new();
+        for (names, on) in [(&self.enable, true), (&self.disable, false)] {
+            for name in names {
+                if !known.contains_key(name) {
+                    let mut names: Vec<&String> = known.keys().collect();
+                    names.sort();
+                    return Err(Error::Usage(format!(
+                        "{} is not an experimental feature of this server; it knows {}",
+                        synadm::output::sanitize(name),
+                        names
+                            .iter()
+                            .map(|n| n.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )));
+                }
+                if wanted.insert(name.clone(), on) == Some(!on) {
+                    return Err(Error::Usage(format!(
+                        "{} is both enabled and disabled",
+                        synadm::output::sanitize(name)
+                    )));
+                }
+            }
+        }
+        let body = types::ExperimentalFeatures {
+            features: wanted,
+            extra: Default::default(),
+        };
+        let set = ctx.client.set_experimental_features().user_id(&user_id);
+        call(set.body(body).send()).await?;
+        ctx.print_reply(&get().await?, &FEATURES)
     }
 }
 

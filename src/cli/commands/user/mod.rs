@@ -66,6 +66,10 @@ pub enum UserCommand {
     /// Let a user who lost their keys replace their master cross-signing key without
     /// authenticating, for 10 minutes.
     AllowCrossSigningReset(account::CrossSigningArgs),
+    /// Renew a user's account validity, or set when the account expires.
+    Renew(account::RenewArgs),
+    /// Show a user's experimental features, or switch some on or off.
+    Features(account::FeaturesArgs),
     /// Count the invites a user sent since a point in time (spam accounts invite a lot).
     InviteCount(account::CountArgs),
     /// Count the rooms a user joined since a point in time, left ones included.
@@ -114,6 +118,8 @@ impl Run for UserCommand {
             UserCommand::Ratelimit(a) => a.run(ctx).await,
             UserCommand::AccountData(a) => a.run(ctx).await,
             UserCommand::AllowCrossSigningReset(a) => a.run(ctx).await,
+            UserCommand::Renew(a) => a.run(ctx).await,
+            UserCommand::Features(a) => a.run(ctx).await,
             UserCommand::InviteCount(a) => a.invites(ctx).await,
             UserCommand::JoinedRoomCount(a) => a.joins(ctx).await,
             UserCommand::Available(a) => a.run(ctx).await,
