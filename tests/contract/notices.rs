@@ -84,3 +84,55 @@ fn send_server_notice() {
             .send(),
     );
 }
+
+#[test]
+fn send_server_notice_txn() {
+    let s = synapse();
+    let (user, _) = s.fresh_user("contract notice txn");
+    let txn = unique("contract-txn");
+    let first = ok(
+        "send_server_notice_txn",
+        admin()
+            .send_server_notice_txn()
+            .txn_id(&txn)
+            .body(notice(&user, "contract txn"))
+            .send(),
+    );
+    // The same transaction again (even with another body): the first event, nothing new.
+    let target = format!("/_synapse/admin/v1/send_server_notice/{txn}");
+    let again = raw(
+        "send_server_notice_txn",
+        "PUT",
+        &target,
+        Some(json!({"user_id": user, "content": {"msgtype": "m.text", "body": "other"}})),
+    );
+    assert_eq!(again, json!({"event_id": first.event_id}));
+    let other = ok(
+        "send_server_notice_txn",
+        admin()
+            .send_server_notice_txn()
+            .txn_id(format!("{txn}-2"))
+            .body(notice(&user, "contract txn"))
+            .send(),
+    );
+    assert_ne!(other.event_id, first.event_id);
+    fails(
+        "send_server_notice_txn",
+        admin()
+            .send_server_notice_txn()
+            .txn_id(format!("{txn}-3"))
+            .body(notice(&unused_user_id("nobody"), "x"))
+            .send(),
+        404,
+        "M_NOT_FOUND",
+    );
+    raw_error(
+        "send_server_notice_txn",
+        Some(&s.admin_token),
+        "PUT",
+        &format!("{target}-4"),
+        Some(json!({"user_id": user})),
+        400,
+        "M_MISSING_PARAM",
+    );
+}

@@ -168,3 +168,79 @@ fn a_failed_notice_is_listed_and_fails_the_command() {
         json!([{"user_id": nobody, "sent": false, "error": "M_NOT_FOUND: User not found (HTTP 404)"}])
     );
 }
+
+/// The notices (m.room.message events from the notices user) in `token`'s notice room.
+fn notices_received(token: &str) -> Vec<Value> {
+    let rooms = rooms_of(token);
+    assert_eq!(rooms.len(), 1, "{rooms:?}");
+    let room = join(token, &rooms[0]);
+    let (status, reply) = server().request_as(
+        token,
+        "GET",
+        &format!(
+            "/_matrix/client/v3/rooms/{}/messages?dir=b&limit=50",
+            crate::common::enc(&room)
+        ),
+        None,
+    );
+    assert_eq!(status, 200, "messages: {reply}");
+    reply["chunk"]
+        .as_array()
+        .expect("chunk")
+        .iter()
+        .filter(|e| e["type"] == "m.room.message")
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn a_repeated_run_with_its_run_id_delivers_nothing_twice() {
+    let cli = Cli::admin();
+    let first = fresh("noticerepeat");
+    let second = fresh("noticerepeat");
+    let regex = format!("@{}.*", first.localpart.split('-').next().unwrap());
+    // The first run reaches one user (the other is named only in the second run).
+    let run = cli
+        .run(&[
+            "--batch",
+            "-o",
+            "json",
+            "notice",
+            "send",
+            &first.localpart,
+            "Once",
+            "--txn-id",
+            "e2e-repeat",
+        ])
+        .ok();
+    run.stderr_has("Run ID e2e-repeat");
+    let sent = run.json()[0]["event_id"]
+        .as_str()
+        .expect("sent")
+        .to_string();
+    // The repeat, to both: the first user's notice is the same event, the second's is new.
+    let again = cli.json(&[
+        "--batch",
+        "notice",
+        "send",
+        "-r",
+        &regex,
+        "Once",
+        "--txn-id",
+        "e2e-repeat",
+    ]);
+    let rows = again.as_array().expect("rows");
+    let row = |user: &str| {
+        rows.iter()
+            .find(|r| r["user_id"] == user)
+            .expect("a row")
+            .clone()
+    };
+    assert_eq!(row(&first.user_id)["event_id"], sent.as_str(), "{again}");
+    assert!(row(&second.user_id)["event_id"].is_string(), "{again}");
+    assert_eq!(notices_received(&first.token).len(), 1, "delivered once");
+    assert_eq!(notices_received(&second.token).len(), 1);
+    // A new run (no run ID given) delivers again.
+    cli.json(&["--batch", "notice", "send", &first.localpart, "Once"]);
+    assert_eq!(notices_received(&first.token).len(), 2);
+}

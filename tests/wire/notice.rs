@@ -1,8 +1,8 @@
 //! `notice send`: the notice body on the wire, the recipient scan, the preview before the
 //! one confirmation, and the result list.
 
-use crate::support::{Env, list_entry};
-use httpmock::Method::{GET, POST};
+use crate::support::{Env, WhenExt, list_entry};
+use httpmock::Method::{GET, PUT};
 use httpmock::Mock;
 use serde_json::{Value, json};
 
@@ -15,11 +15,22 @@ fn content(plain: &str, formatted: &str) -> Value {
     })
 }
 
+/// Answers a notice with exactly this `body`, sent with a transaction ID of synadm's form
+/// (`synadm.RUN.DIGEST`), with `status` and `reply`.
+fn notice_reply<'a>(env: &'a Env, body: Value, status: u16, reply: Value) -> Mock<'a> {
+    env.mock(|when, then| {
+        when.method(PUT)
+            .path_matches(format!(r"^{SEND}/synadm\.[0-9A-Za-z._~-]+\.[0-9a-f]{{16}}$").as_str())
+            .no_query()
+            .json_body(body);
+        then.status(status).json_body(reply);
+    })
+}
+
 /// Answers exactly this notice to `user_id` with `event_id`.
 fn notice_to<'a>(env: &'a Env, user_id: &str, content: Value, event_id: &str) -> Mock<'a> {
-    env.reply_to_body(
-        POST,
-        SEND,
+    notice_reply(
+        env,
         json!({"user_id": user_id, "content": content}),
         200,
         json!({"event_id": event_id}),
@@ -46,9 +57,8 @@ fn all_users<'a>(env: &'a Env, users: &[&str]) -> Mock<'a> {
 #[test]
 fn one_recipient_gets_plain_and_formatted_body() {
     let env = Env::new();
-    let m = env.reply_to_body(
-        POST,
-        SEND,
+    let m = notice_reply(
+        &env,
         json!({
             "user_id": "@alice:example.org",
             "content": content("Maintenance at 10:00", "<b>Maintenance</b> at 10:00")
@@ -77,9 +87,8 @@ fn one_recipient_gets_plain_and_formatted_body() {
 #[test]
 fn without_formatted_the_plain_body_is_used_for_both() {
     let env = Env::new();
-    let m = env.reply_to_body(
-        POST,
-        SEND,
+    let m = notice_reply(
+        &env,
         json!({
             "user_id": "@bob:example.org",
             "content": content("Hello", "Hello")
@@ -99,9 +108,8 @@ fn from_file_reads_both_bodies_from_files() {
     let html = env.home.path().join("notice.html");
     std::fs::write(&plain, "Line one\nLine two\n").unwrap();
     std::fs::write(&html, "<p>Line one</p>\n<p>Line two</p>\n").unwrap();
-    let m = env.reply_to_body(
-        POST,
-        SEND,
+    let m = notice_reply(
+        &env,
         json!({
             "user_id": "@alice:example.org",
             "content": content("Line one\nLine two\n", "<p>Line one</p>\n<p>Line two</p>\n")
@@ -200,9 +208,8 @@ fn failed_sends_are_listed_and_make_the_command_fail() {
     let env = Env::new();
     all_users(&env, &["@ok:example.org", "@gone:example.org"]);
     let ok = accepts(&env, "@ok:example.org", "Hi", "$ok");
-    let gone = env.reply_to_body(
-        POST,
-        SEND,
+    let gone = notice_reply(
+        &env,
         json!({"user_id": "@gone:example.org", "content": content("Hi", "Hi")}),
         404,
         json!({"errcode": "M_NOT_FOUND", "error": "User not found"}),
@@ -365,7 +372,34 @@ fn verbose_output_names_requests_but_never_the_token_or_the_notice() {
             "secret-notice-words",
         ])
         .ok();
-    run.stderr_has(&format!("POST {}{SEND}", env.server.base_url()));
+    run.stderr_has(&format!("PUT {}{SEND}/synadm.", env.server.base_url()));
     assert!(!run.stderr.contains("secret-notice-words"), "{run:#?}");
     assert!(!run.stdout.contains("secret-notice-words"), "{run:#?}");
+}
+
+#[test]
+fn a_given_run_id_makes_the_transaction_ids_and_is_checked_first() {
+    let env = Env::new();
+    let m = env.mock(|when, then| {
+        when.method(PUT)
+            .path(format!("{SEND}/synadm.run-7.86f01aef21b1acd3"))
+            .json_body(json!({"user_id": "@alice:example.org", "content": content("Hi", "Hi")}));
+        then.status(200).json_body(json!({"event_id": "$same"}));
+    });
+    let run = env
+        .run(&[
+            "--batch", "notice", "send", "alice", "Hi", "--txn-id", "run-7",
+        ])
+        .ok();
+    run.stderr_has("Run ID run-7: to repeat this run");
+    m.assert_calls(1);
+    // Without one, a new run ID each time, named on stderr.
+    let fresh = env.run(&["--batch", "-o", "human", "notice", "send", "bob", "Hi"]);
+    assert!(fresh.stderr.starts_with("Run ID "), "{fresh:#?}");
+    let any = env.any_request();
+    for bad in ["a/b", "", "white space"] {
+        env.run(&["--batch", "notice", "send", "alice", "Hi", "--txn-id", bad])
+            .fails(2, "a run ID is 1-64 characters");
+    }
+    any.assert_calls(0);
 }

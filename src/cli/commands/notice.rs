@@ -27,6 +27,11 @@ impl Run for NoticeCommand {
 /// Each recipient gets the notice in their server-notices room. Prints one list: the
 /// recipient, whether it was sent, and its event ID or the error; exits non-zero if any
 /// send failed.
+///
+/// Every notice goes with a transaction ID made from the run's ID and the recipient. The
+/// run ID is printed on stderr: running the command again with `--txn-id RUN_ID` (the same
+/// admin token, within 30 minutes, the server not restarted) sends nothing to those who
+/// already got it, so a partly failed run can simply be repeated.
 #[derive(Debug, clap::Args)]
 pub struct SendArgs {
     /// Localpart or full Matrix ID of the recipient. With --regex, a regular expression
@@ -55,6 +60,42 @@ pub struct SendArgs {
     /// and make the command exit non-zero.
     #[arg(short = 's', long)]
     silent: bool,
+    /// Repeat an earlier run: its run ID (printed on stderr), so that no one gets the notice
+    /// twice. Default: a new run ID.
+    #[arg(long, value_name = "RUN_ID", value_parser = crate::cli::kit::numbers::Checked(run_id))]
+    txn_id: Option<String>,
+}
+
+/// A run ID: 1-64 characters of `A-Za-z0-9._~-` (it becomes part of a URL path).
+fn run_id(input: &str) -> Result<String, String> {
+    let ok = (1..=64).contains(&input.len())
+        && input
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._~-".contains(c));
+    if ok {
+        Ok(input.to_string())
+    } else {
+        Err("a run ID is 1-64 characters of A-Z, a-z, 0-9, '.', '_', '~' and '-'".into())
+    }
+}
+
+/// A new run ID: the time and the process, in hex (unique enough for one admin's runs).
+fn new_run_id() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    format!("{nanos:x}-{:x}", std::process::id())
+}
+
+/// The transaction ID of `user_id`'s notice in run `run`: the run, and a digest of the
+/// recipient (a user ID has characters a path would have to encode, and may be long).
+fn txn_id(run: &str, user_id: &str) -> String {
+    let digest = ring::digest::digest(&ring::digest::SHA256, user_id.as_bytes());
+    let hex: String = digest.as_ref()[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("synadm.{run}.{hex}")
 }
 
 /// Row of the result list.
@@ -104,6 +145,7 @@ fn preview(recipients: &[String], length: usize, plain: &str, formatted: &str) -
 
 async fn send(
     ctx: &Ctx,
+    run: &str,
     user_id: &str,
     plain: &str,
     formatted: &str,
@@ -120,7 +162,15 @@ async fn send(
         type_: None,
         state_key: None,
     };
-    call(ctx.client.send_server_notice().body(body).send()).await
+    let txn = txn_id(run, user_id);
+    call(
+        ctx.client
+            .send_server_notice_txn()
+            .txn_id(txn)
+            .body(body)
+            .send(),
+    )
+    .await
 }
 
 impl Run for SendArgs {
@@ -145,9 +195,14 @@ impl Run for SendArgs {
             ctx.confirm("Send now?")?;
         }
 
-        let (plain, formatted) = (plain.as_str(), formatted.as_str());
+        let run = a.txn_id.clone().unwrap_or_else(new_run_id);
+        ctx.note(&format!(
+            "Run ID {run}: to repeat this run without sending anyone the notice twice, add \
+             --txn-id {run} (same admin token, within 30 minutes)."
+        ));
+        let (plain, formatted, run) = (plain.as_str(), formatted.as_str(), run.as_str());
         let results = bulk::run_all(recipients, bulk::PARALLEL, |id: String| async move {
-            send(ctx, &id, plain, formatted).await
+            send(ctx, run, &id, plain, formatted).await
         })
         .await;
         if a.silent {
@@ -200,5 +255,17 @@ mod tests {
         assert!(text.contains("Plaintext message:\n---\nhi\n---"));
         assert!(text.contains("Formatted message:\n---\n<b>hi</b>\n---"));
         assert!(!preview(&ids, 10, "a", "a").contains("more"));
+    }
+
+    #[test]
+    fn transaction_ids_are_per_run_and_recipient_and_path_safe() {
+        let a = txn_id("run1", "@alice:example.org");
+        assert_eq!(a, txn_id("run1", "@alice:example.org"));
+        assert_ne!(a, txn_id("run2", "@alice:example.org"));
+        assert_ne!(a, txn_id("run1", "@bob:example.org"));
+        // SHA-256 of the user ID, first 8 bytes.
+        assert_eq!(a, "synadm.run1.86f01aef21b1acd3");
+        assert!(run_id(&new_run_id()).is_ok());
+        assert!(run_id("a/b").is_err() && run_id("").is_err() && run_id(&"x".repeat(65)).is_err());
     }
 }
