@@ -78,6 +78,20 @@ pub fn url_text(input: &str) -> Result<String, String> {
     Ok(input.to_string())
 }
 
+/// A localpart on its own (`user available`, `user register`): not empty, not a full user ID
+/// (a common slip the server would only call an invalid username), at most 255 bytes (the
+/// longest user ID there is).
+pub fn localpart(input: &str) -> Result<String, String> {
+    match input {
+        "" => Err("the localpart is empty".into()),
+        s if s.len() > 255 => Err(format!("the localpart is {} bytes; at most 255", s.len())),
+        s if s.starts_with('@') || s.contains(':') => {
+            Err("give the localpart only (e.g. alice), not a user ID".into())
+        }
+        s => Ok(s.to_string()),
+    }
+}
+
 /// An endpoint typed by hand (`raw`, `matrix raw`): at most 8 KiB, the request line
 /// limit of common servers and proxies.
 pub fn endpoint(input: &str) -> Result<String, String> {

@@ -33,6 +33,19 @@ pub fn secret(question: &str) -> Result<String, Error> {
     }
 }
 
+/// The password given with `-p`, or asked for (hidden, twice) when none was; refused in
+/// `--batch` mode, where nobody can answer, and when empty.
+pub fn password(given: Option<String>, batch: bool) -> Result<String, Error> {
+    match given {
+        Some(p) if !p.is_empty() => Ok(p),
+        Some(_) => Err(Error::Usage("the password must not be empty".into())),
+        None if batch => Err(Error::Usage(
+            "no password given; use -p/--password in --batch mode".into(),
+        )),
+        None => new_password(),
+    }
+}
+
 /// Asks for a new password twice and insists both agree.
 pub fn new_password() -> Result<String, Error> {
     let first = secret("New password: ")?;

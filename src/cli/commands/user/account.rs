@@ -117,7 +117,7 @@ pub struct CountArgs {
 #[derive(Debug, clap::Args)]
 pub struct AvailableArgs {
     /// The localpart to check, e.g. alice (not a full user ID).
-    #[arg(value_parser = crate::cli::kit::numbers::Checked(parse_localpart))]
+    #[arg(value_parser = crate::cli::kit::numbers::Checked(crate::cli::kit::numbers::localpart))]
     localpart: String,
 }
 
@@ -419,19 +419,6 @@ impl CountArgs {
         let count = call(ask.from_ts(since).send()).await?;
         let view = window_view(&["cumulative_joined_room_count"]);
         ctx.print_value(&with_since(&count, since), &view)
-    }
-}
-
-/// A localpart as `username_available` takes it: not a full user ID (a common slip the
-/// server would only call an invalid username), not empty, at most 255 bytes.
-fn parse_localpart(input: &str) -> Result<String, String> {
-    match input {
-        "" => Err("the localpart is empty".into()),
-        s if s.len() > 255 => Err(format!("the localpart is {} bytes; at most 255", s.len())),
-        s if s.starts_with('@') || s.contains(':') => {
-            Err("give the localpart only (e.g. alice), not a user ID".into())
-        }
-        s => Ok(s.to_string()),
     }
 }
 

@@ -13,8 +13,8 @@ pub const SECRET_ENV: &str = "SYNADM_SHARED_SECRET";
 
 #[derive(Debug, clap::Args)]
 pub struct RegisterArgs {
-    /// The new user's localpart, e.g. admin (lowercased by the server).
-    #[arg(value_parser = crate::cli::kit::numbers::Checked(localpart))]
+    /// The new user's localpart, e.g. admin (lowercased by the server; at most 255 bytes).
+    #[arg(value_parser = crate::cli::kit::numbers::Checked(crate::cli::kit::numbers::localpart))]
     localpart: String,
     /// Make the new user a server admin.
     #[arg(short, long)]
@@ -36,18 +36,6 @@ pub struct RegisterArgs {
     /// Only create the user; do not log them in (no access token is made).
     #[arg(long)]
     no_login: bool,
-}
-
-/// A localpart: not empty, not a full ID, at most 512 bytes (Synapse's limit here).
-fn localpart(input: &str) -> Result<String, String> {
-    match input {
-        "" => Err("the localpart is empty".into()),
-        s if s.len() > 512 => Err(format!("the localpart is {} bytes; at most 512", s.len())),
-        s if s.starts_with('@') || s.contains(':') => {
-            Err("give the localpart only (e.g. admin), not a user ID".into())
-        }
-        s => Ok(s.to_string()),
-    }
 }
 
 /// The secret from `path`: a Synapse config's `registration_shared_secret` (or the file its
@@ -131,17 +119,6 @@ impl RegisterArgs {
             s => Ok(s.to_string()),
         }
     }
-
-    fn password(&self, ctx: &Ctx) -> Result<String, Error> {
-        match &self.password {
-            Some(p) if !p.is_empty() => Ok(p.clone()),
-            Some(_) => Err(Error::Usage("the password must not be empty".into())),
-            None if ctx.batch => Err(Error::Usage(
-                "no password given; use -p/--password in --batch mode".into(),
-            )),
-            None => prompt::new_password(),
-        }
-    }
 }
 
 impl Run for RegisterArgs {
@@ -149,7 +126,7 @@ impl Run for RegisterArgs {
         // Everything local first: nothing is asked of the server before the secret and the
         // password are in hand.
         let secret = self.secret(ctx)?;
-        let password = self.password(ctx)?;
+        let password = prompt::password(self.password.clone(), ctx.batch)?;
         let nonce = call(ctx.client.get_registration_nonce().send())
             .await?
             .nonce;

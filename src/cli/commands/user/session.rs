@@ -41,16 +41,7 @@ impl Run for PasswordArgs {
     async fn run(self, ctx: &Ctx) -> Result<(), Error> {
         let a = self;
         let user_id = ctx.user_id(&a.user_id).await?;
-        let new_password = match a.password {
-            Some(p) if !p.is_empty() => p,
-            Some(_) => return Err(Error::Usage("the password must not be empty".into())),
-            None if ctx.batch => {
-                return Err(Error::Usage(
-                    "no password given; use -p/--password in --batch mode".into(),
-                ));
-            }
-            None => prompt::new_password()?,
-        };
+        let new_password = prompt::password(a.password, ctx.batch)?;
         let body = types::ResetPasswordRequest {
             new_password,
             logout_devices: a.no_logout.then_some(false),
