@@ -50,9 +50,8 @@ fn get_and_set_user_admin() {
             .send(),
     );
     assert!(!unknown.admin);
-    raw_error(
+    admin_error(
         "get_user_admin",
-        Some(&s.admin_token),
         "GET",
         &user_target(REMOTE_USER, "/admin"),
         None,
@@ -73,9 +72,8 @@ fn get_and_set_user_admin() {
         "M_UNKNOWN",
     );
     assert_eq!(message, "You may not demote yourself.");
-    raw_error(
+    admin_error(
         "set_user_admin",
-        Some(&s.admin_token),
         "PUT",
         &target,
         Some(json!({})),
@@ -163,14 +161,12 @@ fn list_user_pushers() {
         &user_target(&user, "/pushers"),
         None,
     );
-    fails(
+    fails_not_found(
         "list_user_pushers",
         admin()
             .list_user_pushers()
             .user_id(unused_user_id("nobody"))
             .send(),
-        404,
-        "M_NOT_FOUND",
     );
     fails(
         "list_user_pushers",
@@ -221,9 +217,8 @@ fn get_set_and_delete_ratelimit_override() {
         ),
         json!({"messages_per_second": 2, "burst_count": 0})
     );
-    raw_error(
+    admin_error(
         "set_ratelimit_override",
-        Some(&s.admin_token),
         "POST",
         &target,
         Some(json!({"messages_per_second": -1})),
@@ -243,14 +238,12 @@ fn get_set_and_delete_ratelimit_override() {
         raw("delete_ratelimit_override", "DELETE", &target, None),
         json!({})
     );
-    fails(
+    fails_not_found(
         "get_ratelimit_override",
         admin()
             .get_ratelimit_override()
             .user_id(unused_user_id("nobody"))
             .send(),
-        404,
-        "M_NOT_FOUND",
     );
     fails(
         "delete_ratelimit_override",
@@ -306,18 +299,16 @@ fn sent_invite_and_cumulative_joined_room_counts() {
         json!({"cumulative_joined_room_count": 0})
     );
     // from_ts is required.
-    raw_error(
+    admin_error(
         "get_sent_invite_count",
-        Some(&s.admin_token),
         "GET",
         &user_target(&user, "/sent_invite_count"),
         None,
         400,
         "M_MISSING_PARAM",
     );
-    raw_error(
+    admin_error(
         "get_cumulative_joined_room_count",
-        Some(&s.admin_token),
         "GET",
         &user_target(&user, "/cumulative_joined_room_count"),
         None,
@@ -415,14 +406,12 @@ fn get_account_data() {
         None,
     );
     assert_eq!(empty["account_data"]["rooms"], json!({}), "{empty}");
-    fails(
+    fails_not_found(
         "get_account_data",
         admin()
             .get_account_data()
             .user_id(unused_user_id("nobody"))
             .send(),
-        404,
-        "M_NOT_FOUND",
     );
     fails(
         "get_account_data",
@@ -436,14 +425,12 @@ fn get_account_data() {
 fn allow_cross_signing_replacement() {
     let s = synapse();
     let (user, token) = s.fresh_user("contract cross-signing");
-    let message = fails(
+    let message = fails_not_found(
         "allow_cross_signing_replacement",
         admin()
             .allow_cross_signing_replacement()
             .user_id(&user)
             .send(),
-        404,
-        "M_NOT_FOUND",
     );
     assert_eq!(message, "User has no master cross-signing key");
     let key = "Y29udHJhY3QtdGVzdC1tYXN0ZXIta2V5LTMyLWJ5dGU"; // 32 bytes
@@ -642,9 +629,8 @@ fn renew_account_validity() {
         Some(json!({"user_id": user, "expiration_ts": 4_102_444_800_001i64})),
     );
     assert_eq!(reply, json!({"expiration_ts": 4_102_444_800_001i64}));
-    raw_error(
+    admin_error(
         "renew_account_validity",
-        Some(&s.admin_token),
         "POST",
         "/_synapse/admin/v1/account_validity/validity",
         Some(json!({})),
@@ -686,18 +672,16 @@ fn get_and_set_experimental_features() {
         &path,
         Some(json!({"features": {"msc3881": false}})),
     );
-    raw_error(
+    admin_error(
         "set_experimental_features",
-        Some(&s.admin_token),
         "PUT",
         &path,
         Some(json!({"features": {}})),
         400,
         "M_UNKNOWN",
     );
-    raw_error(
+    admin_error(
         "set_experimental_features",
-        Some(&s.admin_token),
         "PUT",
         &path,
         Some(json!({"features": {"msc0000": true}})),

@@ -98,15 +98,12 @@ fn list_user_devices() {
     );
 
     let nobody = unknown_user();
-    fails(
+    fails_not_found(
         "list_user_devices",
         admin().list_user_devices().user_id(&nobody).send(),
-        404,
-        "M_NOT_FOUND",
     );
-    raw_error(
+    admin_error(
         "list_user_devices",
-        Some(&s.admin_token),
         "GET",
         &devices_path(&nobody, "devices"),
         None,
@@ -161,9 +158,8 @@ fn delete_user_devices() {
         400,
         "M_UNKNOWN",
     );
-    raw_error(
+    admin_error(
         "delete_user_devices",
-        Some(&s.admin_token),
         "POST",
         &devices_path(&unknown_user(), "delete_devices"),
         Some(json!({ "devices": [] })),
@@ -249,9 +245,8 @@ fn create_get_rename_and_delete_one_device() {
         raw("get_user_device", "GET", &path, None)["display_name"],
         json!("Contract")
     );
-    raw_error(
+    admin_error(
         "rename_user_device",
-        Some(&s.admin_token),
         "PUT",
         &devices_path(&user, "devices/NO_SUCH_DEVICE"),
         Some(json!({"display_name": "x"})),
@@ -268,15 +263,13 @@ fn create_get_rename_and_delete_one_device() {
             .send(),
     );
     assert!(deleted.is_empty(), "{deleted:?}");
-    fails(
+    fails_not_found(
         "get_user_device",
         admin()
             .get_user_device()
             .user_id(&user)
             .device_id(id)
             .send(),
-        404,
-        "M_NOT_FOUND",
     );
     // Deleting a device that is not there is still 200.
     assert_eq!(raw("delete_user_device", "DELETE", &path, None), json!({}));
@@ -292,24 +285,21 @@ fn create_get_rename_and_delete_one_device() {
         400,
         "M_UNKNOWN",
     );
-    raw_error(
+    admin_error(
         "create_user_device",
-        Some(&s.admin_token),
         "POST",
         &devices_path(&user, "devices"),
         Some(json!({})),
         400,
         "M_UNKNOWN",
     );
-    fails(
+    fails_not_found(
         "get_user_device",
         admin()
             .get_user_device()
             .user_id(unused_user_id("nobody"))
             .device_id("X")
             .send(),
-        404,
-        "M_NOT_FOUND",
     );
     forbidden("delete_user_device", &token, "DELETE", &path, None);
 }

@@ -125,9 +125,8 @@ fn purge_history() {
         message,
         "must specify purge_up_to_event_id or purge_up_to_ts"
     );
-    let reply = raw_error(
+    let reply = admin_error(
         "purge_history",
-        Some(&s.admin_token),
         "POST",
         &purge_path(&room),
         Some(json!({ "purge_up_to_ts": 0 })),
@@ -135,9 +134,8 @@ fn purge_history() {
         "M_NOT_FOUND",
     );
     assert_eq!(reply["error"], "there is no event to be purged");
-    let reply = raw_error(
+    let reply = admin_error(
         "purge_history",
-        Some(&s.admin_token),
         "POST",
         &purge_path(&other),
         Some(json!({ "purge_up_to_event_id": events[3] })),
@@ -220,14 +218,12 @@ fn get_purge_history_status() {
         json!({ "status": "complete" })
     );
 
-    let message = fails(
+    let message = fails_not_found(
         "get_purge_history_status",
         admin()
             .get_purge_history_status()
             .purge_id("no-such-purge")
             .send(),
-        404,
-        "M_NOT_FOUND",
     );
     assert_eq!(message, "purge id 'no-such-purge' not found");
     // A room deletion's task ID is not a purge ID.
@@ -239,9 +235,8 @@ fn get_purge_history_status() {
     );
     assert_eq!(code, 200, "{reply}");
     let delete_id = reply["delete_id"].as_str().expect("delete_id");
-    raw_error(
+    admin_error(
         "get_purge_history_status",
-        Some(&s.admin_token),
         "GET",
         &format!("/_synapse/admin/v1/purge_history_status/{}", enc(delete_id)),
         None,

@@ -266,14 +266,12 @@ fn resolve_room_alias() {
         "GET /_matrix/client/v3/directory/room/%23general:test.local HTTP/1.1"
     );
 
-    let message = fails(
+    let message = fails_not_found(
         "resolve_room_alias",
         admin()
             .resolve_room_alias()
             .room_alias(format!("#no-such-alias:{}", s.server_name))
             .send(),
-        404,
-        "M_NOT_FOUND",
     );
     assert_eq!(
         message,

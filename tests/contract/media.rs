@@ -69,15 +69,12 @@ fn list_user_media() {
     );
 
     let nobody = unknown_user();
-    fails(
+    fails_not_found(
         "list_user_media",
         admin().list_user_media().user_id(&nobody).send(),
-        404,
-        "M_NOT_FOUND",
     );
-    raw_error(
+    admin_error(
         "list_user_media",
-        Some(&s.admin_token),
         "GET",
         &media_path(REMOTE_USER, ""),
         None,
@@ -182,19 +179,16 @@ fn get_media_info() {
     );
     assert_eq!(quarantined["media_info"]["quarantined_by"], s.admin_user);
 
-    fails(
+    fails_not_found(
         "get_media_info",
         admin()
             .get_media_info()
             .server_name(&s.server_name)
             .media_id("contractNoSuchMedia")
             .send(),
-        404,
-        "M_NOT_FOUND",
     );
-    raw_error(
+    admin_error(
         "get_media_info",
-        Some(&s.admin_token),
         "GET",
         &format!(
             "/_synapse/admin/v1/media/{}/contractNoSuchMedia",
@@ -232,19 +226,16 @@ fn delete_media() {
     );
     assert_eq!(raw_reply, json!({ "deleted_media": [other], "total": 1 }));
 
-    fails(
+    fails_not_found(
         "delete_media",
         admin()
             .delete_media()
             .server_name(&s.server_name)
             .media_id(&id)
             .send(),
-        404,
-        "M_NOT_FOUND",
     );
-    raw_error(
+    admin_error(
         "delete_media",
-        Some(&s.admin_token),
         "DELETE",
         &format!("/_synapse/admin/v1/media/elsewhere.example/{id}"),
         None,
@@ -301,9 +292,8 @@ fn delete_media_by_date_size() {
         400,
         "M_INVALID_PARAM",
     );
-    raw_error(
+    admin_error(
         "delete_media_by_date_size",
-        Some(&s.admin_token),
         "POST",
         "/_synapse/admin/v1/media/delete",
         None,
@@ -733,9 +723,8 @@ fn list_quarantine_changes() {
         None,
     );
     assert!(raw_page["next_batch"].is_i64(), "{raw_page}");
-    raw_error(
+    admin_error(
         "list_quarantine_changes",
-        Some(&s.admin_token),
         "GET",
         &format!(
             "/_synapse/admin/v1/media/quarantine_changes?from={}",

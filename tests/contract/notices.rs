@@ -46,14 +46,12 @@ fn send_server_notice() {
 
     // A local user that does not exist.
     let nobody = unknown_user();
-    fails(
+    fails_not_found(
         "send_server_notice",
         admin()
             .send_server_notice()
             .body(notice(&nobody, "to nobody"))
             .send(),
-        404,
-        "M_NOT_FOUND",
     );
     // Only local users get server notices.
     fails(
@@ -65,9 +63,8 @@ fn send_server_notice() {
         400,
         "M_UNKNOWN",
     );
-    raw_error(
+    admin_error(
         "send_server_notice",
-        Some(&s.admin_token),
         "POST",
         "/_synapse/admin/v1/send_server_notice",
         Some(json!({ "user_id": user })),
@@ -116,19 +113,16 @@ fn send_server_notice_txn() {
             .send(),
     );
     assert_ne!(other.event_id, first.event_id);
-    fails(
+    fails_not_found(
         "send_server_notice_txn",
         admin()
             .send_server_notice_txn()
             .txn_id(format!("{txn}-3"))
             .body(notice(&unused_user_id("nobody"), "x"))
             .send(),
-        404,
-        "M_NOT_FOUND",
     );
-    raw_error(
+    admin_error(
         "send_server_notice_txn",
-        Some(&s.admin_token),
         "PUT",
         &format!("{target}-4"),
         Some(json!({"user_id": user})),

@@ -101,11 +101,9 @@ fn get_registration_token() {
     );
 
     let nothing = unique("contract-nothing");
-    fails(
+    fails_not_found(
         "get_registration_token",
         admin().get_registration_token().token(&nothing).send(),
-        404,
-        "M_NOT_FOUND",
     );
     raw_error(
         "get_registration_token",
@@ -232,15 +230,13 @@ fn update_registration_token() {
     assert_eq!(unchanged["expiry_time"], json!(null));
 
     let nothing = unique("contract-nothing");
-    fails(
+    fails_not_found(
         "update_registration_token",
         admin()
             .update_registration_token()
             .token(&nothing)
             .body(RegistrationTokenUpdate::default())
             .send(),
-        404,
-        "M_NOT_FOUND",
     );
     raw_error(
         "update_registration_token",
@@ -273,11 +269,9 @@ fn delete_registration_token() {
         None,
     );
 
-    fails(
+    fails_not_found(
         "delete_registration_token",
         admin().delete_registration_token().token(&name).send(),
-        404,
-        "M_NOT_FOUND",
     );
     raw_error(
         "delete_registration_token",

@@ -317,14 +317,12 @@ fn get_room() {
     assert_eq!(forgotten["forgotten"], json!(true), "{forgotten}");
     // (The member counts come from statistics Synapse updates in the background.)
 
-    let message = fails(
+    let message = fails_not_found(
         "get_room",
         admin()
             .get_room()
             .room_id("!no-such-room:test.local")
             .send(),
-        404,
-        "M_NOT_FOUND",
     );
     assert_eq!(message, "Room not found");
     forbidden("get_room", &token, "GET", &rooms_path(general, ""), None);
@@ -361,12 +359,7 @@ fn delete_room_v1() {
     );
     let new_room = result.new_room_id.expect("a new room");
     // Purged and blocked; the members and the alias moved to the new room.
-    fails(
-        "get_room",
-        admin().get_room().room_id(&room).send(),
-        404,
-        "M_NOT_FOUND",
-    );
+    fails_not_found("get_room", admin().get_room().room_id(&room).send());
     let block = ok(
         "get_room_block_status",
         admin().get_room_block_status().room_id(&room).send(),
@@ -411,9 +404,8 @@ fn delete_room_v1() {
     );
     assert!(message.contains("User must be our own"), "{message}");
     // No body at all is not JSON to Synapse.
-    raw_error(
+    admin_error(
         "delete_room_v1",
-        Some(&s.admin_token),
         "DELETE",
         &rooms_path(&other, ""),
         None,
@@ -465,12 +457,7 @@ fn delete_room_v2() {
     let shutdown = done.shutdown_room.expect("the shutdown result");
     assert_eq!(shutdown.kicked_users, [user]);
     assert_eq!(shutdown.new_room_id, None);
-    fails(
-        "get_room",
-        admin().get_room().room_id(&room).send(),
-        404,
-        "M_NOT_FOUND",
-    );
+    fails_not_found("get_room", admin().get_room().room_id(&room).send());
 
     let other = create_room(&token, json!({ "name": "contract delete v2 raw" }));
     let reply = raw(
@@ -496,9 +483,8 @@ fn delete_room_v2() {
         "M_UNKNOWN",
     );
     assert!(message.contains("is not a legal room ID"), "{message}");
-    raw_error(
+    admin_error(
         "delete_room_v2",
-        Some(&s.admin_token),
         "DELETE",
         &format!("/_synapse/admin/v2/rooms/{}", enc(&other)),
         Some(json!({ "block": "yes" })),
@@ -542,11 +528,9 @@ fn get_delete_status() {
     // Synapse 1.163.2 sends no `error` field (the docs promise one for failed tasks).
     assert!(reply.get("error").is_none(), "{reply}");
 
-    let message = fails(
+    let message = fails_not_found(
         "get_delete_status",
         admin().get_delete_status().delete_id("no-such-task").send(),
-        404,
-        "M_NOT_FOUND",
     );
     assert_eq!(message, "delete id 'no-such-task' not found");
     forbidden(
@@ -597,19 +581,16 @@ fn get_delete_status_by_room() {
     );
 
     let general = s.seed_str("/rooms/general");
-    let message = fails(
+    let message = fails_not_found(
         "get_delete_status_by_room",
         admin().get_delete_status_by_room().room_id(general).send(),
-        404,
-        "M_NOT_FOUND",
     );
     assert!(
         message.starts_with("No delete task for room_id"),
         "{message}"
     );
-    raw_error(
+    admin_error(
         "get_delete_status_by_room",
-        Some(&s.admin_token),
         "GET",
         "/_synapse/admin/v2/rooms/not-a-room-id/delete_status",
         None,
@@ -650,14 +631,12 @@ fn list_room_members() {
         json!({ "members": [], "total": 0 })
     );
 
-    let message = fails(
+    let message = fails_not_found(
         "list_room_members",
         admin()
             .list_room_members()
             .room_id("!no-such-room:test.local")
             .send(),
-        404,
-        "M_NOT_FOUND",
     );
     assert_eq!(message, "Room not found");
     forbidden(
@@ -784,14 +763,12 @@ fn get_room_state() {
         json!({ "state": [] })
     );
 
-    fails(
+    fails_not_found(
         "get_room_state",
         admin()
             .get_room_state()
             .room_id("!no-such-room:test.local")
             .send(),
-        404,
-        "M_NOT_FOUND",
     );
     forbidden(
         "get_room_state",
@@ -913,18 +890,16 @@ fn block_room() {
         400,
         "M_UNKNOWN",
     );
-    raw_error(
+    admin_error(
         "block_room",
-        Some(&s.admin_token),
         "PUT",
         &rooms_path(&room, "/block"),
         Some(json!({})),
         400,
         "M_MISSING_PARAM",
     );
-    raw_error(
+    admin_error(
         "block_room",
-        Some(&s.admin_token),
         "PUT",
         &rooms_path(&room, "/block"),
         Some(json!({ "block": "yes" })),
@@ -989,18 +964,16 @@ fn join_user_to_room() {
         "M_FORBIDDEN",
     );
     assert_eq!(message, format!("{} not in room {private}.", s.admin_user));
-    raw_error(
+    admin_error(
         "join_user_to_room",
-        Some(&s.admin_token),
         "POST",
         &format!("/_synapse/admin/v1/join/{}", enc(&room)),
         Some(json!({ "user_id": unknown_user() })),
         404,
         "M_NOT_FOUND",
     );
-    raw_error(
+    admin_error(
         "join_user_to_room",
-        Some(&s.admin_token),
         "POST",
         &format!("/_synapse/admin/v1/join/{}", enc(&room)),
         Some(json!({ "user_id": REMOTE_USER })),
@@ -1061,19 +1034,16 @@ fn make_room_admin() {
     make_admin(&room, &nobody);
     assert_eq!(power_levels(&room)["users"][&nobody], 100);
 
-    let message = fails(
+    let message = fails_not_found(
         "make_room_admin",
         admin()
             .make_room_admin()
             .room_id_or_alias(format!("#no-such-alias:{}", s.server_name))
             .send(),
-        404,
-        "M_NOT_FOUND",
     );
     assert!(message.contains("not found"), "{message}");
-    raw_error(
+    admin_error(
         "make_room_admin",
-        Some(&s.admin_token),
         "POST",
         &rooms_path(s.seed_str("/rooms/abandoned"), "/make_room_admin"),
         Some(json!({})),

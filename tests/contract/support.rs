@@ -189,6 +189,15 @@ fn check_reply(op: &str, status: u16, value: &Value, what: &str) {
 }
 
 /// Sends `method target` (percent-encoded, an instance of operation `op`) with `token`, asserts
+/// [`fails`] for what does not exist: 404 `M_NOT_FOUND`.
+pub fn fails_not_found<T, F>(op: &str, request: F) -> String
+where
+    T: Debug,
+    F: Future<Output = Reply<T>>,
+{
+    fails(op, request, 404, "M_NOT_FOUND")
+}
+
 /// [`fails`] with the commonest refusal: the caller is not an admin (403 `M_FORBIDDEN`).
 pub fn fails_forbidden<T, F>(op: &str, request: F) -> String
 where
@@ -243,6 +252,26 @@ pub fn raw_error(
     check_reply(op, got, &reply, "the raw error reply");
     record::called(op, Call::Raw);
     reply
+}
+
+/// [`raw_error`] with the admin's token: the request is refused for what it asks.
+pub fn admin_error(
+    op: &str,
+    method: &str,
+    target: &str,
+    body: Option<Value>,
+    status: u16,
+    errcode: &str,
+) -> Value {
+    raw_error(
+        op,
+        Some(&synapse().admin_token),
+        method,
+        target,
+        body,
+        status,
+        errcode,
+    )
 }
 
 /// [`raw_error`] for the commonest refusal: `token` belongs to someone who is not an admin (or

@@ -117,15 +117,9 @@ fn get_user() {
     }
 
     let nobody = unknown_user();
-    fails(
+    fails_not_found("get_user", admin().get_user().user_id(&nobody).send());
+    admin_error(
         "get_user",
-        admin().get_user().user_id(&nobody).send(),
-        404,
-        "M_NOT_FOUND",
-    );
-    raw_error(
-        "get_user",
-        Some(&s.admin_token),
         "GET",
         &user_path("/_synapse/admin/v2/users", &nobody, ""),
         None,
@@ -136,7 +130,6 @@ fn get_user() {
 
 #[test]
 fn put_user() {
-    let s = synapse();
     // Create (201) through the generated client, then modify (200).
     let user = unused_user_id("contract-put");
     let created = ok(
@@ -207,9 +200,8 @@ fn put_user() {
         400,
         "M_UNKNOWN",
     );
-    raw_error(
+    admin_error(
         "put_user",
-        Some(&s.admin_token),
         "PUT",
         &user_path("/_synapse/admin/v2/users", REMOTE_USER, ""),
         Some(json!({})),
@@ -240,19 +232,16 @@ fn deactivate_user() {
     );
 
     let nobody = unknown_user();
-    fails(
+    fails_not_found(
         "deactivate_user",
         admin()
             .deactivate_user()
             .user_id(&nobody)
             .body(types::DeactivateRequest { erase: None })
             .send(),
-        404,
-        "M_NOT_FOUND",
     );
-    raw_error(
+    admin_error(
         "deactivate_user",
-        Some(&s.admin_token),
         "POST",
         &user_path("/_synapse/admin/v1/deactivate", REMOTE_USER, ""),
         Some(json!({})),
@@ -283,19 +272,16 @@ fn suspend_user() {
     assert_eq!(reply, json!({ format!("user_{user}_suspended"): false }));
 
     let nobody = unknown_user();
-    fails(
+    fails_not_found(
         "suspend_user",
         admin()
             .suspend_user()
             .user_id(&nobody)
             .body(types::SuspendRequest { suspend: true })
             .send(),
-        404,
-        "M_NOT_FOUND",
     );
-    raw_error(
+    admin_error(
         "suspend_user",
-        Some(&s.admin_token),
         "PUT",
         &user_path("/_synapse/admin/v1/suspend", REMOTE_USER, ""),
         Some(json!({ "suspend": true })),
@@ -341,7 +327,7 @@ fn reset_password() {
     assert_eq!(status, 200, "{body}");
 
     let nobody = unknown_user();
-    fails(
+    fails_not_found(
         "reset_password",
         admin()
             .reset_password()
@@ -351,12 +337,9 @@ fn reset_password() {
                 logout_devices: None,
             })
             .send(),
-        404,
-        "M_NOT_FOUND",
     );
-    raw_error(
+    admin_error(
         "reset_password",
-        Some(&s.admin_token),
         "POST",
         &user_path("/_synapse/admin/v1/reset_password", &nobody, ""),
         Some(json!({ "new_password": "whatever-password" })),
@@ -402,9 +385,8 @@ fn whois_user() {
         400,
         "M_UNKNOWN",
     );
-    raw_error(
+    admin_error(
         "whois_user",
-        Some(&s.admin_token),
         "GET",
         &user_path("/_synapse/admin/v1/whois", REMOTE_USER, ""),
         None,
@@ -482,9 +464,8 @@ fn login_as_user() {
         400,
         "M_UNKNOWN",
     );
-    raw_error(
+    admin_error(
         "login_as_user",
-        Some(&s.admin_token),
         "POST",
         &user_path("/_synapse/admin/v1/users", &unknown_user(), "/login"),
         Some(json!({})),
@@ -521,9 +502,8 @@ fn shadow_ban_user() {
         400,
         "M_UNKNOWN",
     );
-    raw_error(
+    admin_error(
         "shadow_ban_user",
-        Some(&s.admin_token),
         "POST",
         &user_path("/_synapse/admin/v1/users", REMOTE_USER, "/shadow_ban"),
         None,
@@ -556,9 +536,8 @@ fn unshadow_ban_user() {
         404,
         "M_UNKNOWN",
     );
-    raw_error(
+    admin_error(
         "unshadow_ban_user",
-        Some(&s.admin_token),
         "DELETE",
         &user_path("/_synapse/admin/v1/users", REMOTE_USER, "/shadow_ban"),
         None,
@@ -595,19 +574,16 @@ fn get_user_by_external_id() {
         None,
     );
 
-    fails(
+    fails_not_found(
         "get_user_by_external_id",
         admin()
             .get_user_by_external_id()
             .provider("contract-oidc")
             .external_id("no-such-subject")
             .send(),
-        404,
-        "M_NOT_FOUND",
     );
-    raw_error(
+    admin_error(
         "get_user_by_external_id",
-        Some(&s.admin_token),
         "GET",
         "/_synapse/admin/v1/auth_providers/no-such-provider/users/x",
         None,
@@ -636,19 +612,16 @@ fn get_user_by_threepid() {
         None,
     );
 
-    fails(
+    fails_not_found(
         "get_user_by_threepid",
         admin()
             .get_user_by_threepid()
             .medium("email")
             .address("nobody@example.org")
             .send(),
-        404,
-        "M_NOT_FOUND",
     );
-    raw_error(
+    admin_error(
         "get_user_by_threepid",
-        Some(&s.admin_token),
         "GET",
         "/_synapse/admin/v1/threepid/msisdn/users/15550000000",
         None,
@@ -777,11 +750,9 @@ fn get_redact_status() {
         "{failed:?}"
     );
 
-    fails(
+    fails_not_found(
         "get_redact_status",
         admin().get_redact_status().redact_id("no-such-task").send(),
-        404,
-        "M_NOT_FOUND",
     );
     forbidden(
         "get_redact_status",
