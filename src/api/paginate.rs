@@ -54,6 +54,26 @@ impl Page for types::RoomList {
     }
 }
 
+impl Page for types::EventReportList {
+    type Item = types::EventReport;
+    fn total(&self) -> i64 {
+        self.total
+    }
+    fn split(self) -> Result<(Vec<Self::Item>, Option<i64>), Error> {
+        Ok((self.event_reports, self.next_token))
+    }
+}
+
+impl Page for types::UserReportList {
+    type Item = types::UserReport;
+    fn total(&self) -> i64 {
+        self.total
+    }
+    fn split(self) -> Result<(Vec<Self::Item>, Option<i64>), Error> {
+        Ok((self.user_reports, self.next_token))
+    }
+}
+
 impl Page for types::QuarantineChanges {
     type Item = types::QuarantineChange;
     /// The server sends no total: this is the page's count.

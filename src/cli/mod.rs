@@ -6,7 +6,7 @@ pub mod kit;
 
 use clap::{CommandFactory, Parser, Subcommand};
 use commands::{
-    config, docs, group, history, matrix, media, notice, raw, regtok, room, user, version,
+    config, docs, group, history, matrix, media, notice, raw, regtok, report, room, user, version,
 };
 use kit::context::{Ctx, Run};
 use kit::global::GlobalArgs;
@@ -61,6 +61,9 @@ pub enum Command {
     /// Manage registration tokens.
     #[command(subcommand)]
     Regtok(regtok::RegtokCommand),
+    /// Triage what users reported: events and users.
+    #[command(subcommand)]
+    Report(report::ReportCommand),
 }
 
 /// Runs the parsed command line. The commands that need no config (documentation, the
@@ -83,6 +86,7 @@ pub async fn run(cli: Cli) -> Result<(), Error> {
         Command::History(cmd) => online(&global, cmd).await,
         Command::Media(cmd) => online(&global, cmd).await,
         Command::Regtok(cmd) => online(&global, cmd).await,
+        Command::Report(cmd) => online(&global, cmd).await,
     }
 }
 

@@ -32,6 +32,7 @@ mod matrix;
 mod media;
 mod notices;
 mod regtok;
+mod reports;
 mod rooms;
 mod server;
 mod users;

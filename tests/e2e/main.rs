@@ -24,6 +24,7 @@ mod notice;
 mod raw;
 mod register;
 mod regtok;
+mod report;
 mod room;
 mod room_delete;
 mod support;

@@ -18,6 +18,7 @@ mod parity;
 mod raw;
 mod register;
 mod regtok;
+mod report;
 mod room;
 mod room_delete;
 mod streams;

@@ -10,6 +10,7 @@ pub mod media;
 pub mod notice;
 pub mod raw;
 pub mod regtok;
+pub mod report;
 pub mod room;
 pub mod user;
 pub mod version;
