@@ -15,21 +15,45 @@ pub trait Page {
     fn split(self) -> Result<(Vec<Self::Item>, Option<i64>), Error>;
 }
 
+/// A `next_token` Synapse sends as a decimal string, as an offset.
+fn string_offset(token: Option<String>) -> Result<Option<i64>, Error> {
+    token
+        .map(|t| {
+            t.parse().map_err(|_| Error::NonMatrix {
+                status: Some(200),
+                snippet: format!("next_token {t:?} is not an offset"),
+            })
+        })
+        .transpose()
+}
+
 impl Page for types::UserList {
     type Item = types::UserListEntry;
     fn total(&self) -> i64 {
         self.total
     }
     fn split(self) -> Result<(Vec<Self::Item>, Option<i64>), Error> {
-        // Synapse sends this next_token as a decimal string.
-        let next = match self.next_token {
-            None => None,
-            Some(t) => Some(t.parse().map_err(|_| Error::NonMatrix {
-                status: Some(200),
-                snippet: format!("next_token {t:?} is not an offset"),
-            })?),
-        };
-        Ok((self.users, next))
+        Ok((self.users, string_offset(self.next_token)?))
+    }
+}
+
+impl Page for types::DestinationList {
+    type Item = types::Destination;
+    fn total(&self) -> i64 {
+        self.total
+    }
+    fn split(self) -> Result<(Vec<Self::Item>, Option<i64>), Error> {
+        Ok((self.destinations, string_offset(self.next_token)?))
+    }
+}
+
+impl Page for types::DestinationRoomList {
+    type Item = types::DestinationRoom;
+    fn total(&self) -> i64 {
+        self.total
+    }
+    fn split(self) -> Result<(Vec<Self::Item>, Option<i64>), Error> {
+        Ok((self.rooms, string_offset(self.next_token)?))
     }
 }
 

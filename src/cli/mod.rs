@@ -6,7 +6,8 @@ pub mod kit;
 
 use clap::{CommandFactory, Parser, Subcommand};
 use commands::{
-    config, docs, group, history, matrix, media, notice, raw, regtok, report, room, user, version,
+    config, docs, federation, group, history, matrix, media, notice, raw, regtok, report, room,
+    user, version,
 };
 use kit::context::{Ctx, Run};
 use kit::global::GlobalArgs;
@@ -64,6 +65,9 @@ pub enum Command {
     /// Triage what users reported: events and users.
     #[command(subcommand)]
     Report(report::ReportCommand),
+    /// The servers this one talks to: failing ones, shared rooms, resetting one.
+    #[command(subcommand)]
+    Federation(federation::FederationCommand),
 }
 
 /// Runs the parsed command line. The commands that need no config (documentation, the
@@ -87,6 +91,7 @@ pub async fn run(cli: Cli) -> Result<(), Error> {
         Command::Media(cmd) => online(&global, cmd).await,
         Command::Regtok(cmd) => online(&global, cmd).await,
         Command::Report(cmd) => online(&global, cmd).await,
+        Command::Federation(cmd) => online(&global, cmd).await,
     }
 }
 

@@ -27,6 +27,7 @@ mod support;
 
 mod account;
 mod devices;
+mod federation;
 mod history;
 mod matrix;
 mod media;

@@ -13,6 +13,7 @@ mod credentials;
 mod deactivate;
 mod devices;
 mod errors;
+mod federation;
 mod history;
 mod library;
 mod listing;

@@ -11,6 +11,7 @@ mod config;
 mod device;
 mod encoding;
 mod errors;
+mod federation;
 mod history;
 mod media;
 mod notice;

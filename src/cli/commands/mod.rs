@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod docs;
+pub mod federation;
 pub mod group;
 pub mod history;
 pub mod matrix;

@@ -1,0 +1,117 @@
+//! `federation …`: the queries, string next_tokens followed by --all, and times for people.
+
+use crate::support::Env;
+use httpmock::Method::{GET, POST};
+use serde_json::json;
+
+const DESTS: &str = "/_synapse/admin/v1/federation/destinations";
+
+fn dest(name: &str, failing: bool) -> serde_json::Value {
+    json!({"destination": name, "retry_last_ts": if failing { 1700000000000i64 } else { 0 },
+        "retry_interval": if failing { 600000 } else { 0 },
+        "failure_ts": if failing { json!(1699999999000i64) } else { json!(null) },
+        "last_successful_stream_ordering": null})
+}
+
+#[test]
+fn list_sends_the_filter_and_order_and_all_follows_string_tokens() {
+    let env = Env::new();
+    let first = env.reply_to_query(
+        GET,
+        DESTS,
+        &[
+            ("from", "0"),
+            ("limit", "1000"),
+            ("destination", "example"),
+            ("order_by", "failure_ts"),
+            ("dir", "b"),
+        ],
+        200,
+        json!({"destinations": [dest("a.example", true)], "total": 2, "next_token": "1"}),
+    );
+    let second = env.reply_to_query(
+        GET,
+        DESTS,
+        &[
+            ("from", "1"),
+            ("limit", "1000"),
+            ("destination", "example"),
+            ("order_by", "failure_ts"),
+            ("dir", "b"),
+        ],
+        200,
+        json!({"destinations": [dest("b.example", false)], "total": 2}),
+    );
+    let out = env
+        .run(&[
+            "federation",
+            "list",
+            "--all",
+            "-n",
+            "example",
+            "-s",
+            "failure_ts",
+            "-r",
+        ])
+        .ok()
+        .json();
+    assert_eq!(
+        out,
+        json!([dest("a.example", true), dest("b.example", false)])
+    );
+    // A zero retry time is "none", not 1970; failure times are dates.
+    let human = env
+        .run(&[
+            "-o",
+            "human",
+            "federation",
+            "list",
+            "--all",
+            "-n",
+            "example",
+            "-s",
+            "failure_ts",
+            "-r",
+        ])
+        .ok();
+    let lines = human.lines();
+    assert!(lines[2].starts_with("a.example    2023-11-1"), "{human:#?}");
+    assert_eq!(lines[3], "b.example");
+    first.assert_calls(2);
+    second.assert_calls(2);
+    env.run(&["federation", "list", "-s", "size"])
+        .fails(2, "not a destination sort order");
+}
+
+#[test]
+fn rooms_and_reset_address_the_destination() {
+    let env = Env::new();
+    let rooms = env.reply_to_query(
+        GET,
+        &format!("{DESTS}/a.example/rooms"),
+        &[("from", "0"), ("limit", "100"), ("dir", "b")],
+        200,
+        json!({"rooms": [{"room_id": "!r:x", "stream_ordering": 7}], "total": 1}),
+    );
+    let human = env
+        .run(&["-o", "human", "federation", "rooms", "a.example", "-r"])
+        .ok();
+    assert_eq!(
+        human.stdout,
+        "room_id  stream_ordering\n-------  ---------------\n!r:x     7\n"
+    );
+    human.stderr_has("Rooms shared with a.example: 1");
+    let reset = env.reply(
+        POST,
+        &format!("{DESTS}/a.example/reset_connection"),
+        200,
+        json!({}),
+    );
+    env.run_with_input(&["federation", "reset", "a.example"], "n\n")
+        .fails(6, "Forget the failures of a.example");
+    reset.assert_calls(0);
+    env.run(&["--batch", "federation", "reset", "a.example"])
+        .ok();
+    reset.assert_calls(1);
+    rooms.assert_calls(1);
+}
