@@ -98,6 +98,16 @@ impl Page for types::UserReportList {
     }
 }
 
+impl Page for types::UserMediaStatsList {
+    type Item = types::UserMediaStats;
+    fn total(&self) -> i64 {
+        self.total
+    }
+    fn split(self) -> Result<(Vec<Self::Item>, Option<i64>), Error> {
+        Ok((self.users, self.next_token))
+    }
+}
+
 impl Page for types::QuarantineChanges {
     type Item = types::QuarantineChange;
     /// The server sends no total: this is the page's count.

@@ -7,7 +7,7 @@ pub mod kit;
 use clap::{CommandFactory, Parser, Subcommand};
 use commands::{
     config, docs, federation, group, history, matrix, media, notice, raw, regtok, report, room,
-    user, version,
+    server, user, version,
 };
 use kit::context::{Ctx, Run};
 use kit::global::GlobalArgs;
@@ -68,6 +68,9 @@ pub enum Command {
     /// The servers this one talks to: failing ones, shared rooms, resetting one.
     #[command(subcommand)]
     Federation(federation::FederationCommand),
+    /// The server as a whole: scheduled tasks, background updates, statistics.
+    #[command(subcommand)]
+    Server(server::ServerCommand),
 }
 
 /// Runs the parsed command line. The commands that need no config (documentation, the
@@ -92,6 +95,7 @@ pub async fn run(cli: Cli) -> Result<(), Error> {
         Command::Regtok(cmd) => online(&global, cmd).await,
         Command::Report(cmd) => online(&global, cmd).await,
         Command::Federation(cmd) => online(&global, cmd).await,
+        Command::Server(cmd) => online(&global, cmd).await,
     }
 }
 

@@ -36,6 +36,7 @@ mod regtok;
 mod reports;
 mod rooms;
 mod server;
+mod server_wide;
 mod users;
 
 use schema::Spec;

@@ -411,6 +411,13 @@ pub fn coverage_gaps(
         .collect()
 }
 
+/// Operations that cannot succeed on SQLite, and why: on SQLite their success is not
+/// required (the PostgreSQL run, which CI makes too, requires it).
+pub const NO_SUCCESS_ON_SQLITE: &[(&str, &str)] = &[(
+    "list_largest_rooms",
+    "Synapse answers 400 \"Endpoint requires using PostgreSQL\" on SQLite",
+)];
+
 /// Optional properties that no contract test can make Synapse 1.163.2 send, and why. The
 /// report lists them apart; an entry that is seen after all, or that the spec no longer
 /// declares, is reported as stale, so that the list cannot outlive its reasons.
@@ -485,11 +492,17 @@ extern "C" fn at_exit() {
     }
     let run = lock(run());
     let spec = support::spec();
-    let gaps = coverage_gaps(&spec.operation_ids(), &run.calls);
+    let db = std::env::var("SYNADM_TEST_DB").unwrap_or_else(|_| "sqlite".into());
+    let mut calls = run.calls.clone();
+    if db == "sqlite" {
+        for (op, _) in NO_SUCCESS_ON_SQLITE {
+            calls.entry(op.to_string()).or_default().succeeded = true;
+        }
+    }
+    let gaps = coverage_gaps(&spec.operation_ids(), &calls);
     let unseen = unseen(spec, &run.seen, UNSEEN_BY_DESIGN);
     let strict = std::env::var(ENV_STRICT).is_ok_and(|v| v == "1");
 
-    let db = std::env::var("SYNADM_TEST_DB").unwrap_or_else(|_| "sqlite".into());
     let mut report = format!(
         "Optional properties of openapi/synapse.yaml that no reply carried in the last full \
          contract run ({db} database)\n\

@@ -28,4 +28,5 @@ mod regtok;
 mod report;
 mod room;
 mod room_delete;
+mod server;
 mod support;

@@ -22,6 +22,7 @@ mod regtok;
 mod report;
 mod room;
 mod room_delete;
+mod server;
 mod streams;
 mod support;
 mod tls;

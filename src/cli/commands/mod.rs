@@ -13,5 +13,6 @@ pub mod raw;
 pub mod regtok;
 pub mod report;
 pub mod room;
+pub mod server;
 pub mod user;
 pub mod version;

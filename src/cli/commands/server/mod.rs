@@ -1,0 +1,33 @@
+//! `synadm server …`: the server as a whole: scheduled tasks, background database updates,
+//! statistics.
+
+mod stats;
+mod tasks;
+mod updates;
+
+use crate::cli::kit::prelude::*;
+use clap::Subcommand;
+
+#[derive(Debug, Subcommand)]
+pub enum ServerCommand {
+    /// List the server's scheduled tasks (room deletions, redactions, …).
+    Tasks(tasks::TasksArgs),
+    /// Background database updates: what runs, pause, resume, start a job.
+    #[command(subcommand)]
+    Updates(updates::UpdatesCommand),
+    /// Local media per user: how many items and how many bytes.
+    MediaStats(stats::MediaStatsArgs),
+    /// The ten rooms taking the most database space (PostgreSQL only).
+    RoomSizes(stats::RoomSizesArgs),
+}
+
+impl Run for ServerCommand {
+    async fn run(self, ctx: &Ctx) -> Result<(), Error> {
+        match self {
+            ServerCommand::Tasks(a) => a.run(ctx).await,
+            ServerCommand::Updates(a) => a.run(ctx).await,
+            ServerCommand::MediaStats(a) => a.run(ctx).await,
+            ServerCommand::RoomSizes(a) => a.run(ctx).await,
+        }
+    }
+}

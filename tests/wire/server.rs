@@ -1,0 +1,138 @@
+//! `server …`: the queries and bodies on the wire, and the human views.
+
+use crate::support::Env;
+use httpmock::Method::{GET, POST};
+use serde_json::json;
+
+#[test]
+fn tasks_send_repeated_filters_and_a_time_in_ms() {
+    let env = Env::new();
+    let m = env.reply_to_query(
+        GET,
+        "/_synapse/admin/v1/scheduled_tasks",
+        &[
+            ("action_name", "a1"),
+            ("action_name", "a2"),
+            ("status", "failed"),
+            ("status", "active"),
+            ("resource_id", "!r:x"),
+            ("max_timestamp", "1700000000000"),
+        ],
+        200,
+        json!({"scheduled_tasks": [{"id": "t1", "action": "a1", "status": "failed",
+            "timestamp_ms": 1700000000000i64, "resource_id": "!r:x", "result": null,
+            "error": "boom"}]}),
+    );
+    let run = env
+        .run(&[
+            "-o",
+            "human",
+            "server",
+            "tasks",
+            "-a",
+            "a1",
+            "-a",
+            "a2",
+            "-s",
+            "failed",
+            "-s",
+            "active",
+            "-r",
+            "!r:x",
+            "-b",
+            "2023-11-14T22:13:20Z",
+            "--ts",
+        ])
+        .ok();
+    assert_eq!(
+        run.lines()[2],
+        "1700000000000  failed  a1      !r:x         boom   t1"
+    );
+    run.stderr_has("Scheduled tasks: 1");
+    m.assert_calls(1);
+}
+
+#[test]
+fn updates_show_one_row_per_database_and_send_the_switch_and_job() {
+    let env = Env::new();
+    env.reply(
+        GET,
+        "/_synapse/admin/v1/background_updates/status",
+        200,
+        json!({"enabled": true, "current_updates": {"master": {"name": "event_stats",
+            "total_item_count": 50, "total_duration_ms": 1234.5, "average_items_per_ms": 0.1}}}),
+    );
+    let human = env
+        .run(&["-o", "human", "server", "updates", "status"])
+        .ok();
+    assert_eq!(
+        human.lines()[2],
+        "master    event_stats  50                1234.5             0.1"
+    );
+    human.stderr_has("Background updates are enabled; 1 running.");
+    let off = env.reply_to_body(
+        POST,
+        "/_synapse/admin/v1/background_updates/enabled",
+        json!({"enabled": false}),
+        200,
+        json!({"enabled": false}),
+    );
+    env.run(&["server", "updates", "disable"]).ok();
+    let job = env.reply_to_body(
+        POST,
+        "/_synapse/admin/v1/background_updates/start_job",
+        json!({"job_name": "populate_stats_process_rooms"}),
+        200,
+        json!({}),
+    );
+    env.run(&["server", "updates", "start", "populate_stats_process_rooms"])
+        .ok();
+    off.assert_calls(1);
+    job.assert_calls(1);
+}
+
+#[test]
+fn media_stats_send_the_window_and_order_and_room_sizes_explain_a_500() {
+    let env = Env::new();
+    let m = env.reply_to_query(
+        GET,
+        "/_synapse/admin/v1/statistics/users/media",
+        &[
+            ("from", "0"),
+            ("limit", "100"),
+            ("order_by", "media_length"),
+            ("dir", "b"),
+            ("from_ts", "1700000000000"),
+            ("until_ts", "1700086400000"),
+        ],
+        200,
+        json!({"users": [{"user_id": "@a:x", "displayname": null, "media_count": 3,
+            "media_length": 3145728}], "total": 1}),
+    );
+    let human = env
+        .run(&[
+            "-o",
+            "human",
+            "server",
+            "media-stats",
+            "-s",
+            "media_length",
+            "-r",
+            "--since",
+            "2023-11-14T22:13:20Z",
+            "--until",
+            "2023-11-15T22:13:20Z",
+        ])
+        .ok();
+    assert_eq!(human.lines()[2], "@a:x     3            3.0 MiB");
+    m.assert_calls(1);
+    env.reply(
+        GET,
+        "/_synapse/admin/v1/statistics/database/rooms",
+        500,
+        json!({"errcode": "M_UNKNOWN", "error": "Internal server error"}),
+    );
+    env.run(&["server", "room-sizes"])
+        .fails(1, "(HTTP 500)")
+        .stderr_has("cannot estimate room sizes");
+}
