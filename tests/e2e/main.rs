@@ -28,5 +28,6 @@ mod regtok;
 mod report;
 mod room;
 mod room_delete;
+mod room_events;
 mod server;
 mod support;

@@ -3,6 +3,7 @@
 mod creators;
 mod delete;
 mod deletion;
+mod events;
 mod list;
 mod lookup;
 mod make_admin;
@@ -44,6 +45,18 @@ pub enum RoomCommand {
     DeleteStatus(delete::DeleteStatusArgs),
     /// Delete every room that no local user is joined to (asks once for all).
     PurgeEmpty(purge_empty::PurgeEmptyArgs),
+    /// A room's events, oldest or newest first, without being a member.
+    Messages(events::MessagesArgs),
+    /// An event with the events around it and the room's state at it.
+    Context(events::ContextArgs),
+    /// The event nearest a point in time.
+    EventAt(events::EventAtArgs),
+    /// One event by ID, as the server stores it (Synapse 1.140 or later).
+    Event(events::EventArgs),
+    /// A space's rooms, as a tree (Synapse 1.142 or later).
+    Hierarchy(events::HierarchyArgs),
+    /// A room's forward extremities; -d deletes the extra ones (the fix for a slow room).
+    Extremities(events::ExtremitiesArgs),
 }
 
 impl Run for RoomCommand {
@@ -63,6 +76,12 @@ impl Run for RoomCommand {
             RoomCommand::Delete(a) => a.run(ctx).await,
             RoomCommand::DeleteStatus(a) => a.run(ctx).await,
             RoomCommand::PurgeEmpty(a) => a.run(ctx).await,
+            RoomCommand::Messages(a) => a.run(ctx).await,
+            RoomCommand::Context(a) => a.run(ctx).await,
+            RoomCommand::EventAt(a) => a.run(ctx).await,
+            RoomCommand::Event(a) => a.run(ctx).await,
+            RoomCommand::Hierarchy(a) => a.run(ctx).await,
+            RoomCommand::Extremities(a) => a.run(ctx).await,
         }
     }
 }
