@@ -85,6 +85,29 @@ fn destination_rooms_and_reset() {
             .send(),
     );
     assert_eq!((rooms.rooms.len(), rooms.total), (0, 0));
+    // Two rooms shared with it (the rows the federation sender keeps), one a page.
+    for (room, at) in [("!contract-a:test.local", 5), ("!contract-b:test.local", 6)] {
+        synapse().sql(&format!(
+            "INSERT INTO destination_rooms (destination, room_id, stream_ordering) \
+             VALUES ('{name}', '{room}', {at})"
+        ));
+    }
+    let first = ok(
+        "list_destination_rooms",
+        admin()
+            .list_destination_rooms()
+            .destination(&name)
+            .limit(1)
+            .send(),
+    );
+    assert_eq!((first.total, first.next_token.as_deref()), (2, Some("1")));
+    assert_eq!(
+        (
+            first.rooms[0].room_id.as_str(),
+            first.rooms[0].stream_ordering
+        ),
+        ("!contract-a:test.local", 5)
+    );
     raw(
         "list_destination_rooms",
         "GET",

@@ -34,6 +34,7 @@ mod media;
 mod notices;
 mod regtok;
 mod reports;
+mod room_events;
 mod rooms;
 mod server;
 mod server_wide;

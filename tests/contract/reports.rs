@@ -26,11 +26,26 @@ fn reported() -> (String, String, String, String) {
         Some(&json!({"reason": "contract spam", "score": -50})),
     );
     assert_eq!(status, 200, "{reply}");
+    // Two of each kind, so that a page of one has a next_token.
+    for reason in ["contract spammer", "contract spammer again"] {
+        let (status, reply) = s.request_as(
+            &reporter_token,
+            "POST",
+            &format!("/_matrix/client/v3/users/{}/report", enc(&spammer)),
+            Some(&json!({ "reason": reason })),
+        );
+        assert_eq!(status, 200, "{reply}");
+    }
+    let second = send_text(&spammer_token, &room, "contract spam again");
     let (status, reply) = s.request_as(
         &reporter_token,
         "POST",
-        &format!("/_matrix/client/v3/users/{}/report", enc(&spammer)),
-        Some(&json!({"reason": "contract spammer"})),
+        &format!(
+            "/_matrix/client/v3/rooms/{}/report/{}",
+            enc(&room),
+            enc(&second)
+        ),
+        Some(&json!({"reason": "contract spam again"})),
     );
     assert_eq!(status, 200, "{reply}");
     (spammer, reporter, room, event)
@@ -41,9 +56,14 @@ fn event_reports() {
     let (spammer, reporter, room, event) = reported();
     let page = ok(
         "list_event_reports",
-        admin().list_event_reports().user_id(&reporter).send(),
+        admin()
+            .list_event_reports()
+            .user_id(&reporter)
+            .dir(synadm::api::types::Direction::F)
+            .limit(1)
+            .send(),
     );
-    assert_eq!(page.total, 1);
+    assert_eq!((page.total, page.next_token), (2, Some(1)));
     let report = &page.event_reports[0];
     assert_eq!(
         (
@@ -113,9 +133,14 @@ fn user_reports() {
     let (spammer, reporter, _, _) = reported();
     let page = ok(
         "list_user_reports",
-        admin().list_user_reports().target_user_id(&spammer).send(),
+        admin()
+            .list_user_reports()
+            .target_user_id(&spammer)
+            .dir(synadm::api::types::Direction::F)
+            .limit(1)
+            .send(),
     );
-    assert_eq!(page.total, 1);
+    assert_eq!((page.total, page.next_token), (2, Some(1)));
     let report = &page.user_reports[0];
     assert_eq!(
         (report.user_id.as_str(), report.reason.as_deref()),

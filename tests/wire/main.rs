@@ -22,6 +22,7 @@ mod regtok;
 mod report;
 mod room;
 mod room_delete;
+mod room_events;
 mod server;
 mod streams;
 mod support;
