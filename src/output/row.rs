@@ -429,6 +429,54 @@ mod tests {
     }
 
     #[test]
+    fn names_are_found_in_order_first_and_added_once() {
+        let mut keys = Keys::default();
+        let a1 = keys.get("a");
+        let b1 = keys.get("b");
+        // A new row: the hint starts over and follows the known order.
+        keys.next = 0;
+        assert!(Rc::ptr_eq(&keys.get("a"), &a1));
+        assert_eq!(keys.next, 1);
+        assert!(Rc::ptr_eq(&keys.get("b"), &b1));
+        assert_eq!(keys.next, 2);
+        // Out of order: found by search, the hint moves after it.
+        keys.next = 0;
+        assert!(Rc::ptr_eq(&keys.get("b"), &b1));
+        assert_eq!(keys.next, 2);
+        let c = keys.get("c");
+        assert_eq!((&*c, keys.known.len(), keys.next), ("c", 3, 3));
+    }
+
+    #[test]
+    fn rows_of_the_same_length_with_other_keys_differ() {
+        let a = json!({"x": 1, "y": 2});
+        let b = json!({"x": 1, "z": 2});
+        assert!(!Row::of_value(&a, &VIEW).same_keys(&Row::of_value(&b, &VIEW)));
+        assert!(Row::of_value(&a, &VIEW).same_keys(&Row::of_value(&a, &VIEW)));
+    }
+
+    #[test]
+    fn newtypes_are_their_inner_item_and_enums_are_not_rows() {
+        #[derive(Serialize)]
+        struct Wrapper(Item);
+        #[derive(Serialize)]
+        enum Either {
+            One(u8),
+        }
+        let item = Item {
+            name: "@w:x".into(),
+            displayname: None,
+            creation_ts: 0,
+            size: 0,
+            tags: vec![],
+        };
+        let inner = cells(&typed(&item).unwrap());
+        assert_eq!(cells(&typed(&Wrapper(item)).expect("a row")), inner);
+        assert!(typed(&Either::One(1)).is_none());
+        assert_eq!(NotAStruct.to_string(), "not a struct");
+    }
+
+    #[test]
     fn only_structs_make_typed_rows() {
         assert!(typed(&"text").is_none());
         assert!(typed(&[1, 2]).is_none());
