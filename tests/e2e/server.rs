@@ -196,3 +196,69 @@ fn room_sizes_need_postgresql() {
             .fails(1, "Endpoint requires using PostgreSQL (HTTP 400)");
     }
 }
+
+#[test]
+fn overview_has_every_section_with_the_servers_own_totals() {
+    let cli = Cli::admin();
+    let out = cli.run(&["-o", "json", "server", "overview"]);
+    let doc = out.json();
+    let keys: Vec<&str> = doc
+        .as_object()
+        .expect("one document")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "version",
+            "users",
+            "rooms",
+            "media",
+            "reports",
+            "federation",
+            "background_updates",
+            "scheduled_tasks"
+        ]
+    );
+    assert_eq!(
+        doc["version"]["server_version"],
+        include_str!("../synapse/synapse-version").trim()
+    );
+    // The totals are the list endpoints' own.
+    let all = cli.json(&["user", "list", "-d", "-l", "1"]);
+    let active = cli.json(&["user", "list", "-l", "1"]);
+    let users = &doc["users"];
+    assert!(
+        users["total"].as_i64() >= all["total"].as_i64().map(|n| n - 20),
+        "{users}"
+    );
+    assert!(users["deactivated"].as_i64().unwrap() >= 1, "eve: {users}");
+    assert!(users["admins"].as_i64().unwrap() >= 1, "{users}");
+    assert!(
+        users["active"].as_i64() <= active["total"].as_i64().map(|n| n + 20),
+        "{users}"
+    );
+    assert!(doc["rooms"]["total"].as_i64().unwrap() >= 3, "{doc}");
+    assert!(
+        doc["media"]["local_bytes"].as_i64().unwrap() > 0,
+        "the seed uploads: {doc}"
+    );
+    assert_eq!(doc["media"]["local_bytes_complete"], true);
+    // SQLite cannot size rooms: that part says why, the section is still there.
+    if server().db == "sqlite" {
+        assert!(
+            doc["rooms"]["largest_in_database"]["unavailable"]
+                .as_str()
+                .is_some_and(|why| why.contains("PostgreSQL")),
+            "{doc}"
+        );
+    }
+    assert_eq!(out.code, 0, "every section available: {out:#?}");
+    let human = cli.format("human", &["server", "overview"]).ok();
+    assert!(
+        human.stdout.starts_with("version             1.163"),
+        "{human:#?}"
+    );
+    assert_eq!(human.lines().len(), 8, "one line a section: {human:#?}");
+}

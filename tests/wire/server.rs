@@ -136,3 +136,96 @@ fn media_stats_send_the_window_and_order_and_room_sizes_explain_a_500() {
         .fails(1, "(HTTP 500)")
         .stderr_has("cannot estimate room sizes");
 }
+
+/// Every endpoint `server overview` asks, answered with an empty server's replies.
+fn empty_server(env: &Env) {
+    let admin = "/_synapse/admin";
+    for (path, reply) in [
+        ("/v1/server_version", json!({"server_version": "1.163.2"})),
+        ("/v2/users", json!({"users": [], "total": 0})),
+        (
+            "/v1/rooms",
+            json!({"rooms": [], "offset": 0, "total_rooms": 0}),
+        ),
+        ("/v1/statistics/database/rooms", json!({"rooms": []})),
+        (
+            "/v1/statistics/users/media",
+            json!({"users": [], "total": 0}),
+        ),
+        (
+            "/v1/event_reports",
+            json!({"event_reports": [], "total": 0}),
+        ),
+        ("/v1/user_reports", json!({"user_reports": [], "total": 0})),
+        (
+            "/v1/federation/destinations",
+            json!({"destinations": [], "total": 0}),
+        ),
+        (
+            "/v1/background_updates/status",
+            json!({"enabled": true, "current_updates": {}}),
+        ),
+        ("/v1/scheduled_tasks", json!({"scheduled_tasks": []})),
+    ] {
+        env.reply_loose(GET, &format!("{admin}{path}"), 200, reply);
+    }
+}
+
+#[test]
+fn overview_marks_refused_sections_and_fails_after_printing_the_rest() {
+    let env = Env::with_config("homeserver: example.org\ntimeout: 1\n");
+    // Refused: reports (403), federation (404 from an older server), tasks (too slow).
+    env.reply_loose(
+        GET,
+        "/_synapse/admin/v1/event_reports",
+        403,
+        json!({"errcode": "M_FORBIDDEN", "error": "You are not a server admin"}),
+    );
+    env.reply_loose(
+        GET,
+        "/_synapse/admin/v1/federation/destinations",
+        404,
+        json!({"errcode": "M_NOT_FOUND", "error": "gone"}),
+    );
+    env.mock(|when, then| {
+        when.method(GET).path("/_synapse/admin/v1/scheduled_tasks");
+        then.status(200)
+            .delay(std::time::Duration::from_secs(3))
+            .json_body(json!({"scheduled_tasks": []}));
+    });
+    empty_server(&env);
+    let run = env.run(&["server", "overview"]);
+    assert_eq!(run.code, 1, "{run:#?}");
+    let doc = run.json();
+    assert_eq!(doc["version"], json!({"server_version": "1.163.2"}));
+    assert_eq!(doc["users"]["total"], 0);
+    assert!(
+        doc["reports"]["unavailable"]
+            .as_str()
+            .unwrap()
+            .contains("M_FORBIDDEN"),
+        "{doc}"
+    );
+    assert!(
+        doc["federation"]["unavailable"]
+            .as_str()
+            .unwrap()
+            .contains("(HTTP 404)"),
+        "{doc}"
+    );
+    assert!(doc["scheduled_tasks"]["unavailable"].is_string(), "{doc}");
+    run.stderr_has("3 of 8 failed; the first error follows.");
+    let human = env.run(&["-o", "human", "server", "overview"]);
+    assert!(
+        human
+            .stdout
+            .contains("reports             unavailable: M_FORBIDDEN"),
+        "{human:#?}"
+    );
+    assert!(
+        human
+            .stdout
+            .contains("users               0 (0 active, 0 deactivated)"),
+        "{human:#?}"
+    );
+}

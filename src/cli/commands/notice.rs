@@ -267,7 +267,10 @@ mod tests {
         assert_eq!(a, "synadm.run1.86f01aef21b1acd3");
         let run = new_run_id();
         assert!(run_id(&run).is_ok());
-        assert!(run.ends_with(&format!("-{:x}", std::process::id())), "{run}");
+        assert!(
+            run.ends_with(&format!("-{:x}", std::process::id())),
+            "{run}"
+        );
         std::thread::sleep(std::time::Duration::from_millis(2));
         assert_ne!(new_run_id(), run, "a new run, a new ID");
         assert!(run_id("a/b").is_err() && run_id("").is_err() && run_id(&"x".repeat(65)).is_err());
