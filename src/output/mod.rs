@@ -2,12 +2,13 @@
 //! never touches the process's streams itself: a reader that went away (`synadm … | head`)
 //! comes back as [`Error::OutputClosed`], any other write failure as [`Error::Io`].
 
+mod cell;
 mod human;
 mod pprint;
 mod row;
 mod view;
 
-pub use human::{human_size, sanitize};
+pub use cell::{human_size, sanitize};
 pub use view::View;
 
 use crate::Error;

@@ -4,7 +4,7 @@
 //! cost of its JSON (a tree per item cost more than the rest of the table).
 
 use super::View;
-use super::human::cell;
+use super::cell::cell;
 use serde::Serialize;
 use serde::ser::{self, Impossible, SerializeMap, SerializeStruct, Serializer};
 use serde_json::Value;
