@@ -142,6 +142,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_localpart_is_at_most_255_bytes_and_not_a_user_id() {
+        assert_eq!(localpart(&"a".repeat(255)).map(|l| l.len()), Ok(255));
+        assert_eq!(
+            localpart(&"a".repeat(256)),
+            Err("the localpart is 256 bytes; at most 255".to_string())
+        );
+        assert!(localpart("").is_err() && localpart("@a:x").is_err() && localpart("a:x").is_err());
+        assert_eq!(localpart("alice"), Ok("alice".to_string()));
+    }
+
+    #[test]
     fn minus_one_is_the_lowest_token_limit() {
         assert_eq!(non_negative_or_minus_one("-1"), Ok(-1));
         assert_eq!(non_negative_or_minus_one("0"), Ok(0));
