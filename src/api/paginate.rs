@@ -27,86 +27,42 @@ fn string_offset(token: Option<String>) -> Result<Option<i64>, Error> {
         .transpose()
 }
 
-impl Page for types::UserList {
-    type Item = types::UserListEntry;
-    fn total(&self) -> i64 {
-        self.total
-    }
-    fn split(self) -> Result<(Vec<Self::Item>, Option<i64>), Error> {
-        Ok((self.users, string_offset(self.next_token)?))
-    }
+/// `impl Page` for a list reply: its items' field, its total's field, and its next page's
+/// offset field, which Synapse sends as an integer (`int`) or as a decimal string (`text`).
+macro_rules! offset_page {
+    ($page:ty, $item:ty, $items:ident, $total:ident, $next:ident: int) => {
+        impl Page for $page {
+            type Item = $item;
+            fn total(&self) -> i64 {
+                self.$total
+            }
+            fn split(self) -> Result<(Vec<Self::Item>, Option<i64>), Error> {
+                Ok((self.$items, self.$next))
+            }
+        }
+    };
+    ($page:ty, $item:ty, $items:ident, $total:ident, $next:ident: text) => {
+        impl Page for $page {
+            type Item = $item;
+            fn total(&self) -> i64 {
+                self.$total
+            }
+            fn split(self) -> Result<(Vec<Self::Item>, Option<i64>), Error> {
+                let next = string_offset(self.$next)?;
+                Ok((self.$items, next))
+            }
+        }
+    };
 }
 
-impl Page for types::DestinationList {
-    type Item = types::Destination;
-    fn total(&self) -> i64 {
-        self.total
-    }
-    fn split(self) -> Result<(Vec<Self::Item>, Option<i64>), Error> {
-        Ok((self.destinations, string_offset(self.next_token)?))
-    }
-}
-
-impl Page for types::DestinationRoomList {
-    type Item = types::DestinationRoom;
-    fn total(&self) -> i64 {
-        self.total
-    }
-    fn split(self) -> Result<(Vec<Self::Item>, Option<i64>), Error> {
-        Ok((self.rooms, string_offset(self.next_token)?))
-    }
-}
-
-impl Page for types::UserMediaList {
-    type Item = types::LocalMedia;
-    fn total(&self) -> i64 {
-        self.total
-    }
-    fn split(self) -> Result<(Vec<Self::Item>, Option<i64>), Error> {
-        Ok((self.media, self.next_token))
-    }
-}
-
-impl Page for types::RoomList {
-    type Item = types::RoomListEntry;
-    fn total(&self) -> i64 {
-        self.total_rooms
-    }
-    fn split(self) -> Result<(Vec<Self::Item>, Option<i64>), Error> {
-        // next_batch is an integer offset, absent on the last page.
-        Ok((self.rooms, self.next_batch))
-    }
-}
-
-impl Page for types::EventReportList {
-    type Item = types::EventReport;
-    fn total(&self) -> i64 {
-        self.total
-    }
-    fn split(self) -> Result<(Vec<Self::Item>, Option<i64>), Error> {
-        Ok((self.event_reports, self.next_token))
-    }
-}
-
-impl Page for types::UserReportList {
-    type Item = types::UserReport;
-    fn total(&self) -> i64 {
-        self.total
-    }
-    fn split(self) -> Result<(Vec<Self::Item>, Option<i64>), Error> {
-        Ok((self.user_reports, self.next_token))
-    }
-}
-
-impl Page for types::UserMediaStatsList {
-    type Item = types::UserMediaStats;
-    fn total(&self) -> i64 {
-        self.total
-    }
-    fn split(self) -> Result<(Vec<Self::Item>, Option<i64>), Error> {
-        Ok((self.users, self.next_token))
-    }
-}
+offset_page!(types::UserList, types::UserListEntry, users, total, next_token: text);
+offset_page!(types::DestinationList, types::Destination, destinations, total, next_token: text);
+offset_page!(types::DestinationRoomList, types::DestinationRoom, rooms, total, next_token: text);
+offset_page!(types::UserMediaList, types::LocalMedia, media, total, next_token: int);
+offset_page!(types::RoomList, types::RoomListEntry, rooms, total_rooms, next_batch: int);
+offset_page!(types::EventReportList, types::EventReport, event_reports, total, next_token: int);
+offset_page!(types::UserReportList, types::UserReport, user_reports, total, next_token: int);
+offset_page!(types::UserMediaStatsList, types::UserMediaStats, users, total, next_token: int);
 
 impl Page for types::QuarantineChanges {
     type Item = types::QuarantineChange;
