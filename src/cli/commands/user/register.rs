@@ -157,3 +157,59 @@ impl Run for RegisterArgs {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(dir: &Path, name: &str, text: &str) -> PathBuf {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    #[test]
+    fn the_secret_comes_from_homeserver_yaml_its_path_or_a_plain_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let inline = file(
+            d,
+            "a.yaml",
+            "server_name: x\nregistration_shared_secret: ' s3 '\n",
+        );
+        assert_eq!(secret_from_file(&inline).unwrap(), "s3");
+        let kept = file(d, "secret", "from-path\n");
+        let by_path = file(
+            d,
+            "b.yaml",
+            &format!(
+                "server_name: x\nregistration_shared_secret_path: {}\n",
+                kept.display()
+            ),
+        );
+        assert_eq!(secret_from_file(&by_path).unwrap(), "from-path");
+        assert_eq!(
+            secret_from_file(&file(d, "plain", "  plain-secret\n")).unwrap(),
+            "plain-secret"
+        );
+        // A one-key mapping is a secret that happens to look like YAML, not a config.
+        assert_eq!(secret_from_file(&file(d, "odd", "a: b\n")).unwrap(), "a: b");
+    }
+
+    #[test]
+    fn a_config_without_the_feature_or_an_empty_secret_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let off = file(d, "off.yaml", "server_name: x\nreport_stats: false\n");
+        let err = secret_from_file(&off).unwrap_err().to_string();
+        assert!(err.contains("shared-secret registration is off"), "{err}");
+        let err = secret_from_file(&file(d, "empty", " \n"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("the shared secret is empty"), "{err}");
+        let err = secret_from_file(&d.join("missing"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("cannot read"), "{err}");
+    }
+}
