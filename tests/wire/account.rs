@@ -375,3 +375,59 @@ fn features_change_only_known_names_and_read_them_back() {
     put.assert_calls(1);
     get.assert_calls(4);
 }
+
+#[test]
+fn pushers_print_the_servers_list_and_the_count() {
+    let env = Env::new();
+    let reply = json!({"pushers": [{"app_display_name": "App", "app_id": "a.b",
+        "data": {"url": "https://push.example.org"}, "device_display_name": "Phone",
+        "kind": "http", "lang": "en", "profile_tag": "", "pushkey": "k1", "enabled": true,
+        "device_id": "D"}], "total": 1});
+    let m = env.reply(GET, &format!("{ALICE}/pushers"), 200, reply.clone());
+    assert_eq!(env.run(&["user", "pushers", "alice"]).ok().json(), reply);
+    let human = env.run(&["-o", "human", "user", "pushers", "alice"]).ok();
+    human.stderr_has("Pushers: 1");
+    assert!(
+        human.lines()[2].starts_with("App               Phone                http  true     k1"),
+        "{human:#?}"
+    );
+    m.assert_calls(2);
+}
+
+#[test]
+fn ratelimit_says_which_override_is_in_force() {
+    let env = Env::new();
+    let target = format!("{ALICE}/override_ratelimit");
+    env.reply(
+        GET,
+        &target,
+        200,
+        json!({"messages_per_second": 0, "burst_count": 0}),
+    );
+    env.run(&["-o", "human", "user", "ratelimit", "alice"])
+        .ok()
+        .stderr_has("Override: no rate limit at all.");
+    let env = Env::new();
+    env.reply(
+        GET,
+        &target,
+        200,
+        json!({"messages_per_second": 2, "burst_count": 9}),
+    );
+    env.run(&["-o", "human", "user", "ratelimit", "alice"])
+        .ok()
+        .stderr_has("Override in force:");
+}
+
+#[test]
+fn a_feature_both_enabled_and_disabled_is_refused_before_any_change() {
+    let env = Env::new();
+    let path = "/_synapse/admin/v1/experimental_features/@alice:example.org";
+    env.reply(GET, path, 200, json!({"features": {"msc3575": false}}));
+    let put = env.any_request_with(PUT);
+    env.run(&[
+        "user", "features", "alice", "-e", "msc3575", "-d", "msc3575",
+    ])
+    .fails(2, "msc3575 is both enabled and disabled");
+    put.assert_calls(0);
+}
