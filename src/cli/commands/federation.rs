@@ -38,7 +38,7 @@ pub struct ListArgs {
     name: Option<String>,
     /// Sort by: destination, retry_last_ts, retry_interval, failure_ts or
     /// last_successful_stream_ordering.
-    #[arg(short, long, value_parser = parse_order)]
+    #[arg(short, long, value_parser = one_of::<types::DestinationOrderBy>("a destination sort order"))]
     sort: Option<types::DestinationOrderBy>,
     /// Reverse the order.
     #[arg(short, long)]
@@ -73,11 +73,6 @@ pub struct ResetArgs {
     /// The server name.
     #[arg(value_parser = Checked(destination))]
     destination: String,
-}
-
-fn parse_order(s: &str) -> Result<types::DestinationOrderBy, String> {
-    s.parse()
-        .map_err(|_| format!("{s:?} is not a destination sort order"))
 }
 
 /// A destination as it goes into a path: not empty, no `/`, not absurdly long.

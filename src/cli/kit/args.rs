@@ -45,6 +45,14 @@ impl TypedValueParser for OutputParser {
     }
 }
 
+/// A value parser for one of a spec enum's values (sort orders, states, job names); anything
+/// else is "VALUE is not {what}".
+pub fn one_of<T: std::str::FromStr>(
+    what: &'static str,
+) -> impl Fn(&str) -> Result<T, String> + Clone + Send + Sync + 'static {
+    move |s| s.parse().map_err(|_| format!("{s:?} is not {what}"))
+}
+
 /// `--x` / `--no-x` pairs: `None` when neither was given (the parameter is then omitted).
 pub fn flag_pair(yes: bool, no: bool) -> Option<bool> {
     match (yes, no) {

@@ -45,12 +45,6 @@ pub async fn matching(
         .await
 }
 
-/// `-s/--sort` of a user's media list.
-pub fn parse_media_order(s: &str) -> Result<types::MediaOrderBy, String> {
-    s.parse()
-        .map_err(|_| format!("{s:?} is not a media sort order"))
-}
-
 /// How to show a user's media.
 pub struct MediaQuery<'a> {
     /// The user as given (full ID or localpart).

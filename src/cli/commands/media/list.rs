@@ -21,7 +21,7 @@ pub struct ListArgs {
     /// Sort by: media_id, upload_name, created_ts, last_access_ts, media_length,
     /// media_type, quarantined_by or safe_from_quarantine (default: newest first; only
     /// with --user-id).
-    #[arg(short, long, value_parser = user_queries::parse_media_order)]
+    #[arg(short, long, value_parser = one_of::<types::MediaOrderBy>("a media sort order"))]
     sort: Option<types::MediaOrderBy>,
     /// Reverse the sort order (only with --user-id).
     #[arg(short = 'R', long)]

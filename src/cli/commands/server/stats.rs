@@ -10,7 +10,8 @@ pub struct MediaStatsArgs {
     #[command(flatten)]
     paging: Paging,
     /// Sort by: user_id, displayname, media_length or media_count [default: user_id].
-    #[arg(short, long, value_parser = parse_order)]
+    #[arg(short, long, value_parser = one_of::<types::MediaStatsOrderBy>(
+        "a sort order (user_id, displayname, media_length, media_count)"))]
     sort: Option<types::MediaStatsOrderBy>,
     /// Reverse the order (e.g. with -s media_length: the biggest first).
     #[arg(short, long)]
@@ -29,12 +30,6 @@ pub struct MediaStatsArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct RoomSizesArgs {}
-
-fn parse_order(s: &str) -> Result<types::MediaStatsOrderBy, String> {
-    s.parse().map_err(|_| {
-        format!("{s:?} is not a sort order (user_id, displayname, media_length, media_count)")
-    })
-}
 
 /// A user a row, sizes for people.
 const MEDIA_STATS: View =

@@ -13,7 +13,8 @@ pub struct TasksArgs {
     #[arg(short, long, value_name = "ID", value_parser = Checked(url_text))]
     resource: Option<String>,
     /// Only tasks in this state: scheduled, active, complete, failed or cancelled; repeatable.
-    #[arg(short, long, value_parser = parse_status)]
+    #[arg(short, long, value_parser = one_of::<types::TaskStatus>(
+        "a task state (scheduled, active, complete, failed, cancelled)"))]
     status: Vec<types::TaskStatus>,
     /// Only tasks scheduled at or before this time: YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS,
     /// 'YYYY-MM-DD HH:MM:SS' (local time) or RFC 3339.
@@ -21,12 +22,6 @@ pub struct TasksArgs {
     before: Option<i64>,
     #[command(flatten)]
     time: TimeArgs,
-}
-
-fn parse_status(s: &str) -> Result<types::TaskStatus, String> {
-    s.parse().map_err(|_| {
-        format!("{s:?} is not a task state (scheduled, active, complete, failed, cancelled)")
-    })
 }
 
 /// A task a row, its time as a date.

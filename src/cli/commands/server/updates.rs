@@ -22,17 +22,10 @@ pub enum UpdatesCommand {
 #[derive(Debug, clap::Args)]
 pub struct StartArgs {
     /// The job's name.
-    #[arg(value_parser = parse_job)]
+    #[arg(value_parser = one_of::<types::BackgroundJob>(
+        "a job Synapse can start: populate_stats_process_rooms, regenerate_directory or \
+         event_resign"))]
     job: types::BackgroundJob,
-}
-
-fn parse_job(s: &str) -> Result<types::BackgroundJob, String> {
-    s.parse().map_err(|_| {
-        format!(
-            "{s:?} is not a job Synapse can start: populate_stats_process_rooms, \
-             regenerate_directory or event_resign"
-        )
-    })
 }
 
 /// The status in human output: one row per database with its running update.

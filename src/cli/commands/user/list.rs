@@ -28,7 +28,7 @@ pub struct ListArgs {
     non_admins: bool,
     /// Sort by: name, displayname, is_guest, admin, deactivated, user_type, avatar_url,
     /// shadow_banned, creation_ts, last_seen_ts or locked.
-    #[arg(long, value_parser = parse_user_order)]
+    #[arg(long, value_parser = one_of::<types::UserOrderBy>("a user sort order"))]
     sort_by: Option<types::UserOrderBy>,
     /// Reverse the order (last to first).
     #[arg(long)]
@@ -48,11 +48,6 @@ pub struct ListArgs {
     user_id: Option<String>,
 }
 
-fn parse_user_order(s: &str) -> Result<types::UserOrderBy, String> {
-    s.parse()
-        .map_err(|_| format!("{s:?} is not a user sort order"))
-}
-
 #[derive(Debug, clap::Args)]
 pub struct SearchArgs {
     /// Text to look for in localparts, display names (and, for full IDs, user IDs).
@@ -70,7 +65,7 @@ pub struct MediaArgs {
     paging: Paging,
     /// Sort by: media_id, upload_name, created_ts, last_access_ts, media_length,
     /// media_type, quarantined_by or safe_from_quarantine (default: newest first).
-    #[arg(short, long, value_parser = user_queries::parse_media_order)]
+    #[arg(short, long, value_parser = one_of::<types::MediaOrderBy>("a media sort order"))]
     sort: Option<types::MediaOrderBy>,
     /// Reverse the sort order.
     #[arg(short, long)]
