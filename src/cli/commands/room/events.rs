@@ -206,12 +206,11 @@ impl Run for MessagesArgs {
         let mut out = ctx.list_writer(view)?;
         loop {
             let page = self.page(ctx, from.as_deref()).await?.value;
-            let items: Vec<Value> = page
-                .chunk
-                .iter()
-                .map(|e| serde_json::to_value(e).unwrap_or_default())
-                .collect();
-            out.page(&items)?;
+            // As `print_all` writes a page: from the types where the format allows it.
+            if !out.page_typed(&page.chunk)? {
+                let items: Vec<Value> = page.chunk.iter().map(|e| json!(e)).collect();
+                out.page(&items)?;
+            }
             match page.end {
                 Some(end) if !page.chunk.is_empty() && from.as_deref() != Some(end.as_str()) => {
                     from = Some(end)
