@@ -65,12 +65,6 @@ fn destinations() {
             .destination("never.seen.invalid")
             .send(),
     );
-    fails_forbidden(
-        "list_destinations",
-        client_as(Some(synapse().seed_str("/users/bob/token")))
-            .list_destinations()
-            .send(),
-    );
 }
 
 #[test]

@@ -25,6 +25,7 @@ mod record;
 mod schema;
 mod support;
 
+mod access;
 mod account;
 mod devices;
 mod federation;

@@ -61,11 +61,6 @@ fn list_registration_tokens() {
         None,
     );
 
-    let bob = synapse().seed_str("/users/bob/token");
-    fails_forbidden(
-        "list_registration_tokens",
-        client_as(Some(bob)).list_registration_tokens().send(),
-    );
     raw_error(
         "list_registration_tokens",
         Some(&synapse().admin_token),

@@ -221,13 +221,6 @@ fn list_rooms() {
         message.contains("search_term cannot be an empty string"),
         "{message}"
     );
-    forbidden(
-        "list_rooms",
-        &token,
-        "GET",
-        "/_synapse/admin/v1/rooms",
-        None,
-    );
 }
 
 #[test]
@@ -325,7 +318,6 @@ fn get_room() {
             .send(),
     );
     assert_eq!(message, "Room not found");
-    forbidden("get_room", &token, "GET", &rooms_path(general, ""), None);
 }
 
 #[test]
@@ -533,13 +525,6 @@ fn get_delete_status() {
         admin().get_delete_status().delete_id("no-such-task").send(),
     );
     assert_eq!(message, "delete id 'no-such-task' not found");
-    forbidden(
-        "get_delete_status",
-        &token,
-        "GET",
-        &format!("/_synapse/admin/v2/rooms/delete_status/{}", enc(&id)),
-        None,
-    );
 }
 
 #[test]
@@ -639,13 +624,6 @@ fn list_room_members() {
             .send(),
     );
     assert_eq!(message, "Room not found");
-    forbidden(
-        "list_room_members",
-        s.seed_str("/users/alice/token"),
-        "GET",
-        &rooms_path(general, "/members"),
-        None,
-    );
 }
 
 #[test]
@@ -770,13 +748,6 @@ fn get_room_state() {
             .room_id("!no-such-room:test.local")
             .send(),
     );
-    forbidden(
-        "get_room_state",
-        &token,
-        "GET",
-        &rooms_path(&room, "/state"),
-        None,
-    );
 }
 
 #[test]
@@ -824,13 +795,6 @@ fn get_room_block_status() {
         "M_UNKNOWN",
     );
     assert_eq!(message, "not-a-room-id is not a legal room ID");
-    forbidden(
-        "get_room_block_status",
-        s.seed_str("/users/alice/token"),
-        "GET",
-        &rooms_path(&room, "/block"),
-        None,
-    );
 }
 
 #[test]

@@ -143,6 +143,18 @@ impl Spec {
         out
     }
 
+    /// Whether operation `op` needs an access token: the spec's global `security`, unless the
+    /// operation declares its own (`security: []` for those that take none).
+    pub fn needs_token(&self, op: &str) -> bool {
+        let (_, _, operation) = self.operation(op);
+        let security = operation
+            .get("security")
+            .or_else(|| self.doc.get("security"));
+        security
+            .and_then(Value::as_array)
+            .is_some_and(|schemes| !schemes.is_empty())
+    }
+
     pub fn operation_ids(&self) -> BTreeSet<String> {
         self.operations()
             .into_iter()
