@@ -9,8 +9,7 @@ use serde_json::Value;
 #[test]
 fn harness_server_runs_pinned_synapse_version() {
     let s = synapse();
-    let (status, body) = s.admin_request("GET", "/_synapse/admin/v1/server_version", None);
-    assert_eq!(status, 200, "{body}");
+    let body = s.admin_ok("GET", "/_synapse/admin/v1/server_version", None);
     assert_eq!(body["server_version"], "1.163.2");
     assert_eq!(s.server_name, "test.local");
     assert_eq!(s.admin_user, "@admin:test.local");
@@ -24,15 +23,13 @@ fn harness_server_runs_pinned_synapse_version() {
 #[test]
 fn harness_admin_token_belongs_to_server_admin() {
     let s = synapse();
-    let (status, body) = s.admin_request("GET", "/_matrix/client/v3/account/whoami", None);
-    assert_eq!(status, 200, "{body}");
+    let body = s.admin_ok("GET", "/_matrix/client/v3/account/whoami", None);
     assert_eq!(body["user_id"], "@admin:test.local");
-    let (status, body) = s.admin_request(
+    let body = s.admin_ok(
         "GET",
         &format!("/_synapse/admin/v2/users/{}", enc(&s.admin_user)),
         None,
     );
-    assert_eq!(status, 200, "{body}");
     assert_eq!(body["admin"], true);
 }
 
@@ -47,12 +44,11 @@ fn harness_seed_users_exist_with_display_names_and_emails() {
     ] {
         let user_id = s.user_id(name);
         assert_eq!(s.seed_str(&format!("/users/{name}/user_id")), user_id);
-        let (status, body) = s.admin_request(
+        let body = s.admin_ok(
             "GET",
             &format!("/_synapse/admin/v2/users/{}", enc(&user_id)),
             None,
         );
-        assert_eq!(status, 200, "{user_id}: {body}");
         assert_eq!(body["displayname"], display);
         assert_eq!(body["deactivated"], false);
         assert_eq!(
@@ -65,16 +61,15 @@ fn harness_seed_users_exist_with_display_names_and_emails() {
 #[test]
 fn harness_seed_user_tokens_and_devices_work() {
     let s = synapse();
-    let (status, body) = s.request_as(
+    let body = s.ok_as(
         s.seed_str("/users/alice/token"),
         "GET",
         "/_matrix/client/v3/account/whoami",
         None,
     );
-    assert_eq!(status, 200, "{body}");
     assert_eq!(body["user_id"], "@alice:test.local");
 
-    let (status, body) = s.admin_request(
+    let body = s.admin_ok(
         "GET",
         &format!(
             "/_synapse/admin/v2/users/{}/devices",
@@ -82,7 +77,6 @@ fn harness_seed_user_tokens_and_devices_work() {
         ),
         None,
     );
-    assert_eq!(status, 200, "{body}");
     let mut devices: Vec<&str> = body["devices"]
         .as_array()
         .expect("devices array")
@@ -96,12 +90,11 @@ fn harness_seed_user_tokens_and_devices_work() {
 #[test]
 fn harness_seed_eve_is_deactivated() {
     let s = synapse();
-    let (status, body) = s.admin_request(
+    let body = s.admin_ok(
         "GET",
         &format!("/_synapse/admin/v2/users/{}", enc("@eve:test.local")),
         None,
     );
-    assert_eq!(status, 200, "{body}");
     assert_eq!(body["deactivated"], true);
     assert_eq!(s.seed["users"]["eve"]["deactivated"], true);
 }
@@ -115,19 +108,18 @@ fn harness_seed_rooms_exist() {
         ("abandoned", None, 0),
     ] {
         let room_id = s.seed_str(&format!("/rooms/{key}"));
-        let (status, body) = s.admin_request(
+        let body = s.admin_ok(
             "GET",
             &format!("/_synapse/admin/v1/rooms/{}", enc(room_id)),
             None,
         );
-        assert_eq!(status, 200, "{key}: {body}");
         assert_eq!(body["room_id"], room_id);
         assert_eq!(body["joined_members"], members, "{key}: {body}");
         if let Some(name) = name {
             assert_eq!(body["name"], name, "{key}: {body}");
         }
     }
-    let (status, body) = s.request_as(
+    let body = s.ok_as(
         s.seed_str("/users/bob/token"),
         "GET",
         &format!(
@@ -136,7 +128,6 @@ fn harness_seed_rooms_exist() {
         ),
         None,
     );
-    assert_eq!(status, 200, "{body}");
     assert_eq!(body["room_id"], s.seed_str("/rooms/general"));
 }
 
@@ -145,7 +136,7 @@ fn harness_seed_messages_and_media_exist() {
     let s = synapse();
     let general = s.seed_str("/rooms/general");
     let event = s.seed_str("/events/general_first");
-    let (status, body) = s.request_as(
+    let body = s.ok_as(
         s.seed_str("/users/alice/token"),
         "GET",
         &format!(
@@ -155,17 +146,15 @@ fn harness_seed_messages_and_media_exist() {
         ),
         None,
     );
-    assert_eq!(status, 200, "{body}");
     assert_eq!(body["content"]["msgtype"], "m.text");
 
     let png = s.seed_str("/media/alice_png");
     let media_id = png.rsplit('/').next().expect("media id");
-    let (status, body) = s.admin_request(
+    let body = s.admin_ok(
         "GET",
         &format!("/_synapse/admin/v1/media/test.local/{}", enc(media_id)),
         None,
     );
-    assert_eq!(status, 200, "{body}");
     assert_eq!(body["media_info"]["media_type"], "image/png");
     assert_eq!(body["media_info"]["user_id"], "@alice:test.local");
     assert!(
@@ -178,12 +167,11 @@ fn harness_seed_messages_and_media_exist() {
 fn harness_seed_registration_token_exists() {
     let s = synapse();
     assert_eq!(s.seed["registration_token"], "seedtoken");
-    let (status, body) = s.admin_request(
+    let body = s.admin_ok(
         "GET",
         "/_synapse/admin/v1/registration_tokens/seedtoken",
         None,
     );
-    assert_eq!(status, 200, "{body}");
     assert_eq!(body["token"], "seedtoken");
     assert_eq!(body["uses_allowed"], 5);
 }
@@ -196,13 +184,12 @@ fn harness_fresh_users_are_unique_and_logged_in() {
     assert_ne!(first, second);
     assert!(first.starts_with("@harness_fresh-"), "{first}");
     assert!(first.ends_with(":test.local"), "{first}");
-    let (status, body) = s.request_as(
+    let body = s.ok_as(
         &first_token,
         "GET",
         "/_matrix/client/v3/account/whoami",
         None,
     );
-    assert_eq!(status, 200, "{body}");
     assert_eq!(body["user_id"], Value::String(first));
 }
 
@@ -266,7 +253,7 @@ fn harness_http_client_parses_content_length_and_chunked_bodies() {
 /// The state event of `event_type` in `room`, read with the admin API.
 fn state_event(room: &str, event_type: &str) -> Value {
     let s = synapse();
-    let (status, body) = s.admin_request(
+    let body = s.admin_ok(
         "GET",
         &format!(
             "/_synapse/admin/v1/rooms/{}/state?type={}",
@@ -275,7 +262,6 @@ fn state_event(room: &str, event_type: &str) -> Value {
         ),
         None,
     );
-    assert_eq!(status, 200, "{body}");
     body["state"][0].clone()
 }
 
@@ -304,12 +290,11 @@ fn harness_seed_rooms_of_version_12_and_10_have_their_power_levels() {
         serde_json::json!({ "@carol:test.local": 100, "@bob:test.local": 50 })
     );
     for room in [v12, v10] {
-        let (status, body) = s.admin_request(
+        let body = s.admin_ok(
             "GET",
             &format!("/_synapse/admin/v1/rooms/{}/members", enc(room)),
             None,
         );
-        assert_eq!(status, 200, "{body}");
         let mut members: Vec<&str> = body["members"]
             .as_array()
             .expect("members")
@@ -341,7 +326,7 @@ fn harness_seed_history_room_has_messages_on_both_sides_of_the_cut_off() {
     ] {
         let events = history[key].as_array().expect("event IDs");
         assert_eq!(events.len(), 4, "{history}");
-        let (status, body) = s.request_as(
+        let body = s.ok_as(
             alice,
             "GET",
             &format!(
@@ -351,7 +336,6 @@ fn harness_seed_history_room_has_messages_on_both_sides_of_the_cut_off() {
             ),
             None,
         );
-        assert_eq!(status, 200, "{body}");
         assert_eq!(body["content"]["body"], first_text);
     }
 }
@@ -359,11 +343,9 @@ fn harness_seed_history_room_has_messages_on_both_sides_of_the_cut_off() {
 #[test]
 fn harness_seed_has_two_pages_of_rooms_of_four() {
     let s = synapse();
-    let (status, first) = s.admin_request("GET", "/_synapse/admin/v1/rooms?limit=4", None);
-    assert_eq!(status, 200, "{first}");
+    let first = s.admin_ok("GET", "/_synapse/admin/v1/rooms?limit=4", None);
     assert_eq!(first["next_batch"], 4, "{first}");
-    let (status, second) = s.admin_request("GET", "/_synapse/admin/v1/rooms?limit=4&from=4", None);
-    assert_eq!(status, 200, "{second}");
+    let second = s.admin_ok("GET", "/_synapse/admin/v1/rooms?limit=4&from=4", None);
     let mut listed: Vec<String> = [&first, &second]
         .iter()
         .flat_map(|page| page["rooms"].as_array().expect("rooms").iter())

@@ -383,6 +383,21 @@ impl Synapse {
         self.request(Some(&self.admin_token), method, path, body)
     }
 
+    /// [`Synapse::admin_request`] that must succeed (HTTP 200): the set-up steps of a test.
+    /// Returns the body.
+    #[track_caller]
+    pub fn admin_ok(&self, method: &str, path: &str, body: Option<&Value>) -> Value {
+        self.ok_as(&self.admin_token, method, path, body)
+    }
+
+    /// [`Synapse::request_as`] that must succeed (HTTP 200). Returns the body.
+    #[track_caller]
+    pub fn ok_as(&self, token: &str, method: &str, path: &str, body: Option<&Value>) -> Value {
+        let (status, reply) = self.request(Some(token), method, path, body);
+        assert_eq!(status, 200, "{method} {path}: {reply}");
+        reply
+    }
+
     /// Like [`Synapse::admin_request`], with another user's access token.
     pub fn request_as(
         &self,

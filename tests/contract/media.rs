@@ -26,8 +26,7 @@ fn list_user_media() {
             enc(&media_id(&second))
         ),
     ] {
-        let (status, reply) = s.admin_request("POST", &target, Some(&serde_json::json!({})));
-        assert_eq!(status, 200, "{target}: {reply}");
+        s.admin_ok("POST", &target, Some(&serde_json::json!({})));
     }
 
     // Two uploads, one per page: next_token is an integer here.
@@ -92,13 +91,12 @@ fn media_id(uri: &str) -> String {
 /// `token`'s user; returns the media ID.
 fn upload_large(token: &str, name: &str, kib: usize) -> String {
     let pad = "x".repeat(kib * 1024);
-    let (status, reply) = synapse().request_as(
+    let reply = synapse().ok_as(
         token,
         "POST",
         &format!("/_matrix/media/v3/upload?filename={}", enc(name)),
         Some(&json!({ "name": name, "pid": std::process::id(), "pad": pad })),
     );
-    assert_eq!(status, 200, "upload: {reply}");
     media_id(reply["content_uri"].as_str().expect("content_uri"))
 }
 
@@ -120,7 +118,7 @@ fn media_info(media_id: &str) -> (u16, serde_json::Value) {
 /// A token of a user who is no admin.
 /// Sends an event with a `url` (an image message) as `token` into `room`.
 fn send_image(token: &str, room: &str, uri: &str, txn: &str) {
-    let (status, reply) = synapse().request_as(
+    synapse().ok_as(
         token,
         "PUT",
         &format!(
@@ -130,7 +128,6 @@ fn send_image(token: &str, room: &str, uri: &str, txn: &str) {
         ),
         Some(&json!({ "msgtype": "m.image", "body": "image", "url": uri })),
     );
-    assert_eq!(status, 200, "send: {reply}");
 }
 
 #[test]
@@ -161,12 +158,11 @@ fn get_media_info() {
         &format!("/_synapse/admin/v1/media/{}/{png}", s.server_name),
         None,
     );
-    let (status, reply) = s.admin_request(
+    s.admin_ok(
         "POST",
         &format!("/_synapse/admin/v1/media/quarantine/{}/{id}", s.server_name),
         Some(&json!({})),
     );
-    assert_eq!(status, 200, "{reply}");
     let quarantined = raw(
         "get_media_info",
         "GET",
@@ -386,12 +382,11 @@ fn quarantine_user_media() {
     let (user, token) = s.fresh_user("contract user quarantine");
     let kept = media_id(&upload(&token, "user-q-protected.json"));
     let gone = media_id(&upload(&token, "user-q.json"));
-    let (status, reply) = s.admin_request(
+    s.admin_ok(
         "POST",
         &format!("/_synapse/admin/v1/media/protect/{kept}"),
         Some(&json!({})),
     );
-    assert_eq!(status, 200, "{reply}");
     let reply = ok(
         "quarantine_user_media",
         admin().quarantine_user_media().user_id(&user).send(),
@@ -438,8 +433,7 @@ fn unquarantine_media() {
     let (_, token) = s.fresh_user("contract unquarantine");
     let id = media_id(&upload(&token, "unquarantine.json"));
     let target = format!("/_synapse/admin/v1/media/quarantine/{}/{id}", s.server_name);
-    let (status, reply) = s.admin_request("POST", &target, Some(&json!({})));
-    assert_eq!(status, 200, "{reply}");
+    s.admin_ok("POST", &target, Some(&json!({})));
     assert_eq!(media_info(&id).1["quarantined_by"], s.admin_user);
 
     let reply = ok(
@@ -474,12 +468,11 @@ fn protect_media() {
     );
     assert!(reply.is_empty(), "{reply:?}");
     // Protected media cannot be quarantined, not even by ID.
-    let (status, reply) = s.admin_request(
+    s.admin_ok(
         "POST",
         &format!("/_synapse/admin/v1/media/quarantine/{}/{id}", s.server_name),
         Some(&json!({})),
     );
-    assert_eq!(status, 200, "{reply}");
     let info = media_info(&id).1;
     assert_eq!(info["quarantined_by"], json!(null), "{info}");
     assert!(
@@ -499,12 +492,11 @@ fn unprotect_media() {
     let s = synapse();
     let (_, token) = s.fresh_user("contract unprotect");
     let id = media_id(&upload(&token, "unprotect.json"));
-    let (status, reply) = s.admin_request(
+    s.admin_ok(
         "POST",
         &format!("/_synapse/admin/v1/media/protect/{id}"),
         Some(&json!({})),
     );
-    assert_eq!(status, 200, "{reply}");
     let reply = ok(
         "unprotect_media",
         admin().unprotect_media().media_id(&id).send(),
@@ -574,8 +566,7 @@ fn list_quarantine_changes() {
     let (_, token) = s.fresh_user("contract quarantine log");
     let id = media_id(&upload(&token, "qlog.json"));
     let target = format!("/_synapse/admin/v1/media/quarantine/{}/{id}", s.server_name);
-    let (status, reply) = s.admin_request("POST", &target, Some(&json!({})));
-    assert_eq!(status, 200, "{reply}");
+    s.admin_ok("POST", &target, Some(&json!({})));
     let mut from = 0;
     let mut found = Vec::new();
     loop {

@@ -37,8 +37,7 @@ fn settled_details(room: &str, settled: impl Fn(&Value) -> bool) -> Value {
         "the room statistics catch up",
         Duration::from_secs(30),
         || {
-            let (status, reply) = synapse().admin_request("GET", &rooms_path(room, ""), None);
-            assert_eq!(status, 200, "{reply}");
+            let reply = synapse().admin_ok("GET", &rooms_path(room, ""), None);
             settled(&reply).then_some(reply)
         },
     )
@@ -299,13 +298,12 @@ fn get_room() {
     );
     raw("get_room", "GET", &rooms_path(&old, ""), None);
     leave_room(&token, &old);
-    let (status, reply) = s.request_as(
+    s.ok_as(
         &token,
         "POST",
         &format!("/_matrix/client/v3/rooms/{}/forget", enc(&old)),
         Some(&json!({})),
     );
-    assert_eq!(status, 200, "{reply}");
     let forgotten = raw("get_room", "GET", &rooms_path(&old, ""), None);
     assert_eq!(forgotten["forgotten"], json!(true), "{forgotten}");
     // (The member counts come from statistics Synapse updates in the background.)
@@ -494,12 +492,11 @@ fn get_delete_status() {
         &token,
         json!({ "name": "contract delete status", "room_alias_name": alias_name }),
     );
-    let (status, reply) = s.admin_request(
+    let reply = s.admin_ok(
         "DELETE",
         &format!("/_synapse/admin/v2/rooms/{}", enc(&room)),
         Some(&json!({ "new_room_user_id": user.clone(), "room_name": "contract successor" })),
     );
-    assert_eq!(status, 200, "{reply}");
     let id = reply["delete_id"].as_str().expect("delete_id").to_string();
     let done = wait_for_deletion(&id);
     assert_eq!(done.status, types::DeleteRoomTaskStatus::Complete);
@@ -532,12 +529,11 @@ fn get_delete_status_by_room() {
     let s = synapse();
     let (user, token) = s.fresh_user("contract delete by room");
     let room = create_room(&token, json!({ "name": "contract delete by room" }));
-    let (status, reply) = s.admin_request(
+    let reply = s.admin_ok(
         "DELETE",
         &format!("/_synapse/admin/v2/rooms/{}", enc(&room)),
         Some(&json!({})),
     );
-    assert_eq!(status, 200, "{reply}");
     let id = reply["delete_id"].as_str().expect("delete_id").to_string();
     wait_for_deletion(&id);
     let tasks = ok(
@@ -686,13 +682,12 @@ fn get_room_state() {
     assert!(event["replaces_state"].is_string(), "{named}");
     // Once a client has paged over the event (which loads it with its previous content into
     // Synapse's event cache), the admin API's copy carries prev_content too.
-    let (status, reply) = s.request_as(
+    s.ok_as(
         &token,
         "GET",
         &format!("/_matrix/client/v3/rooms/{}/messages?dir=b", enc(&room)),
         None,
     );
-    assert_eq!(status, 200, "{reply}");
     let named = ok(
         "get_room_state",
         admin()

@@ -311,26 +311,24 @@ pub const REMOTE_USER: &str = "@somebody:elsewhere.example";
 
 /// Sets fields of an existing user with the raw admin API (test set-up, not under test).
 pub fn set_user(user_id: &str, body: Value) {
-    let (status, reply) = synapse().admin_request(
+    synapse().admin_ok(
         "PUT",
         &format!("/_synapse/admin/v2/users/{}", enc(user_id)),
         Some(&body),
     );
-    assert_eq!(status, 200, "setting up {user_id}: {reply}");
 }
 
 /// Creates a room as `token`'s user and sends one text message; returns the room ID.
 pub fn room_with_message(token: &str, text: &str) -> String {
     let s = synapse();
-    let (status, reply) = s.request_as(
+    let reply = s.ok_as(
         token,
         "POST",
         "/_matrix/client/v3/createRoom",
         Some(&json!({ "preset": "private_chat", "name": "contract test room" })),
     );
-    assert_eq!(status, 200, "createRoom: {reply}");
     let room = reply["room_id"].as_str().expect("room_id").to_string();
-    let (status, reply) = s.request_as(
+    s.ok_as(
         token,
         "PUT",
         &format!(
@@ -340,19 +338,17 @@ pub fn room_with_message(token: &str, text: &str) -> String {
         ),
         Some(&json!({ "msgtype": "m.text", "body": text })),
     );
-    assert_eq!(status, 200, "send: {reply}");
     room
 }
 
 /// Uploads a small JSON file as `token`'s user; returns the `mxc://` URI.
 pub fn upload(token: &str, filename: &str) -> String {
-    let (status, reply) = synapse().request_as(
+    let reply = synapse().ok_as(
         token,
         "POST",
         &format!("/_matrix/media/v3/upload?filename={}", enc(filename)),
         Some(&json!({ "file": filename })),
     );
-    assert_eq!(status, 200, "upload: {reply}");
     reply["content_uri"]
         .as_str()
         .expect("content_uri")
@@ -384,31 +380,29 @@ pub fn create_room(token: &str, body: Value) -> String {
 
 /// `token`'s user joins `room` (ID or alias) through the client API.
 pub fn join_room(token: &str, room: &str) {
-    let (status, reply) = synapse().request_as(
+    synapse().ok_as(
         token,
         "POST",
         &format!("/_matrix/client/v3/join/{}", enc(room)),
         Some(&json!({})),
     );
-    assert_eq!(status, 200, "join {room}: {reply}");
 }
 
 /// `token`'s user leaves `room`.
 pub fn leave_room(token: &str, room: &str) {
-    let (status, reply) = synapse().request_as(
+    synapse().ok_as(
         token,
         "POST",
         &format!("/_matrix/client/v3/rooms/{}/leave", enc(room)),
         Some(&json!({})),
     );
-    assert_eq!(status, 200, "leave {room}: {reply}");
 }
 
 /// Sends a text message as `token`'s user; returns its event ID.
 pub fn send_text(token: &str, room: &str, text: &str) -> String {
     static TXN: AtomicUsize = AtomicUsize::new(0);
     let txn = TXN.fetch_add(1, Ordering::SeqCst);
-    let (status, reply) = synapse().request_as(
+    let reply = synapse().ok_as(
         token,
         "PUT",
         &format!(
@@ -418,7 +412,6 @@ pub fn send_text(token: &str, room: &str, text: &str) -> String {
         ),
         Some(&json!({ "msgtype": "m.text", "body": text })),
     );
-    assert_eq!(status, 200, "send to {room}: {reply}");
     reply["event_id"].as_str().expect("event_id").to_string()
 }
 
@@ -445,7 +438,7 @@ pub fn put_state(
 
 /// The current `m.room.power_levels` content of `room`, read with the admin API.
 pub fn power_levels(room: &str) -> Value {
-    let (status, reply) = synapse().admin_request(
+    let reply = synapse().admin_ok(
         "GET",
         &format!(
             "/_synapse/admin/v1/rooms/{}/state?type=m.room.power_levels",
@@ -453,7 +446,6 @@ pub fn power_levels(room: &str) -> Value {
         ),
         None,
     );
-    assert_eq!(status, 200, "power levels of {room}: {reply}");
     reply["state"][0]["content"].clone()
 }
 

@@ -7,13 +7,12 @@ use serde_json::{Value, json};
 
 /// `token`'s user invites `user_id` into `room`.
 fn invite(token: &str, room: &str, user_id: &str) {
-    let (status, body) = server().request_as(
+    server().ok_as(
         token,
         "POST",
         &format!("/_matrix/client/v3/rooms/{}/invite", enc(room)),
         Some(&json!({ "user_id": user_id })),
     );
-    assert_eq!(status, 200, "{body}");
 }
 
 #[test]
@@ -50,13 +49,12 @@ fn user_memberships_lists_each_rooms_state_and_filters_by_one() {
     let left = create_room(&owner.token, "memberships left");
     invite(&owner.token, &left, &user.user_id);
     join(&user.token, &left);
-    let (status, body) = server().request_as(
+    server().ok_as(
         &user.token,
         "POST",
         &format!("/_matrix/client/v3/rooms/{}/leave", enc(&left)),
         Some(&json!({})),
     );
-    assert_eq!(status, 200, "{body}");
     let invited = create_room(&owner.token, "memberships invite");
     invite(&owner.token, &invited, &user.user_id);
 
@@ -102,13 +100,12 @@ fn user_pushers_lists_a_pusher_the_user_set() {
         "device_display_name": "Phone", "pushkey": "key-1", "lang": "en",
         "data": {"url": "https://push.example.org/_matrix/push/v1/notify"},
     });
-    let (status, body) = server().request_as(
+    server().ok_as(
         &user.token,
         "POST",
         "/_matrix/client/v3/pushers/set",
         Some(&pusher),
     );
-    assert_eq!(status, 200, "{body}");
     let listed = cli.json(&["user", "pushers", &user.user_id]);
     assert_eq!(listed["total"], 1, "{listed}");
     let got = &listed["pushers"][0];
@@ -146,16 +143,14 @@ fn user_pushers_lists_a_pusher_the_user_set() {
 
 /// The override as the server stores it (read through the API, not through the command).
 fn stored_override(user_id: &str) -> Value {
-    let (status, body) = server().admin_request(
+    server().admin_ok(
         "GET",
         &format!(
             "/_synapse/admin/v1/users/{}/override_ratelimit",
             enc(user_id)
         ),
         None,
-    );
-    assert_eq!(status, 200, "{body}");
-    body
+    )
 }
 
 #[test]
@@ -278,8 +273,7 @@ fn user_account_data_shows_global_and_room_data_and_parts_of_it() {
     let user = fresh("account-data");
     let room = create_room(&user.token, "account data");
     let put = |path: String, content: Value| {
-        let (status, body) = server().request_as(&user.token, "PUT", &path, Some(&content));
-        assert_eq!(status, 200, "{body}");
+        server().ok_as(&user.token, "PUT", &path, Some(&content));
     };
     let base = format!("/_matrix/client/v3/user/{}", enc(&user.user_id));
     put(
@@ -347,7 +341,7 @@ fn allow_cross_signing_reset_needs_a_master_key_and_opens_ten_minutes() {
     );
     // The user's first master key (no interactive auth needed for a first upload).
     let key = "c3luYWRtLXRlc3QtbWFzdGVyLWtleS0zMi1ieXRlcyE"; // 32 bytes, unpadded base64
-    let (status, body) = server().request_as(
+    server().ok_as(
         &user.token,
         "POST",
         "/_matrix/client/v3/keys/device_signing/upload",
@@ -356,7 +350,6 @@ fn allow_cross_signing_reset_needs_a_master_key_and_opens_ten_minutes() {
             "keys": {format!("ed25519:{key}"): key},
         }})),
     );
-    assert_eq!(status, 200, "{body}");
     cli.run_with_input(&["user", "allow-cross-signing-reset", &user.localpart], "")
         .fails(6, "without authenticating");
     let before = chrono::Utc::now().timestamp_millis();

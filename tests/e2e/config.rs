@@ -4,8 +4,7 @@ use crate::support::{Cli, run_in, run_with_env, server};
 use serde_json::json;
 
 fn server_version() -> String {
-    let (status, body) = server().admin_request("GET", "/_synapse/admin/v1/server_version", None);
-    assert_eq!(status, 200, "{body}");
+    let body = server().admin_ok("GET", "/_synapse/admin/v1/server_version", None);
     body["server_version"]
         .as_str()
         .expect("version")

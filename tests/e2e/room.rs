@@ -22,20 +22,19 @@ fn tag(prefix: &str) -> String {
 /// Creates a room as `user` with this createRoom body; the room ID.
 #[track_caller]
 fn new_room(user: &Fresh, body: Value) -> String {
-    let (status, reply) = server().request_as(
+    let reply = server().ok_as(
         &user.token,
         "POST",
         "/_matrix/client/v3/createRoom",
         Some(&body),
     );
-    assert_eq!(status, 200, "creating a room {body}: {reply}");
     reply["room_id"].as_str().expect("room_id").to_string()
 }
 
 /// The room's current state event of `event_type`, read with the admin API.
 #[track_caller]
 fn state_content(room_id: &str, event_type: &str) -> Value {
-    let (status, body) = server().admin_request(
+    let body = server().admin_ok(
         "GET",
         &format!(
             "/_synapse/admin/v1/rooms/{}/state?type={event_type}",
@@ -43,7 +42,6 @@ fn state_content(room_id: &str, event_type: &str) -> Value {
         ),
         None,
     );
-    assert_eq!(status, 200, "state of {room_id}: {body}");
     body["state"]
         .as_array()
         .and_then(|s| s.iter().find(|e| e["type"] == event_type))
@@ -58,12 +56,11 @@ fn power_users(room_id: &str) -> Value {
 
 /// The membership of `user_id` in the room (`join`, `invite`, …), or null.
 fn membership(room_id: &str, user_id: &str) -> Value {
-    let (status, body) = server().admin_request(
+    let body = server().admin_ok(
         "GET",
         &format!("/_synapse/admin/v1/rooms/{}/state", enc(room_id)),
         None,
     );
-    assert_eq!(status, 200, "{body}");
     body["state"]
         .as_array()
         .and_then(|s| {
@@ -288,13 +285,11 @@ fn room_block_and_unblock_take_effect() {
     let room = new_room(&owner, json!({"preset": "public_chat"}));
     let cli = Cli::admin();
     let read_back = || {
-        let (status, body) = server().admin_request(
+        server().admin_ok(
             "GET",
             &format!("/_synapse/admin/v1/rooms/{}/block", enc(&room)),
             None,
-        );
-        assert_eq!(status, 200, "{body}");
-        body
+        )
     };
     assert_eq!(read_back(), json!({"block": false}));
     assert_eq!(
@@ -469,13 +464,12 @@ fn make_admin_by_alias_and_when_no_local_user_has_power() {
     assert_eq!(power_users(&room)[&target.user_id], 100);
 
     // The creator leaves; the member left joined has no power, the target is only invited.
-    let (status, body) = server().request_as(
+    server().ok_as(
         &owner.token,
         "POST",
         &format!("/_matrix/client/v3/rooms/{}/leave", enc(&room)),
         Some(&json!({})),
     );
-    assert_eq!(status, 200, "{body}");
     let other = fresh("nopowerother");
     let run = cli
         .run(&["room", "make-admin", &room, "-u", &other.user_id])

@@ -18,12 +18,11 @@ fn room_details(room_id: &str) -> (u16, Value) {
 
 /// Whether the server has the room blocked.
 fn blocked(room_id: &str) -> bool {
-    let (status, body) = server().admin_request(
+    let body = server().admin_ok(
         "GET",
         &format!("/_synapse/admin/v1/rooms/{}/block", enc(room_id)),
         None,
     );
-    assert_eq!(status, 200, "{body}");
     body["block"].as_bool().expect("block")
 }
 
@@ -173,12 +172,11 @@ fn room_delete_moves_the_members_to_a_new_room() {
     assert_eq!(status, 200, "{details}");
     assert_eq!(details["name"], "Moved here");
     assert_eq!(details["creator"], host.user_id.as_str());
-    let (status, members) = server().admin_request(
+    let members = server().admin_ok(
         "GET",
         &format!("/_synapse/admin/v1/rooms/{}/members", enc(&new_room)),
         None,
     );
-    assert_eq!(status, 200, "{members}");
     let members: Vec<&str> = members["members"]
         .as_array()
         .expect("members")

@@ -145,13 +145,11 @@ pub fn fresh(prefix: &str) -> Fresh {
 /// The admin API's view of a user (`GET /_synapse/admin/v2/users/…`).
 #[track_caller]
 pub fn user_state(user_id: &str) -> Value {
-    let (status, body) = server().admin_request(
+    server().admin_ok(
         "GET",
         &format!("/_synapse/admin/v2/users/{}", enc(user_id)),
         None,
-    );
-    assert_eq!(status, 200, "reading {user_id} back: {body}");
-    body
+    )
 }
 
 /// `value` without its `last_seen_ts` fields (at any depth): Synapse updates them in the
@@ -172,12 +170,11 @@ pub fn without_last_seen(value: &Value) -> Value {
 /// The IDs of a user's devices, sorted.
 #[track_caller]
 pub fn device_ids(user_id: &str) -> Vec<String> {
-    let (status, body) = server().admin_request(
+    let body = server().admin_ok(
         "GET",
         &format!("/_synapse/admin/v2/users/{}/devices", enc(user_id)),
         None,
     );
-    assert_eq!(status, 200, "devices of {user_id}: {body}");
     let mut ids: Vec<String> = body["devices"]
         .as_array()
         .expect("devices")
@@ -289,7 +286,7 @@ pub fn send_text(token: &str, room_id: &str, body: &str) -> String {
         std::process::id(),
         TXN.fetch_add(1, Ordering::SeqCst)
     );
-    let (status, reply) = server().request_as(
+    let reply = server().ok_as(
         token,
         "PUT",
         &format!(
@@ -298,46 +295,42 @@ pub fn send_text(token: &str, room_id: &str, body: &str) -> String {
         ),
         Some(&json!({"msgtype": "m.text", "body": body})),
     );
-    assert_eq!(status, 200, "sending into {room_id}: {reply}");
     reply["event_id"].as_str().expect("event_id").to_string()
 }
 
 /// Joins `room` (an ID or alias) as `token`; the room ID.
 #[track_caller]
 pub fn join(token: &str, room: &str) -> String {
-    let (status, reply) = server().request_as(
+    let reply = server().ok_as(
         token,
         "POST",
         &format!("/_matrix/client/v3/join/{}", enc(room)),
         Some(&json!({})),
     );
-    assert_eq!(status, 200, "joining {room}: {reply}");
     reply["room_id"].as_str().expect("room_id").to_string()
 }
 
 /// Creates a private room as `token`; the room ID.
 #[track_caller]
 pub fn create_room(token: &str, name: &str) -> String {
-    let (status, reply) = server().request_as(
+    let reply = server().ok_as(
         token,
         "POST",
         "/_matrix/client/v3/createRoom",
         Some(&json!({"name": name, "preset": "private_chat"})),
     );
-    assert_eq!(status, 200, "creating room {name}: {reply}");
     reply["room_id"].as_str().expect("room_id").to_string()
 }
 
 /// Uploads `content` (as a JSON file named `name`) as `token`; the media ID.
 #[track_caller]
 pub fn upload(token: &str, name: &str, content: &Value) -> String {
-    let (status, reply) = server().request_as(
+    let reply = server().ok_as(
         token,
         "POST",
         &format!("/_matrix/media/v3/upload?filename={}", enc(name)),
         Some(content),
     );
-    assert_eq!(status, 200, "uploading {name}: {reply}");
     let uri = reply["content_uri"].as_str().expect("content_uri");
     uri.rsplit('/').next().expect("media ID").to_string()
 }
