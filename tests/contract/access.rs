@@ -239,4 +239,84 @@ fn the_generated_client_decodes_a_refusal_of_a_non_admin() {
         c.start_background_job().body(job).send(),
     );
     fails_forbidden("list_largest_rooms", c.list_largest_rooms().send());
+    fails_forbidden("whois_user", c.whois_user().user_id(USER).send());
+    fails_forbidden("shadow_ban_user", c.shadow_ban_user().user_id(USER).send());
+    fails_forbidden(
+        "get_experimental_features",
+        c.get_experimental_features().user_id(USER).send(),
+    );
+    fails_forbidden(
+        "delete_ratelimit_override",
+        c.delete_ratelimit_override().user_id(USER).send(),
+    );
+    let device = types::CreateDeviceRequest {
+        device_id: "X".into(),
+    };
+    fails_forbidden(
+        "create_user_device",
+        c.create_user_device().user_id(USER).body(device).send(),
+    );
+    let devices = types::DeleteDevicesRequest { devices: vec![] };
+    fails_forbidden(
+        "delete_user_devices",
+        c.delete_user_devices().user_id(USER).body(devices).send(),
+    );
+}
+
+/// What Synapse answers an admin instead of 400 `M_UNKNOWN` when an operation on one user
+/// names a user of another server: these do not check where the user lives.
+const REMOTE_USER_ANSWERS: &[(&str, u16)] = &[
+    // Read from tables that hold remote users too: empty for this one.
+    ("list_user_joined_rooms", 200),
+    ("list_user_memberships", 200),
+    ("quarantine_user_media", 200),
+    ("get_sent_invite_count", 200),
+    ("get_cumulative_joined_room_count", 200),
+    // Redacting a remote spammer's events in the rooms here is what it is for.
+    ("redact_user_events", 200),
+    // Look the user up among local accounts (or their keys) and find none.
+    ("allow_cross_signing_replacement", 404),
+    ("reset_password", 404),
+];
+
+/// The query and body that make a request to `op` valid but for its user: Synapse checks
+/// these before it looks at the user.
+fn valid_but_for_the_user(op: &str, method: &str) -> (&'static str, Option<serde_json::Value>) {
+    match op {
+        "get_sent_invite_count" | "get_cumulative_joined_room_count" => ("?from_ts=0", None),
+        "reset_password" => ("", Some(json!({"new_password": "contract-access"}))),
+        "set_user_admin" => ("", Some(json!({"admin": false}))),
+        "redact_user_events" => ("", Some(json!({"rooms": []}))),
+        _ => ("", body_for(method)),
+    }
+}
+
+/// Every admin operation on one user refuses a user of another server (400 `M_UNKNOWN`),
+/// but for the few in [`REMOTE_USER_ANSWERS`].
+#[test]
+fn every_operation_on_one_user_refuses_a_remote_user() {
+    let spec = spec();
+    let mut checked = 0;
+    for (op, method, template) in spec.operations() {
+        if !template.starts_with("/_synapse/admin/") || !template.contains("{user_id}") {
+            continue;
+        }
+        let (query, body) = valid_but_for_the_user(op, method);
+        let target = instance(template).replace(&enc(USER), &enc(REMOTE_USER)) + query;
+        let method = method.to_uppercase();
+        match REMOTE_USER_ANSWERS.iter().find(|(o, _)| *o == op) {
+            Some((_, 200)) => {
+                raw(op, &method, &target, body);
+            }
+            Some((_, 404)) => {
+                admin_error(op, &method, &target, body, 404, "M_NOT_FOUND");
+            }
+            Some(other) => panic!("no check for {other:?}"),
+            None => {
+                admin_error(op, &method, &target, body, 400, "M_UNKNOWN");
+            }
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, 33, "operations on one user");
 }
