@@ -37,7 +37,6 @@ fn whoami() {
         401,
         "M_UNKNOWN_TOKEN",
     );
-    needs_token("whoami", "GET", "/_matrix/client/v3/account/whoami", None);
 }
 
 fn password_login(user: &str, password: &str) -> types::LoginRequest {
@@ -68,31 +67,27 @@ fn login() {
     );
     assert_eq!(session.user_id, user);
     assert!(!session.access_token.is_empty());
-    raw_as(
-        "login",
-        None,
-        "POST",
-        "/_matrix/client/v3/login",
-        Some(json!({
+    // Raw, with a device ID; then asking for a refresh token, which adds it and the access
+    // token's lifetime.
+    let raw_login = |extra: serde_json::Value| {
+        let mut body = json!({
             "type": "m.login.password",
             "identifier": { "type": "m.id.user", "user": user },
             "password": password,
-            "device_id": "CONTRACTRAW",
-        })),
-    );
-    // Asking for a refresh token adds it and the access token's lifetime.
-    let refreshable = raw_as(
-        "login",
-        None,
-        "POST",
-        "/_matrix/client/v3/login",
-        Some(json!({
-            "type": "m.login.password",
-            "identifier": { "type": "m.id.user", "user": user },
-            "password": password,
-            "refresh_token": true,
-        })),
-    );
+        });
+        body.as_object_mut()
+            .expect("an object")
+            .extend(extra.as_object().expect("an object").clone());
+        raw_as(
+            "login",
+            None,
+            "POST",
+            "/_matrix/client/v3/login",
+            Some(body),
+        )
+    };
+    raw_login(json!({ "device_id": "CONTRACTRAW" }));
+    let refreshable = raw_login(json!({ "refresh_token": true }));
     assert!(refreshable["refresh_token"].is_string(), "{refreshable}");
     assert!(refreshable["expires_in_ms"].is_u64(), "{refreshable}");
 
@@ -255,15 +250,9 @@ fn resolve_room_alias() {
         json!({ "room_id": s.seed_str("/rooms/general"), "servers": [s.server_name] })
     );
     // `#` goes out as %23 (else it would start a URL fragment).
-    let line = request_line(|c| async move {
-        c.resolve_room_alias()
-            .room_alias("#general:test.local")
-            .send()
-            .await
-    });
-    assert_eq!(
-        line,
-        "GET /_matrix/client/v3/directory/room/%23general:test.local HTTP/1.1"
+    assert_request_line!(
+        |c| c.resolve_room_alias().room_alias("#general:test.local"),
+        "GET /_matrix/client/v3/directory/room/%23general:test.local HTTP/1.1",
     );
 
     let message = fails_not_found(

@@ -1231,53 +1231,35 @@ fn power_levels_listing_a_v12_creator_are_refused() {
 /// version 12 room IDs (no server part) pass unchanged.
 #[test]
 fn room_ids_and_aliases_go_out_as_synapse_expects() {
-    let line = request_line(|c| async move {
-        c.make_room_admin()
-            .room_id_or_alias("#general:test.local")
-            .send()
-            .await
-    });
-    assert_eq!(
-        line,
-        "POST /_synapse/admin/v1/rooms/%23general:test.local/make_room_admin HTTP/1.1"
+    assert_request_line!(
+        |c| c.make_room_admin().room_id_or_alias("#general:test.local"),
+        "POST /_synapse/admin/v1/rooms/%23general:test.local/make_room_admin HTTP/1.1",
     );
-    let line = request_line(|c| async move {
-        c.join_user_to_room()
+    assert_request_line!(
+        |c| c
+            .join_user_to_room()
             .room_id_or_alias("#a/b?c:test.local")
             .body(types::JoinRoomRequest {
                 user_id: "@u:test.local".into(),
-            })
-            .send()
-            .await
-    });
-    assert_eq!(
-        line,
-        "POST /_synapse/admin/v1/join/%23a%2Fb%3Fc:test.local HTTP/1.1"
+            }),
+        "POST /_synapse/admin/v1/join/%23a%2Fb%3Fc:test.local HTTP/1.1",
     );
-    let line = request_line(|c| async move {
-        c.get_room()
-            .room_id("!O4HNx2SyjPxfFW9KFx1cEib4y8l5fCqZEzwzQusT4EE")
-            .send()
-            .await
-    });
-    assert_eq!(
-        line,
-        "GET /_synapse/admin/v1/rooms/!O4HNx2SyjPxfFW9KFx1cEib4y8l5fCqZEzwzQusT4EE HTTP/1.1"
+    assert_request_line!(
+        |c| c
+            .get_room()
+            .room_id("!O4HNx2SyjPxfFW9KFx1cEib4y8l5fCqZEzwzQusT4EE"),
+        "GET /_synapse/admin/v1/rooms/!O4HNx2SyjPxfFW9KFx1cEib4y8l5fCqZEzwzQusT4EE HTTP/1.1",
     );
-    let line = request_line(|c| async move {
-        c.list_rooms()
+    assert_request_line!(
+        |c| c
+            .list_rooms()
             .search_term("a b&c")
             .order_by(types::RoomOrderBy::JoinedLocalMembers)
             .dir(types::Direction::B)
             .empty_rooms(false)
             .from(4)
-            .limit(2)
-            .send()
-            .await
-    });
-    assert_eq!(
-        line,
+            .limit(2),
         "GET /_synapse/admin/v1/rooms?dir=b&empty_rooms=false&from=4&limit=2\
-         &order_by=joined_local_members&search_term=a+b%26c HTTP/1.1"
+         &order_by=joined_local_members&search_term=a+b%26c HTTP/1.1",
     );
 }

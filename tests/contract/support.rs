@@ -449,6 +449,18 @@ pub fn power_levels(room: &str) -> Value {
     reply["state"][0]["content"].clone()
 }
 
+/// Asserts the request line that the generated client sends for `$call`: a request builder
+/// on the client `$c`, without its `.send()` (see [`request_line`]).
+macro_rules! assert_request_line {
+    (|$c:ident| $call:expr, $line:expr $(,)?) => {
+        assert_eq!(
+            $crate::support::request_line(|$c| async move { $call.send().await }),
+            $line
+        )
+    };
+}
+pub(crate) use assert_request_line;
+
 /// The request line (`GET /path HTTP/1.1`) the generated client sends for the request that
 /// `make` builds on a client pointed at a local socket; the socket answers `{}`.
 pub fn request_line<T, Fut>(make: impl FnOnce(Client) -> Fut) -> String

@@ -1,7 +1,7 @@
 //! Failures: Matrix errors, non-Matrix replies, network trouble, rate limits. Each must
 //! exit non-zero with one line on stderr and nothing on stdout.
 
-use crate::support::{Env, TOKEN};
+use crate::support::{Env, TOKEN, assert_each_reports_a_server_error};
 use httpmock::Method::GET;
 use serde_json::json;
 use std::time::{Duration, Instant};
@@ -61,17 +61,7 @@ fn every_user_command_reports_server_errors() {
         &["user", "shadow-ban", "a"],
         &["user", "suspend", "a"],
     ];
-    let env = Env::new();
-    env.mock(|when, then| {
-        when.any_request();
-        then.status(500)
-            .json_body(json!({"errcode": "M_UNKNOWN", "error": "Internal server error"}));
-    });
-    for args in commands {
-        let full: Vec<&str> = ["--batch"].iter().chain(args.iter()).copied().collect();
-        env.run(&full)
-            .fails(1, "M_UNKNOWN: Internal server error (HTTP 500)");
-    }
+    assert_each_reports_a_server_error(commands);
 }
 
 #[test]

@@ -301,23 +301,3 @@ fn history_purge_status_prints_the_servers_reply() {
         .fails(1, "M_NOT_FOUND");
     m.assert_calls(2);
 }
-
-#[test]
-fn history_commands_have_every_synadm_flag() {
-    let env = Env::new();
-    let help = env.run(&["history", "purge", "--help"]).ok().stdout;
-    let words: Vec<&str> = help
-        .split(|c: char| c.is_whitespace() || c == ',' || c == '[' || c == ']' || c == '|')
-        .collect();
-    for flag in [
-        "-i",
-        "--before-event-id",
-        "-d",
-        "--before-days",
-        "--before",
-        "--before-ts",
-        "--delete-local",
-    ] {
-        assert!(words.contains(&flag), "history purge lacks {flag}:\n{help}");
-    }
-}

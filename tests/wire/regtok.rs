@@ -13,68 +13,6 @@ fn token(name: &str, uses: Value, pending: i64, completed: i64, expiry: Value) -
 }
 
 #[test]
-fn regtok_commands_and_flags_match_synadm() {
-    let env = Env::new();
-    let flags: &[(&str, &[&str])] = &[
-        (
-            "list",
-            &[
-                "-v",
-                "--valid",
-                "-V",
-                "--invalid",
-                "--datetime",
-                "--dt",
-                "--timestamp",
-                "--ts",
-            ],
-        ),
-        ("details", &["--datetime", "--dt", "--timestamp", "--ts"]),
-        (
-            "new",
-            &[
-                "-n",
-                "--token",
-                "-l",
-                "--length",
-                "-u",
-                "--uses-allowed",
-                "-t",
-                "--expiry-ts",
-                "-e",
-                "--expire-at",
-            ],
-        ),
-        (
-            "update",
-            &[
-                "-u",
-                "--uses-allowed",
-                "-t",
-                "--expiry-ts",
-                "-e",
-                "--expire-at",
-            ],
-        ),
-        ("delete", &[]),
-    ];
-    let group = env.run(&["regtok", "--help"]).ok().stdout;
-    for (command, wanted) in flags {
-        assert!(group.contains(&format!("  {command} ")), "{group}");
-        let help = env.run(&["regtok", command, "--help"]).ok().stdout;
-        let words: Vec<&str> = help
-            .split(|c: char| c.is_whitespace() || ",[]=".contains(c))
-            .collect();
-        for flag in *wanted {
-            assert!(
-                words.contains(flag),
-                "regtok {command} --help lacks {flag}:\n{help}"
-            );
-        }
-    }
-}
-
-#[test]
 fn regtok_list_filters_and_shows_validity_and_remaining_uses() {
     let env = Env::new();
     let reply = json!({"registration_tokens": [

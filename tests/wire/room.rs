@@ -1,7 +1,7 @@
 //! Every `room` command: the exact request on the wire, the output in json and human, errors,
 //! and bad input that must not send any request.
 
-use crate::support::{Env, TOKEN};
+use crate::support::{Env, TOKEN, assert_each_reports_a_server_error};
 use httpmock::Method::{GET, POST, PUT};
 use serde_json::{Value, json};
 
@@ -612,17 +612,7 @@ fn every_room_command_reports_server_errors() {
         &["room", "make-admin", ROOM, "-u", "bob"],
         &["room", "power-levels"],
     ];
-    let env = Env::new();
-    env.mock(|when, then| {
-        when.any_request();
-        then.status(500)
-            .json_body(json!({"errcode": "M_UNKNOWN", "error": "Internal server error"}));
-    });
-    for args in commands {
-        let full: Vec<&str> = ["--batch"].iter().chain(args.iter()).copied().collect();
-        env.run(&full)
-            .fails(1, "M_UNKNOWN: Internal server error (HTTP 500)");
-    }
+    assert_each_reports_a_server_error(commands);
 }
 
 // ---------------------------------------------------------------- block and join

@@ -12,7 +12,7 @@
 pub use crate::common::run::Run;
 use crate::common::run::synadm;
 use httpmock::{HttpMockRequest, HttpMockResponse, Method, Mock, MockServer, Then, When};
-use serde_json::Value;
+use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -263,6 +263,22 @@ impl Env {
             .chain(vars.iter().map(|(_, v)| v.trim()))
             .collect();
         synadm(self.home.path(), args, "", vars, &secrets)
+    }
+}
+
+/// Asserts that each of `commands` (run with `--batch`) fails with exit code 1 and names
+/// Synapse's error when every request meets an HTTP 500 Matrix error.
+pub fn assert_each_reports_a_server_error(commands: &[&[&str]]) {
+    let env = Env::new();
+    env.mock(|when, then| {
+        when.any_request();
+        then.status(500)
+            .json_body(json!({"errcode": "M_UNKNOWN", "error": "Internal server error"}));
+    });
+    for args in commands {
+        let full: Vec<&str> = ["--batch"].iter().chain(args.iter()).copied().collect();
+        env.run(&full)
+            .fails(1, "M_UNKNOWN: Internal server error (HTTP 500)");
     }
 }
 
