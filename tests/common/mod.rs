@@ -398,6 +398,21 @@ impl Synapse {
         reply
     }
 
+    /// The admin API's `media_info` of a local media item; `None` once it is deleted.
+    #[track_caller]
+    pub fn media_info(&self, media_id: &str) -> Option<Value> {
+        let target = format!(
+            "/_synapse/admin/v1/media/{}/{}",
+            self.server_name,
+            enc(media_id)
+        );
+        match self.admin_request("GET", &target, None) {
+            (200, reply) => Some(reply["media_info"].clone()),
+            (404, _) => None,
+            (status, reply) => panic!("media info of {media_id}: HTTP {status}: {reply}"),
+        }
+    }
+
     /// Like [`Synapse::admin_request`], with another user's access token.
     pub fn request_as(
         &self,

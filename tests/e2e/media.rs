@@ -12,23 +12,8 @@ fn upload_unique(user: &Fresh, name: &str, extra: usize) -> String {
     upload(&user.token, name, &content)
 }
 
-/// The admin API's `media_info` of a local media item; `None` once it is deleted.
 fn info(media_id: &str) -> Option<Value> {
-    let s = server();
-    let (status, reply) = s.admin_request(
-        "GET",
-        &format!(
-            "/_synapse/admin/v1/media/{}/{}",
-            s.server_name,
-            enc(media_id)
-        ),
-        None,
-    );
-    match status {
-        200 => Some(reply["media_info"].clone()),
-        404 => None,
-        _ => panic!("media info of {media_id}: HTTP {status}: {reply}"),
-    }
+    server().media_info(media_id)
 }
 
 fn quarantined_by(media_id: &str) -> Value {

@@ -295,7 +295,7 @@ fn a_network_error_quotes_a_long_url_briefly() {
     let env = Env::with_config("homeserver: example.org\n");
     let config = std::fs::read_to_string(env.config_path()).unwrap();
     let closed = config.replace(&env.server.base_url(), "http://127.0.0.1:9");
-    std::fs::write(env.config_path(), closed).unwrap();
+    env.write_config(&closed);
     let run = env.run(&["user", "list", "-n", &"x".repeat(1024)]).fails(
         4,
         "network: cannot connect (http://127.0.0.1:9/_synapse/admin/v2/users?",
@@ -312,14 +312,9 @@ fn a_network_error_quotes_a_long_url_briefly() {
 fn empty_output_format_means_the_configs() {
     // A script's `-o "$FMT"` with FMT unset, as synadm accepts it.
     let env = Env::with_config("homeserver: example.org\nformat: yaml\n");
-    env.reply(
-        GET,
-        "/_synapse/admin/v1/server_version",
-        200,
-        json!({"server_version": "1.163.2"}),
-    );
+    env.server_version("1.163.2");
     let config = std::fs::read_to_string(env.config_path()).unwrap();
-    std::fs::write(env.config_path(), config.replace("format: json\n", "")).unwrap();
+    env.write_config(&config.replace("format: json\n", ""));
     let run = env.run(&["-o", "", "version"]).ok();
     assert_eq!(run.stdout, "server_version: 1.163.2\n");
     let run = env.run(&["version", "-o", "j"]).ok();

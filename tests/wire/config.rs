@@ -13,17 +13,8 @@ ssl_verify: true\ntimeout: 30\ntoken: syt_wire_test_secret_token\nuser: admin\n"
 #[test]
 fn a_python_synadm_config_works_unchanged() {
     let env = Env::new();
-    std::fs::write(
-        env.config_path(),
-        PYTHON_CONFIG.replace("BASE", &env.server.base_url()),
-    )
-    .unwrap();
-    env.reply(
-        GET,
-        "/_synapse/admin/v1/server_version",
-        200,
-        json!({"server_version": "1.163.2"}),
-    );
+    env.write_config(&PYTHON_CONFIG.replace("BASE", &env.server.base_url()));
+    env.server_version("1.163.2");
     assert_eq!(
         env.run(&["version"]).ok().stdout,
         "server_version: 1.163.2\n"
@@ -33,17 +24,11 @@ fn a_python_synadm_config_works_unchanged() {
 #[test]
 fn a_config_without_format_uses_the_default() {
     let env = Env::new();
-    std::fs::write(
-        env.config_path(),
-        format!("base_url: {}\ntoken: {TOKEN}\n", env.server.base_url()),
-    )
-    .unwrap();
-    env.reply(
-        GET,
-        "/_synapse/admin/v1/server_version",
-        200,
-        json!({"server_version": "1"}),
-    );
+    env.write_config(&format!(
+        "base_url: {}\ntoken: {TOKEN}\n",
+        env.server.base_url()
+    ));
+    env.server_version("1");
     assert_eq!(env.run(&["version"]).ok().stdout, "server_version: '1'\n");
 }
 
@@ -51,13 +36,13 @@ fn a_config_without_format_uses_the_default() {
 fn config_problems_exit_3_before_any_request() {
     let env = Env::new();
     let any = env.any_request();
-    std::fs::write(env.config_path(), "token: ''\n").unwrap();
+    env.write_config("token: ''\n");
     env.run(&["version"]).fails(3, "run `synadm config`");
-    std::fs::write(env.config_path(), "token: t\nbase_url: localhost:8008\n").unwrap();
+    env.write_config("token: t\nbase_url: localhost:8008\n");
     env.run(&["version"]).fails(3, "base_url");
-    std::fs::write(env.config_path(), "token: [unclosed\n").unwrap();
+    env.write_config("token: [unclosed\n");
     env.run(&["version"]).fails(3, "not a valid synadm config");
-    std::fs::write(env.config_path(), "token: \"syt_a\\nb\"\n").unwrap();
+    env.write_config("token: \"syt_a\\nb\"\n");
     env.run(&["version"])
         .fails(3, "the access token may only contain");
     std::fs::remove_file(env.config_path()).unwrap();
@@ -100,7 +85,7 @@ fn config_yaml_errors_say_what_was_expected_without_rust_type_names() {
             "invalid type: sequence, expected a boolean",
         ),
     ] {
-        std::fs::write(env.config_path(), text).unwrap();
+        env.write_config(text);
         let run = env
             .run(&["version"])
             .fails(3, "is not a valid synadm config");
@@ -313,11 +298,10 @@ fn interactive_config_offers_the_current_certificate_check_as_the_default() {
 #[test]
 fn token_from_the_environment_overrides_the_file() {
     let env = Env::new();
-    std::fs::write(
-        env.config_path(),
-        format!("base_url: {}\nformat: json\n", env.server.base_url()),
-    )
-    .unwrap();
+    env.write_config(&format!(
+        "base_url: {}\nformat: json\n",
+        env.server.base_url()
+    ));
     // Not `env.mock`, which expects the file's token.
     let m = env.server.mock(|when, then| {
         when.method(GET)
@@ -340,11 +324,7 @@ fn token_from_the_environment_overrides_the_file() {
 fn custom_api_mounts_and_base_path_are_honoured() {
     let env = Env::new();
     let base = format!("{}/synapse/", env.server.base_url());
-    std::fs::write(
-        env.config_path(),
-        format!("base_url: {base}\ntoken: {TOKEN}\nformat: json\nadmin_path: /admin-api\nmatrix_path: /m\nhomeserver: auto-retrieval\n"),
-    )
-    .unwrap();
+    env.write_config(&format!("base_url: {base}\ntoken: {TOKEN}\nformat: json\nadmin_path: /admin-api\nmatrix_path: /m\nhomeserver: auto-retrieval\n"));
     let whoami = env.reply(
         GET,
         "/synapse/m/client/v3/account/whoami",

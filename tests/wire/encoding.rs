@@ -7,11 +7,9 @@ use crate::support::{Env, TOKEN};
 fn capture(args: &[&str], reply: &str) -> (String, Vec<String>) {
     let (base, server) = crate::capture::tcp(vec![crate::capture::ok(reply)]);
     let env = Env::new();
-    std::fs::write(
-        env.config_path(),
-        format!("base_url: {base}/\ntoken: {TOKEN}\nformat: json\nhomeserver: example.org\n"),
-    )
-    .unwrap();
+    env.write_config(&format!(
+        "base_url: {base}/\ntoken: {TOKEN}\nformat: json\nhomeserver: example.org\n"
+    ));
     let run = env.run(args);
     assert_eq!(run.code, 0, "{run:#?}");
     let seen = server.join().unwrap().remove(0);
@@ -76,7 +74,7 @@ fn unix_socket_transport_serves_every_request_of_a_command() {
         "protocol: unix\nbase_url: {}\ntoken: {TOKEN}\nformat: json\nhomeserver: auto-retrieval\n",
         socket.display()
     );
-    std::fs::write(env.config_path(), config).unwrap();
+    env.write_config(&config);
     let run = env.run(&["user", "details", "bob"]);
     assert_eq!(run.code, 0, "{run:#?}");
     let seen = server.join().unwrap();

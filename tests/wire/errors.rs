@@ -103,15 +103,11 @@ fn a_reply_of_the_wrong_shape_says_what_was_expected_in_words() {
 fn a_missing_unix_socket_is_named() {
     let env = Env::new();
     let socket = env.home.path().join("run/synapse.sock");
-    std::fs::write(
-        env.config_path(),
-        format!(
-            "protocol: unix\nbase_url: {}\ntoken: {}\nhomeserver: example.org\n",
-            socket.display(),
-            crate::support::TOKEN
-        ),
-    )
-    .unwrap();
+    env.write_config(&format!(
+        "protocol: unix\nbase_url: {}\ntoken: {}\nhomeserver: example.org\n",
+        socket.display(),
+        crate::support::TOKEN
+    ));
     env.run(&["version"]).fails(
         4,
         &format!(
@@ -126,7 +122,7 @@ fn an_unreachable_server_is_a_network_error() {
     let env = Env::with_config("homeserver: example.org\n");
     let config = std::fs::read_to_string(env.config_path()).unwrap();
     let closed = config.replace(&env.server.base_url(), "http://127.0.0.1:9");
-    std::fs::write(env.config_path(), closed).unwrap();
+    env.write_config(&closed);
     env.run(&["version"]).fails(4, "network: cannot connect");
 }
 
@@ -167,12 +163,7 @@ fn rate_limiting_with_retry_after_is_retried() {
         std::thread::sleep(Duration::from_millis(20));
     }
     limited.delete();
-    env.reply(
-        GET,
-        "/_synapse/admin/v1/server_version",
-        200,
-        json!({"server_version": "1.163.2"}),
-    );
+    env.server_version("1.163.2");
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "{out:?}");
     assert!(String::from_utf8_lossy(&out.stderr).contains("rate-limited"));

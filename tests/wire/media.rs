@@ -621,12 +621,7 @@ fn media_delete_one_on_a_server_before_1_140_asks_without_describing_the_item() 
         404,
         json!({"errcode": "M_UNRECOGNIZED", "error": "Unrecognized request"}),
     );
-    env.reply(
-        GET,
-        "/_synapse/admin/v1/server_version",
-        200,
-        json!({"server_version": "1.120.2"}),
-    );
+    env.server_version("1.120.2");
     let deleted = json!({"deleted_media": ["abc"], "total": 1});
     let delete = env.reply(
         DELETE,

@@ -12,25 +12,19 @@ const OTHER: &str = "syt_other_users_secret_token";
 /// A config whose APIs are mounted below a base path and at custom paths.
 fn mounted() -> Env {
     let env = Env::new();
-    std::fs::write(
-        env.config_path(),
-        format!(
-            "base_url: {}/synapse/\ntoken: {TOKEN}\nformat: json\nhomeserver: example.org\n\
+    env.write_config(&format!(
+        "base_url: {}/synapse/\ntoken: {TOKEN}\nformat: json\nhomeserver: example.org\n\
              admin_path: /admin-api/\nmatrix_path: /mx\n",
-            env.server.base_url()
-        ),
-    )
-    .unwrap();
+        env.server.base_url()
+    ));
     env
 }
 
 fn env_at(base: &str, extra: &str) -> Env {
     let env = Env::new();
-    std::fs::write(
-        env.config_path(),
-        format!("base_url: {base}\ntoken: {TOKEN}\nformat: json\nhomeserver: example.org\n{extra}"),
-    )
-    .unwrap();
+    env.write_config(&format!(
+        "base_url: {base}\ntoken: {TOKEN}\nformat: json\nhomeserver: example.org\n{extra}"
+    ));
     env
 }
 
@@ -241,14 +235,10 @@ fn raw_works_over_a_unix_socket() {
     let env = Env::new();
     let socket = env.home.path().join("synapse.sock");
     let server = capture::unix(&socket, vec![capture::ok(r#"{"versions": ["v1.11"]}"#)]);
-    std::fs::write(
-        env.config_path(),
-        format!(
-            "protocol: unix\nbase_url: {}\ntoken: {TOKEN}\nformat: json\nmatrix_path: /mx\n",
-            socket.display()
-        ),
-    )
-    .unwrap();
+    env.write_config(&format!(
+        "protocol: unix\nbase_url: {}\ntoken: {TOKEN}\nformat: json\nmatrix_path: /mx\n",
+        socket.display()
+    ));
     let run = env.run(&["matrix", "raw", "client/versions"]).ok();
     assert_eq!(run.json(), json!({"versions": ["v1.11"]}));
     assert_eq!(

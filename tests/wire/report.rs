@@ -129,12 +129,7 @@ fn a_server_without_user_reports_still_lists_event_reports() {
         404,
         json!({"errcode": "M_UNRECOGNIZED", "error": "Unrecognized request"}),
     );
-    env.reply(
-        GET,
-        "/_synapse/admin/v1/server_version",
-        200,
-        json!({"server_version": "1.150.0"}),
-    );
+    env.server_version("1.150.0");
     let run = env.run(&["report", "list"]).ok();
     assert_eq!(run.json()["user_reports"], serde_json::Value::Null);
     run.stderr_has("User reports: not available (Synapse 1.150.0 has none before 1.152).");

@@ -56,11 +56,9 @@ fn request_lines(args: &[&str], replies: &[&str]) -> (crate::support::Run, Vec<S
     let replies = replies.iter().map(|r| crate::capture::ok(*r)).collect();
     let (base, server) = crate::capture::tcp(replies);
     let env = Env::new();
-    std::fs::write(
-        env.config_path(),
-        format!("base_url: {base}\ntoken: {TOKEN}\nformat: json\nhomeserver: example.org\n"),
-    )
-    .unwrap();
+    env.write_config(&format!(
+        "base_url: {base}\ntoken: {TOKEN}\nformat: json\nhomeserver: example.org\n"
+    ));
     let run = env.run(args);
     let lines = server
         .join()

@@ -214,6 +214,21 @@ impl Env {
         })
     }
 
+    /// Replaces the config file with `text`.
+    pub fn write_config(&self, text: &str) {
+        std::fs::write(self.config_path(), text).expect("write the config file");
+    }
+
+    /// A mock of the version endpoint answering Synapse `version`.
+    pub fn server_version(&self, version: &str) -> Mock<'_> {
+        self.reply(
+            Method::GET,
+            "/_synapse/admin/v1/server_version",
+            200,
+            json!({ "server_version": version }),
+        )
+    }
+
     pub fn config_path(&self) -> PathBuf {
         self.home.path().join(".config/synadm.yaml")
     }

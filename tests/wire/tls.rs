@@ -91,7 +91,7 @@ fn env_for(server: &TlsServer, extra: &str) -> Env {
         "base_url: https://127.0.0.1:{}/\ntoken: {TOKEN}\nformat: json\n{extra}",
         server.port
     );
-    std::fs::write(env.config_path(), config).unwrap();
+    env.write_config(&config);
     env
 }
 

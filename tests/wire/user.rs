@@ -10,12 +10,7 @@ const DETAILS: &str = "/_synapse/admin/v2/users/@alice:example.org";
 #[test]
 fn version_prints_the_server_version() {
     let env = Env::new();
-    let m = env.reply(
-        GET,
-        "/_synapse/admin/v1/server_version",
-        200,
-        json!({"server_version": "1.163.2"}),
-    );
+    let m = env.server_version("1.163.2");
     assert_eq!(
         env.run(&["version"]).ok().json(),
         json!({"server_version": "1.163.2"})
