@@ -115,3 +115,55 @@ fn rooms_and_reset_address_the_destination() {
     reset.assert_calls(1);
     rooms.assert_calls(1);
 }
+
+#[test]
+fn show_prints_one_destination_with_dates_and_blank_zero_times() {
+    let env = Env::new();
+    let failing = env.reply(
+        GET,
+        &format!("{DESTS}/a.example"),
+        200,
+        dest("a.example", true),
+    );
+    let healthy = env.reply(
+        GET,
+        &format!("{DESTS}/b.example"),
+        200,
+        dest("b.example", false),
+    );
+    let out = env.run(&["federation", "show", "a.example"]).ok().json();
+    assert_eq!(out, dest("a.example", true));
+    let human = |args: &[&str]| {
+        env.run(&[&["-o", "human", "federation", "show"][..], args].concat())
+            .ok()
+            .stdout
+    };
+    assert_eq!(
+        human(&["a.example"]),
+        "destination                      a.example\n\
+         failure_ts                       2023-11-14 22:13:19\n\
+         retry_last_ts                    2023-11-14 22:13:20\n\
+         retry_interval                   600000\n\
+         last_successful_stream_ordering\n"
+    );
+    // Zero retry times mean "none": blank, not 1970 or 0.
+    assert_eq!(
+        human(&["b.example"]),
+        "destination                      b.example\n\
+         failure_ts\n\
+         retry_last_ts\n\
+         retry_interval\n\
+         last_successful_stream_ordering\n"
+    );
+    assert!(
+        human(&["a.example", "--ts"]).contains("retry_last_ts                    1700000000000\n")
+    );
+    let any = env.any_request();
+    for bad in ["", "a/b.example"] {
+        env.run(&["federation", "show", bad])
+            .fails(2, "a destination is a server name");
+    }
+    any.assert_calls(0);
+    failing.assert_calls(3);
+    healthy.assert_calls(1);
+}

@@ -163,3 +163,48 @@ fn delete_reads_the_report_first_and_an_unknown_id_asks_nothing() {
     any_delete.assert_calls(0);
     env.run(&["report", "show", "-1"]).fails(2, "-1");
 }
+
+#[test]
+fn show_prints_one_report_of_either_kind() {
+    let env = Env::new();
+    let mut detail = event_report();
+    detail["event_json"] = json!({"type": "m.room.message", "content": {"body": "buy\u{1b}[31m"}});
+    let event = env.reply(GET, &format!("{EVENTS}/3"), 200, detail.clone());
+    let user_report = json!({"id": 9, "received_ts": 1700000000000i64,
+        "target_user_id": "@bad:example.org", "user_id": "@rep:example.org", "reason": "rude"});
+    let user = env.reply(GET, &format!("{USERS}/9"), 200, user_report.clone());
+    assert_eq!(env.run(&["report", "show", "3"]).ok().json(), detail);
+    assert_eq!(
+        env.run(&["report", "show", "9", "-k", "user"]).ok().json(),
+        user_report
+    );
+    // The reported event is shown too, its control characters escaped.
+    let human = env.run(&["-o", "human", "report", "show", "3"]).ok();
+    assert_eq!(
+        human.stdout,
+        "id               3\n\
+         received_ts      2023-11-14 22:13:20\n\
+         name             Lobby\n\
+         sender           @bad:example.org\n\
+         reason           spam\\x07\n\
+         score\n\
+         user_id          @rep:example.org\n\
+         room_id          !r:example.org\n\
+         event_id         $e\n\
+         canonical_alias\n\
+         event_json       type=m.room.message content=body=buy\\e[31m\n"
+    );
+    let human = env
+        .run(&["-o", "human", "report", "show", "9", "-k", "user"])
+        .ok();
+    assert_eq!(
+        human.stdout,
+        "id              9\n\
+         received_ts     2023-11-14 22:13:20\n\
+         target_user_id  @bad:example.org\n\
+         reason          rude\n\
+         user_id         @rep:example.org\n"
+    );
+    event.assert_calls(2);
+    user.assert_calls(2);
+}

@@ -90,7 +90,10 @@ fn event_at_and_extremities_address_the_room() {
         human.stdout,
         "event_id          $e\norigin_server_ts  1699999999000\n"
     );
-    at.assert_calls(1);
+    // Digits alone are milliseconds.
+    env.run(&["room", "event-at", ROOM, "1700000000000", "-b"])
+        .ok();
+    at.assert_calls(2);
     let path = "/_synapse/admin/v1/rooms/%23big:example.org/forward_extremities";
     env.reply(GET, path, 200, json!({"count": 40, "results": []}));
     let delete = env.reply(DELETE, path, 200, json!({"deleted": 39}));
@@ -106,4 +109,42 @@ fn event_at_and_extremities_address_the_room() {
     delete.assert_calls(1);
     env.run(&["room", "event-at", ROOM, "yesterday"])
         .fails(2, "not a date");
+}
+
+#[test]
+fn messages_in_human_output_are_one_line_an_event() {
+    let env = Env::new();
+    let state = |kind: &str, key: &str, content: serde_json::Value| {
+        let mut e = event("$s", "");
+        e["type"] = json!(kind);
+        e["state_key"] = json!(key);
+        e["content"] = content;
+        e
+    };
+    let chunk = [
+        event("$m", "hi\u{1b}[2J there"),
+        state("m.room.topic", "", json!({"topic": "news"})),
+        state(
+            "m.room.member",
+            "@b:example.org",
+            json!({"membership": "join"}),
+        ),
+    ];
+    env.reply_to_query(
+        GET,
+        &format!("/_synapse/admin/v1/rooms/{ROOM}/messages"),
+        &[("dir", "f"), ("limit", "100")],
+        200,
+        json!({"chunk": chunk, "start": "s0"}),
+    );
+    let human = env.run(&["-o", "human", "room", "messages", ROOM]).ok();
+    // The body, escaped; a state event without one shows its state key.
+    assert_eq!(
+        human.stdout,
+        "origin_server_ts     sender          type            event_id  body\n\
+         -------------------  --------------  --------------  --------  ----------------------\n\
+         2023-11-14 22:13:20  @a:example.org  m.room.message  $m        hi\\e[2J there\n\
+         2023-11-14 22:13:20  @a:example.org  m.room.topic    $s        [state]\n\
+         2023-11-14 22:13:20  @a:example.org  m.room.member   $s        [state @b:example.org]\n"
+    );
 }

@@ -120,7 +120,14 @@ fn event_rows(value: &Value) -> Value {
         let body = e["content"]["body"]
             .as_str()
             .map(str::to_string)
-            .or_else(|| e["state_key"].as_str().map(|k| format!("[state {k}]")));
+            .or_else(|| {
+                let key = e["state_key"].as_str()?;
+                Some(if key.is_empty() {
+                    "[state]".to_string()
+                } else {
+                    format!("[state {key}]")
+                })
+            });
         json!({
             "origin_server_ts": e["origin_server_ts"], "sender": e["sender"],
             "type": e["type"], "body": body, "event_id": e["event_id"],
