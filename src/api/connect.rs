@@ -154,6 +154,7 @@ impl Connection {
             base_path: base.path().trim_end_matches('/').to_string(),
             log,
             secret: self.token.as_deref().map(Into::into),
+            pacer: Default::default(),
         };
         let base = base.as_str().trim_end_matches('/').to_string();
         Ok(Client::new_with_client(&base, http, hooks))

@@ -1,7 +1,9 @@
 //! Per-request behaviour of the generated client: API path prefixes, request logging,
-//! 429 retries, and remembering the reply's status for error messages.
+//! 429 retries paced with the client's other requests, and remembering the reply's status
+//! for error messages.
 
 use super::Client;
+use super::pacer::{Pacer, requested_wait};
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -9,8 +11,8 @@ use std::time::{Duration, Instant};
 
 /// Retries after `429 M_LIMIT_EXCEEDED` before giving up.
 const MAX_RETRIES: u32 = 3;
-/// Longest server-requested wait honoured before giving up instead.
-const MAX_RETRY_WAIT: Duration = Duration::from_secs(30);
+/// The wait after a 429 that says neither `Retry-After` nor `retry_after_ms`.
+const UNSTATED_WAIT: Duration = Duration::from_secs(1);
 
 /// The spec's default prefixes; configs may mount the APIs elsewhere.
 pub const DEFAULT_ADMIN_PATH: &str = "/_synapse/admin";
@@ -31,6 +33,8 @@ pub struct Hooks {
     pub log: Option<LogFn>,
     /// A secret (the access token) that no error message may quote, should a reply echo it.
     pub secret: Option<Arc<str>>,
+    /// Pacing shared by this client's clones: waits after a 429, and the slots of bulk runs.
+    pub pacer: Arc<Pacer>,
 }
 
 /// Receives one message line; the library itself never prints.
@@ -50,6 +54,8 @@ pub(super) struct LastReply {
     pub secret: Option<Arc<str>>,
     /// The body of a successful reply, as the server sent it.
     pub body: Option<bytes::Bytes>,
+    /// The wait a 429 asked for that was longer than the client waits.
+    pub refused_wait: Option<Duration>,
 }
 
 tokio::task_local! {
@@ -98,16 +104,35 @@ async fn keep_body(mut response: reqwest::Response) -> reqwest::Result<reqwest::
     Ok(reqwest::Response::from(kept))
 }
 
-fn retry_after(response: &reqwest::Response) -> Option<Duration> {
-    let secs: u64 = response
+/// Reads a 429 reply's body, and hands back the wait it asks for with a response that serves
+/// the same bytes (for the error it becomes).
+async fn read_rate_limit(
+    mut response: reqwest::Response,
+) -> reqwest::Result<(Duration, reqwest::Response)> {
+    let header = response
         .headers()
-        .get(reqwest::header::RETRY_AFTER)?
-        .to_str()
-        .ok()?
-        .trim()
-        .parse()
-        .ok()?;
-    Some(Duration::from_secs(secs)).filter(|d| *d <= MAX_RETRY_WAIT)
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let mut body = bytes::BytesMut::new();
+    while let Some(chunk) = response.chunk().await? {
+        body.extend_from_slice(&chunk);
+    }
+    let wait = requested_wait(header.as_deref(), &body).unwrap_or(UNSTATED_WAIT);
+    let mut kept = http::Response::new(body.freeze());
+    *kept.status_mut() = response.status();
+    *kept.version_mut() = response.version();
+    *kept.headers_mut() = std::mem::take(response.headers_mut());
+    Ok((wait, reqwest::Response::from(kept)))
+}
+
+/// A wait as people read it: `3 s`, `1.5 s`.
+fn seconds(wait: Duration) -> String {
+    if wait.subsec_millis() == 0 {
+        format!("{} s", wait.as_secs())
+    } else {
+        format!("{:.1} s", wait.as_secs_f64())
+    }
 }
 
 impl ClientHooks<Hooks> for Client {
@@ -122,6 +147,7 @@ impl ClientHooks<Hooks> for Client {
         }
         let mut attempt = 0;
         loop {
+            hooks.pacer.resumed().await;
             // Bodies here are always buffered JSON, so cloning succeeds.
             let retry = request.try_clone();
             if hooks.verbose >= 1 {
@@ -145,22 +171,38 @@ impl ClientHooks<Hooks> for Client {
                         unrecognized_by: matches!(status, 404 | 405).then(|| self.clone()),
                         secret: hooks.secret.clone(),
                         body: None,
+                        refused_wait: None,
                     }
                 });
-                if response.status() == reqwest::StatusCode::TOO_MANY_REQUESTS
-                    && attempt < MAX_RETRIES
-                    && let (Some(wait), Some(next)) = (retry_after(response), retry)
-                {
-                    hooks.log(&format!(
-                        "synadm: rate-limited by the server; retrying in {} s",
-                        wait.as_secs()
-                    ));
-                    tokio::time::sleep(wait).await;
-                    attempt += 1;
-                    request = next;
-                    continue;
+                if response.status().is_success() {
+                    hooks.pacer.succeeded();
                 }
             }
+            let result = match result {
+                Ok(response) if response.status() == reqwest::StatusCode::TOO_MANY_REQUESTS => {
+                    let (wait, response) = read_rate_limit(response).await?;
+                    // The pause holds for every request of this client, retried or not.
+                    let waited = hooks.pacer.rate_limited(wait);
+                    if waited
+                        && attempt < MAX_RETRIES
+                        && let Some(next) = retry
+                    {
+                        hooks.log(&format!(
+                            "synadm: rate-limited by the server; retrying in {}",
+                            seconds(wait)
+                        ));
+                        attempt += 1;
+                        request = next;
+                        continue;
+                    }
+                    if !waited {
+                        let _ =
+                            LAST_REPLY.try_with(|last| last.borrow_mut().refused_wait = Some(wait));
+                    }
+                    Ok(response)
+                }
+                other => other,
+            };
             return match result {
                 // Inside `api::call`, a success's body is read here, once, and kept: the
                 // caller can then print the server's bytes as they came.
@@ -187,6 +229,7 @@ mod tests {
             base_path: base.to_string(),
             log: None,
             secret: None,
+            pacer: Arc::default(),
         }
     }
 
@@ -222,23 +265,10 @@ mod tests {
         );
     }
 
-    fn reply_with_retry_after(value: Option<&str>) -> reqwest::Response {
-        let mut reply = http::Response::builder().status(429);
-        if let Some(value) = value {
-            reply = reply.header("retry-after", value);
-        }
-        reqwest::Response::from(reply.body("").unwrap())
-    }
-
     #[test]
-    fn a_retry_after_in_seconds_up_to_30_is_honoured() {
-        let wait = |value| retry_after(&reply_with_retry_after(value));
-        assert_eq!(wait(Some("1")), Some(Duration::from_secs(1)));
-        assert_eq!(wait(Some(" 30 ")), Some(Duration::from_secs(30)));
-        // Longer waits, HTTP dates and nonsense make the command give up instead.
-        assert_eq!(wait(Some("31")), None);
-        assert_eq!(wait(Some("Wed, 21 Oct 2026 07:28:00 GMT")), None);
-        assert_eq!(wait(Some("-1")), None);
-        assert_eq!(wait(None), None);
+    fn waits_read_as_whole_or_tenths_of_seconds() {
+        assert_eq!(seconds(Duration::from_secs(3)), "3 s");
+        assert_eq!(seconds(Duration::from_millis(1500)), "1.5 s");
+        assert_eq!(seconds(Duration::from_millis(20)), "0.0 s");
     }
 }

@@ -9,6 +9,7 @@ mod generated {
 mod bodies;
 mod connect;
 mod hooks;
+pub mod pacer;
 mod paginate;
 pub mod raw;
 mod releases;
@@ -61,7 +62,14 @@ pub async fn call_reply<T>(request: impl Future<Output = ApiResult<T>>) -> Resul
             body: last.body,
         }),
         Err(e) => {
-            let error = map_error(e, last.status, last.secret.as_deref());
+            let mut error = map_error(e, last.status, last.secret.as_deref());
+            if let (Error::Matrix { message, .. }, Some(wait)) = (&mut error, last.refused_wait) {
+                message.push_str(&format!(
+                    " (the server asked to wait {} s; synadm waits at most {} s)",
+                    wait.as_secs(),
+                    pacer::MAX_WAIT.as_secs()
+                ));
+            }
             match last.unrecognized_by {
                 Some(client) => releases::explain(error, last.operation, &client).await,
                 None => Err(error),

@@ -311,3 +311,73 @@ fn a_proxy_that_echoes_the_request_does_not_leak_the_token() {
         .fails(5, "(HTTP 502)");
     run.stderr_has("Bearer <redacted>");
 }
+
+/// The wait comes from `Retry-After` in seconds or as an HTTP date, else from the body's
+/// `retry_after_ms`; each is waited before the request goes again.
+#[test]
+fn a_rate_limit_is_waited_as_the_header_date_or_body_asks() {
+    let soon = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(2));
+    for (header, body_ms, says) in [
+        (Some(soon.as_str()), None, "retrying in "),
+        (None, Some(1500), "retrying in 1.5 s"),
+    ] {
+        let env = Env::new();
+        let mut limited = env.mock(|when, then| {
+            when.method(GET).path("/_synapse/admin/v1/server_version");
+            let then = then.status(429).json_body(match body_ms {
+                Some(ms) => json!({"errcode": "M_LIMIT_EXCEEDED", "retry_after_ms": ms}),
+                None => json!({"errcode": "M_LIMIT_EXCEEDED"}),
+            });
+            if let Some(date) = header {
+                then.header("retry-after", date);
+            }
+        });
+        let bin = env!("CARGO_BIN_EXE_synadm");
+        let started = Instant::now();
+        let child = std::process::Command::new(bin)
+            .arg("version")
+            .env_clear()
+            .env("HOME", env.home.path())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        while limited.calls() == 0 {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        limited.delete();
+        env.server_version("1.163.2");
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{out:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(says),
+            "{out:?}"
+        );
+        // Waited (at least a second) before asking again.
+        assert!(
+            started.elapsed() >= Duration::from_secs(1),
+            "{header:?} {body_ms:?}"
+        );
+    }
+}
+
+/// A server asking for a longer wait than synadm gives is not waited on: the error says how
+/// long it asked.
+#[test]
+fn a_rate_limit_asking_too_long_a_wait_fails_at_once_saying_so() {
+    let env = Env::new();
+    let limited = env.mock(|when, then| {
+        when.method(GET).path("/_synapse/admin/v1/server_version");
+        then.status(429)
+            .header("retry-after", "600")
+            .json_body(json!({"errcode": "M_LIMIT_EXCEEDED", "error": "Too Many Requests"}));
+    });
+    let started = Instant::now();
+    env.run(&["version"]).fails(
+        1,
+        "error: M_LIMIT_EXCEEDED: Too Many Requests (the server asked to wait 600 s; \
+         synadm waits at most 300 s) (HTTP 429)\n",
+    );
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(limited.calls(), 1);
+}
