@@ -68,6 +68,8 @@
 //!
 //! - [`api`]: the generated client, connection, hooks (logging, 429 retries), paging,
 //!   raw requests to an endpoint given by hand;
+//! - [`bulk`]: one action over a stream of items, paced by the client, stoppable, with each
+//!   outcome streamed;
 //! - [`output`]: synadm's output formats (JSON, YAML, minified, pprint, human tables),
 //!   written to a writer you give;
 //! - [`ids`], [`mxc`], [`time`]: Matrix IDs, MXC URIs and dates as admins type them,
@@ -82,6 +84,7 @@
 //! `synadm` with `default-features = false`.
 
 pub mod api;
+pub mod bulk;
 pub mod config;
 pub mod error;
 pub mod ids;

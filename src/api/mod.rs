@@ -29,6 +29,11 @@ use progenitor_client::ResponseValue;
 use std::cell::RefCell;
 use std::future::Future;
 
+/// The pacing this client shares with its clones (see [`pacer`]).
+pub fn pacer_of(client: &Client) -> &pacer::Pacer {
+    &progenitor_client::ClientInfo::inner(client).pacer
+}
+
 type ApiResult<T> = Result<ResponseValue<T>, progenitor_client::Error<types::MatrixError>>;
 
 /// Awaits one generated request (`client.get_user().user_id(id).send()`) and turns its
