@@ -259,6 +259,7 @@ impl Env {
             .env_clear()
             .env("HOME", self.home.path())
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("TERM", "xterm")
             .stdin(Stdio::null())
             .output()
             .expect("run synadm under script(1)");

@@ -64,6 +64,8 @@ pub struct SendArgs {
     /// twice. Default: a new run ID.
     #[arg(long, value_name = "RUN_ID", value_parser = crate::cli::kit::numbers::Checked(run_id))]
     txn_id: Option<String>,
+    #[command(flatten)]
+    bulk: bulk::BulkArgs,
 }
 
 /// A run ID: 1-64 characters of `A-Za-z0-9._~-` (it becomes part of a URL path).
@@ -201,46 +203,20 @@ impl Run for SendArgs {
              --txn-id {run} (same admin token, within 30 minutes)."
         ));
         let (plain, formatted, run) = (plain.as_str(), formatted.as_str(), run.as_str());
-        let results = bulk::run_all(recipients, bulk::PARALLEL, |id: String| async move {
-            send(ctx, run, &id, plain, formatted).await
-        })
-        .await;
-        if a.silent {
-            return silent_report(ctx, results);
-        }
-        bulk::report(
-            ctx,
-            results,
-            |id, sent: &types::ServerNoticeSent| json!({"user_id": id, "sent": true, "event_id": sent.event_id}),
-            |id, error| json!({"user_id": id, "sent": false, "error": error}),
-            &RESULT,
-        )
+        let rows = bulk::Rows {
+            done: &|id: &String, sent: &types::ServerNoticeSent| json!({"user_id": id, "sent": true, "event_id": sent.event_id}),
+            failed: &|id: &String, error: &str| json!({"user_id": id, "sent": false, "error": error}),
+            line: &|id: &String| id.clone(),
+            name: &|id: &String| id.clone(),
+            view: RESULT,
+            silent: a.silent,
+        };
+        let total = recipients.len() as u64;
+        let action = |id: String| async move { send(ctx, run, &id, plain, formatted).await };
+        let recipients = futures::stream::iter(recipients);
+        bulk::run(ctx, &a.bulk, Some(total), recipients, action, &rows).await?;
+        Ok(())
     }
-}
-
-/// `--silent`: nothing on stdout; each failure named on stderr, and the first one returned.
-fn silent_report(
-    ctx: &Ctx,
-    results: Vec<(String, Result<types::ServerNoticeSent, Error>)>,
-) -> Result<(), Error> {
-    let total = results.len();
-    let mut first_error = None;
-    let mut failed = 0;
-    for (id, result) in results {
-        if let Err(e) = result {
-            failed += 1;
-            ctx.note(&format!(
-                "{}: not sent: {}",
-                sanitize(&id),
-                sanitize(&e.to_string())
-            ));
-            first_error.get_or_insert(e);
-        }
-    }
-    if first_error.is_none() {
-        ctx.note(&format!("{total} notice(s) sent."));
-    }
-    bulk::outcome(ctx, failed, total, first_error)
 }
 
 #[cfg(test)]

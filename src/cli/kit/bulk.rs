@@ -1,31 +1,264 @@
-//! The bulk engine: one action for many items (users to deactivate, rooms to delete,
-//! notices to send) with bounded concurrency that slows down when the server rate-limits,
-//! and one result list at the end.
+//! Bulk work on the command line, over the library's engine ([`synadm::bulk`]): the options
+//! bulk commands share, each item's row printed as it finishes, a progress bar on a terminal,
+//! Ctrl-C and SIGTERM ending a run cleanly, the failed and unsent items written for a re-run,
+//! a summary on stderr and an exit status that says whether every item succeeded.
 
 use super::context::Ctx;
-use futures::StreamExt;
+use super::{progress, stderr};
+use futures::{Stream, StreamExt};
 use serde_json::Value;
 use std::future::Future;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use synadm::Error;
-use synadm::output::View;
-use tokio::sync::Semaphore;
+use synadm::api::pacer_of;
+use synadm::bulk::{Outcome, Stop, StopReason};
+use synadm::output::{Format, View, sanitize};
 
-/// Items in flight at once by default: Synapse does each admin action in one worker, so a
-/// few suffice, and more would crowd out the server's other users.
-pub const PARALLEL: usize = 4;
-/// Tries per item when the server answers 429 (after the client's own Retry-After waits).
-const RATE_LIMIT_TRIES: u32 = 4;
-const RATE_LIMIT_PAUSE: Duration = Duration::from_secs(1);
+/// The options of every bulk command.
+#[derive(Debug, Clone, clap::Args)]
+pub struct BulkArgs {
+    /// Requests in flight at once, 1 to 64 (for a while fewer when the server rate-limits).
+    #[arg(long, value_name = "N", default_value_t = 4,
+          value_parser = clap::value_parser!(u8).range(1..=64))]
+    pub concurrency: u8,
+    /// Write the items that failed or were not sent to FILE (which must not exist yet), as
+    /// they were given: a re-run on FILE takes exactly them.
+    #[arg(long, value_name = "FILE")]
+    pub failed_to: Option<PathBuf>,
+}
 
-/// Runs `action` for every item, at most `parallel` at once, keeping the input order in
-/// the results. A 429 answer takes one slot away for the rest of the run (down to one)
-/// and the item is tried again after a pause.
-pub async fn run_all<I, T, F, Fut>(
+impl Default for BulkArgs {
+    fn default() -> BulkArgs {
+        BulkArgs {
+            concurrency: synadm::api::pacer::DEFAULT_CONCURRENCY as u8,
+            failed_to: None,
+        }
+    }
+}
+
+/// How a bulk command shows its items.
+pub struct Rows<'a, I, T> {
+    /// The row of an item that succeeded.
+    pub done: &'a dyn Fn(&I, &T) -> Value,
+    /// The row of an item that failed, with the error's text.
+    pub failed: &'a dyn Fn(&I, &str) -> Value,
+    /// The item as a line of a `--failed-to` file (the input's own format).
+    pub line: &'a dyn Fn(&I) -> String,
+    /// The item as named in messages.
+    pub name: &'a dyn Fn(&I) -> String,
+    /// The table columns, for human output of a document format's rows.
+    pub view: View,
+    /// Print no rows: only failures and the summary, on stderr (`notice send --silent`).
+    pub silent: bool,
+}
+
+/// The tally of a run.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Tally {
+    pub done: u64,
+    pub failed: u64,
+    pub unsent: u64,
+}
+
+/// Runs `action` for each of `items` (`total` of them, when known) and reports as they finish:
+/// in the machine formats one list document of rows, streamed; in human output a line on
+/// stderr for each failure. Then a summary on stderr. Fails when any item failed or was not
+/// sent, with the first error.
+pub async fn run<I, T, S, F, Fut>(
+    ctx: &Ctx,
+    args: &BulkArgs,
+    total: Option<u64>,
+    items: S,
+    action: F,
+    rows: &Rows<'_, I, T>,
+) -> Result<Tally, Error>
+where
+    I: Clone,
+    S: Stream<Item = I>,
+    F: Fn(I) -> Fut,
+    Fut: Future<Output = Result<T, Error>>,
+{
+    let pacer = pacer_of(&ctx.client);
+    pacer.set_concurrency(usize::from(args.concurrency));
+    let mut failed_to = args
+        .failed_to
+        .as_deref()
+        .map(FailedTo::create)
+        .transpose()?;
+    let stop = Stop::default();
+    let signals = tokio::spawn(stop_on_signals(stop.clone()));
+    let bar = progress::bar(total);
+    let machine = !rows.silent && ctx.format() != Format::Human;
+    let mut writer = machine.then(|| ctx.list_writer(rows.view)).transpose()?;
+    let mut tally = Tally::default();
+    let mut first_error = None;
+    let outcomes = synadm::bulk::run(items, pacer, stop.clone(), action);
+    let mut outcomes = std::pin::pin!(outcomes);
+    while let Some(finished) = outcomes.next().await {
+        let item = &finished.item;
+        match finished.outcome {
+            Outcome::Done(value) => {
+                tally.done += 1;
+                if let Some(w) = &mut writer {
+                    w.page(&[(rows.done)(item, &value)])?;
+                }
+            }
+            Outcome::Failed(e) => {
+                tally.failed += 1;
+                let text = e.to_string();
+                match &mut writer {
+                    Some(w) => w.page(&[(rows.failed)(item, &text)])?,
+                    None => stderr::line(&format!(
+                        "{}: failed: {}",
+                        sanitize(&(rows.name)(item)),
+                        sanitize(&text)
+                    )),
+                }
+                if let Some(f) = &mut failed_to {
+                    f.write(&(rows.line)(item))?;
+                }
+                first_error.get_or_insert(e);
+            }
+            Outcome::Unsent => {
+                tally.unsent += 1;
+                if let Some(f) = &mut failed_to {
+                    f.write(&(rows.line)(item))?;
+                }
+            }
+        }
+        if let Some(bar) = &bar {
+            bar.inc();
+        }
+    }
+    signals.abort();
+    drop(bar);
+    if let Some(w) = writer {
+        w.finish()?;
+    }
+    if let Some(f) = failed_to {
+        f.finish()?;
+    }
+    ctx.note(&summary(&tally, args.failed_to.as_deref()));
+    match (stop.reason(), first_error) {
+        (Some(StopReason::Asked), _) => Err(Error::Aborted(format!(
+            "interrupted: {} not sent",
+            stderr::counted(tally.unsent as i64, "item", "items")
+        ))),
+        (Some(StopReason::RateLimited(wait)), e) => {
+            ctx.note(&format!(
+                "Stopped: the server asked to wait {} s after a rate limit.",
+                wait.as_secs()
+            ));
+            Err(e.unwrap_or_else(|| Error::Aborted("stopped by a rate limit".into())))
+        }
+        (None, Some(e)) => {
+            ctx.note("The first error follows.");
+            Err(e)
+        }
+        (None, None) => Ok(tally),
+    }
+}
+
+/// "3 done, 1 failed, 2 not sent." and where the failed and unsent went.
+fn summary(tally: &Tally, failed_to: Option<&Path>) -> String {
+    let mut text = format!("{} done", tally.done);
+    if tally.failed > 0 {
+        text.push_str(&format!(", {} failed", tally.failed));
+    }
+    if tally.unsent > 0 {
+        text.push_str(&format!(", {} not sent", tally.unsent));
+    }
+    text.push('.');
+    if let Some(path) = failed_to
+        && tally.failed + tally.unsent > 0
+    {
+        text.push_str(&format!(
+            " They are in {}: run again with it to retry exactly them.",
+            path.display()
+        ));
+    }
+    text
+}
+
+/// The first Ctrl-C or SIGTERM stops the run (what is in flight finishes); a second one ends
+/// the process at once.
+async fn stop_on_signals(stop: Stop) {
+    signal().await;
+    stop.stop();
+    stderr::line(
+        "Stopping: nothing new is sent; waiting for the requests in flight (press Ctrl-C again \
+         to quit at once).",
+    );
+    signal().await;
+    std::process::exit(130);
+}
+
+/// The next SIGINT or SIGTERM.
+async fn signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match (
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::terminate()),
+        ) {
+            (Ok(mut int), Ok(mut term)) => {
+                tokio::select! {
+                    _ = int.recv() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            // Without handlers the default action (ending the process) stays.
+            _ => std::future::pending().await,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    }
+}
+
+/// The `--failed-to` file: created new (never over a file that exists), a line per item.
+struct FailedTo {
+    path: PathBuf,
+    out: std::io::BufWriter<std::fs::File>,
+}
+
+impl FailedTo {
+    fn create(path: &Path) -> Result<FailedTo, Error> {
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+            .map_err(|e| Error::Io(format!("cannot create {}: {e}", path.display())))?;
+        Ok(FailedTo {
+            path: path.to_owned(),
+            out: std::io::BufWriter::new(file),
+        })
+    }
+
+    fn write(&mut self, line: &str) -> Result<(), Error> {
+        writeln!(self.out, "{line}").map_err(|e| self.error(e))
+    }
+
+    fn finish(mut self) -> Result<(), Error> {
+        self.out.flush().map_err(|e| self.error(e))
+    }
+
+    fn error(&self, e: std::io::Error) -> Error {
+        Error::Io(format!("cannot write {}: {e}", self.path.display()))
+    }
+}
+
+/// Runs `action` for every item, as many at once as the client's pacer allows, and returns
+/// the results in input order: for work whose results are printed together (the sections of
+/// an overview, the rooms of one page).
+pub async fn in_order<I, T, F, Fut>(
+    ctx: &Ctx,
     items: Vec<I>,
-    parallel: usize,
     action: F,
 ) -> Vec<(I, Result<T, Error>)>
 where
@@ -33,67 +266,25 @@ where
     F: Fn(I) -> Fut,
     Fut: Future<Output = Result<T, Error>>,
 {
-    let parallel = parallel.max(1);
-    let slots = Arc::new(Semaphore::new(parallel));
-    let open = AtomicUsize::new(parallel);
-    let action = &action;
-    let (slots, open) = (&slots, &open);
-    futures::stream::iter(items.into_iter().map(|item| async move {
-        let mut tries = 0;
-        loop {
-            tries += 1;
-            let Ok(permit) = slots.acquire().await else {
-                return (item, Err(Error::Io("the bulk run was stopped".into())));
+    let pacer = pacer_of(&ctx.client);
+    let run = synadm::bulk::run(futures::stream::iter(items), pacer, Stop::default(), action);
+    let mut finished: Vec<_> = run.collect().await;
+    finished.sort_by_key(|f| f.index);
+    finished
+        .into_iter()
+        .map(|f| {
+            let result = match f.outcome {
+                Outcome::Done(value) => Ok(value),
+                Outcome::Failed(e) => Err(e),
+                Outcome::Unsent => Err(Error::Aborted("not sent".into())),
             };
-            let result = action(item.clone()).await;
-            let limited = matches!(result, Err(Error::Matrix { status: 429, .. }));
-            if limited && open.load(Ordering::SeqCst) > 1 {
-                open.fetch_sub(1, Ordering::SeqCst);
-                permit.forget();
-            } else {
-                drop(permit);
-            }
-            if limited && tries < RATE_LIMIT_TRIES {
-                tokio::time::sleep(RATE_LIMIT_PAUSE * tries).await;
-                continue;
-            }
-            return (item, result);
-        }
-    }))
-    .buffered(parallel)
-    .collect()
-    .await
+            (f.item, result)
+        })
+        .collect()
 }
 
-/// Prints one result list (a row per item from `ok_row` or `failed_row`, which gets the
-/// error's one-line text) and fails with the first error if any item failed, after saying
-/// how many.
-pub fn report<T>(
-    ctx: &Ctx,
-    results: Vec<(String, Result<T, Error>)>,
-    ok_row: impl Fn(&str, &T) -> Value,
-    failed_row: impl Fn(&str, &str) -> Value,
-    view: &View,
-) -> Result<(), Error> {
-    let total = results.len();
-    let mut first_error = None;
-    let mut failed = 0;
-    let mut rows = Vec::with_capacity(total);
-    for (item, result) in results {
-        match result {
-            Ok(value) => rows.push(ok_row(&item, &value)),
-            Err(e) => {
-                failed += 1;
-                rows.push(failed_row(&item, &e.to_string()));
-                first_error.get_or_insert(e);
-            }
-        }
-    }
-    ctx.print(&rows, view)?;
-    outcome(ctx, failed, total, first_error)
-}
-
-/// The end of a bulk run: success, or after saying how many failed, the first error.
+/// The end of work on several things at once: success, or after saying how many failed,
+/// the first error.
 pub fn outcome(
     ctx: &Ctx,
     failed: usize,
@@ -114,182 +305,45 @@ pub fn outcome(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::Mutex;
-
-    fn block_on<F: Future>(f: F) -> F::Output {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_time()
-            .build()
-            .unwrap()
-            .block_on(f)
-    }
-
-    /// Runs `f` on a paused clock (sleeps end at once, in order) and returns its output with
-    /// the time that passed on that clock. A run that never ends fails after an hour of it.
-    fn on_paused_clock<F: Future>(f: F) -> (F::Output, Duration) {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_time()
-            .start_paused(true)
-            .build()
-            .unwrap()
-            .block_on(async {
-                let start = tokio::time::Instant::now();
-                let out = tokio::time::timeout(Duration::from_secs(3600), f)
-                    .await
-                    .expect("the bulk run never ended (a lost slot?)");
-                (out, start.elapsed())
-            })
-    }
-
-    fn limited() -> Error {
-        Error::Matrix {
-            status: 429,
-            errcode: "M_LIMIT_EXCEEDED".into(),
-            message: "slow down".into(),
-        }
-    }
-
-    /// An action that takes 10 ms and records how many were running at each start.
-    struct Recorder {
-        running: AtomicUsize,
-        starts: Mutex<Vec<(u32, usize)>>,
-    }
-
-    impl Recorder {
-        fn new() -> Recorder {
-            Recorder {
-                running: AtomicUsize::new(0),
-                starts: Mutex::new(Vec::new()),
-            }
-        }
-
-        /// Item `i`'s `n`-th try, with how many tries (including this one) were running.
-        async fn call(&self, i: u32, result: Result<u32, Error>) -> Result<u32, Error> {
-            let now = self.running.fetch_add(1, Ordering::SeqCst) + 1;
-            self.starts.lock().unwrap().push((i, now));
-            tokio::time::sleep(Duration::from_millis(10)).await;
-            self.running.fetch_sub(1, Ordering::SeqCst);
-            result
-        }
-
-        fn tries_of(&self, i: u32) -> usize {
-            self.starts
-                .lock()
-                .unwrap()
-                .iter()
-                .filter(|(x, _)| *x == i)
-                .count()
-        }
-    }
 
     #[test]
-    fn successes_keep_every_slot() {
-        let rec = Recorder::new();
-        let (results, elapsed) =
-            on_paused_clock(run_all((0..8).collect(), 2, |i| rec.call(i, Ok(i))));
-        assert!(results.iter().all(|(i, r)| r.as_ref().ok() == Some(i)));
-        // Eight 10 ms calls two at a time: four rounds, and two running at every start
-        // but the first.
-        assert_eq!(elapsed, Duration::from_millis(40));
-        let starts = rec.starts.lock().unwrap().clone();
+    fn the_summary_counts_what_happened_and_says_where_the_rest_went() {
+        let t = |done, failed, unsent| Tally {
+            done,
+            failed,
+            unsent,
+        };
+        assert_eq!(summary(&t(5, 0, 0), None), "5 done.");
+        assert_eq!(summary(&t(3, 1, 2), None), "3 done, 1 failed, 2 not sent.");
+        let file = Path::new("retry.txt");
+        assert_eq!(summary(&t(5, 0, 0), Some(file)), "5 done.");
         assert_eq!(
-            starts.iter().filter(|(_, n)| *n == 2).count(),
-            4,
-            "{starts:?}"
+            summary(&t(4, 1, 0), Some(file)),
+            "4 done, 1 failed. They are in retry.txt: run again with it to retry exactly them."
         );
-    }
-
-    #[test]
-    fn an_item_limited_every_time_is_tried_four_times_with_growing_pauses() {
-        let rec = Recorder::new();
-        let (results, elapsed) =
-            on_paused_clock(run_all(vec![1], 1, |i| rec.call(i, Err(limited()))));
-        assert!(matches!(
-            results[0].1,
-            Err(Error::Matrix { status: 429, .. })
-        ));
-        assert_eq!(rec.tries_of(1), 4);
-        // Four 10 ms tries with pauses of 1 s, 2 s and 3 s between them.
-        assert_eq!(elapsed, Duration::from_millis(6040));
-    }
-
-    #[test]
-    fn a_rate_limit_takes_a_slot_away_for_the_rest_of_the_run_but_never_the_last() {
-        let rec = Recorder::new();
-        let first = AtomicUsize::new(0);
-        let (results, _) = on_paused_clock(run_all((0..6).collect(), 2, |i| {
-            // Item 0's first two tries are rate-limited: the first takes a slot away, the
-            // second may not take the last one.
-            let result = if i == 0 && first.fetch_add(1, Ordering::SeqCst) < 2 {
-                Err(limited())
-            } else {
-                Ok(i)
-            };
-            rec.call(i, result)
-        }));
-        assert!(
-            results.iter().all(|(i, r)| r.as_ref().ok() == Some(i)),
-            "{results:?}"
-        );
-        assert_eq!(rec.tries_of(0), 3);
-        let starts = rec.starts.lock().unwrap().clone();
-        // Two at once until the 429 comes back; one at a time after it.
-        assert_eq!(starts[..2], [(0, 1), (1, 2)], "{starts:?}");
-        assert!(starts[2..].iter().all(|(_, n)| *n == 1), "{starts:?}");
-    }
-
-    #[test]
-    fn results_keep_the_input_order_and_concurrency_is_bounded() {
-        let running = AtomicUsize::new(0);
-        let peak = AtomicUsize::new(0);
-        let results = block_on(run_all((0..20).collect(), 3, |i: u32| {
-            let (running, peak) = (&running, &peak);
-            async move {
-                let now = running.fetch_add(1, Ordering::SeqCst) + 1;
-                peak.fetch_max(now, Ordering::SeqCst);
-                tokio::time::sleep(Duration::from_millis(2)).await;
-                running.fetch_sub(1, Ordering::SeqCst);
-                if i == 7 {
-                    Err(Error::Usage("seven".into()))
-                } else {
-                    Ok(i * 10)
-                }
-            }
-        }));
-        let items: Vec<u32> = results.iter().map(|(i, _)| *i).collect();
-        assert_eq!(items, (0..20).collect::<Vec<_>>());
-        assert_eq!(results[3].1.as_ref().unwrap(), &30);
-        assert!(matches!(results[7].1, Err(Error::Usage(_))));
-        assert_eq!(peak.load(Ordering::SeqCst), 3);
-    }
-
-    #[test]
-    fn rate_limited_items_are_retried_with_fewer_slots() {
-        let calls = Mutex::new(Vec::new());
-        let results = block_on(run_all(vec!["a", "b"], 2, |item: &str| {
-            let calls = &calls;
-            async move {
-                let n = {
-                    let mut c = calls.lock().unwrap();
-                    c.push(item);
-                    c.iter().filter(|x| **x == item).count()
-                };
-                if item == "a" && n == 1 {
-                    Err(Error::Matrix {
-                        status: 429,
-                        errcode: "M_LIMIT_EXCEEDED".into(),
-                        message: "slow down".into(),
-                    })
-                } else {
-                    Ok(n)
-                }
-            }
-        }));
         assert_eq!(
-            results[0].1.as_ref().unwrap(),
-            &2,
-            "a succeeded on its second try"
+            summary(&t(0, 0, 7), Some(file)),
+            "0 done, 7 not sent. They are in retry.txt: run again with it to retry exactly them."
         );
-        assert_eq!(results[1].1.as_ref().unwrap(), &1);
+    }
+
+    #[test]
+    fn a_failed_to_file_is_never_written_over() {
+        let dir = std::env::temp_dir().join(format!("synadm-failed-to-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("f.txt");
+        let _ = std::fs::remove_file(&path);
+        let mut f = FailedTo::create(&path).unwrap();
+        f.write("@a:example.org").unwrap();
+        f.write("@b:example.org").unwrap();
+        f.finish().unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "@a:example.org\n@b:example.org\n"
+        );
+        let again = FailedTo::create(&path).err().unwrap().to_string();
+        assert!(again.starts_with("cannot create "), "{again}");
+        assert_eq!(std::fs::read_to_string(&path).unwrap().lines().count(), 2);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

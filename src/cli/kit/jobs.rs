@@ -1,7 +1,7 @@
 //! Waiting for a background job on the server (room deletion, history purge, redaction):
 //! poll its status until it ends, with a progress line on stderr when that is a terminal.
 
-use super::stderr;
+use super::{progress, stderr};
 use std::future::Future;
 use std::time::{Duration, Instant};
 use synadm::Error;
@@ -64,7 +64,7 @@ where
     Fut: Future<Output = Result<T, Error>>,
 {
     let started = Instant::now();
-    let progress = Progress::new(stderr::is_terminal());
+    let progress = Progress::new(job);
     let mut pause = first_pause;
     let mut failed_polls = 0;
     loop {
@@ -81,7 +81,6 @@ where
                 continue;
             }
             Err(e) => {
-                progress.done();
                 stderr::line(&format!(
                     "The server stopped answering while waiting for {} {}; it may still be \
                      running: check with `{}`.",
@@ -93,7 +92,6 @@ where
         match state(&reply) {
             JobState::Running(status) => progress.show(job, &status, started),
             JobState::Complete => {
-                progress.done();
                 stderr::line(&format!(
                     "The {} {} is complete ({:.1} s).",
                     job.what,
@@ -103,7 +101,6 @@ where
                 return Ok(reply);
             }
             JobState::Failed(error) => {
-                progress.done();
                 return Err(Error::JobFailed {
                     what: job.what.to_string(),
                     id: job.id.clone(),
@@ -124,30 +121,28 @@ fn transient(e: &Error) -> bool {
 }
 
 /// One updating line on a terminal; nothing otherwise (logs stay clean).
-struct Progress {
-    on: bool,
-}
+/// The job's progress line (one per job: a bulk run may wait on several at once), shown while
+/// stderr is a terminal and removed when the wait ends.
+struct Progress(Option<progress::Line>);
 
 impl Progress {
-    fn new(on: bool) -> Progress {
-        Progress { on }
+    fn new(job: &Job) -> Progress {
+        let line = progress::job_line();
+        if let Some(line) = &line {
+            line.say(format!("{} {}: waiting", job.what, job.id));
+        }
+        Progress(line)
     }
 
     fn show(&self, job: &Job, status: &str, started: Instant) {
-        if self.on {
-            stderr::write(&format!(
-                "\r\x1b[K{} {}: {} ({} s)",
+        if let Some(line) = &self.0 {
+            line.say(format!(
+                "{} {}: {} ({} s)",
                 job.what,
                 job.id,
                 synadm::output::sanitize(status),
                 started.elapsed().as_secs()
             ));
-        }
-    }
-
-    fn done(&self) {
-        if self.on {
-            stderr::write("\r\x1b[K");
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod jobs;
 pub mod numbers;
 pub mod paging;
 pub mod prelude;
+pub mod progress;
 pub mod prompt;
 pub mod raw_request;
 pub mod stderr;

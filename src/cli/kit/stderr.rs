@@ -3,10 +3,13 @@
 //! written (closed pipe, full disk) is ignored: losing a message must never stop or crash
 //! a command whose data is fine.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 
-/// Writes `text` as is (no newline added).
+/// Writes `text` as is (no newline added); whole lines go above any progress lines shown.
 pub fn write(text: &str) {
+    if text.ends_with('\n') && super::progress::print_above(text) {
+        return;
+    }
     let mut err = std::io::stderr().lock();
     let _ = err.write_all(text.as_bytes()).and_then(|_| err.flush());
 }
@@ -19,9 +22,4 @@ pub fn line(message: &str) {
 /// `n` with the noun that fits it: "1 room", "2 rooms", "0 rooms".
 pub fn counted(n: i64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
-}
-
-/// Whether stderr is a terminal (progress lines are shown only then).
-pub fn is_terminal() -> bool {
-    std::io::stderr().is_terminal()
 }

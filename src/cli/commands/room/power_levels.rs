@@ -10,9 +10,6 @@ use std::cell::Cell;
 use synadm::api::Page;
 use synadm::ids::parse_room_id;
 
-/// Rooms whose power levels are read at once by `power-levels`.
-const POWER_LOOKUPS: usize = 8;
-
 #[derive(Debug, clap::Args)]
 pub struct PowerLevelsArgs {
     /// Only this room (room ID).
@@ -111,29 +108,25 @@ async fn power_levels_page(
 ) -> Result<(PowerLevelsPage, i64), Error> {
     let page = call(query.request(ctx, from, limit).send()).await?;
     // Through the bulk engine: bounded, in order, and slower when the server rate-limits.
-    let reads = bulk::run_all(
-        page.rooms.iter().collect(),
-        POWER_LOOKUPS,
-        |room| async move {
-            let (levels, creators) = power_of(ctx, room).await?;
-            let mut value = serde_json::to_value(room).map_err(|e| Error::Io(e.to_string()))?;
-            if let Value::Object(fields) = &mut value {
-                if !all_details {
-                    for f in DETAIL_FIELDS {
-                        fields.remove(f);
-                    }
+    let reads = bulk::in_order(ctx, page.rooms.iter().collect(), |room| async move {
+        let (levels, creators) = power_of(ctx, room).await?;
+        let mut value = serde_json::to_value(room).map_err(|e| Error::Io(e.to_string()))?;
+        if let Value::Object(fields) = &mut value {
+            if !all_details {
+                for f in DETAIL_FIELDS {
+                    fields.remove(f);
                 }
-                let found = levels.is_some();
-                fields.insert(
-                    "power_levels".into(),
-                    Value::Object(levels.unwrap_or_default()),
-                );
-                fields.insert("creators".into(), json!(creators));
-                return Ok::<_, Error>((value, found));
             }
-            Ok((value, false))
-        },
-    )
+            let found = levels.is_some();
+            fields.insert(
+                "power_levels".into(),
+                Value::Object(levels.unwrap_or_default()),
+            );
+            fields.insert("creators".into(), json!(creators));
+            return Ok::<_, Error>((value, found));
+        }
+        Ok((value, false))
+    })
     .await;
     let enriched: Vec<(Value, bool)> = reads
         .into_iter()

@@ -1,6 +1,6 @@
 //! `room purge-empty`: delete every room that no local user is joined to.
 
-use super::deletion::{Api, PurgeFlags, RESULTS, delete_room};
+use super::deletion::{Api, Deleted, PurgeFlags, RESULTS, delete_room};
 use crate::cli::kit::bulk;
 use crate::cli::kit::prelude::*;
 use futures::TryStreamExt;
@@ -25,6 +25,8 @@ pub struct PurgeEmptyArgs {
     batch_size: i64,
     #[command(flatten)]
     wait: WaitArgs,
+    #[command(flatten)]
+    bulk: bulk::BulkArgs,
 }
 
 /// Rooms shown in the preview before asking; `--dry-run` prints them all.
@@ -111,15 +113,8 @@ impl Run for PurgeEmptyArgs {
 
         let body = a.purge.body(false);
         let api = Api::new(a.v1, a.wait.wait);
-        let results = bulk::run_all(ids, bulk::PARALLEL, |id: String| {
-            let body = body.clone();
-            async move { delete_room(ctx, &id, body, api).await }
-        })
-        .await;
-        bulk::report(
-            ctx,
-            results,
-            |id, deleted| {
+        let rows = bulk::Rows {
+            done: &|id: &String, deleted: &Deleted| {
                 let mut row = json!({"room_id": id});
                 if let (Some(row), Value::Object(reply)) = (row.as_object_mut(), deleted.to_value())
                 {
@@ -127,8 +122,26 @@ impl Run for PurgeEmptyArgs {
                 }
                 row
             },
-            |id, error| json!({"room_id": id, "error": error}),
-            &RESULTS,
+            failed: &|id: &String, error: &str| json!({"room_id": id, "error": error}),
+            line: &|id: &String| id.clone(),
+            name: &|id: &String| id.clone(),
+            view: RESULTS,
+            silent: false,
+        };
+        let total = ids.len() as u64;
+        let action = |id: String| {
+            let body = body.clone();
+            async move { delete_room(ctx, &id, body, api).await }
+        };
+        bulk::run(
+            ctx,
+            &a.bulk,
+            Some(total),
+            futures::stream::iter(ids),
+            action,
+            &rows,
         )
+        .await?;
+        Ok(())
     }
 }

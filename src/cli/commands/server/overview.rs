@@ -300,8 +300,7 @@ fn summary(doc: &Value) -> Value {
 
 impl Run for OverviewArgs {
     async fn run(self, ctx: &Ctx) -> Result<(), Error> {
-        let results =
-            bulk::run_all(Section::ALL.to_vec(), bulk::PARALLEL, |s| section(ctx, s)).await;
+        let results = bulk::in_order(ctx, Section::ALL.to_vec(), |s| section(ctx, s)).await;
         let mut doc = serde_json::Map::new();
         let mut first_error = None;
         let mut failed = 0;

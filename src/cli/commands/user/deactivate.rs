@@ -37,6 +37,8 @@ pub struct DeactivateRegexArgs {
     #[arg(short = 'p', long, visible_alias = "paginate", default_value_t = 500,
           value_parser = crate::cli::kit::numbers::positive, allow_negative_numbers = true)]
     batch_size: i64,
+    #[command(flatten)]
+    bulk: bulk::BulkArgs,
 }
 
 async fn deactivate(
@@ -172,16 +174,22 @@ impl Run for DeactivateRegexArgs {
             matches.len()
         ))?;
 
-        let results = bulk::run_all(matches, bulk::PARALLEL, |id: String| async move {
-            deactivate(ctx, &id, a.gdpr_erase).await
-        })
-        .await;
-        bulk::report(
-            ctx,
-            results,
-            |id, res: &types::DeactivateResult| json!({"user_id": id, "deactivated": true, "id_server_unbind_result": res.id_server_unbind_result}),
-            |id, error| json!({"user_id": id, "deactivated": false, "error": error}),
-            &View::new(&["user_id", "deactivated"]),
-        )
+        let total = matches.len() as u64;
+        let rows = bulk::Rows {
+            done: &|id: &String, res: &types::DeactivateResult| {
+                json!({"user_id": id, "deactivated": true,
+                       "id_server_unbind_result": res.id_server_unbind_result})
+            },
+            failed: &|id: &String, error: &str| json!({"user_id": id, "deactivated": false, "error": error}),
+            line: &|id: &String| id.clone(),
+            name: &|id: &String| id.clone(),
+            view: View::new(&["user_id", "deactivated"]),
+            silent: false,
+        };
+        let erase = a.gdpr_erase;
+        let users = futures::stream::iter(matches);
+        let action = |id: String| async move { deactivate(ctx, &id, erase).await };
+        bulk::run(ctx, &a.bulk, Some(total), users, action, &rows).await?;
+        Ok(())
     }
 }
