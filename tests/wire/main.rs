@@ -2,6 +2,7 @@
 //! the wire (method, path encoding, query, body, headers) and stdout, stderr, exit code.
 
 mod account;
+mod bulk;
 mod capture;
 mod checks;
 mod cli;

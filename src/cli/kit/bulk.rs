@@ -53,6 +53,24 @@ pub struct Rows<'a, I, T> {
     pub silent: bool,
 }
 
+impl<'a, T> Rows<'a, String, T> {
+    /// The rows of a run over IDs: an ID is its own line and name.
+    pub fn of_ids(
+        view: View,
+        done: &'a dyn Fn(&String, &T) -> Value,
+        failed: &'a dyn Fn(&String, &str) -> Value,
+    ) -> Rows<'a, String, T> {
+        Rows {
+            done,
+            failed,
+            line: &String::clone,
+            name: &String::clone,
+            view,
+            silent: false,
+        }
+    }
+}
+
 /// The tally of a run.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Tally {

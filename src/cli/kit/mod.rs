@@ -5,6 +5,7 @@ pub mod args;
 pub mod bulk;
 pub mod context;
 pub mod global;
+pub mod id_list;
 pub mod jobs;
 pub mod numbers;
 pub mod paging;

@@ -23,6 +23,27 @@ pub fn confirm(question: &str) -> Result<(), Error> {
     }
 }
 
+/// [`confirm`] answered on the terminal (`/dev/tty`): for commands whose stdin carries their
+/// input (a list of IDs), so the answer cannot come from there.
+pub fn confirm_on_terminal(question: &str) -> Result<(), Error> {
+    let no_terminal = |e: std::io::Error| {
+        Error::Aborted(format!(
+            "the input came on stdin, so the question is asked on the terminal, and there is              none ({e}); pass --batch to skip it"
+        ))
+    };
+    let tty = std::fs::File::open("/dev/tty").map_err(no_terminal)?;
+    super::stderr::write(&format!("{question} [y/N] "));
+    let mut answer = String::new();
+    std::io::BufReader::new(tty)
+        .read_line(&mut answer)
+        .map_err(no_terminal)?;
+    if matches!(answer.trim().to_lowercase().as_str(), "y" | "yes") {
+        Ok(())
+    } else {
+        Err(Error::Aborted("not confirmed".into()))
+    }
+}
+
 /// Reads a secret without echo when stdin is a terminal (a plain line otherwise).
 pub fn secret(question: &str) -> Result<String, Error> {
     if std::io::stdin().is_terminal() {

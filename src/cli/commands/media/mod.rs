@@ -6,8 +6,10 @@ mod list;
 mod quarantine;
 mod quarantine_log;
 
+use crate::cli::kit::id_list::{IdList, Target};
 use crate::cli::kit::prelude::*;
 use clap::Subcommand;
+use synadm::mxc::{Mxc, parse_media_id};
 
 #[derive(Debug, Subcommand)]
 pub enum MediaCommand {
@@ -39,4 +41,46 @@ impl Run for MediaCommand {
             MediaCommand::Protect(a) => a.run(ctx).await,
         }
     }
+}
+
+/// A media ID, or `-` for a list on stdin.
+fn media_or_list(input: &str) -> Result<Target, String> {
+    Target::checked(input, parse_media_id)
+}
+
+/// The media listed on stdin, as MXC URIs: MXC URIs, or media IDs on `server` (this server
+/// when `None`), one a line.
+async fn media_from_stdin(ctx: &Ctx, server: Option<String>) -> Result<IdList, Error> {
+    let server = match server {
+        Some(s) => s,
+        None => ctx.server_name().await?.to_string(),
+    };
+    IdList::from_stdin("media ID or MXC URI", |line| {
+        if line
+            .get(..6)
+            .is_some_and(|s| s.eq_ignore_ascii_case("mxc://"))
+        {
+            return Mxc::parse(line).map(|m| m.to_string());
+        }
+        let media_id = parse_media_id(line)?;
+        Ok(Mxc {
+            server_name: server.clone(),
+            media_id,
+        }
+        .to_string())
+    })
+}
+
+/// An MXC URI of a list [`media_from_stdin`] checked.
+fn listed_mxc(line: &str) -> Result<Mxc, Error> {
+    Mxc::parse(line).map_err(Error::Usage)
+}
+
+/// The rows of a run over media: the MXC URI, and the error of a failed one.
+fn media_rows<'a, T: serde::Serialize>() -> crate::cli::kit::bulk::Rows<'a, String, T> {
+    crate::cli::kit::bulk::Rows::of_ids(
+        View::new(&["media", "error"]),
+        &|mxc, _| serde_json::json!({ "media": mxc }),
+        &|mxc, error| serde_json::json!({ "media": mxc, "error": error }),
+    )
 }

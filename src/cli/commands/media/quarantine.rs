@@ -1,17 +1,22 @@
 //! `media quarantine`, `media unquarantine` and `media protect`.
 
+use super::{listed_mxc, media_from_stdin, media_or_list, media_rows};
+use crate::cli::kit::bulk::BulkArgs;
+use crate::cli::kit::id_list::{self, ListRun, Target};
+use crate::cli::kit::numbers::Checked;
 use crate::cli::kit::prelude::*;
 use clap::ArgGroup;
 use synadm::ids::parse_room_id;
-use synadm::mxc::{Mxc, parse_media_id, parse_server_name};
+use synadm::mxc::{Mxc, parse_server_name};
 
 #[derive(Debug, clap::Args)]
 #[command(group(ArgGroup::new("what").required(true)
     .args(["media_id", "room_id", "user_id", "mxc_uri"])))]
 pub struct QuarantineArgs {
-    /// Quarantine the media with this media ID (on this server, or on --server-name).
-    #[arg(short = 'i', long, value_parser = parse_media_id)]
-    media_id: Option<String>,
+    /// Quarantine the media with this media ID (on this server, or on --server-name); - reads
+    /// media IDs or MXC URIs from stdin, one a line.
+    #[arg(short = 'i', long, value_parser = Checked(media_or_list))]
+    media_id: Option<Target>,
     /// Quarantine all media referenced in this room (room ID, '!abcdefg:example.org').
     #[arg(short = 'r', long, value_parser = parse_room_id)]
     room_id: Option<String>,
@@ -26,15 +31,17 @@ pub struct QuarantineArgs {
     #[arg(short = 's', long, requires = "media_id", value_parser = parse_server_name,
           conflicts_with_all = ["room_id", "user_id", "mxc_uri"])]
     server_name: Option<String>,
+    #[command(flatten, next_help_heading = "With a list of media (-i -)")]
+    bulk: BulkArgs,
 }
 
 #[derive(Debug, clap::Args)]
 #[command(group(ArgGroup::new("what").required(true).args(["media_id", "mxc_uri"])))]
 pub struct UnquarantineArgs {
     /// Remove the media with this media ID from quarantine (on this server, or on
-    /// --server-name).
-    #[arg(short = 'i', long, value_parser = parse_media_id)]
-    media_id: Option<String>,
+    /// --server-name); - reads media IDs or MXC URIs from stdin, one a line.
+    #[arg(short = 'i', long, value_parser = Checked(media_or_list))]
+    media_id: Option<Target>,
     /// Remove the media with this MXC URI (mxc://server/media-id) from quarantine.
     #[arg(short = 'U', long, value_name = "MXC_URI", value_parser = crate::cli::kit::numbers::Checked(Mxc::parse))]
     mxc_uri: Option<Mxc>,
@@ -42,16 +49,21 @@ pub struct UnquarantineArgs {
     #[arg(short = 's', long, requires = "media_id", value_parser = parse_server_name,
           conflicts_with = "mxc_uri")]
     server_name: Option<String>,
+    #[command(flatten, next_help_heading = "With a list of media (-i -)")]
+    bulk: BulkArgs,
 }
 
 #[derive(Debug, clap::Args)]
 pub struct ProtectArgs {
-    /// The media ID of the local media.
-    #[arg(value_parser = parse_media_id)]
-    media_id: String,
+    /// The media ID of the local media, or - to read media IDs (or MXC URIs of this
+    /// server's media) from stdin, one a line.
+    #[arg(value_parser = Checked(media_or_list))]
+    media_id: Target,
     /// Lift the protection instead (Python synadm has no way to).
     #[arg(short, long)]
     unprotect: bool,
+    #[command(flatten, next_help_heading = "With a list of media (-)")]
+    bulk: BulkArgs,
 }
 
 /// The one media item that `-i [-s]` or `-U` names; without `-s` it is on this server.
@@ -110,7 +122,26 @@ impl Run for QuarantineArgs {
             ));
             return ctx.print(&reply, &QUARANTINED);
         }
-        let mxc = target(ctx, a.media_id, a.server_name, a.mxc_uri).await?;
+        let media_id = match a.media_id {
+            Some(Target::Stdin) => {
+                let list = media_from_stdin(ctx, a.server_name).await?;
+                let how = ListRun {
+                    question: "Quarantine these media?",
+                    one: "media item",
+                    many: "media items",
+                };
+                let action = |line: String| async move {
+                    let mxc = listed_mxc(&line)?;
+                    let quarantine = ctx.client.quarantine_media();
+                    let quarantine = quarantine.server_name(&mxc.server_name);
+                    call(quarantine.media_id(&mxc.media_id).send()).await
+                };
+                return id_list::run(ctx, &a.bulk, list, how, media_rows(), action).await;
+            }
+            Some(Target::One(id)) => Some(id),
+            None => None,
+        };
+        let mxc = target(ctx, media_id, a.server_name, a.mxc_uri).await?;
         let reply = call(
             ctx.client
                 .quarantine_media()
@@ -127,7 +158,26 @@ impl Run for QuarantineArgs {
 impl Run for UnquarantineArgs {
     async fn run(self, ctx: &Ctx) -> Result<(), Error> {
         let a = self;
-        let mxc = target(ctx, a.media_id, a.server_name, a.mxc_uri).await?;
+        let media_id = match a.media_id {
+            Some(Target::Stdin) => {
+                let list = media_from_stdin(ctx, a.server_name).await?;
+                let how = ListRun {
+                    question: "Remove these media from quarantine?",
+                    one: "media item",
+                    many: "media items",
+                };
+                let action = |line: String| async move {
+                    let mxc = listed_mxc(&line)?;
+                    let release = ctx.client.unquarantine_media();
+                    let release = release.server_name(&mxc.server_name);
+                    call(release.media_id(&mxc.media_id).send()).await
+                };
+                return id_list::run(ctx, &a.bulk, list, how, media_rows(), action).await;
+            }
+            Some(Target::One(id)) => Some(id),
+            None => None,
+        };
+        let mxc = target(ctx, media_id, a.server_name, a.mxc_uri).await?;
         let reply = call(
             ctx.client
                 .unquarantine_media()
@@ -141,17 +191,49 @@ impl Run for UnquarantineArgs {
     }
 }
 
+/// Protects one local media item, or lifts its protection.
+async fn protect(ctx: &Ctx, media_id: &str, unprotect: bool) -> Result<types::Empty, Error> {
+    if unprotect {
+        call(ctx.client.unprotect_media().media_id(media_id).send()).await
+    } else {
+        call(ctx.client.protect_media().media_id(media_id).send()).await
+    }
+}
+
 impl Run for ProtectArgs {
     async fn run(self, ctx: &Ctx) -> Result<(), Error> {
         let a = self;
-        let reply = if a.unprotect {
-            call(ctx.client.unprotect_media().media_id(&a.media_id).send()).await?
-        } else {
-            call(ctx.client.protect_media().media_id(&a.media_id).send()).await?
+        let media_id = match a.media_id {
+            Target::One(id) => id,
+            Target::Stdin => {
+                let list = media_from_stdin(ctx, None).await?;
+                let here = ctx.server_name().await?.to_string();
+                let how = ListRun {
+                    question: if a.unprotect {
+                        "Lift the protection of these media?"
+                    } else {
+                        "Protect these media from quarantine?"
+                    },
+                    one: "media item",
+                    many: "media items",
+                };
+                let here = here.as_str();
+                let action = |line: String| async move {
+                    let mxc = listed_mxc(&line)?;
+                    if mxc.server_name != here {
+                        return Err(Error::Usage(format!(
+                            "{mxc} is not on this server: only local media can be protected"
+                        )));
+                    }
+                    protect(ctx, &mxc.media_id, a.unprotect).await
+                };
+                return id_list::run(ctx, &a.bulk, list, how, media_rows(), action).await;
+            }
         };
+        let reply = protect(ctx, &media_id, a.unprotect).await?;
         ctx.note(&format!(
             "Local media {} is {} protected from quarantine.",
-            a.media_id,
+            media_id,
             if a.unprotect { "no longer" } else { "now" }
         ));
         ctx.print(&reply, &View::PLAIN)

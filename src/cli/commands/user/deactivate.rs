@@ -1,6 +1,7 @@
 //! `user deactivate` and `user deactivate-regex`.
 
 use crate::cli::kit::bulk;
+use crate::cli::kit::id_list::{self, ListRun, Target};
 use crate::cli::kit::prelude::*;
 use crate::cli::kit::stderr::counted;
 use crate::cli::kit::user_queries;
@@ -10,12 +11,14 @@ use synadm::output::sanitize;
 
 #[derive(Debug, clap::Args)]
 pub struct DeactivateArgs {
-    /// The user (full ID or localpart).
+    /// The user (full ID or localpart), or - to read users from stdin, one a line.
     user_id: String,
     /// Also GDPR-erase: their messages stay visible to those who saw them, but are hidden
     /// from users joining later.
     #[arg(short = 'e', long)]
     gdpr_erase: bool,
+    #[command(flatten, next_help_heading = "With a list of users (-)")]
+    bulk: bulk::BulkArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -65,9 +68,36 @@ fn action(erase: bool) -> &'static str {
     }
 }
 
+/// The rows of a run that deactivates users.
+fn deactivated_rows<'a>() -> bulk::Rows<'a, String, types::DeactivateResult> {
+    bulk::Rows::of_ids(
+        View::new(&["user_id", "deactivated"]),
+        &|id, res: &types::DeactivateResult| {
+            json!({"user_id": id, "deactivated": true,
+                   "id_server_unbind_result": res.id_server_unbind_result})
+        },
+        &|id, error| json!({"user_id": id, "deactivated": false, "error": error}),
+    )
+}
+
 impl Run for DeactivateArgs {
     async fn run(self, ctx: &Ctx) -> Result<(), Error> {
         let a = self;
+        if Target::of(&a.user_id) == Target::Stdin {
+            let list = id_list::users_from_stdin(ctx).await?;
+            let how = ListRun {
+                question: if a.gdpr_erase {
+                    "Deactivate and GDPR-erase these users? It cannot be undone."
+                } else {
+                    "Deactivate these users? It cannot be undone."
+                },
+                one: "user",
+                many: "users",
+            };
+            let erase = a.gdpr_erase;
+            let action = |id: String| async move { deactivate(ctx, &id, erase).await };
+            return id_list::run(ctx, &a.bulk, list, how, deactivated_rows(), action).await;
+        }
         let user_id = ctx.user_id(&a.user_id).await?;
         // Who is about to go; this also catches unknown users before anything is asked.
         let user = call(ctx.client.get_user().user_id(user_id.clone()).send()).await?;
@@ -175,21 +205,18 @@ impl Run for DeactivateRegexArgs {
         ))?;
 
         let total = matches.len() as u64;
-        let rows = bulk::Rows {
-            done: &|id: &String, res: &types::DeactivateResult| {
-                json!({"user_id": id, "deactivated": true,
-                       "id_server_unbind_result": res.id_server_unbind_result})
-            },
-            failed: &|id: &String, error: &str| json!({"user_id": id, "deactivated": false, "error": error}),
-            line: &|id: &String| id.clone(),
-            name: &|id: &String| id.clone(),
-            view: View::new(&["user_id", "deactivated"]),
-            silent: false,
-        };
         let erase = a.gdpr_erase;
         let users = futures::stream::iter(matches);
         let action = |id: String| async move { deactivate(ctx, &id, erase).await };
-        bulk::run(ctx, &a.bulk, Some(total), users, action, &rows).await?;
+        bulk::run(
+            ctx,
+            &a.bulk,
+            Some(total),
+            users,
+            action,
+            &deactivated_rows(),
+        )
+        .await?;
         Ok(())
     }
 }

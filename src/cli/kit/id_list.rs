@@ -1,0 +1,321 @@
+//! Lists of IDs for commands that act on one ID or, given `-`, on every ID read from stdin
+//! (`synadm room block - < rooms.txt`): one ID a line, `#` comments and blank lines skipped.
+//! The whole list is checked before anything is sent, every bad line reported with its
+//! number. The checked IDs are spooled to an unlinked temporary file and read back as the
+//! run goes, so a list of any length streams without sitting in memory.
+
+use super::bulk::{self, BulkArgs, Rows};
+use super::context::Ctx;
+use super::{prompt, stderr};
+use futures::Stream;
+use std::fs::File;
+use std::future::Future;
+use std::io::{BufRead, BufReader, Seek, Write};
+use synadm::Error;
+use synadm::ids::UserArg;
+use synadm::output::sanitize;
+
+/// The argument that stands for "the IDs on stdin".
+pub const STDIN: &str = "-";
+
+/// Bad lines reported one by one before the rest are only counted.
+const BAD_LINES_SHOWN: usize = 20;
+/// IDs named in the confirmation question.
+const PREVIEW: usize = 5;
+
+/// What a per-ID command was given: one ID, or `-` for a list on stdin.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    One(String),
+    Stdin,
+}
+
+impl Target {
+    /// `-` or the text as given (for IDs checked later, such as localparts).
+    pub fn of(input: &str) -> Target {
+        if input == STDIN {
+            Target::Stdin
+        } else {
+            Target::One(input.to_string())
+        }
+    }
+
+    /// `-`, or an ID that `check` accepts: the value parser of a per-ID argument.
+    pub fn checked(
+        input: &str,
+        check: fn(&str) -> Result<String, String>,
+    ) -> Result<Target, String> {
+        match Target::of(input) {
+            Target::One(id) => check(&id).map(Target::One),
+            stdin => Ok(stdin),
+        }
+    }
+}
+
+/// A room ID, or `-`.
+pub fn room_or_list(input: &str) -> Result<Target, String> {
+    Target::checked(input, synadm::ids::parse_room_id)
+}
+
+/// A checked list of IDs.
+pub struct IdList {
+    spool: File,
+    count: u64,
+    first: Vec<String>,
+}
+
+impl IdList {
+    /// Reads and checks the IDs on stdin; `what` names one ("room ID") in messages.
+    pub fn from_stdin(
+        what: &str,
+        check: impl Fn(&str) -> Result<String, String>,
+    ) -> Result<IdList, Error> {
+        IdList::read(std::io::stdin().lock(), what, check)
+    }
+
+    /// Reads and checks the IDs of `input`, one a line.
+    pub fn read(
+        input: impl BufRead,
+        what: &str,
+        check: impl Fn(&str) -> Result<String, String>,
+    ) -> Result<IdList, Error> {
+        let mut spool = std::io::BufWriter::new(spool_file()?);
+        let (mut count, mut first, mut bad, mut first_bad) = (0u64, Vec::new(), 0u64, None);
+        for (number, line) in input.lines().enumerate() {
+            let number = number + 1;
+            let line = line.map_err(|e| Error::Io(format!("cannot read the ID list: {e}")))?;
+            let text = line.trim();
+            if text.is_empty() || text.starts_with('#') {
+                continue;
+            }
+            match check(text) {
+                Ok(id) => {
+                    count += 1;
+                    if first.len() < PREVIEW {
+                        first.push(id.clone());
+                    }
+                    writeln!(spool, "{id}").map_err(spool_error)?;
+                }
+                Err(why) => {
+                    bad += 1;
+                    first_bad.get_or_insert(number);
+                    if bad <= BAD_LINES_SHOWN as u64 {
+                        stderr::line(&format!("line {number}: {}", sanitize(&why)));
+                    }
+                }
+            }
+        }
+        if let Some(line) = first_bad {
+            if bad > BAD_LINES_SHOWN as u64 {
+                stderr::line(&format!("… and {} more", bad - BAD_LINES_SHOWN as u64));
+            }
+            return Err(Error::Usage(format!(
+                "{} of the list {} not a {what} (the first on line {line}); nothing was sent",
+                stderr::counted(bad as i64, "line", "lines"),
+                if bad == 1 { "is" } else { "are" },
+            )));
+        }
+        if count == 0 {
+            return Err(Error::Usage(format!(
+                "the list on stdin holds no {what}: one a line was expected"
+            )));
+        }
+        let mut spool = spool
+            .into_inner()
+            .map_err(|e| spool_error(e.into_error()))?;
+        spool.rewind().map_err(spool_error)?;
+        Ok(IdList {
+            spool,
+            count,
+            first,
+        })
+    }
+
+    /// How many IDs the list holds.
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// "3 rooms: !a:x, !b:x, !c:x" (the first few, then "…").
+    pub fn preview(&self, one: &str, many: &str) -> String {
+        let names: Vec<String> = self.first.iter().map(|id| sanitize(id)).collect();
+        let more = if self.count > self.first.len() as u64 {
+            ", …"
+        } else {
+            ""
+        };
+        format!(
+            "{}: {}{more}",
+            stderr::counted(self.count as i64, one, many),
+            names.join(", ")
+        )
+    }
+
+    /// The IDs, read back from the spool as they are needed.
+    pub fn ids(self) -> impl Stream<Item = String> {
+        let lines = BufReader::new(self.spool).lines().map_while(Result::ok);
+        futures::stream::iter(lines)
+    }
+}
+
+/// A new temporary file that is gone from the directory at once (it lives while open).
+fn spool_file() -> Result<File, Error> {
+    let dir = std::env::temp_dir();
+    for attempt in 0..100u32 {
+        let path = dir.join(format!(
+            "synadm-ids-{}-{}-{attempt}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.subsec_nanos())
+        ));
+        match std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(file) => {
+                let _ = std::fs::remove_file(&path);
+                return Ok(file);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(spool_error(e)),
+        }
+    }
+    Err(Error::Io(format!(
+        "cannot create a temporary file in {}",
+        dir.display()
+    )))
+}
+
+fn spool_error(e: std::io::Error) -> Error {
+    Error::Io(format!("cannot spool the ID list: {e}"))
+}
+
+/// Reads and checks the user IDs on stdin; localparts are completed with the server name.
+pub async fn users_from_stdin(ctx: &Ctx) -> Result<IdList, Error> {
+    // Asked first (the check cannot wait); only a localpart in the list needs it.
+    let server = ctx.server_name().await.ok().map(str::to_owned);
+    IdList::from_stdin("user ID", |input| {
+        let user = UserArg::parse(input).map_err(|e| e.to_string())?;
+        match (&user, &server) {
+            (UserArg::Full(id), _) => Ok(id.clone()),
+            (UserArg::Localpart(_), Some(server)) => {
+                user.complete(server).map_err(|e| e.to_string())
+            }
+            (UserArg::Localpart(local), None) => Err(format!(
+                "{local} is a localpart, and the server name to complete it is unknown;                  give full user IDs"
+            )),
+        }
+    })
+}
+
+/// What a per-ID command does with a list.
+pub struct ListRun<'a> {
+    /// The question asked once, before the count and the first IDs ("Block these rooms?").
+    pub question: &'a str,
+    /// One ID and several, for messages ("room", "rooms").
+    pub one: &'a str,
+    pub many: &'a str,
+}
+
+/// Asks once for the whole list (unless in batch mode), then runs `action` for each ID
+/// through the bulk engine. `rows` says how an ID's outcome is shown; a failed ID's line
+/// in `--failed-to` is the ID itself.
+pub async fn run<T, F, Fut>(
+    ctx: &Ctx,
+    args: &BulkArgs,
+    list: IdList,
+    how: ListRun<'_>,
+    rows: Rows<'_, String, T>,
+    action: F,
+) -> Result<(), Error>
+where
+    F: Fn(String) -> Fut,
+    Fut: Future<Output = Result<T, Error>>,
+{
+    ctx.note(&list.preview(how.one, how.many));
+    if !ctx.batch {
+        prompt::confirm_on_terminal(how.question)?;
+    }
+    let total = list.count();
+    bulk::run(ctx, args, Some(total), list.ids(), action, &rows).await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures::StreamExt;
+
+    fn room(s: &str) -> Result<String, String> {
+        synadm::ids::parse_room_id(s)
+    }
+
+    fn ids(list: IdList) -> Vec<String> {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(list.ids().collect())
+    }
+
+    #[test]
+    fn a_dash_stands_for_the_list_on_stdin() {
+        assert_eq!(room_or_list("-"), Ok(Target::Stdin));
+        assert_eq!(room_or_list("!a:x.org"), Ok(Target::One("!a:x.org".into())));
+        assert!(room_or_list("#alias:x.org").is_err());
+        assert_eq!(Target::of("alice"), Target::One("alice".into()));
+    }
+
+    #[test]
+    fn comments_blank_lines_and_spaces_are_skipped() {
+        let input = "# rooms to block\n!a:x.org\n\n   !b:x.org  \n#!c:x.org\n";
+        let list = IdList::read(input.as_bytes(), "room ID", room).unwrap();
+        assert_eq!(list.count(), 2);
+        assert_eq!(list.preview("room", "rooms"), "2 rooms: !a:x.org, !b:x.org");
+        assert_eq!(ids(list), ["!a:x.org", "!b:x.org"]);
+    }
+
+    #[test]
+    fn every_bad_line_is_found_before_anything_is_used() {
+        let input = "!a:x.org\nnot a room\n!b:x.org\n#!c\nalso bad\n";
+        let e = IdList::read(input.as_bytes(), "room ID", room)
+            .err()
+            .unwrap();
+        assert!(matches!(e, Error::Usage(_)));
+        assert_eq!(
+            e.to_string(),
+            "2 lines of the list are not a room ID (the first on line 2); nothing was sent"
+        );
+    }
+
+    #[test]
+    fn an_empty_list_is_refused() {
+        let e = IdList::read("# nothing\n\n".as_bytes(), "room ID", room)
+            .err()
+            .unwrap();
+        assert_eq!(
+            e.to_string(),
+            "the list on stdin holds no room ID: one a line was expected"
+        );
+    }
+
+    #[test]
+    fn the_preview_names_the_first_five() {
+        let input: String = (0..7).map(|i| format!("!r{i}:x.org\n")).collect();
+        let list = IdList::read(input.as_bytes(), "room ID", room).unwrap();
+        assert_eq!(
+            list.preview("room", "rooms"),
+            "7 rooms: !r0:x.org, !r1:x.org, !r2:x.org, !r3:x.org, !r4:x.org, …"
+        );
+        assert_eq!(ids(list).len(), 7);
+    }
+
+    #[test]
+    fn the_ids_are_given_back_as_the_check_wrote_them() {
+        let list =
+            IdList::read("a\nb\n".as_bytes(), "name", |s| Ok(format!("@{s}:x.org"))).unwrap();
+        assert_eq!(ids(list), ["@a:x.org", "@b:x.org"]);
+    }
+}

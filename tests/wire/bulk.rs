@@ -1,0 +1,311 @@
+//! Bulk runs on the wire: IDs from stdin (checked before anything is sent), rows as items
+//! finish, `--failed-to`, and rate limits that pace the whole pool.
+
+use crate::support::Env;
+use httpmock::Method::{POST, PUT};
+use serde_json::{Value, json};
+use std::time::{Duration, Instant};
+
+const BLOCK: &str = "/_synapse/admin/v1/rooms";
+
+fn block_path(room: &str) -> String {
+    format!("{BLOCK}/{room}/block")
+}
+
+/// A mock of blocking `room`.
+fn blocked<'a>(env: &'a Env, room: &str) -> httpmock::Mock<'a> {
+    env.reply_to_body(
+        PUT,
+        &block_path(room),
+        json!({"block": true}),
+        200,
+        json!({"block": true}),
+    )
+}
+
+/// The rows of a run, sorted by `key` (they come as items finish).
+fn sorted(run: &crate::support::Run, key: &str) -> Vec<Value> {
+    let mut rows = run.json().as_array().cloned().unwrap_or_default();
+    rows.sort_by_key(|r| r[key].to_string());
+    rows
+}
+
+#[test]
+fn room_block_reads_room_ids_from_stdin_and_blocks_each() {
+    let env = Env::new();
+    let rooms = ["!a:example.org", "!b:example.org", "!c:example.org"];
+    let mocks: Vec<_> = rooms
+        .iter()
+        .map(|r| {
+            env.reply_to_body(
+                PUT,
+                &block_path(r),
+                json!({"block": true}),
+                200,
+                json!({"block": true}),
+            )
+        })
+        .collect();
+    let input = "# spam rooms\n!a:example.org\n\n!b:example.org\n  !c:example.org  \n";
+    let run = env
+        .run_with_input(&["--batch", "room", "block", "-"], input)
+        .ok();
+    assert_eq!(
+        sorted(&run, "room_id"),
+        rooms.map(|r| json!({"room_id": r, "block": true}))
+    );
+    run.stderr_has("3 rooms: !a:example.org, !b:example.org, !c:example.org\n");
+    run.stderr_has("3 done.\n");
+    for m in &mocks {
+        m.assert_calls(1);
+    }
+    // -u unblocks every room of the list.
+    let unblock = env.reply_to_body(
+        PUT,
+        &block_path("!a:example.org"),
+        json!({"block": false}),
+        200,
+        json!({"block": false}),
+    );
+    env.run_with_input(&["--batch", "room", "block", "-u", "-"], "!a:example.org\n")
+        .ok();
+    unblock.assert_calls(1);
+}
+
+#[test]
+fn a_list_with_bad_lines_sends_nothing_and_names_each_line() {
+    let env = Env::new();
+    let any = env.any_request();
+    let input = "!a:example.org\n@user:example.org\n!b:example.org\nnot a room\n";
+    let run = env
+        .run_with_input(&["--batch", "room", "block", "-"], input)
+        .fails(
+            2,
+            "error: 2 lines of the list are not a room ID (the first on line 2); nothing was sent\n",
+        );
+    run.stderr_has("line 2: ");
+    run.stderr_has("line 4: ");
+    assert!(!run.stderr.contains("line 1:"), "{run:#?}");
+    env.run_with_input(&["--batch", "room", "block", "-"], "# only a comment\n")
+        .fails(2, "holds no room ID");
+    any.assert_calls(0);
+}
+
+#[test]
+fn without_batch_the_question_is_asked_on_the_terminal_since_stdin_holds_the_list() {
+    let env = Env::new();
+    let any = env.any_request();
+    // The tests run without a controlling terminal: no one can answer, so nothing is sent.
+    let run = env.run_with_input(&["room", "block", "-"], "!a:example.org\n");
+    assert_eq!(run.code, 6, "{run:#?}");
+    run.stderr_has("1 room: !a:example.org\n");
+    run.stderr_has("pass --batch to skip it");
+    any.assert_calls(0);
+}
+
+#[test]
+fn failed_items_are_rows_and_go_to_the_failed_to_file_for_a_re_run() {
+    let env = Env::new();
+    env.reply_to_body(
+        PUT,
+        &block_path("!a:example.org"),
+        json!({"block": true}),
+        200,
+        json!({"block": true}),
+    );
+    env.reply_to_body(
+        PUT,
+        &block_path("!b:example.org"),
+        json!({"block": true}),
+        403,
+        json!({"errcode": "M_FORBIDDEN", "error": "nope"}),
+    );
+    let failed = env.home.path().join("failed.txt");
+    let failed_arg = failed.to_str().unwrap();
+    let run = env.run_with_input(
+        &["--batch", "room", "block", "-", "--failed-to", failed_arg],
+        "!a:example.org\n!b:example.org\n",
+    );
+    assert_eq!(run.code, 1, "{run:#?}");
+    assert_eq!(
+        sorted(&run, "room_id"),
+        [
+            json!({"room_id": "!a:example.org", "block": true}),
+            json!({"room_id": "!b:example.org", "error": "M_FORBIDDEN: nope (HTTP 403)"}),
+        ]
+    );
+    run.stderr_has(&format!(
+        "1 done, 1 failed. They are in {failed_arg}: run again with it to retry exactly them.\n"
+    ));
+    run.stderr_has("error: M_FORBIDDEN: nope (HTTP 403)\n");
+    assert_eq!(
+        std::fs::read_to_string(&failed).unwrap(),
+        "!b:example.org\n"
+    );
+    // The file is never written over.
+    env.run_with_input(
+        &["--batch", "room", "block", "-", "--failed-to", failed_arg],
+        "!a:example.org\n",
+    )
+    .fails(7, "cannot create");
+    // Human output: the failure and the summary on stderr, nothing on stdout.
+    let human = env.run_with_input(
+        &["--batch", "-o", "human", "room", "block", "-"],
+        "!b:example.org\n",
+    );
+    assert_eq!(human.code, 1);
+    assert_eq!(human.stdout, "");
+    human.stderr_has("!b:example.org: failed: M_FORBIDDEN: nope (HTTP 403)\n");
+}
+
+#[test]
+fn user_deactivate_reads_users_from_stdin_completing_localparts() {
+    let env = Env::with_config("homeserver: example.org\n");
+    let deactivated = |user: &str| {
+        env.reply_to_body(
+            POST,
+            &format!("/_synapse/admin/v1/deactivate/{user}"),
+            json!({"erase": true}),
+            200,
+            json!({"id_server_unbind_result": "success"}),
+        )
+    };
+    let (a, b) = (
+        deactivated("@spam1:example.org"),
+        deactivated("@spam2:other.org"),
+    );
+    let run = env
+        .run_with_input(
+            &["--batch", "user", "deactivate", "-", "-e"],
+            "spam1\n@spam2:other.org\n",
+        )
+        .ok();
+    assert_eq!(
+        sorted(&run, "user_id"),
+        [
+            json!({"user_id": "@spam1:example.org", "deactivated": true, "id_server_unbind_result": "success"}),
+            json!({"user_id": "@spam2:other.org", "deactivated": true, "id_server_unbind_result": "success"}),
+        ]
+    );
+    a.assert_calls(1);
+    b.assert_calls(1);
+    let any = env.any_request();
+    env.run_with_input(&["--batch", "user", "deactivate", "-"], "spam 1\n")
+        .fails(
+            2,
+            "1 line of the list is not a user ID (the first on line 1)",
+        );
+    any.assert_calls(0);
+}
+
+#[test]
+fn media_quarantine_reads_media_ids_and_mxc_uris_from_stdin() {
+    let env = Env::with_config("homeserver: example.org\n");
+    let quarantined = |server: &str, id: &str| {
+        env.reply(
+            POST,
+            &format!("/_synapse/admin/v1/media/quarantine/{server}/{id}"),
+            200,
+            json!({}),
+        )
+    };
+    let (local, remote) = (
+        quarantined("example.org", "abc"),
+        quarantined("other.org", "xyz"),
+    );
+    let run = env
+        .run_with_input(
+            &["--batch", "media", "quarantine", "-i", "-"],
+            "abc\nmxc://other.org/xyz\n",
+        )
+        .ok();
+    assert_eq!(
+        sorted(&run, "media"),
+        [
+            json!({"media": "mxc://example.org/abc"}),
+            json!({"media": "mxc://other.org/xyz"}),
+        ]
+    );
+    local.assert_calls(1);
+    remote.assert_calls(1);
+    // -s names the server of the listed media IDs.
+    let elsewhere = quarantined("third.org", "m1");
+    env.run_with_input(
+        &[
+            "--batch",
+            "media",
+            "quarantine",
+            "-i",
+            "-",
+            "-s",
+            "third.org",
+        ],
+        "m1\n",
+    )
+    .ok();
+    elsewhere.assert_calls(1);
+}
+
+#[test]
+fn media_protect_reads_local_media_from_stdin_and_refuses_remote_ones() {
+    let env = Env::with_config("homeserver: example.org\n");
+    let protect = env.reply(POST, "/_synapse/admin/v1/media/protect/abc", 200, json!({}));
+    let run = env.run_with_input(
+        &["--batch", "media", "protect", "-"],
+        "abc\nmxc://other.org/xyz\n",
+    );
+    assert_eq!(run.code, 2, "{run:#?}");
+    assert_eq!(
+        sorted(&run, "media"),
+        [
+            json!({"media": "mxc://example.org/abc"}),
+            json!({"media": "mxc://other.org/xyz",
+                   "error": "mxc://other.org/xyz is not on this server: only local media can be protected"}),
+        ]
+    );
+    protect.assert_calls(1);
+}
+
+/// A rate-limited item waits what the server asks (the body's `retry_after_ms` here) and is
+/// sent again; the run goes on. (That the wait holds back the whole pool is the engine's
+/// unit test, `synadm::bulk`.)
+#[test]
+fn a_rate_limited_item_is_sent_again_after_the_wait_and_the_run_goes_on() {
+    let env = Env::new();
+    let rooms: Vec<String> = (0..8).map(|i| format!("!r{i}:example.org")).collect();
+    let limited = env.mock(|when, then| {
+        when.method(PUT).path(block_path("!r0:example.org"));
+        then.status(429)
+            .json_body(json!({"errcode": "M_LIMIT_EXCEEDED", "retry_after_ms": 1500}))
+            .up_to_n_times(1);
+    });
+    let ok: Vec<_> = rooms.iter().map(|r| blocked(&env, r)).collect();
+    let input: String = rooms.iter().map(|r| format!("{r}\n")).collect();
+    let started = Instant::now();
+    let run = env.run_with_input(
+        &["--batch", "room", "block", "-", "--concurrency", "1"],
+        &input,
+    );
+    let run = run.ok();
+    limited.assert_calls(1);
+    run.stderr_has("rate-limited by the server; retrying in 1.5 s");
+    run.stderr_has("8 done.");
+    assert!(started.elapsed() >= Duration::from_millis(1500));
+    for m in &ok {
+        m.assert_calls(1);
+    }
+}
+
+#[test]
+fn concurrency_is_checked_before_anything_is_sent() {
+    let env = Env::new();
+    let any = env.any_request();
+    for n in ["0", "65", "x"] {
+        env.run_with_input(
+            &["--batch", "room", "block", "-", "--concurrency", n],
+            "!a:x.org\n",
+        )
+        .fails(2, "--concurrency");
+    }
+    any.assert_calls(0);
+}
