@@ -8,6 +8,7 @@
 mod common;
 
 mod account;
+mod bulk;
 mod config;
 mod credentials;
 mod deactivate;
