@@ -16,6 +16,7 @@ mod devices;
 mod errors;
 mod federation;
 mod history;
+mod import;
 mod library;
 mod listing;
 mod lookup;

@@ -207,6 +207,7 @@ impl Run for SendArgs {
             done: &|id: &String, sent: &types::ServerNoticeSent| json!({"user_id": id, "sent": true, "event_id": sent.event_id}),
             failed: &|id: &String, error: &str| json!({"user_id": id, "sent": false, "error": error}),
             line: &|id: &String| id.clone(),
+            header: None,
             name: &|id: &String| id.clone(),
             view: RESULT,
             silent: a.silent,

@@ -45,6 +45,8 @@ pub struct Rows<'a, I, T> {
     pub failed: &'a dyn Fn(&I, &str) -> Value,
     /// The item as a line of a `--failed-to` file (the input's own format).
     pub line: &'a dyn Fn(&I) -> String,
+    /// The first line of a `--failed-to` file (a CSV file's header), if its format has one.
+    pub header: Option<&'a str>,
     /// The item as named in messages.
     pub name: &'a dyn Fn(&I) -> String,
     /// The table columns, for human output of a document format's rows.
@@ -64,6 +66,7 @@ impl<'a, T> Rows<'a, String, T> {
             done,
             failed,
             line: &String::clone,
+            header: None,
             name: &String::clone,
             view,
             silent: false,
@@ -99,11 +102,10 @@ where
 {
     let pacer = pacer_of(&ctx.client);
     pacer.set_concurrency(usize::from(args.concurrency));
-    let mut failed_to = args
-        .failed_to
-        .as_deref()
-        .map(FailedTo::create)
-        .transpose()?;
+    let mut failed_to = match &args.failed_to {
+        Some(path) => Some(FailedTo::create(path, rows.header)?),
+        None => None,
+    };
     let stop = Stop::default();
     let signals = tokio::spawn(stop_on_signals(stop.clone()));
     let bar = progress::bar(total);
@@ -246,16 +248,20 @@ struct FailedTo {
 }
 
 impl FailedTo {
-    fn create(path: &Path) -> Result<FailedTo, Error> {
+    fn create(path: &Path, header: Option<&str>) -> Result<FailedTo, Error> {
         let file = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
             .open(path)
             .map_err(|e| Error::Io(format!("cannot create {}: {e}", path.display())))?;
-        Ok(FailedTo {
+        let mut failed_to = FailedTo {
             path: path.to_owned(),
             out: std::io::BufWriter::new(file),
-        })
+        };
+        if let Some(header) = header {
+            failed_to.write(header)?;
+        }
+        Ok(failed_to)
     }
 
     fn write(&mut self, line: &str) -> Result<(), Error> {
@@ -351,7 +357,7 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("f.txt");
         let _ = std::fs::remove_file(&path);
-        let mut f = FailedTo::create(&path).unwrap();
+        let mut f = FailedTo::create(&path, None).unwrap();
         f.write("@a:example.org").unwrap();
         f.write("@b:example.org").unwrap();
         f.finish().unwrap();
@@ -359,7 +365,10 @@ mod tests {
             std::fs::read_to_string(&path).unwrap(),
             "@a:example.org\n@b:example.org\n"
         );
-        let again = FailedTo::create(&path).err().unwrap().to_string();
+        let again = FailedTo::create(&path, Some("id"))
+            .err()
+            .unwrap()
+            .to_string();
         assert!(again.starts_with("cannot create "), "{again}");
         assert_eq!(std::fs::read_to_string(&path).unwrap().lines().count(), 2);
         std::fs::remove_dir_all(&dir).unwrap();

@@ -57,9 +57,35 @@ pub fn room_or_list(input: &str) -> Result<Target, String> {
     Target::checked(input, synadm::ids::parse_room_id)
 }
 
+/// Lines kept in an unlinked temporary file between checking input and using it, so that
+/// input of any length streams instead of sitting in memory.
+pub struct Spool(std::io::BufWriter<File>);
+
+impl Spool {
+    pub fn new() -> Result<Spool, Error> {
+        Ok(Spool(std::io::BufWriter::new(spool_file()?)))
+    }
+
+    /// Adds one line (without its newline; it must hold none).
+    pub fn push(&mut self, line: &str) -> Result<(), Error> {
+        writeln!(self.0, "{line}").map_err(spool_error)
+    }
+
+    /// The lines pushed, read back as they are needed.
+    pub fn lines(self) -> Result<impl Stream<Item = String>, Error> {
+        let mut file = self
+            .0
+            .into_inner()
+            .map_err(|e| spool_error(e.into_error()))?;
+        file.rewind().map_err(spool_error)?;
+        let lines = BufReader::new(file).lines().map_while(Result::ok);
+        Ok(futures::stream::iter(lines))
+    }
+}
+
 /// A checked list of IDs.
 pub struct IdList {
-    spool: File,
+    spool: Spool,
     count: u64,
     first: Vec<String>,
 }
@@ -79,7 +105,7 @@ impl IdList {
         what: &str,
         check: impl Fn(&str) -> Result<String, String>,
     ) -> Result<IdList, Error> {
-        let mut spool = std::io::BufWriter::new(spool_file()?);
+        let mut spool = Spool::new()?;
         let (mut count, mut first, mut bad, mut first_bad) = (0u64, Vec::new(), 0u64, None);
         for (number, line) in input.lines().enumerate() {
             let number = number + 1;
@@ -94,7 +120,7 @@ impl IdList {
                     if first.len() < PREVIEW {
                         first.push(id.clone());
                     }
-                    writeln!(spool, "{id}").map_err(spool_error)?;
+                    spool.push(&id)?;
                 }
                 Err(why) => {
                     bad += 1;
@@ -120,10 +146,6 @@ impl IdList {
                 "the list on stdin holds no {what}: one a line was expected"
             )));
         }
-        let mut spool = spool
-            .into_inner()
-            .map_err(|e| spool_error(e.into_error()))?;
-        spool.rewind().map_err(spool_error)?;
         Ok(IdList {
             spool,
             count,
@@ -152,9 +174,8 @@ impl IdList {
     }
 
     /// The IDs, read back from the spool as they are needed.
-    pub fn ids(self) -> impl Stream<Item = String> {
-        let lines = BufReader::new(self.spool).lines().map_while(Result::ok);
-        futures::stream::iter(lines)
+    pub fn ids(self) -> Result<impl Stream<Item = String>, Error> {
+        self.spool.lines()
     }
 }
 
@@ -240,7 +261,7 @@ where
         prompt::confirm_on_terminal(how.question)?;
     }
     let total = list.count();
-    bulk::run(ctx, args, Some(total), list.ids(), action, &rows).await?;
+    bulk::run(ctx, args, Some(total), list.ids()?, action, &rows).await?;
     Ok(())
 }
 
@@ -257,7 +278,7 @@ mod tests {
         tokio::runtime::Builder::new_current_thread()
             .build()
             .unwrap()
-            .block_on(list.ids().collect())
+            .block_on(list.ids().unwrap().collect())
     }
 
     #[test]

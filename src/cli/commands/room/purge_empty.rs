@@ -124,6 +124,7 @@ impl Run for PurgeEmptyArgs {
             },
             failed: &|id: &String, error: &str| json!({"room_id": id, "error": error}),
             line: &|id: &String| id.clone(),
+            header: None,
             name: &|id: &String| id.clone(),
             view: RESULTS,
             silent: false,

@@ -4,6 +4,7 @@ mod account;
 mod deactivate;
 mod device;
 mod devices;
+mod import;
 mod list;
 mod lookup;
 mod moderation;
@@ -79,6 +80,8 @@ pub enum UserCommand {
     /// Create a user with the server's registration shared secret, no access token needed
     /// (the way to make the first admin of a new server).
     Register(register::RegisterArgs),
+    /// Create or update users from a CSV file (the columns `user list -o csv` writes).
+    Import(import::ImportArgs),
     /// List, show, create, rename or delete a user's devices.
     #[command(subcommand)]
     Device(device::DeviceCommand),
@@ -125,6 +128,7 @@ impl Run for UserCommand {
             UserCommand::Available(a) => a.run(ctx).await,
             UserCommand::Device(a) => a.run(ctx).await,
             UserCommand::Register(a) => a.run(ctx).await,
+            UserCommand::Import(a) => a.run(ctx).await,
         }
     }
 }

@@ -1,0 +1,270 @@
+//! `user import` against the real server: every column read back, the dry run, a second run
+//! that changes nothing, bad rows refused before anything is sent, generated passwords, and
+//! updates.
+
+use crate::common::enc;
+use crate::support::{Cli, login, server, unique_localpart, user_state};
+use serde_json::Value;
+
+/// A CSV file in the test's home.
+fn write(cli: &Cli, name: &str, text: &str) -> String {
+    let path = cli.home().join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+fn outcomes(run: &crate::support::Run) -> Vec<(String, String)> {
+    let mut rows: Vec<(String, String)> = run
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["user_id"].as_str().unwrap().to_string(),
+                r["outcome"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    rows.sort();
+    rows
+}
+
+fn exists(user_id: &str) -> bool {
+    let target = format!("/_synapse/admin/v2/users/{}", enc(user_id));
+    server().admin_request("GET", &target, None).0 == 200
+}
+
+fn full_id(localpart: &str) -> String {
+    format!("@{localpart}:test.local")
+}
+
+#[test]
+fn an_import_sets_every_column_and_a_second_run_changes_nothing() {
+    let cli = Cli::admin();
+    let (a, b) = (unique_localpart("imp-a"), unique_localpart("imp-b"));
+    let text = format!(
+        "id,displayname,password,admin,is_guest,deactivated,avatar_url,user_type,threepids,locked\n\
+         {a},\"Anna, Importer\",pw-{a},true,false,,mxc://test.local/avatar1,bot,\"email:{a}@example.org;msisdn:4912345\",true\n\
+         @{b}:test.local,Bert,pw-{b},false,,false,,,,\n"
+    );
+    let file = write(&cli, "users.csv", &text);
+
+    // The dry run reads but changes nothing.
+    let dry = cli
+        .run(&["-o", "json", "user", "import", &file, "--dry-run"])
+        .ok();
+    assert_eq!(
+        outcomes(&dry),
+        [
+            (full_id(&a), "would be created".into()),
+            (full_id(&b), "would be created".into())
+        ]
+    );
+    dry.stderr_has("2 users in the file: 1 admin(s), 0 guest(s), 0 without a password.");
+    dry.stderr_has("2 would be created (1 of them admins), 0 updated, 0 skipped.");
+    assert!(!exists(&full_id(&a)), "the dry run created nobody");
+
+    let run = cli
+        .run(&["--batch", "-o", "json", "user", "import", &file])
+        .ok();
+    assert_eq!(
+        outcomes(&run),
+        [
+            (full_id(&a), "created".into()),
+            (full_id(&b), "created".into())
+        ]
+    );
+    let anna = user_state(&full_id(&a));
+    assert_eq!(anna["displayname"], "Anna, Importer");
+    assert_eq!(anna["admin"], true);
+    assert_eq!(anna["is_guest"], false);
+    assert_eq!(anna["deactivated"], false);
+    assert_eq!(anna["avatar_url"], "mxc://test.local/avatar1");
+    assert_eq!(anna["user_type"], "bot");
+    assert_eq!(anna["locked"], true);
+    let mut threepids: Vec<(String, String)> = anna["threepids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["medium"].as_str().unwrap().into(),
+                t["address"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    threepids.sort();
+    assert_eq!(
+        threepids,
+        [
+            ("email".to_string(), format!("{a}@example.org")),
+            ("msisdn".to_string(), "4912345".to_string())
+        ]
+    );
+    let bert = user_state(&full_id(&b));
+    assert_eq!(bert["displayname"], "Bert");
+    assert_eq!(bert["admin"], false);
+    assert_eq!(bert["user_type"], Value::Null);
+    assert!(
+        login(&b, &format!("pw-{b}"), None).is_ok(),
+        "the file's password works"
+    );
+
+    // The same file again: nothing to do.
+    let again = cli
+        .run(&["--batch", "-o", "json", "user", "import", &file])
+        .ok();
+    assert_eq!(
+        outcomes(&again),
+        [
+            (full_id(&a), "skipped".into()),
+            (full_id(&b), "skipped".into())
+        ]
+    );
+    let updated = cli
+        .run(&[
+            "--batch",
+            "-o",
+            "json",
+            "user",
+            "import",
+            &file,
+            "--on-existing",
+            "update",
+        ])
+        .ok();
+    assert_eq!(
+        outcomes(&updated),
+        [
+            (full_id(&a), "skipped".into()),
+            (full_id(&b), "skipped".into())
+        ],
+        "nothing differs, so nothing is updated"
+    );
+    // --on-existing stop refuses the whole file.
+    cli.run(&["--batch", "user", "import", &file, "--on-existing", "stop"])
+        .fails(
+            6,
+            "2 users exist already (--on-existing stop); nothing was changed",
+        );
+}
+
+#[test]
+fn update_changes_what_differs_and_leaves_the_password() {
+    let cli = Cli::admin();
+    let c = unique_localpart("imp-c");
+    let first = write(
+        &cli,
+        "first.csv",
+        &format!("id,displayname,password\n{c},Carla,pw-{c}\n"),
+    );
+    cli.run(&["--batch", "user", "import", &first]).ok();
+    let second = write(
+        &cli,
+        "second.csv",
+        &format!("id,displayname,password,admin\n{c},Carla Changed,other,true\n"),
+    );
+    let run = cli
+        .run(&[
+            "--batch",
+            "-o",
+            "json",
+            "user",
+            "import",
+            &second,
+            "--on-existing",
+            "update",
+        ])
+        .ok();
+    assert_eq!(
+        run.json(),
+        serde_json::json!([{"user_id": full_id(&c), "outcome": "updated",
+                            "changed": ["displayname", "admin"]}])
+    );
+    let carla = user_state(&full_id(&c));
+    assert_eq!(
+        (carla["displayname"].as_str(), carla["admin"].as_bool()),
+        (Some("Carla Changed"), Some(true))
+    );
+    assert!(
+        login(&c, &format!("pw-{c}"), None).is_ok(),
+        "the old password still works"
+    );
+}
+
+#[test]
+fn bad_rows_are_all_named_and_nothing_is_sent() {
+    let cli = Cli::admin();
+    let (ok, later) = (unique_localpart("imp-ok"), unique_localpart("imp-later"));
+    let text = format!(
+        "id,displayname,admin,locked,deactivated\n{ok},Fine,,,\nbad name,X,,,\n{later},Y,perhaps,true,true\n"
+    );
+    let file = write(&cli, "bad.csv", &text);
+    let run = cli.run(&["--batch", "user", "import", &file]).fails(
+        2,
+        "2 rows of the file are bad (the first is row 3); nothing was sent",
+    );
+    run.stderr_has("row 3: id: ");
+    run.stderr_has("row 4: admin: \"perhaps\" is not true or false; deactivated and locked");
+    assert!(!exists(&full_id(&ok)), "the good row was not sent either");
+}
+
+#[test]
+fn generated_passwords_log_in_and_their_file_is_private() {
+    let cli = Cli::admin();
+    let (d, e) = (unique_localpart("imp-d"), unique_localpart("imp-e"));
+    let file = write(
+        &cli,
+        "nopw.csv",
+        &format!("id,displayname\n{d},Dora\n{e},Emil\n"),
+    );
+    let passwords = cli.home().join("passwords.csv");
+    let run = cli
+        .run(&[
+            "--batch",
+            "user",
+            "import",
+            &file,
+            "--generate-passwords",
+            passwords.to_str().unwrap(),
+        ])
+        .ok();
+    let text = std::fs::read_to_string(&passwords).unwrap();
+    assert!(
+        !run.stdout
+            .contains(text.lines().nth(1).unwrap().split(',').nth(1).unwrap())
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&passwords).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let mut lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.remove(0), "id,password");
+    assert_eq!(lines.len(), 2);
+    for line in lines {
+        let (id, password) = line.split_once(',').unwrap();
+        let local = id.trim_start_matches('@').split(':').next().unwrap();
+        assert!(
+            login(local, password, None).is_ok(),
+            "{id} logs in with its password"
+        );
+    }
+    // Never over an existing file.
+    let more = write(
+        &cli,
+        "more.csv",
+        &format!("id,displayname\n{}\n", unique_localpart("imp-f") + ",F"),
+    );
+    cli.run(&[
+        "--batch",
+        "user",
+        "import",
+        &more,
+        "--generate-passwords",
+        passwords.to_str().unwrap(),
+    ])
+    .fails(7, "cannot create");
+}
