@@ -3,6 +3,7 @@
 //! comes back as [`Error::OutputClosed`], any other write failure as [`Error::Io`].
 
 mod cell;
+mod csv;
 mod human;
 mod pprint;
 mod row;
@@ -24,17 +25,30 @@ pub enum Format {
     Minified,
     Human,
     Pprint,
+    Csv,
+    Tsv,
 }
 
 impl Format {
     /// Every format with its name and synadm's one-letter alias, in synadm's order.
-    pub const ALL: [(Format, &'static str, &'static str); 5] = [
+    pub const ALL: [(Format, &'static str, &'static str); 7] = [
         (Format::Yaml, "yaml", "y"),
         (Format::Json, "json", "j"),
         (Format::Minified, "minified", "m"),
         (Format::Human, "human", "h"),
         (Format::Pprint, "pprint", "p"),
+        (Format::Csv, "csv", "c"),
+        (Format::Tsv, "tsv", "t"),
     ];
+
+    /// The delimiter of a table format (csv, tsv).
+    fn delimiter(self) -> Option<u8> {
+        match self {
+            Format::Csv => Some(b','),
+            Format::Tsv => Some(b'\t'),
+            _ => None,
+        }
+    }
 
     /// The name, as the config file and `-o` write it.
     pub fn name(self) -> &'static str {
@@ -60,7 +74,10 @@ impl std::str::FromStr for Format {
             .find(|(_, name, alias)| s.eq_ignore_ascii_case(name) || s.eq_ignore_ascii_case(alias))
             .map(|(format, ..)| *format)
             .ok_or_else(|| {
-                format!("unknown output format {s:?}; use yaml, json, minified, human or pprint")
+                format!(
+                    "unknown output format {s:?}; use yaml, json, minified, human, pprint, csv \
+                     or tsv"
+                )
             })
     }
 }
@@ -114,6 +131,9 @@ pub fn render(style: Style, value: &Value, view: &View) -> String {
         Format::Minified => value.to_string() + "\n",
         Format::Yaml => yaml(value),
         Format::Pprint => pprint::render(value) + "\n",
+        Format::Csv | Format::Tsv => {
+            csv::document(value, view, style.format.delimiter().unwrap_or(b','))
+        }
         Format::Human => {
             let shaped = view.reshape.map(|f| f(value));
             human::document(shaped.as_ref().unwrap_or(value), view, style.fit())
@@ -153,7 +173,7 @@ pub fn print_body(out: &mut impl Write, format: Format, body: &[u8]) -> Result<b
                 .map_err(|e| Error::Io(format!("cannot render as YAML: {e}")))?;
             text
         }
-        Format::Human | Format::Pprint => return Ok(false),
+        Format::Human | Format::Pprint | Format::Csv | Format::Tsv => return Ok(false),
     };
     write_text(out, &String::from_utf8_lossy(&text))?;
     Ok(true)
@@ -191,6 +211,8 @@ pub struct ListWriter<W: Write> {
     table: Option<human::Table>,
     /// The field names of the typed rows written so far.
     keys: row::Keys,
+    /// CSV and TSV: the table, laid out from the first page.
+    csv: Option<csv::Table>,
 }
 
 impl<W: Write> ListWriter<W> {
@@ -202,10 +224,14 @@ impl<W: Write> ListWriter<W> {
             count: 0,
             table: None,
             keys: row::Keys::default(),
+            csv: None,
         }
     }
 
     pub fn page(&mut self, items: &[Value]) -> Result<(), Error> {
+        if let Some(delimiter) = self.style.format.delimiter() {
+            return self.csv_page(items, delimiter);
+        }
         // (No copy unless the view dates its times: the first `None` ends the collect.
         // Human output dates them itself.)
         let dated: Option<Vec<Value>> = match self.style.format {
@@ -233,7 +259,8 @@ impl<W: Write> ListWriter<W> {
                     text.push_str(if first { "[" } else { ",\n " });
                     text.push_str(&pprint::render_at(item, 1));
                 }
-                Format::Human => {}
+                // (Tables: below, and in `csv_page`.)
+                Format::Human | Format::Csv | Format::Tsv => {}
             }
         }
         if self.style.format == Format::Human && !items.is_empty() {
@@ -247,6 +274,29 @@ impl<W: Write> ListWriter<W> {
             let rows: Vec<Row> = items.iter().map(|i| Row::of_value(i, &self.view)).collect();
             text = self.table_rows(&rows);
         }
+        write_text(&mut self.out, &text)
+    }
+
+    /// CSV and TSV rows of `items` (reshaped as for human tables), after the header when
+    /// they are the first.
+    fn csv_page(&mut self, items: &[Value], delimiter: u8) -> Result<(), Error> {
+        let dated: Option<Vec<Value>> = items.iter().map(|i| self.view.dated(i)).collect();
+        let items = dated.as_deref().unwrap_or(items);
+        let shaped = self.view.reshape.map(|f| f(&Value::Array(items.to_vec())));
+        let rows: Vec<&Value> = match &shaped {
+            Some(Value::Array(rows)) => rows.iter().collect(),
+            _ => items.iter().collect(),
+        };
+        let mut text = String::new();
+        if self.csv.is_none() {
+            let table = csv::Table::new(csv::columns(&self.view, rows.first().copied()), delimiter);
+            text.push_str(&table.header());
+            self.csv = Some(table);
+        }
+        if let Some(table) = &self.csv {
+            text.push_str(&table.rows(&rows));
+        }
+        self.count += rows.len();
         write_text(&mut self.out, &text)
     }
 
@@ -264,6 +314,9 @@ impl<W: Write> ListWriter<W> {
     /// the same text as [`ListWriter::page`] would write for their trees. Returns `Ok(false)`,
     /// having written nothing, when the items need [`ListWriter::page`].
     pub fn page_typed<T: serde::Serialize>(&mut self, items: &[T]) -> Result<bool, Error> {
+        if self.style.format.delimiter().is_some() {
+            return Ok(false);
+        }
         let dates = self.view.dates_everywhere && !self.view.raw_times;
         if self.style.format == Format::Human && self.view.reshape.is_none() {
             let rows: Option<Vec<Row>> = items
@@ -315,6 +368,19 @@ impl<W: Write> ListWriter<W> {
     }
 
     pub fn finish(mut self) -> Result<(), Error> {
+        if let (Some(delimiter), None) = (self.style.format.delimiter(), &self.csv) {
+            // An empty list: the header alone, when the view names the columns.
+            let table = csv::Table::new(csv::columns(&self.view, None), delimiter);
+            let header = table.header();
+            return write_text(
+                &mut self.out,
+                if header.trim().is_empty() {
+                    ""
+                } else {
+                    &header
+                },
+            );
+        }
         let text = match (self.style.format, self.count) {
             (Format::Json, 0) => "[]\n",
             (Format::Json, _) => "\n]\n",

@@ -27,6 +27,9 @@ pub struct View {
     pub reshape: Option<fn(&Value) -> Value>,
     /// A summary line for the person (stderr, human format only), e.g. a total.
     pub summary: Option<fn(&Value) -> Option<String>>,
+    /// The exact columns of CSV and TSV output, as (header, field; empty for a column left
+    /// empty); none: the columns above, then the other fields.
+    pub csv: &'static [(&'static str, &'static str)],
 }
 
 impl View {
@@ -43,7 +46,12 @@ impl View {
             bools: &[],
             reshape: None,
             summary: None,
+            csv: &[],
         }
+    }
+
+    pub const fn csv(self, csv: &'static [(&'static str, &'static str)]) -> View {
+        View { csv, ..self }
     }
 
     pub const fn times(self, times: &'static [&'static str]) -> View {

@@ -268,3 +268,85 @@ fn generated_passwords_log_in_and_their_file_is_private() {
     ])
     .fails(7, "cannot create");
 }
+
+/// Export → edit → import: `user list -o csv` writes the columns `user import` reads.
+#[test]
+fn a_csv_export_edited_and_imported_again_round_trips() {
+    let cli = Cli::admin();
+    let prefix = unique_localpart("imp-rt");
+    let names: Vec<String> = (0..3).map(|i| format!("{prefix}-{i}")).collect();
+    let text: String = std::iter::once("id,displayname,admin,threepids\n".to_string())
+        .chain(
+            names
+                .iter()
+                .map(|n| format!("{n},Name {n},false,email:{n}@example.org\n")),
+        )
+        .collect();
+    let file = write(&cli, "seed.csv", &text);
+    cli.run(&["--batch", "user", "import", &file]).ok();
+
+    let export = cli
+        .run(&["-o", "csv", "user", "list", "-n", &prefix, "--all"])
+        .ok();
+    let mut lines: Vec<String> = export.stdout.lines().map(str::to_owned).collect();
+    assert_eq!(
+        lines[0],
+        "id,displayname,password,admin,is_guest,deactivated,avatar_url,user_type,threepids,locked"
+    );
+    assert_eq!(lines.len(), 4, "{lines:?}");
+    assert!(
+        lines[1..]
+            .iter()
+            .all(|l| l.ends_with(",,false,false,false,,,,false")),
+        "{lines:?}"
+    );
+    // The file as exported changes nothing.
+    let exported = write(&cli, "export.csv", &export.stdout);
+    let again = cli
+        .run(&[
+            "--batch",
+            "-o",
+            "json",
+            "user",
+            "import",
+            &exported,
+            "--on-existing",
+            "update",
+        ])
+        .ok();
+    assert!(
+        outcomes(&again).iter().all(|(_, o)| o == "skipped"),
+        "{again:#?}"
+    );
+    // Edited: a new display name and an admin flag.
+    lines[1] = lines[1].replacen(&format!("Name {}", names[0]), "Renamed", 1);
+    lines[1] = lines[1].replacen(",false,false,false,", ",true,false,false,", 1);
+    let edited = write(&cli, "edited.csv", &(lines.join("\n") + "\n"));
+    let run = cli
+        .run(&[
+            "--batch",
+            "-o",
+            "json",
+            "user",
+            "import",
+            &edited,
+            "--on-existing",
+            "update",
+        ])
+        .ok();
+    let updated: Vec<(String, String)> = outcomes(&run)
+        .into_iter()
+        .filter(|(_, o)| o == "updated")
+        .collect();
+    assert_eq!(updated, [(full_id(&names[0]), "updated".to_string())]);
+    let user = user_state(&full_id(&names[0]));
+    assert_eq!(
+        (user["displayname"].as_str(), user["admin"].as_bool()),
+        (Some("Renamed"), Some(true))
+    );
+    // The threepids the list does not carry are left as they were.
+    assert_eq!(
+        user["threepids"][0]["address"],
+        format!("{}@example.org", names[0])
+    );
+}

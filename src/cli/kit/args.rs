@@ -10,7 +10,7 @@ fn format_parser() -> impl TypedValueParser<Value = Format> {
     PossibleValuesParser::new(format_values()).try_map(|s| s.parse::<Format>())
 }
 
-fn format_values() -> [PossibleValue; 5] {
+fn format_values() -> [PossibleValue; Format::ALL.len()] {
     Format::ALL.map(|(_, name, alias)| PossibleValue::new(name).alias(alias))
 }
 

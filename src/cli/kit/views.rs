@@ -13,6 +13,20 @@ const USER_TIMES: &[&str] = &[
     "added_at",
 ];
 
+/// A user as a CSV or TSV row: the columns `user import` reads (passwords left empty).
+pub const USER_CSV: &[(&str, &str)] = &[
+    ("id", "name"),
+    ("displayname", "displayname"),
+    ("password", ""),
+    ("admin", "admin"),
+    ("is_guest", "is_guest"),
+    ("deactivated", "deactivated"),
+    ("avatar_url", "avatar_url"),
+    ("user_type", "user_type"),
+    ("threepids", "threepids"),
+    ("locked", "locked"),
+];
+
 /// A user account, in the list and alone.
 pub const USER: View = View::new(&[
     "name",
@@ -28,7 +42,8 @@ pub const USER: View = View::new(&[
     "last_seen_ts",
     "avatar_url",
 ])
-.times(USER_TIMES);
+.times(USER_TIMES)
+.csv(USER_CSV);
 
 /// A local media item: ID, type, size, uploaded, last access, quarantined/protected first.
 pub const MEDIA: View = View::new(&[

@@ -6,7 +6,7 @@
 use crate::cli::kit::bulk::{self, BulkArgs, Rows};
 use crate::cli::kit::id_list::Spool;
 use crate::cli::kit::prelude::*;
-use crate::cli::kit::stderr;
+use crate::cli::kit::{stderr, views};
 use futures::StreamExt;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -17,19 +17,10 @@ use synadm::api::UserUpsert;
 use synadm::ids::UserArg;
 use synadm::output::sanitize;
 
-/// The columns `user import` reads and `user list -o csv` writes, in that order.
-pub const COLUMNS: [&str; 10] = [
-    "id",
-    "displayname",
-    "password",
-    "admin",
-    "is_guest",
-    "deactivated",
-    "avatar_url",
-    "user_type",
-    "threepids",
-    "locked",
-];
+/// The columns `user import` reads: those `user list -o csv` writes.
+fn columns() -> impl Iterator<Item = &'static str> {
+    views::USER_CSV.iter().map(|(column, _)| *column)
+}
 
 /// Bad rows reported one by one before the rest are only counted.
 const BAD_ROWS_SHOWN: usize = 50;
@@ -106,7 +97,7 @@ pub fn header(names: &csv::StringRecord) -> Result<Header, String> {
             .to_ascii_lowercase();
         let known = match name.as_str() {
             "guest" => Some("is_guest"),
-            other => COLUMNS.iter().copied().find(|c| *c == other),
+            other => columns().find(|c| *c == other),
         };
         match known {
             Some(column) if header.columns.iter().any(|(_, c)| *c == column) => {
@@ -120,7 +111,7 @@ pub fn header(names: &csv::StringRecord) -> Result<Header, String> {
         if !header.columns.iter().any(|(_, c)| *c == required) {
             return Err(format!(
                 "the header has no {required} column (columns: {})",
-                COLUMNS.join(", ")
+                columns().collect::<Vec<_>>().join(", ")
             ));
         }
     }
@@ -462,7 +453,7 @@ impl ImportArgs {
             stderr::line(&format!(
                 "Ignoring the columns {} (not among {}).",
                 sanitize(&checked.header.unknown.join(", ")),
-                COLUMNS.join(", ")
+                columns().collect::<Vec<_>>().join(", ")
             ));
         }
         Ok(checked)
@@ -714,7 +705,7 @@ mod tests {
     }
 
     fn full_header() -> Header {
-        header(&record(&COLUMNS)).unwrap()
+        header(&record(&columns().collect::<Vec<_>>())).unwrap()
     }
 
     #[test]
