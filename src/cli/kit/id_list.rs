@@ -109,7 +109,12 @@ impl IdList {
         let (mut count, mut first, mut bad, mut first_bad) = (0u64, Vec::new(), 0u64, None);
         for (number, line) in input.lines().enumerate() {
             let number = number + 1;
-            let line = line.map_err(|e| Error::Io(format!("cannot read the ID list: {e}")))?;
+            let line = line.map_err(|e| match e.kind() {
+                std::io::ErrorKind::InvalidData => {
+                    Error::Usage(format!("line {number} of the list is not UTF-8 text"))
+                }
+                _ => Error::Io(format!("cannot read the ID list: {e}")),
+            })?;
             let text = line.trim();
             if text.is_empty() || text.starts_with('#') {
                 continue;
@@ -338,5 +343,37 @@ mod tests {
         let list =
             IdList::read("a\nb\n".as_bytes(), "name", |s| Ok(format!("@{s}:x.org"))).unwrap();
         assert_eq!(ids(list), ["@a:x.org", "@b:x.org"]);
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            /// Whatever the bytes, a list is read or refused as bad input, never a panic.
+            #[test]
+            fn any_input_is_read_or_refused_without_panicking(
+                bytes in proptest::collection::vec(any::<u8>(), 0..300),
+            ) {
+                match IdList::read(&bytes[..], "room ID", room) {
+                    Ok(list) => prop_assert!(list.count() >= 1),
+                    Err(e) => prop_assert!(matches!(e, Error::Usage(_)), "{e}"),
+                }
+            }
+
+            /// One bad line among good ones is refused, naming its line.
+            #[test]
+            fn a_bad_line_names_its_number(good in 1usize..40, at in 0usize..40) {
+                let at = at % good;
+                let text: String = (0..good)
+                    .map(|i| if i == at { "no room\n".to_string() } else { format!("!r{i}:x.org\n") })
+                    .collect();
+                let e = IdList::read(text.as_bytes(), "room ID", room).err().unwrap();
+                prop_assert_eq!(
+                    e.to_string(),
+                    format!("1 line of the list is not a room ID (the first on line {}); nothing was sent", at + 1)
+                );
+            }
+        }
     }
 }

@@ -892,4 +892,38 @@ mod tests {
         assert!(a.chars().all(|c| c.is_ascii_alphanumeric()));
         assert_ne!(a, b);
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            /// Whatever the bytes, reading them ends in checked rows or a usage error.
+            #[test]
+            fn any_input_is_read_or_refused_without_panicking(
+                bytes in proptest::collection::vec(any::<u8>(), 0..300),
+            ) {
+                match check_file(&bytes[..], "example.org") {
+                    Ok(checked) => prop_assert!(checked.count >= 1),
+                    Err(e) => prop_assert!(matches!(e, Error::Usage(_)), "{e}"),
+                }
+            }
+
+            /// One bad cell among good rows is refused, naming its row.
+            #[test]
+            fn a_bad_cell_names_its_row(good in 1usize..30, at in 0usize..30) {
+                let at = at % good;
+                let mut text = String::from("id,displayname,admin\n");
+                for i in 0..good {
+                    let admin = if i == at { "maybe" } else { "false" };
+                    text.push_str(&format!("user{i},User {i},{admin}\n"));
+                }
+                let e = check_file(text.as_bytes(), "example.org").err().unwrap();
+                prop_assert_eq!(
+                    e.to_string(),
+                    format!("1 row of the file is bad (the first is row {}); nothing was sent", at + 2)
+                );
+            }
+        }
+    }
 }
