@@ -2,7 +2,7 @@
 //! finish, `--failed-to`, and rate limits that pace the whole pool.
 
 use crate::support::Env;
-use httpmock::Method::{POST, PUT};
+use httpmock::Method::{DELETE, POST, PUT};
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 
@@ -308,4 +308,63 @@ fn concurrency_is_checked_before_anything_is_sent() {
         .fails(2, "--concurrency");
     }
     any.assert_calls(0);
+}
+
+#[test]
+fn suspend_shadow_ban_and_room_delete_take_lists_too() {
+    let env = Env::with_config("homeserver: example.org\n");
+    let suspend = env.reply_to_body(
+        PUT,
+        "/_synapse/admin/v1/suspend/@s1:example.org",
+        json!({"suspend": true}),
+        200,
+        json!({"user_@s1:example.org_suspended": true}),
+    );
+    let run = env
+        .run_with_input(&["--batch", "user", "suspend", "-"], "s1\n")
+        .ok();
+    assert_eq!(run.json(), json!([{"user_id": "@s1:example.org"}]));
+    suspend.assert_calls(1);
+
+    let unban = env.reply(
+        DELETE,
+        "/_synapse/admin/v1/users/@s2:example.org/shadow_ban",
+        200,
+        json!({}),
+    );
+    env.run_with_input(
+        &["--batch", "user", "shadow-ban", "-u", "-"],
+        "@s2:example.org\n",
+    )
+    .ok();
+    unban.assert_calls(1);
+
+    let deletions: Vec<_> = ["!d1:example.org", "!d2:example.org"]
+        .iter()
+        .map(|room| {
+            env.reply_to_body(
+                DELETE,
+                &format!("/_synapse/admin/v2/rooms/{room}"),
+                json!({"block": true, "purge": true}),
+                200,
+                json!({"delete_id": format!("del-{}", &room[1..3])}),
+            )
+        })
+        .collect();
+    let run = env
+        .run_with_input(
+            &["--batch", "room", "delete", "-", "--block"],
+            "!d1:example.org\n!d2:example.org\n",
+        )
+        .ok();
+    assert_eq!(
+        sorted(&run, "room_id"),
+        [
+            json!({"room_id": "!d1:example.org", "delete_id": "del-d1"}),
+            json!({"room_id": "!d2:example.org", "delete_id": "del-d2"}),
+        ]
+    );
+    for m in &deletions {
+        m.assert_calls(1);
+    }
 }

@@ -1,14 +1,18 @@
 //! `room delete` and `room delete-status`.
 
-use super::deletion::{Api, Deleted, PurgeFlags, TASK, TASKS, delete_room};
+use super::deletion::{Api, Deleted, PurgeFlags, RESULTS, TASK, TASKS, delete_room};
+use crate::cli::kit::bulk::{BulkArgs, Rows};
+use crate::cli::kit::id_list::{self, IdList, ListRun, Target, room_or_list};
+use crate::cli::kit::numbers::Checked;
 use crate::cli::kit::prelude::*;
+use serde_json::{Value, json};
 use synadm::output::sanitize;
 
 #[derive(Debug, clap::Args)]
 pub struct DeleteArgs {
-    /// The room ID (!…).
-    #[arg(value_parser = synadm::ids::parse_room_id)]
-    room_id: String,
+    /// The room ID (!…), or - to read room IDs from stdin, one a line.
+    #[arg(value_parser = Checked(room_or_list))]
+    room_id: Target,
     /// Create a new room with this local user (full ID or localpart) as creator and admin,
     /// and move the members there. Without it, members are only removed.
     #[arg(short = 'u', long, value_name = "USER_ID")]
@@ -31,6 +35,8 @@ pub struct DeleteArgs {
     v1: bool,
     #[command(flatten)]
     wait: WaitArgs,
+    #[command(flatten, next_help_heading = "With a list of rooms (-)")]
+    bulk: BulkArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -84,10 +90,46 @@ impl Run for DeleteArgs {
             Some(user) => Some(ctx.user_id(user).await?),
             None => None,
         };
+        let body = types::DeleteRoomRequest {
+            new_room_user_id: new_room_user_id.clone(),
+            room_name: a.room_name.clone(),
+            message: a.message.clone(),
+            ..a.purge.body(a.block)
+        };
+        let api = Api::new(a.v1, a.wait.wait);
+        let room_id = match a.room_id {
+            Target::One(room_id) => room_id,
+            Target::Stdin => {
+                let list = IdList::from_stdin("room ID", synadm::ids::parse_room_id)?;
+                let how = ListRun {
+                    question: "Delete these rooms? This cannot be undone.",
+                    one: "room",
+                    many: "rooms",
+                };
+                let rows = Rows::of_ids(
+                    RESULTS,
+                    &|id, deleted: &Deleted| {
+                        let mut row = json!({"room_id": id});
+                        if let (Some(row), Value::Object(reply)) =
+                            (row.as_object_mut(), deleted.to_value())
+                        {
+                            row.extend(reply);
+                        }
+                        row
+                    },
+                    &|id, error| json!({"room_id": id, "error": error}),
+                );
+                let action = |id: String| {
+                    let body = body.clone();
+                    async move { delete_room(ctx, &id, body, api).await }
+                };
+                return id_list::run(ctx, &a.bulk, list, how, rows, action).await;
+            }
+        };
         // The room first: an unknown room stops here (404), before anything is deleted.
-        let room = call(ctx.client.get_room().room_id(&a.room_id).send()).await?;
+        let room = call(ctx.client.get_room().room_id(&room_id).send()).await?;
         if !ctx.batch {
-            let members = call(ctx.client.list_room_members().room_id(&a.room_id).send()).await?;
+            let members = call(ctx.client.list_room_members().room_id(&room_id).send()).await?;
             ctx.note(&describe(&room, &members));
             let mut effects = vec!["every local member is removed".to_string()];
             if let Some(user) = &new_room_user_id {
@@ -105,22 +147,16 @@ impl Run for DeleteArgs {
                 "Deleting it: {}. This cannot be undone.",
                 effects.join("; ")
             ));
-            ctx.confirm(&format!("Delete room {}?", a.room_id))?;
+            ctx.confirm(&format!("Delete room {room_id}?"))?;
         }
-        let body = types::DeleteRoomRequest {
-            new_room_user_id,
-            room_name: a.room_name,
-            message: a.message,
-            ..a.purge.body(a.block)
-        };
-        let deleted = delete_room(ctx, &a.room_id, body, Api::new(a.v1, a.wait.wait)).await?;
+        let deleted = delete_room(ctx, &room_id, body, api).await?;
         match &deleted {
             Deleted::Started(started) => ctx.note(&format!(
                 "Deletion of {} started; follow it with `synadm room delete-status -d {}` \
                  (or use --wait).",
-                a.room_id, started.delete_id
+                room_id, started.delete_id
             )),
-            Deleted::Shutdown(_) => ctx.note(&format!("Room {} deleted.", a.room_id)),
+            Deleted::Shutdown(_) => ctx.note(&format!("Room {room_id} deleted.")),
             Deleted::Finished(_) => {}
         }
         ctx.print(&deleted.to_value(), deleted.view())

@@ -1,5 +1,7 @@
 //! Moderation: `user redact`, `redact-status`, `shadow-ban`, `suspend`.
 
+use crate::cli::kit::bulk::{BulkArgs, Rows};
+use crate::cli::kit::id_list::{self, ListRun, Target};
 use crate::cli::kit::jobs::{Job, job_state, wait};
 use crate::cli::kit::prelude::*;
 
@@ -29,20 +31,24 @@ pub struct RedactStatusArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct ShadowBanArgs {
-    /// The user (full ID or localpart).
+    /// The user (full ID or localpart), or - to read users from stdin, one a line.
     user_id: String,
     /// Lift the shadow-ban instead.
     #[arg(short, long)]
     unban: bool,
+    #[command(flatten, next_help_heading = "With a list of users (-)")]
+    bulk: BulkArgs,
 }
 
 #[derive(Debug, clap::Args)]
 pub struct SuspendArgs {
-    /// The user (full ID or localpart).
+    /// The user (full ID or localpart), or - to read users from stdin, one a line.
     user_id: String,
     /// Lift the suspension instead.
     #[arg(short = 'U', long)]
     unsuspend: bool,
+    #[command(flatten, next_help_heading = "With a list of users (-)")]
+    bulk: BulkArgs,
 }
 
 impl Run for RedactArgs {
@@ -107,21 +113,53 @@ impl Run for RedactStatusArgs {
     }
 }
 
+async fn shadow_ban(ctx: &Ctx, user_id: String, unban: bool) -> Result<types::Empty, Error> {
+    if unban {
+        call(ctx.client.unshadow_ban_user().user_id(user_id).send()).await
+    } else {
+        call(ctx.client.shadow_ban_user().user_id(user_id).send()).await
+    }
+}
+
+async fn suspend(
+    ctx: &Ctx,
+    user_id: String,
+    unsuspend: bool,
+) -> Result<types::SuspendResult, Error> {
+    let body = types::SuspendRequest {
+        suspend: !unsuspend,
+    };
+    call(ctx.client.suspend_user().user_id(user_id).body(body).send()).await
+}
+
+/// The rows of a run over users: the ID, and the error of a failed one.
+fn user_rows<'a, T>() -> Rows<'a, String, T> {
+    Rows::of_ids(
+        View::new(&["user_id", "error"]),
+        &|id, _| serde_json::json!({ "user_id": id }),
+        &|id, error| serde_json::json!({ "user_id": id, "error": error }),
+    )
+}
+
 impl Run for ShadowBanArgs {
     async fn run(self, ctx: &Ctx) -> Result<(), Error> {
         let a = self;
+        if Target::of(&a.user_id) == Target::Stdin {
+            let list = id_list::users_from_stdin(ctx).await?;
+            let how = ListRun {
+                question: if a.unban {
+                    "Lift the shadow-ban of these users?"
+                } else {
+                    "Shadow-ban these users?"
+                },
+                one: "user",
+                many: "users",
+            };
+            let action = |id| shadow_ban(ctx, id, a.unban);
+            return id_list::run(ctx, &a.bulk, list, how, user_rows(), action).await;
+        }
         let user_id = ctx.user_id(&a.user_id).await?;
-        let reply = if a.unban {
-            call(
-                ctx.client
-                    .unshadow_ban_user()
-                    .user_id(user_id.clone())
-                    .send(),
-            )
-            .await?
-        } else {
-            call(ctx.client.shadow_ban_user().user_id(user_id.clone()).send()).await?
-        };
+        let reply = shadow_ban(ctx, user_id.clone(), a.unban).await?;
         ctx.note(&format!(
             "{user_id} is {}shadow-banned.",
             if a.unban { "no longer " } else { "now " }
@@ -133,13 +171,21 @@ impl Run for ShadowBanArgs {
 impl Run for SuspendArgs {
     async fn run(self, ctx: &Ctx) -> Result<(), Error> {
         let a = self;
-        let user_id = ctx.user_id(&a.user_id).await?;
         let verb = if a.unsuspend { "unsuspend" } else { "suspend" };
+        if Target::of(&a.user_id) == Target::Stdin {
+            let list = id_list::users_from_stdin(ctx).await?;
+            let question = format!("Are you sure you want to {verb} these users?");
+            let how = ListRun {
+                question: &question,
+                one: "user",
+                many: "users",
+            };
+            let action = |id| suspend(ctx, id, a.unsuspend);
+            return id_list::run(ctx, &a.bulk, list, how, user_rows(), action).await;
+        }
+        let user_id = ctx.user_id(&a.user_id).await?;
         ctx.confirm(&format!("Are you sure you want to {verb} {user_id}?"))?;
-        let body = types::SuspendRequest {
-            suspend: !a.unsuspend,
-        };
-        let reply = call(ctx.client.suspend_user().user_id(user_id).body(body).send()).await?;
+        let reply = suspend(ctx, user_id, a.unsuspend).await?;
         ctx.print(&reply, &View::PLAIN)
     }
 }
