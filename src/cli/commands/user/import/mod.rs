@@ -1,7 +1,7 @@
 //! `user import FILE.csv`: create (or update) many users from a CSV file with the columns of
 //! the widely used web admin's export, which is also what `user list -o csv` writes. The
-//! whole file is checked before anything is sent (`file.rs`); existing users are skipped, updated, or
-//! stop the import; running the same file twice changes nothing the second time.
+//! whole file is checked before anything is sent (`file.rs`); existing users are skipped,
+//! updated, or stop the import; running the same file twice changes nothing the second time.
 
 mod file;
 
@@ -17,6 +17,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use synadm::api::UserUpsert;
 use synadm::output::sanitize;
+
 #[derive(Debug, clap::Args)]
 pub struct ImportArgs {
     /// The CSV file (- for stdin). A header row names the columns: id (localpart or full ID)
