@@ -2,7 +2,7 @@
 
 use crate::support::Env;
 use httpmock::Method::{GET, POST};
-use serde_json::json;
+use serde_json::{Value, json};
 
 #[test]
 fn tasks_send_repeated_filters_and_a_time_in_ms() {
@@ -228,4 +228,194 @@ fn overview_marks_refused_sections_and_fails_after_printing_the_rest() {
             .contains("users               0 (0 active, 0 deactivated)"),
         "{human:#?}"
     );
+}
+
+/// A user entry of the list, shadow-banned or not.
+fn listed(name: &str, shadow_banned: bool) -> Value {
+    let mut user = crate::support::list_entry(name);
+    user["shadow_banned"] = json!(shadow_banned);
+    user
+}
+
+/// Every section from a server with something in it: each figure computed as documented.
+#[test]
+fn overview_counts_each_section_from_the_totals() {
+    let env = Env::with_config("homeserver: example.org\n");
+    let users = "/_synapse/admin/v2/users";
+    let total = |query: &[(&str, &str)], n: i64| {
+        env.reply_to_query(GET, users, query, 200, json!({"users": [], "total": n}))
+    };
+    total(&[("limit", "1")], 10);
+    total(&[("limit", "1"), ("deactivated", "true")], 12);
+    total(&[("limit", "1"), ("admins", "true")], 3);
+    total(&[("limit", "1"), ("guests", "false")], 9);
+    total(&[("limit", "1"), ("locked", "true")], 11);
+    // Shadow-banned users come first when sorted so: two pages, three of them.
+    let sorted = |from: &str| {
+        vec![
+            ("from", from.to_string()),
+            ("limit", "1000".into()),
+            ("order_by", "shadow_banned".into()),
+            ("dir", "b".into()),
+        ]
+    };
+    let q: Vec<(&str, String)> = sorted("0");
+    let q: Vec<(&str, &str)> = q.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    env.reply_to_query(
+        GET,
+        users,
+        &q,
+        200,
+        json!({"users": [listed("@s1:example.org", true),
+        listed("@s2:example.org", true)], "total": 10, "next_token": "2"}),
+    );
+    let q2: Vec<(&str, String)> = sorted("2");
+    let q2: Vec<(&str, &str)> = q2.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    env.reply_to_query(
+        GET,
+        users,
+        &q2,
+        200,
+        json!({"users": [listed("@s3:example.org", true),
+        listed("@ok:example.org", false)], "total": 10, "next_token": "4"}),
+    );
+    env.reply_to_query(
+        GET,
+        "/_synapse/admin/v1/rooms",
+        &[("limit", "5"), ("order_by", "state_events"), ("dir", "b")],
+        200,
+        json!({"rooms": [{"room_id": "!big:example.org", "name": "Big", "state_events": 900,
+            "joined_members": 1, "joined_local_members": 1, "version": "10", "creator": null,
+            "encryption": null, "federatable": true, "public": false, "join_rules": null,
+            "guest_access": null, "history_visibility": null, "canonical_alias": null,
+            "room_type": null}], "offset": 0, "total_rooms": 42}),
+    );
+    env.reply(
+        GET,
+        "/_synapse/admin/v1/statistics/database/rooms",
+        200,
+        json!({"rooms": [{"room_id": "!big:example.org", "estimated_size": 4096}]}),
+    );
+    let media = "/_synapse/admin/v1/statistics/users/media";
+    let uploader = |id: &str, bytes: i64| {
+        json!({"user_id": id, "displayname": null,
+        "media_count": 1, "media_length": bytes})
+    };
+    let media_page = |from: &'static str| {
+        [
+            ("from", from),
+            ("limit", "1000"),
+            ("order_by", "media_length"),
+            ("dir", "b"),
+        ]
+    };
+    env.reply_to_query(
+        GET,
+        media,
+        &media_page("0"),
+        200,
+        json!({"users":
+        [uploader("@a:example.org", 500), uploader("@b:example.org", 300)], "total": 3,
+        "next_token": 2}),
+    );
+    env.reply_to_query(
+        GET,
+        media,
+        &media_page("2"),
+        200,
+        json!({"users": [uploader("@c:example.org", 100)], "total": 3}),
+    );
+    env.reply_loose(
+        GET,
+        "/_synapse/admin/v1/event_reports",
+        200,
+        json!({"event_reports": [], "total": 4}),
+    );
+    env.reply_loose(
+        GET,
+        "/_synapse/admin/v1/user_reports",
+        200,
+        json!({"user_reports": [], "total": 1}),
+    );
+    let dest = |name: &str, failure: Value| {
+        json!({"destination": name, "retry_last_ts": 0,
+        "retry_interval": 0, "failure_ts": failure, "last_successful_stream_ordering": null})
+    };
+    env.reply_loose(
+        GET,
+        "/_synapse/admin/v1/federation/destinations",
+        200,
+        json!({
+        "destinations": [dest("down.example", json!(1700000000000i64)),
+            dest("fine.example", Value::Null)], "total": 2}),
+    );
+    env.reply(
+        GET,
+        "/_synapse/admin/v1/background_updates/status",
+        200,
+        json!({
+        "enabled": true, "current_updates": {"master": {"name": "x", "total_item_count": 5,
+        "total_duration_ms": 10.0, "average_items_per_ms": 0.5}}}),
+    );
+    let now = crate::support::now_ms();
+    let task = |id: &str, age_ms: i64| {
+        json!({"id": id, "action": "shutdown_and_purge_room",
+        "status": "failed", "timestamp_ms": now - age_ms, "resource_id": "!r:example.org",
+        "result": null, "error": "boom"})
+    };
+    let day = crate::support::DAY_MS;
+    env.reply_to_query(
+        GET,
+        "/_synapse/admin/v1/scheduled_tasks",
+        &[("status", "failed")],
+        200,
+        json!({"scheduled_tasks": [task("old", 8 * day), task("recent", day),
+            task("newest", 3_600_000)]}),
+    );
+    env.server_version("1.163.2");
+
+    let doc = env.run(&["server", "overview"]).ok().json();
+    assert_eq!(
+        doc["users"],
+        json!({"total": 12, "active": 10, "deactivated": 2, "admins": 3, "guests": 1,
+               "locked": 1, "shadow_banned": 3})
+    );
+    assert_eq!(doc["rooms"]["total"], 42);
+    assert_eq!(
+        doc["rooms"]["most_state_events"],
+        json!([{"room_id": "!big:example.org", "name": "Big", "state_events": 900}])
+    );
+    assert_eq!(
+        doc["rooms"]["largest_in_database"],
+        json!([{"room_id": "!big:example.org", "estimated_size": 4096}])
+    );
+    assert_eq!(
+        (
+            &doc["media"]["local_bytes"],
+            &doc["media"]["local_bytes_complete"],
+            &doc["media"]["uploaders"]
+        ),
+        (&json!(900), &json!(true), &json!(3))
+    );
+    assert_eq!(
+        doc["media"]["top_uploaders"].as_array().map(Vec::len),
+        Some(2)
+    );
+    assert_eq!(doc["reports"]["event_reports"], 4);
+    assert_eq!(doc["reports"]["user_reports"], 1);
+    assert_eq!(
+        doc["federation"],
+        json!({"destinations": 2, "failing": [{"destination": "down.example",
+               "failure_ts": 1700000000000i64}]})
+    );
+    assert_eq!(doc["background_updates"]["enabled"], true);
+    assert_eq!(doc["background_updates"]["running"]["master"]["name"], "x");
+    assert_eq!(doc["scheduled_tasks"]["failed_last_7_days"], 2);
+    let newest: Vec<&str> = doc["scheduled_tasks"]["newest_failed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(newest, ["newest", "recent"]);
 }
