@@ -13,21 +13,22 @@ fn write(cli: &Cli, name: &str, text: &str) -> String {
     path.to_string_lossy().into_owned()
 }
 
-fn outcomes(run: &crate::support::Run) -> Vec<(String, String)> {
-    let mut rows: Vec<(String, String)> = run
-        .json()
+/// The `a` and `b` fields of each object of `list`, sorted.
+fn pairs(list: &Value, a: &str, b: &str) -> Vec<(String, String)> {
+    let text = |v: &Value| v.as_str().unwrap_or_default().to_string();
+    let mut pairs: Vec<(String, String)> = list
         .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            (
-                r["user_id"].as_str().unwrap().to_string(),
-                r["outcome"].as_str().unwrap().to_string(),
-            )
-        })
+        .into_iter()
+        .flatten()
+        .map(|item| (text(&item[a]), text(&item[b])))
         .collect();
-    rows.sort();
-    rows
+    pairs.sort();
+    pairs
+}
+
+/// Each row's user and outcome, sorted.
+fn outcomes(run: &crate::support::Run) -> Vec<(String, String)> {
+    pairs(&run.json(), "user_id", "outcome")
 }
 
 fn exists(user_id: &str) -> bool {
@@ -83,18 +84,7 @@ fn an_import_sets_every_column_and_a_second_run_changes_nothing() {
     assert_eq!(anna["avatar_url"], "mxc://test.local/avatar1");
     assert_eq!(anna["user_type"], "bot");
     assert_eq!(anna["locked"], true);
-    let mut threepids: Vec<(String, String)> = anna["threepids"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| {
-            (
-                t["medium"].as_str().unwrap().into(),
-                t["address"].as_str().unwrap().into(),
-            )
-        })
-        .collect();
-    threepids.sort();
+    let threepids = pairs(&anna["threepids"], "medium", "address");
     assert_eq!(
         threepids,
         [

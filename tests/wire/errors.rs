@@ -170,15 +170,20 @@ fn rate_limiting_with_retry_after_is_retried() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("1.163.2"));
 }
 
+/// The version endpoint answering 429 with `Retry-After: retry_after` (seconds), for ever.
+fn version_rate_limited<'a>(env: &'a Env, retry_after: &str) -> httpmock::Mock<'a> {
+    env.mock(|when, then| {
+        when.method(GET).path("/_synapse/admin/v1/server_version");
+        then.status(429)
+            .header("retry-after", retry_after)
+            .json_body(json!({"errcode": "M_LIMIT_EXCEEDED", "error": "Too Many Requests"}));
+    })
+}
+
 #[test]
 fn a_rate_limit_that_persists_fails_after_three_retries() {
     let env = Env::new();
-    let limited = env.mock(|when, then| {
-        when.method(GET).path("/_synapse/admin/v1/server_version");
-        then.status(429)
-            .header("retry-after", "1")
-            .json_body(json!({"errcode": "M_LIMIT_EXCEEDED", "error": "Too Many Requests"}));
-    });
+    let limited = version_rate_limited(&env, "1");
     let run = env
         .run(&["version"])
         .fails(1, "error: M_LIMIT_EXCEEDED: Too Many Requests (HTTP 429)\n");
@@ -366,12 +371,7 @@ fn a_rate_limit_is_waited_as_the_header_date_or_body_asks() {
 #[test]
 fn a_rate_limit_asking_too_long_a_wait_fails_at_once_saying_so() {
     let env = Env::new();
-    let limited = env.mock(|when, then| {
-        when.method(GET).path("/_synapse/admin/v1/server_version");
-        then.status(429)
-            .header("retry-after", "600")
-            .json_body(json!({"errcode": "M_LIMIT_EXCEEDED", "error": "Too Many Requests"}));
-    });
+    let limited = version_rate_limited(&env, "600");
     let started = Instant::now();
     env.run(&["version"]).fails(
         1,
