@@ -27,11 +27,12 @@ pub enum Format {
     Pprint,
     Csv,
     Tsv,
+    Jsonl,
 }
 
 impl Format {
     /// Every format with its name and synadm's one-letter alias, in synadm's order.
-    pub const ALL: [(Format, &'static str, &'static str); 7] = [
+    pub const ALL: [(Format, &'static str, &'static str); 8] = [
         (Format::Yaml, "yaml", "y"),
         (Format::Json, "json", "j"),
         (Format::Minified, "minified", "m"),
@@ -39,6 +40,7 @@ impl Format {
         (Format::Pprint, "pprint", "p"),
         (Format::Csv, "csv", "c"),
         (Format::Tsv, "tsv", "t"),
+        (Format::Jsonl, "jsonl", "l"),
     ];
 
     /// The delimiter of a table format (csv, tsv).
@@ -75,8 +77,8 @@ impl std::str::FromStr for Format {
             .map(|(format, ..)| *format)
             .ok_or_else(|| {
                 format!(
-                    "unknown output format {s:?}; use yaml, json, minified, human, pprint, csv \
-                     or tsv"
+                    "unknown output format {s:?}; use yaml, json, minified, human, pprint, csv, \
+                     tsv or jsonl"
                 )
             })
     }
@@ -129,6 +131,11 @@ pub fn render(style: Style, value: &Value, view: &View) -> String {
     match style.format {
         Format::Json => json_pretty(value) + "\n",
         Format::Minified => value.to_string() + "\n",
+        // A list as a line per item; anything else as one line.
+        Format::Jsonl => match value {
+            Value::Array(items) => items.iter().map(|i| i.to_string() + "\n").collect(),
+            other => other.to_string() + "\n",
+        },
         Format::Yaml => yaml(value),
         Format::Pprint => pprint::render(value) + "\n",
         Format::Csv | Format::Tsv => {
@@ -173,7 +180,9 @@ pub fn print_body(out: &mut impl Write, format: Format, body: &[u8]) -> Result<b
                 .map_err(|e| Error::Io(format!("cannot render as YAML: {e}")))?;
             text
         }
-        Format::Human | Format::Pprint | Format::Csv | Format::Tsv => return Ok(false),
+        Format::Human | Format::Pprint | Format::Csv | Format::Tsv | Format::Jsonl => {
+            return Ok(false);
+        }
     };
     write_text(out, &String::from_utf8_lossy(&text))?;
     Ok(true)
@@ -253,6 +262,10 @@ impl<W: Write> ListWriter<W> {
                 Format::Minified => {
                     text.push(if first { '[' } else { ',' });
                     text.push_str(&item.to_string());
+                }
+                Format::Jsonl => {
+                    text.push_str(&item.to_string());
+                    text.push('\n');
                 }
                 Format::Yaml => text.push_str(&yaml(&Value::Array(vec![item.clone()]))),
                 Format::Pprint => {
@@ -421,6 +434,22 @@ mod tests {
             width: None,
             note: None,
         }
+    }
+
+    #[test]
+    fn jsonl_is_a_line_per_item_streamed_and_one_line_for_a_document() {
+        let mut buf = Vec::new();
+        let mut w = ListWriter::new(&mut buf, style(Format::Jsonl), View::PLAIN);
+        w.page(&[json!({"a": 1}), json!("two")]).unwrap();
+        w.page(&[]).unwrap();
+        w.page(&[json!([3])]).unwrap();
+        w.finish().unwrap();
+        assert_eq!(String::from_utf8(buf).unwrap(), "{\"a\":1}\n\"two\"\n[3]\n");
+        let list = render(style(Format::Jsonl), &json!([{"a": 1}, {"b": 2}]), &View::PLAIN);
+        assert_eq!(list, "{\"a\":1}\n{\"b\":2}\n");
+        let doc = render(style(Format::Jsonl), &json!({"a": [1, 2]}), &View::PLAIN);
+        assert_eq!(doc, "{\"a\":[1,2]}\n");
+        assert_eq!("l".parse::<Format>(), Ok(Format::Jsonl));
     }
 
     #[test]

@@ -52,7 +52,7 @@ fn room_block_reads_room_ids_from_stdin_and_blocks_each() {
         .ok();
     assert_eq!(
         sorted(&run, "room_id"),
-        rooms.map(|r| json!({"room_id": r, "block": true}))
+        rooms.map(|r| json!({"room_id": r, "block": true, "outcome": "done"}))
     );
     run.stderr_has("3 rooms: !a:example.org, !b:example.org, !c:example.org\n");
     run.stderr_has("3 done.\n");
@@ -130,8 +130,8 @@ fn failed_items_are_rows_and_go_to_the_failed_to_file_for_a_re_run() {
     assert_eq!(
         sorted(&run, "room_id"),
         [
-            json!({"room_id": "!a:example.org", "block": true}),
-            json!({"room_id": "!b:example.org", "error": "M_FORBIDDEN: nope (HTTP 403)"}),
+            json!({"room_id": "!a:example.org", "block": true, "outcome": "done"}),
+            json!({"room_id": "!b:example.org", "error": "M_FORBIDDEN: nope (HTTP 403)", "outcome": "failed"}),
         ]
     );
     run.stderr_has(&format!(
@@ -167,7 +167,7 @@ fn user_deactivate_reads_users_from_stdin_completing_localparts() {
             &format!("/_synapse/admin/v1/deactivate/{user}"),
             json!({"erase": true}),
             200,
-            json!({"id_server_unbind_result": "success"}),
+            json!({"id_server_unbind_result": "success", "outcome": "done"}),
         )
     };
     let (a, b) = (
@@ -183,8 +183,8 @@ fn user_deactivate_reads_users_from_stdin_completing_localparts() {
     assert_eq!(
         sorted(&run, "user_id"),
         [
-            json!({"user_id": "@spam1:example.org", "deactivated": true, "id_server_unbind_result": "success"}),
-            json!({"user_id": "@spam2:other.org", "deactivated": true, "id_server_unbind_result": "success"}),
+            json!({"user_id": "@spam1:example.org", "deactivated": true, "id_server_unbind_result": "success", "outcome": "done"}),
+            json!({"user_id": "@spam2:other.org", "deactivated": true, "id_server_unbind_result": "success", "outcome": "done"}),
         ]
     );
     a.assert_calls(1);
@@ -222,8 +222,8 @@ fn media_quarantine_reads_media_ids_and_mxc_uris_from_stdin() {
     assert_eq!(
         sorted(&run, "media"),
         [
-            json!({"media": "mxc://example.org/abc"}),
-            json!({"media": "mxc://other.org/xyz"}),
+            json!({"media": "mxc://example.org/abc", "outcome": "done"}),
+            json!({"media": "mxc://other.org/xyz", "outcome": "done"}),
         ]
     );
     local.assert_calls(1);
@@ -258,9 +258,10 @@ fn media_protect_reads_local_media_from_stdin_and_refuses_remote_ones() {
     assert_eq!(
         sorted(&run, "media"),
         [
-            json!({"media": "mxc://example.org/abc"}),
+            json!({"media": "mxc://example.org/abc", "outcome": "done"}),
             json!({"media": "mxc://other.org/xyz",
-                   "error": "mxc://other.org/xyz is not on this server: only local media can be protected"}),
+                   "error": "mxc://other.org/xyz is not on this server: only local media can be protected",
+                   "outcome": "failed"}),
         ]
     );
     protect.assert_calls(1);
@@ -323,7 +324,10 @@ fn suspend_shadow_ban_and_room_delete_take_lists_too() {
     let run = env
         .run_with_input(&["--batch", "user", "suspend", "-"], "s1\n")
         .ok();
-    assert_eq!(run.json(), json!([{"user_id": "@s1:example.org"}]));
+    assert_eq!(
+        run.json(),
+        json!([{"user_id": "@s1:example.org", "outcome": "done"}])
+    );
     suspend.assert_calls(1);
 
     let unban = env.reply(
@@ -360,8 +364,8 @@ fn suspend_shadow_ban_and_room_delete_take_lists_too() {
     assert_eq!(
         sorted(&run, "room_id"),
         [
-            json!({"room_id": "!d1:example.org", "delete_id": "del-d1"}),
-            json!({"room_id": "!d2:example.org", "delete_id": "del-d2"}),
+            json!({"room_id": "!d1:example.org", "delete_id": "del-d1", "outcome": "done"}),
+            json!({"room_id": "!d2:example.org", "delete_id": "del-d2", "outcome": "done"}),
         ]
     );
     for m in &deletions {

@@ -79,7 +79,7 @@ fn one_recipient_gets_plain_and_formatted_body() {
         .json();
     assert_eq!(
         out,
-        json!([{"user_id": "@alice:example.org", "sent": true, "event_id": "$notice1"}])
+        json!([{"user_id": "@alice:example.org", "sent": true, "event_id": "$notice1", "outcome": "done"}])
     );
     m.assert();
 }
@@ -179,9 +179,9 @@ fn regex_scans_every_page_with_the_given_size_and_sends_to_matches_only() {
     assert_eq!(
         out,
         json!([
-            {"user_id": "@team-a:example.org", "sent": true, "event_id": "$a"},
-            {"user_id": "@team-b:example.org", "sent": true, "event_id": "$b"},
-            {"user_id": "@team-c:example.org", "sent": true, "event_id": "$c"},
+            {"user_id": "@team-a:example.org", "sent": true, "event_id": "$a", "outcome": "done"},
+            {"user_id": "@team-b:example.org", "sent": true, "event_id": "$b", "outcome": "done"},
+            {"user_id": "@team-c:example.org", "sent": true, "event_id": "$c", "outcome": "done"},
         ])
     );
     for m in pages.iter().chain(&sends) {
@@ -222,8 +222,8 @@ fn failed_sends_are_listed_and_make_the_command_fail() {
         rows,
         [
             json!({"user_id": "@gone:example.org", "sent": false,
-                   "error": "M_NOT_FOUND: User not found (HTTP 404)"}),
-            json!({"user_id": "@ok:example.org", "sent": true, "event_id": "$ok"}),
+                   "error": "M_NOT_FOUND: User not found (HTTP 404)", "outcome": "failed"}),
+            json!({"user_id": "@ok:example.org", "sent": true, "event_id": "$ok", "outcome": "done"}),
         ]
     );
     run.stderr_has("1 done, 1 failed.\nThe first error follows.\n");

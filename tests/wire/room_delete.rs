@@ -595,9 +595,9 @@ fn room_purge_empty_asks_once_deletes_each_empty_room_and_prints_one_list() {
     assert_eq!(
         run.json(),
         json!([
-            {"room_id": "!e1:example.org", "delete_id": "d-e1"},
-            {"room_id": "!e2:example.org", "delete_id": "d-e2"},
-            {"room_id": "!e3:example.org", "delete_id": "d-e3"},
+            {"room_id": "!e1:example.org", "delete_id": "d-e1", "outcome": "done"},
+            {"room_id": "!e2:example.org", "delete_id": "d-e2", "outcome": "done"},
+            {"room_id": "!e3:example.org", "delete_id": "d-e3", "outcome": "done"},
         ])
     );
     assert_eq!(
@@ -681,9 +681,9 @@ fn room_purge_empty_reports_every_room_and_fails_if_one_failed() {
     assert_eq!(
         rows,
         [
-            json!({"room_id": "!e1:example.org", "delete_id": "d-e1"}),
-            json!({"room_id": "!e2:example.org", "error": "M_UNKNOWN: Purge already in progress for !e2:example.org (HTTP 400)"}),
-            json!({"room_id": "!e3:example.org", "delete_id": "d-e3"}),
+            json!({"room_id": "!e1:example.org", "delete_id": "d-e1", "outcome": "done"}),
+            json!({"room_id": "!e2:example.org", "error": "M_UNKNOWN: Purge already in progress for !e2:example.org (HTTP 400)", "outcome": "failed"}),
+            json!({"room_id": "!e3:example.org", "delete_id": "d-e3", "outcome": "done"}),
         ]
     );
     run.stderr_has("2 done, 1 failed.");

@@ -121,14 +121,14 @@ where
             Outcome::Done(value) => {
                 tally.done += 1;
                 if let Some(w) = &mut writer {
-                    w.page(&[(rows.done)(item, &value)])?;
+                    w.page(&[with_outcome((rows.done)(item, &value), "done")])?;
                 }
             }
             Outcome::Failed(e) => {
                 tally.failed += 1;
                 let text = e.to_string();
                 match &mut writer {
-                    Some(w) => w.page(&[(rows.failed)(item, &text)])?,
+                    Some(w) => w.page(&[with_outcome((rows.failed)(item, &text), "failed")])?,
                     None => stderr::line(&format!(
                         "{}: failed: {}",
                         sanitize(&(rows.name)(item)),
@@ -178,6 +178,16 @@ where
         }
         (None, None) => Ok(tally),
     }
+}
+
+/// A row with its `outcome`, unless the command set a finer one (`created`, `skipped`, …).
+fn with_outcome(mut row: Value, outcome: &str) -> Value {
+    if let Value::Object(fields) = &mut row {
+        fields
+            .entry("outcome")
+            .or_insert_with(|| Value::String(outcome.into()));
+    }
+    row
 }
 
 /// "3 done, 1 failed, 2 not sent." and where the failed and unsent went.
