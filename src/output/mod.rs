@@ -445,7 +445,11 @@ mod tests {
         w.page(&[json!([3])]).unwrap();
         w.finish().unwrap();
         assert_eq!(String::from_utf8(buf).unwrap(), "{\"a\":1}\n\"two\"\n[3]\n");
-        let list = render(style(Format::Jsonl), &json!([{"a": 1}, {"b": 2}]), &View::PLAIN);
+        let list = render(
+            style(Format::Jsonl),
+            &json!([{"a": 1}, {"b": 2}]),
+            &View::PLAIN,
+        );
         assert_eq!(list, "{\"a\":1}\n{\"b\":2}\n");
         let doc = render(style(Format::Jsonl), &json!({"a": [1, 2]}), &View::PLAIN);
         assert_eq!(doc, "{\"a\":[1,2]}\n");

@@ -372,3 +372,28 @@ fn suspend_shadow_ban_and_room_delete_take_lists_too() {
         m.assert_calls(1);
     }
 }
+
+#[test]
+fn media_delete_reads_local_media_from_stdin() {
+    let env = Env::with_config("homeserver: example.org\n");
+    let deleted = env.reply(
+        DELETE,
+        "/_synapse/admin/v1/media/example.org/abc",
+        200,
+        json!({"deleted_media": ["abc"], "total": 1}),
+    );
+    let run = env.run_with_input(
+        &["--batch", "media", "delete", "-i", "-"],
+        "abc\nmxc://other.org/xyz\n",
+    );
+    assert_eq!(run.code, 2, "{run:#?}");
+    assert_eq!(
+        sorted(&run, "media"),
+        [
+            json!({"media": "mxc://example.org/abc", "outcome": "done"}),
+            json!({"media": "mxc://other.org/xyz", "outcome": "failed", "error":
+                "mxc://other.org/xyz is not on this server: only local media can be deleted (remote media: media purge)"}),
+        ]
+    );
+    deleted.assert_calls(1);
+}

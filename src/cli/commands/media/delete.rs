@@ -1,10 +1,13 @@
 //! `media delete` (local media, by ID, by last access and size, or all of one user's) and
 //! `media purge` (cached remote media, by last access).
 
+use super::{listed_mxc, media_from_stdin, media_or_list, media_rows};
+use crate::cli::kit::bulk::BulkArgs;
+use crate::cli::kit::id_list::{self, ListRun, Target};
+use crate::cli::kit::numbers::Checked;
 use crate::cli::kit::prelude::*;
 use futures::TryStreamExt;
 use serde_json::Value;
-use synadm::mxc::parse_media_id;
 use synadm::output::human_size;
 use synadm::time;
 
@@ -51,9 +54,10 @@ fn when(ms: i64) -> String {
 
 #[derive(Debug, clap::Args)]
 pub struct DeleteArgs {
-    /// Delete this one local media item (its media ID).
-    #[arg(short = 'i', long, group = "cutoff", value_parser = parse_media_id)]
-    media_id: Option<String>,
+    /// Delete this one local media item (its media ID); - reads media IDs (or MXC URIs of
+    /// this server's media) from stdin, one a line.
+    #[arg(short = 'i', long, group = "cutoff", value_parser = Checked(media_or_list))]
+    media_id: Option<Target>,
     /// Delete every local media item this user uploaded (full ID or localpart); shows the
     /// count and total size first.
     #[arg(short = 'u', long = "user-id", value_name = "USER", group = "cutoff",
@@ -68,6 +72,8 @@ pub struct DeleteArgs {
     /// Also delete media still used as a user's or room's avatar (kept by default).
     #[arg(long, visible_alias = "all", conflicts_with = "media_id")]
     delete_profiles: bool,
+    #[command(flatten, next_help_heading = "With a list of media (-i -)")]
+    bulk: BulkArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -101,6 +107,30 @@ fn describe(info: &types::MediaInfo) -> String {
 }
 
 impl DeleteArgs {
+    /// `-i -`: every local media item listed on stdin.
+    async fn delete_listed(self, ctx: &Ctx) -> Result<(), Error> {
+        let list = media_from_stdin(ctx, None).await?;
+        let here = ctx.server_name().await?.to_string();
+        let how = ListRun {
+            question: "Delete these local media? This cannot be undone.",
+            one: "media item",
+            many: "media items",
+        };
+        let here = here.as_str();
+        let action = |line: String| async move {
+            let mxc = listed_mxc(&line)?;
+            if mxc.server_name != here {
+                return Err(Error::Usage(format!(
+                    "{mxc} is not on this server: only local media can be deleted (remote \
+                     media: media purge)"
+                )));
+            }
+            let delete = ctx.client.delete_media().server_name(&mxc.server_name);
+            call(delete.media_id(&mxc.media_id).send()).await
+        };
+        id_list::run(ctx, &self.bulk, list, how, media_rows(), action).await
+    }
+
     async fn delete_one(self, ctx: &Ctx, media_id: String) -> Result<(), Error> {
         let server = ctx.server_name().await?.to_string();
         let uri = format!("mxc://{server}/{media_id}");
@@ -235,7 +265,8 @@ impl Run for DeleteArgs {
             return delete_users_media(ctx, user).await;
         }
         match self.media_id.clone() {
-            Some(id) => self.delete_one(ctx, id).await,
+            Some(Target::One(id)) => self.delete_one(ctx, id).await,
+            Some(Target::Stdin) => self.delete_listed(ctx).await,
             None => self.delete_old(ctx).await,
         }
     }
