@@ -397,3 +397,56 @@ fn media_delete_reads_local_media_from_stdin() {
     );
     deleted.assert_calls(1);
 }
+
+/// A 429 asking for a longer wait than synadm gives stops the run cleanly: nothing new is
+/// sent, the rest are "not sent" (and in --failed-to), and the error says how long it asked.
+#[test]
+fn a_rate_limit_beyond_the_bound_stops_the_run_cleanly() {
+    let env = Env::new();
+    let rooms: Vec<String> = (0..6).map(|i| format!("!w{i}:example.org")).collect();
+    let limited = env.mock(|when, then| {
+        when.method(PUT).path(block_path(&rooms[0]));
+        then.status(429)
+            .header("retry-after", "3600")
+            .json_body(json!({"errcode": "M_LIMIT_EXCEEDED", "error": "Too Many Requests"}));
+    });
+    let others: Vec<_> = rooms[1..].iter().map(|r| blocked(&env, r)).collect();
+    let failed = env.home.path().join("left.txt");
+    let input: String = rooms.iter().map(|r| format!("{r}\n")).collect();
+    let started = Instant::now();
+    let run = env.run_with_input(
+        &[
+            "--batch",
+            "room",
+            "block",
+            "-",
+            "--concurrency",
+            "1",
+            "--failed-to",
+            failed.to_str().unwrap(),
+        ],
+        &input,
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "it did not wait an hour"
+    );
+    assert_eq!(run.code, 1, "{run:#?}");
+    run.stderr_has("0 done, 1 failed, 5 not sent.");
+    run.stderr_has("Stopped: the server asked to wait 3600 s after a rate limit.");
+    run.stderr_has("(the server asked to wait 3600 s; synadm waits at most 300 s) (HTTP 429)");
+    limited.assert_calls(1);
+    for m in &others {
+        m.assert_calls(0);
+    }
+    let left: Vec<String> = std::fs::read_to_string(&failed)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    let mut expected = rooms.clone();
+    expected.sort();
+    let mut left_sorted = left.clone();
+    left_sorted.sort();
+    assert_eq!(left_sorted, expected, "every room is in the file to re-run");
+}
