@@ -87,6 +87,40 @@ async fn target(
     })
 }
 
+/// Quarantines (or with `release`, releases) every media item listed on stdin; their media
+/// IDs are on `server` (this server when `None`) unless given as MXC URIs.
+async fn each_listed(
+    ctx: &Ctx,
+    bulk: &BulkArgs,
+    server: Option<String>,
+    release: bool,
+) -> Result<(), Error> {
+    let list = media_from_stdin(ctx, server).await?;
+    let how = ListRun {
+        question: if release {
+            "Remove these media from quarantine?"
+        } else {
+            "Quarantine these media?"
+        },
+        one: "media item",
+        many: "media items",
+    };
+    let action = |line: String| async move {
+        let mxc = listed_mxc(&line)?;
+        if release {
+            let request = ctx
+                .client
+                .unquarantine_media()
+                .server_name(&mxc.server_name);
+            call(request.media_id(&mxc.media_id).send()).await
+        } else {
+            let request = ctx.client.quarantine_media().server_name(&mxc.server_name);
+            call(request.media_id(&mxc.media_id).send()).await
+        }
+    };
+    id_list::run(ctx, bulk, list, how, media_rows(), action).await
+}
+
 /// How many media were quarantined.
 const QUARANTINED: View = View::new(&["num_quarantined"]);
 
@@ -123,21 +157,7 @@ impl Run for QuarantineArgs {
             return ctx.print(&reply, &QUARANTINED);
         }
         let media_id = match a.media_id {
-            Some(Target::Stdin) => {
-                let list = media_from_stdin(ctx, a.server_name).await?;
-                let how = ListRun {
-                    question: "Quarantine these media?",
-                    one: "media item",
-                    many: "media items",
-                };
-                let action = |line: String| async move {
-                    let mxc = listed_mxc(&line)?;
-                    let quarantine = ctx.client.quarantine_media();
-                    let quarantine = quarantine.server_name(&mxc.server_name);
-                    call(quarantine.media_id(&mxc.media_id).send()).await
-                };
-                return id_list::run(ctx, &a.bulk, list, how, media_rows(), action).await;
-            }
+            Some(Target::Stdin) => return each_listed(ctx, &a.bulk, a.server_name, false).await,
             Some(Target::One(id)) => Some(id),
             None => None,
         };
@@ -159,21 +179,7 @@ impl Run for UnquarantineArgs {
     async fn run(self, ctx: &Ctx) -> Result<(), Error> {
         let a = self;
         let media_id = match a.media_id {
-            Some(Target::Stdin) => {
-                let list = media_from_stdin(ctx, a.server_name).await?;
-                let how = ListRun {
-                    question: "Remove these media from quarantine?",
-                    one: "media item",
-                    many: "media items",
-                };
-                let action = |line: String| async move {
-                    let mxc = listed_mxc(&line)?;
-                    let release = ctx.client.unquarantine_media();
-                    let release = release.server_name(&mxc.server_name);
-                    call(release.media_id(&mxc.media_id).send()).await
-                };
-                return id_list::run(ctx, &a.bulk, list, how, media_rows(), action).await;
-            }
+            Some(Target::Stdin) => return each_listed(ctx, &a.bulk, a.server_name, true).await,
             Some(Target::One(id)) => Some(id),
             None => None,
         };
