@@ -1,11 +1,8 @@
 //! Read-only lookups of one user: details, membership, whois, 3pid, auth-provider.
 
+use crate::cli::kit::bulk;
 use crate::cli::kit::prelude::*;
-use futures::{StreamExt, TryStreamExt};
 use serde_json::{Value, json};
-
-/// Room alias lookups in flight at once for `membership --aliases`.
-const ALIAS_LOOKUPS: usize = 8;
 
 #[derive(Debug, clap::Args)]
 pub struct DetailsArgs {
@@ -80,17 +77,24 @@ impl Run for MembershipArgs {
         }
         // The admin may not see a room's aliases (403 when not in the room); then the
         // room is still listed, with no aliases.
-        let lookups = futures::stream::iter(rooms.joined_rooms.iter().map(|room| async move {
-            match call(ctx.client.list_room_aliases().room_id(room.clone()).send()).await {
-                Ok(found) => Ok((room, found.aliases)),
-                Err(Error::Matrix {
-                    status: 403 | 404, ..
-                }) => Ok((room, Vec::new())),
-                Err(e) => Err(e),
-            }
-        }))
-        .buffered(ALIAS_LOOKUPS);
-        let found: Vec<(&String, Vec<String>)> = lookups.try_collect().await?;
+        let lookups = bulk::in_order(
+            ctx,
+            rooms.joined_rooms.iter().collect(),
+            |room| async move {
+                match call(ctx.client.list_room_aliases().room_id(room.clone()).send()).await {
+                    Ok(found) => Ok(found.aliases),
+                    Err(Error::Matrix {
+                        status: 403 | 404, ..
+                    }) => Ok(Vec::new()),
+                    Err(e) => Err(e),
+                }
+            },
+        )
+        .await;
+        let found: Vec<(&String, Vec<String>)> = lookups
+            .into_iter()
+            .map(|(room, aliases)| aliases.map(|a| (room, a)))
+            .collect::<Result<_, _>>()?;
         let joined: Vec<Value> = found
             .into_iter()
             .map(|(room, aliases)| {
