@@ -164,7 +164,7 @@ fn a_failed_notice_is_listed_and_fails_the_command() {
     assert_eq!(run.code, 1, "{run:#?}");
     assert_eq!(
         run.json(),
-        json!([{"user_id": nobody, "sent": false, "error": "M_NOT_FOUND: User not found (HTTP 404)"}])
+        json!([{"user_id": nobody, "sent": false, "error": "M_NOT_FOUND: User not found (HTTP 404)", "outcome": "failed"}])
     );
 }
 
