@@ -11,6 +11,7 @@ use std::future::Future;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use synadm::Error;
+use synadm::api::pacer::DEFAULT_CONCURRENCY;
 use synadm::api::pacer_of;
 use synadm::bulk::{Outcome, Stop, StopReason};
 use synadm::output::{Format, View, sanitize};
@@ -19,22 +20,13 @@ use synadm::output::{Format, View, sanitize};
 #[derive(Debug, Clone, clap::Args)]
 pub struct BulkArgs {
     /// Requests in flight at once, 1 to 64 (for a while fewer when the server rate-limits).
-    #[arg(long, value_name = "N", default_value_t = 4,
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_CONCURRENCY as u8,
           value_parser = clap::value_parser!(u8).range(1..=64))]
     pub concurrency: u8,
     /// Write the items that failed or were not sent to FILE (which must not exist yet), as
     /// they were given: a re-run on FILE takes exactly them.
     #[arg(long, value_name = "FILE")]
     pub failed_to: Option<PathBuf>,
-}
-
-impl Default for BulkArgs {
-    fn default() -> BulkArgs {
-        BulkArgs {
-            concurrency: synadm::api::pacer::DEFAULT_CONCURRENCY as u8,
-            failed_to: None,
-        }
-    }
 }
 
 /// How a bulk command shows its items.
