@@ -355,6 +355,13 @@ mod tests {
     }
 
     #[test]
+    fn debug_output_shows_the_state() {
+        let text = format!("{:?}", Pacer::new(3));
+        assert!(text.starts_with("Pacer(State {"), "{text}");
+        assert!(text.contains("limit: 3, max: 3, held: 0"), "{text}");
+    }
+
+    #[test]
     fn set_concurrency_takes_effect_at_once() {
         let pacer = Pacer::new(4);
         pacer.set_concurrency(0);
