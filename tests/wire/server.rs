@@ -419,3 +419,46 @@ fn overview_counts_each_section_from_the_totals() {
         .collect();
     assert_eq!(newest, ["newest", "recent"]);
 }
+
+/// An empty page of uploaders ends the media count even when it names a next page.
+#[test]
+fn overview_media_stops_at_an_empty_page() {
+    let env = Env::with_config("homeserver: example.org\n");
+    let media = "/_synapse/admin/v1/statistics/users/media";
+    let page = |from: &'static str| {
+        [
+            ("from", from),
+            ("limit", "1000"),
+            ("order_by", "media_length"),
+            ("dir", "b"),
+        ]
+    };
+    let uploader = json!({"user_id": "@a:example.org", "displayname": null, "media_count": 2,
+                          "media_length": 700});
+    env.reply_to_query(
+        GET,
+        media,
+        &page("0"),
+        200,
+        json!({"users": [uploader], "total": 1, "next_token": 1}),
+    );
+    env.reply_to_query(
+        GET,
+        media,
+        &page("1"),
+        200,
+        json!({"users": [], "total": 1, "next_token": 2}),
+    );
+    let beyond = env.reply_to_query(
+        GET,
+        media,
+        &page("2"),
+        500,
+        json!({"errcode": "M_UNKNOWN", "error": "never asked"}),
+    );
+    empty_server(&env);
+    let doc = env.run(&["server", "overview"]).ok().json();
+    assert_eq!(doc["media"]["local_bytes"], 700);
+    assert_eq!(doc["media"]["local_bytes_complete"], true);
+    beyond.assert_calls(0);
+}
