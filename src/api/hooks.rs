@@ -54,8 +54,8 @@ pub(super) struct LastReply {
     pub secret: Option<Arc<str>>,
     /// The body of a successful reply, as the server sent it.
     pub body: Option<bytes::Bytes>,
-    /// The wait a 429 asked for that was longer than the client waits.
-    pub refused_wait: Option<Duration>,
+    /// The wait a 429 asked for that was longer than the client waits, and how long that is.
+    pub refused_wait: Option<(Duration, Duration)>,
 }
 
 tokio::task_local! {
@@ -196,8 +196,9 @@ impl ClientHooks<Hooks> for Client {
                         continue;
                     }
                     if !waited {
-                        let _ =
-                            LAST_REPLY.try_with(|last| last.borrow_mut().refused_wait = Some(wait));
+                        let _ = LAST_REPLY.try_with(|last| {
+                            last.borrow_mut().refused_wait = Some((wait, hooks.pacer.max_wait()))
+                        });
                     }
                     Ok(response)
                 }

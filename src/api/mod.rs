@@ -68,11 +68,13 @@ pub async fn call_reply<T>(request: impl Future<Output = ApiResult<T>>) -> Resul
         }),
         Err(e) => {
             let mut error = map_error(e, last.status, last.secret.as_deref());
-            if let (Error::Matrix { message, .. }, Some(wait)) = (&mut error, last.refused_wait) {
+            if let (Error::Matrix { message, .. }, Some((wait, bound))) =
+                (&mut error, last.refused_wait)
+            {
                 message.push_str(&format!(
                     " (the server asked to wait {} s; synadm waits at most {} s)",
                     wait.as_secs(),
-                    pacer::MAX_WAIT.as_secs()
+                    bound.as_secs()
                 ));
             }
             match last.unrecognized_by {

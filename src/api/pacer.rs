@@ -16,7 +16,8 @@ use tokio::time::Instant;
 pub const DEFAULT_CONCURRENCY: usize = 4;
 
 /// The longest wait a 429 may ask for before the request gives up instead (and a bulk run
-/// stops): a server that wants more is better asked again later than waited on.
+/// stops), unless [`Pacer::set_max_wait`] sets another: a server that wants more is better
+/// asked again later than waited on.
 pub const MAX_WAIT: Duration = Duration::from_secs(300);
 
 /// The shared pacing state of one client (see the module documentation).
@@ -36,8 +37,10 @@ struct State {
     held: usize,
     /// Successes since the limit last changed.
     streak: usize,
-    /// The longest wait a 429 asked for beyond [`MAX_WAIT`], if any did.
+    /// The longest wait a 429 asked for beyond `max_wait`, if any did.
     refused_wait: Option<Duration>,
+    /// The longest wait accepted.
+    max_wait: Duration,
 }
 
 impl Default for Pacer {
@@ -75,6 +78,7 @@ impl Pacer {
                 held: 0,
                 streak: 0,
                 refused_wait: None,
+                max_wait: MAX_WAIT,
             }),
             changed: Notify::new(),
         }
@@ -94,6 +98,16 @@ impl Pacer {
         self.changed.notify_waiters();
     }
 
+    /// Accepts waits up to `max_wait` from now on (instead of [`MAX_WAIT`]).
+    pub fn set_max_wait(&self, max_wait: Duration) {
+        self.lock().max_wait = max_wait;
+    }
+
+    /// The longest wait a 429 may ask for and still be waited.
+    pub fn max_wait(&self) -> Duration {
+        self.lock().max_wait
+    }
+
     /// The concurrency asked for.
     pub fn max_concurrency(&self) -> usize {
         self.lock().max
@@ -104,8 +118,8 @@ impl Pacer {
         self.lock().limit
     }
 
-    /// The wait a 429 asked for that was longer than [`MAX_WAIT`], if one did: requests that
-    /// met it gave up.
+    /// The wait a 429 asked for that was longer than the pacer waits, if one did: requests
+    /// that met it gave up.
     pub fn refused_wait(&self) -> Option<Duration> {
         self.lock().refused_wait
     }
@@ -162,10 +176,10 @@ impl Pacer {
 
     /// The server answered 429 asking to wait `wait`: nothing starts before then, and half
     /// as many slots are allowed (at least one). Returns false, changing nothing but the
-    /// record, when `wait` is longer than [`MAX_WAIT`].
+    /// record, when `wait` is longer than the pacer waits ([`MAX_WAIT`] by default).
     pub fn rate_limited(&self, wait: Duration) -> bool {
         let mut state = self.lock();
-        if wait > MAX_WAIT {
+        if wait > state.max_wait {
             state.refused_wait = state.refused_wait.max(Some(wait));
             return false;
         }

@@ -112,7 +112,8 @@ fn login() {
 
     // The test server allows an account 5 failed logins, then one per 100 s: the sixth
     // attempt is rate-limited, with `retry_after_ms`. Retry-After (100 s) is beyond what the
-    // client waits for by itself, so it reports the 429.
+    // contract tests' client waits for by itself (30 s, see `client_for`), so it reports the
+    // 429.
     let (limited, _) = s.fresh_user("contract login limit");
     let limited = localpart(&limited);
     for _ in 0..5 {

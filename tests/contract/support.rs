@@ -47,9 +47,12 @@ pub fn connection(token: Option<&str>) -> Connection {
 pub fn client_for(connection: &Connection) -> Client {
     record::mounted(&connection.admin_path, DEFAULT_ADMIN_PATH);
     record::mounted(&connection.matrix_path, DEFAULT_MATRIX_PATH);
-    connection
+    let client = connection
         .client()
-        .unwrap_or_else(|e| panic!("building the generated client: {e}"))
+        .unwrap_or_else(|e| panic!("building the generated client: {e}"));
+    // Waits after a 429 of at most 30 s: a test that meets a longer one sees the 429.
+    synadm::api::pacer_of(&client).set_max_wait(Duration::from_secs(30));
+    client
 }
 
 /// The generated client with the admin's token.
