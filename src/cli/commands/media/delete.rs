@@ -1,7 +1,7 @@
 //! `media delete` (local media, by ID, by last access and size, or all of one user's) and
 //! `media purge` (cached remote media, by last access).
 
-use super::{listed_mxc, media_from_stdin, media_or_list, media_rows};
+use super::{listed_local, media_from_stdin, media_or_list, media_rows};
 use crate::cli::kit::bulk::BulkArgs;
 use crate::cli::kit::id_list::{self, ListRun, Target};
 use crate::cli::kit::numbers::Checked;
@@ -118,13 +118,7 @@ impl DeleteArgs {
         };
         let here = here.as_str();
         let action = |line: String| async move {
-            let mxc = listed_mxc(&line)?;
-            if mxc.server_name != here {
-                return Err(Error::Usage(format!(
-                    "{mxc} is not on this server: only local media can be deleted (remote \
-                     media: media purge)"
-                )));
-            }
+            let mxc = listed_local(&line, here, "deleted (remote media: media purge)")?;
             let delete = ctx.client.delete_media().server_name(&mxc.server_name);
             call(delete.media_id(&mxc.media_id).send()).await
         };

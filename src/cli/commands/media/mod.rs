@@ -76,6 +76,17 @@ fn listed_mxc(line: &str) -> Result<Mxc, Error> {
     Mxc::parse(line).map_err(Error::Usage)
 }
 
+/// A listed MXC URI that must be this server's (`here`): only local media can be `done`.
+fn listed_local(line: &str, here: &str, done: &str) -> Result<Mxc, Error> {
+    let mxc = listed_mxc(line)?;
+    if mxc.server_name != here {
+        return Err(Error::Usage(format!(
+            "{mxc} is not on this server: only local media can be {done}"
+        )));
+    }
+    Ok(mxc)
+}
+
 /// The rows of a run over media: the MXC URI, and the error of a failed one.
 fn media_rows<'a, T: serde::Serialize>() -> crate::cli::kit::bulk::Rows<'a, String, T> {
     crate::cli::kit::bulk::Rows::of_ids(

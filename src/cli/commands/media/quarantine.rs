@@ -1,6 +1,6 @@
 //! `media quarantine`, `media unquarantine` and `media protect`.
 
-use super::{listed_mxc, media_from_stdin, media_or_list, media_rows};
+use super::{listed_local, listed_mxc, media_from_stdin, media_or_list, media_rows};
 use crate::cli::kit::bulk::BulkArgs;
 use crate::cli::kit::id_list::{self, ListRun, Target};
 use crate::cli::kit::numbers::Checked;
@@ -225,12 +225,7 @@ impl Run for ProtectArgs {
                 };
                 let here = here.as_str();
                 let action = |line: String| async move {
-                    let mxc = listed_mxc(&line)?;
-                    if mxc.server_name != here {
-                        return Err(Error::Usage(format!(
-                            "{mxc} is not on this server: only local media can be protected"
-                        )));
-                    }
+                    let mxc = listed_local(&line, here, "protected")?;
                     protect(ctx, &mxc.media_id, a.unprotect).await
                 };
                 return id_list::run(ctx, &a.bulk, list, how, media_rows(), action).await;
