@@ -163,6 +163,12 @@ mod tests {
             document(&user, &View::PLAIN, b','),
             "name,threepids\n@a:x,email:a@x.org;msisdn:123\n"
         );
+        // Only lists whose every item has both: anything else stays JSON.
+        let half = json!([{"name": "@b:x", "threepids": [{"medium": "email"}]}]);
+        assert_eq!(
+            document(&half, &View::PLAIN, b','),
+            "name,threepids\n@b:x,\"[{\"\"medium\"\":\"\"email\"\"}]\"\n"
+        );
     }
 
     #[test]
