@@ -68,6 +68,18 @@ pub(crate) fn rows(value: &Value) -> Vec<&Value> {
     }
 }
 
+/// One record of `fields` separated by `delimiter`, quoted where needed, ending in `\n`.
+pub fn record(fields: &[String], delimiter: u8) -> String {
+    let mut out = csv::WriterBuilder::new()
+        .delimiter(delimiter)
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    // Writing into memory cannot fail.
+    let _ = out.write_record(fields);
+    let bytes = out.into_inner().unwrap_or_default();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
 /// Writes records with `delimiter` (`,` or tab), lines ending in `\n`.
 pub(crate) struct Table {
     columns: Columns,
@@ -80,15 +92,7 @@ impl Table {
     }
 
     fn record(&self, fields: impl IntoIterator<Item = String>) -> String {
-        let mut out = csv::WriterBuilder::new()
-            .delimiter(self.delimiter)
-            .terminator(csv::Terminator::Any(b'\n'))
-            .from_writer(Vec::new());
-        let fields: Vec<String> = fields.into_iter().collect();
-        // Writing into memory cannot fail.
-        let _ = out.write_record(&fields);
-        let bytes = out.into_inner().unwrap_or_default();
-        String::from_utf8_lossy(&bytes).into_owned()
+        record(&fields.into_iter().collect::<Vec<_>>(), self.delimiter)
     }
 
     /// The header row.

@@ -10,6 +10,7 @@ mod row;
 mod view;
 
 pub use cell::{human_size, sanitize};
+pub use csv::record as csv_record;
 pub use view::View;
 
 use crate::Error;

@@ -19,9 +19,45 @@ use synadm::output::sanitize;
 pub const STDIN: &str = "-";
 
 /// Bad lines reported one by one before the rest are only counted.
-const BAD_LINES_SHOWN: usize = 20;
+const BAD_LINES_SHOWN: u64 = 20;
 /// IDs named in the confirmation question.
 const PREVIEW: usize = 5;
+
+/// The bad lines of an input checked whole: the first `shown` named on stderr, the rest
+/// counted.
+pub struct BadLines {
+    shown: u64,
+    count: u64,
+    first: Option<u64>,
+}
+
+impl BadLines {
+    pub fn new(shown: u64) -> BadLines {
+        BadLines {
+            shown,
+            count: 0,
+            first: None,
+        }
+    }
+
+    /// One more: `place` names it ("line 3"), `number` is its number.
+    pub fn add(&mut self, place: &str, number: u64, why: &str) {
+        self.count += 1;
+        self.first.get_or_insert(number);
+        if self.count <= self.shown {
+            stderr::line(&format!("{place}: {}", sanitize(why)));
+        }
+    }
+
+    /// `None` when every line was good; else how many were bad, and the first's number.
+    pub fn finish(self) -> Option<(u64, u64)> {
+        let first = self.first?;
+        if self.count > self.shown {
+            stderr::line(&format!("… and {} more", self.count - self.shown));
+        }
+        Some((self.count, first))
+    }
+}
 
 /// What a per-ID command was given: one ID, or `-` for a list on stdin.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,7 +142,7 @@ impl IdList {
         check: impl Fn(&str) -> Result<String, String>,
     ) -> Result<IdList, Error> {
         let mut spool = Spool::new()?;
-        let (mut count, mut first, mut bad, mut first_bad) = (0u64, Vec::new(), 0u64, None);
+        let (mut count, mut first, mut bad) = (0u64, Vec::new(), BadLines::new(BAD_LINES_SHOWN));
         for (number, line) in input.lines().enumerate() {
             let number = number + 1;
             let line = line.map_err(|e| match e.kind() {
@@ -127,19 +163,10 @@ impl IdList {
                     }
                     spool.push(&id)?;
                 }
-                Err(why) => {
-                    bad += 1;
-                    first_bad.get_or_insert(number);
-                    if bad <= BAD_LINES_SHOWN as u64 {
-                        stderr::line(&format!("line {number}: {}", sanitize(&why)));
-                    }
-                }
+                Err(why) => bad.add(&format!("line {number}"), number as u64, &why),
             }
         }
-        if let Some(line) = first_bad {
-            if bad > BAD_LINES_SHOWN as u64 {
-                stderr::line(&format!("… and {} more", bad - BAD_LINES_SHOWN as u64));
-            }
+        if let Some((bad, line)) = bad.finish() {
             return Err(Error::Usage(format!(
                 "{} of the list {} not a {what} (the first on line {line}); nothing was sent",
                 stderr::counted(bad as i64, "line", "lines"),

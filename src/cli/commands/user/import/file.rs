@@ -1,7 +1,7 @@
 //! The CSV file of `user import`: its header, each row checked into a [`Row`], the whole
 //! file read before anything is sent (every bad row named), the good rows spooled.
 
-use crate::cli::kit::id_list::Spool;
+use crate::cli::kit::id_list::{BadLines, Spool};
 use crate::cli::kit::prelude::*;
 use crate::cli::kit::{stderr, views};
 use serde::{Deserialize, Serialize};
@@ -16,7 +16,7 @@ pub(super) fn columns() -> impl Iterator<Item = &'static str> {
 }
 
 /// Bad rows reported one by one before the rest are only counted.
-const BAD_ROWS_SHOWN: usize = 50;
+const BAD_ROWS_SHOWN: u64 = 50;
 
 /// One checked row: the user and the fields the file sets.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -196,7 +196,7 @@ pub(super) fn check_file(input: impl Read, server: &str) -> Result<Checked, Erro
         without_password: 0,
         header,
     };
-    let (mut bad, mut first_bad, mut seen) = (0u64, None, HashSet::new());
+    let (mut bad, mut seen) = (BadLines::new(BAD_ROWS_SHOWN), HashSet::new());
     for (i, record) in reader.records().enumerate() {
         // Row 1 is the header; a record spanning lines keeps the number of its first.
         let number = record
@@ -204,13 +204,7 @@ pub(super) fn check_file(input: impl Read, server: &str) -> Result<Checked, Erro
             .ok()
             .and_then(|r| r.position())
             .map_or(i as u64 + 2, |p| p.line());
-        let mut fail = |why: String| {
-            bad += 1;
-            first_bad.get_or_insert(number);
-            if bad <= BAD_ROWS_SHOWN as u64 {
-                stderr::line(&format!("row {number}: {}", sanitize(&why)));
-            }
-        };
+        let mut fail = |why: String| bad.add(&format!("row {number}"), number, &why);
         let record = match record {
             Ok(record) => record,
             Err(e) => {
@@ -236,10 +230,7 @@ pub(super) fn check_file(input: impl Read, server: &str) -> Result<Checked, Erro
             Err(problems) => fail(problems.join("; ")),
         }
     }
-    if let Some(first) = first_bad {
-        if bad > BAD_ROWS_SHOWN as u64 {
-            stderr::line(&format!("… and {} more", bad - BAD_ROWS_SHOWN as u64));
-        }
+    if let Some((bad, first)) = bad.finish() {
         return Err(Error::Usage(format!(
             "{} of the file {} bad (the first is row {first}); nothing was sent",
             stderr::counted(bad as i64, "row", "rows"),
@@ -254,14 +245,8 @@ pub(super) fn check_file(input: impl Read, server: &str) -> Result<Checked, Erro
 
 /// A CSV line of the given fields (quoted where needed), without its line end.
 pub(super) fn csv_line(fields: &[String]) -> String {
-    let mut out = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new());
-    let _ = out.write_record(fields);
-    let bytes = out.into_inner().unwrap_or_default();
-    String::from_utf8_lossy(&bytes)
-        .trim_end_matches('\n')
-        .to_string()
+    let line = synadm::output::csv_record(fields, b',');
+    line.trim_end_matches('\n').to_string()
 }
 
 #[cfg(test)]
