@@ -450,3 +450,37 @@ fn a_rate_limit_beyond_the_bound_stops_the_run_cleanly() {
     left_sorted.sort();
     assert_eq!(left_sorted, expected, "every room is in the file to re-run");
 }
+
+/// `--on-existing stop` reads each user once to plan; when none exists the import goes on
+/// without reading them again.
+#[test]
+fn import_stop_reads_each_user_once_and_creates_them() {
+    let env = Env::with_config("homeserver: example.org\n");
+    let read = env.reply(
+        httpmock::Method::GET,
+        "/_synapse/admin/v2/users/@new1:example.org",
+        404,
+        json!({"errcode": "M_NOT_FOUND", "error": "User not found"}),
+    );
+    let mut created = crate::support::admin_user("@new1:example.org");
+    created["displayname"] = json!("New One");
+    let create = env.reply_to_body(
+        PUT,
+        "/_synapse/admin/v2/users/@new1:example.org",
+        json!({"displayname": "New One"}),
+        201,
+        created,
+    );
+    let run = env
+        .run_with_input(
+            &["--batch", "user", "import", "-", "--on-existing", "stop"],
+            "id,displayname\nnew1,New One\n",
+        )
+        .ok();
+    assert_eq!(
+        run.json(),
+        json!([{"user_id": "@new1:example.org", "outcome": "created"}])
+    );
+    read.assert_calls(1);
+    create.assert_calls(1);
+}

@@ -279,8 +279,16 @@ impl Run for ImportArgs {
             silent: false,
         };
         let passwords = passwords.as_ref();
+        // Rows read to plan were all found missing (else `stop` ended the import there): not
+        // read again.
+        let all_new = matches!(source, Source::Read(_));
         let action = |row: Row| async move {
-            match existing(ctx, &row.user_id).await? {
+            let user = if all_new {
+                None
+            } else {
+                existing(ctx, &row.user_id).await?
+            };
+            match user {
                 Some(user) => match on_existing {
                     OnExisting::Update => {
                         let (body, changed) = update_body(&row, &user);
