@@ -48,6 +48,8 @@ pub async fn call<T>(request: impl Future<Output = ApiResult<T>>) -> Result<T, E
 #[derive(Debug)]
 pub struct Reply<T> {
     pub value: T,
+    /// The HTTP status (a success: 200, or 201 where an operation tells creation apart).
+    pub status: u16,
     /// The body as the server sent it (keys in its order, fields this crate does not know):
     /// what a command prints when it prints the reply unchanged.
     pub body: Option<bytes::Bytes>,
@@ -63,6 +65,7 @@ pub async fn call_reply<T>(request: impl Future<Output = ApiResult<T>>) -> Resul
         .await;
     match result {
         Ok(value) => Ok(Reply {
+            status: value.status().as_u16(),
             value: value.into_inner(),
             body: last.body,
         }),

@@ -340,3 +340,51 @@ fn a_csv_export_edited_and_imported_again_round_trips() {
         format!("{}@example.org", names[0])
     );
 }
+
+/// A file with more than a tenth as many rows as the server has users is checked against one
+/// listing of the server's users (not a read per row): the existing user is still skipped,
+/// the others created, and a second run skips them all.
+#[test]
+fn a_file_big_for_the_server_is_checked_against_its_user_list() {
+    let cli = Cli::admin();
+    let all = "/_synapse/admin/v2/users?deactivated=true&locked=true&limit=1";
+    let total = server().admin_ok("GET", all, None)["total"]
+        .as_u64()
+        .unwrap();
+    // Other tests add users meanwhile: a margin keeps the file over a tenth.
+    let new: Vec<String> = (0..total / 10 + 40)
+        .map(|i| unique_localpart(&format!("imp-l{i}")))
+        .collect();
+    let old = unique_localpart("imp-lold");
+    let seed = write(&cli, "old.csv", &format!("id,displayname\n{old},Old\n"));
+    cli.run(&["--batch", "user", "import", &seed]).ok();
+    let rows: String = new.iter().map(|l| format!("{l},New {l}\n")).collect();
+    let file = write(
+        &cli,
+        "many.csv",
+        &format!("id,displayname\n{old},Changed\n{rows}"),
+    );
+    let run = cli
+        .run(&["--batch", "-o", "json", "user", "import", &file])
+        .ok();
+    let mut expected: Vec<(String, String)> = new
+        .iter()
+        .map(|l| (full_id(l), "created".to_string()))
+        .collect();
+    expected.push((full_id(&old), "skipped".to_string()));
+    expected.sort();
+    assert_eq!(outcomes(&run), expected);
+    assert_eq!(user_state(&full_id(&old))["displayname"], "Old");
+    let last = new.last().unwrap();
+    assert_eq!(
+        user_state(&full_id(last))["displayname"],
+        format!("New {last}")
+    );
+    let again = cli
+        .run(&["--batch", "-o", "json", "user", "import", &file])
+        .ok();
+    assert!(
+        outcomes(&again).iter().all(|(_, o)| o == "skipped"),
+        "{again:?}"
+    );
+}

@@ -1,7 +1,7 @@
 //! Bulk runs on the wire: IDs from stdin (checked before anything is sent), rows as items
 //! finish, `--failed-to`, and rate limits that pace the whole pool.
 
-use crate::support::Env;
+use crate::support::{Env, admin_user, list_entry};
 use httpmock::Method::{DELETE, POST, PUT};
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
@@ -456,13 +456,15 @@ fn a_rate_limit_beyond_the_bound_stops_the_run_cleanly() {
 #[test]
 fn import_stop_reads_each_user_once_and_creates_them() {
     let env = Env::with_config("homeserver: example.org\n");
+    // 11 users on the server, one row: more than 10 a row, so each row's user is read.
+    let count = user_count(&env, 11);
     let read = env.reply(
         httpmock::Method::GET,
         "/_synapse/admin/v2/users/@new1:example.org",
         404,
         json!({"errcode": "M_NOT_FOUND", "error": "User not found"}),
     );
-    let mut created = crate::support::admin_user("@new1:example.org");
+    let mut created = admin_user("@new1:example.org");
     created["displayname"] = json!("New One");
     let create = env.reply_to_body(
         PUT,
@@ -483,4 +485,103 @@ fn import_stop_reads_each_user_once_and_creates_them() {
     );
     read.assert_calls(1);
     create.assert_calls(1);
+    count.assert_calls(1);
+}
+
+const USERS: &str = "/_synapse/admin/v2/users";
+
+/// The first question of an import: how many users the server has (all of them).
+fn user_count(env: &Env, total: i64) -> httpmock::Mock<'_> {
+    let everyone = [
+        ("deactivated", "true"),
+        ("locked", "true"),
+        ("guests", "true"),
+    ];
+    let query = [&everyone[..], &[("limit", "1")]].concat();
+    env.reply_to_query(
+        httpmock::Method::GET,
+        USERS,
+        &query,
+        200,
+        json!({"users": [list_entry("@a:example.org")], "total": total, "next_token": "1"}),
+    )
+}
+
+/// On a server with at most 10 users a row, the import lists them all once, reads only the
+/// rows' users that are among them, and creates the others without reading them first. A
+/// user created by someone else meanwhile (the PUT answers 200, not 201) is a failure.
+#[test]
+fn import_lists_a_small_servers_users_instead_of_reading_each_row() {
+    let env = Env::with_config("homeserver: example.org\n");
+    let count = user_count(&env, 3);
+    let everyone = [
+        ("deactivated", "true"),
+        ("locked", "true"),
+        ("guests", "true"),
+    ];
+    let page = |from: &str, names: &[&str], next: Option<&str>| {
+        let query = [&everyone[..], &[("from", from), ("limit", "1000")]].concat();
+        let users: Vec<Value> = names.iter().map(|n| list_entry(n)).collect();
+        env.reply_to_query(
+            httpmock::Method::GET,
+            USERS,
+            &query,
+            200,
+            json!({"users": users, "total": 3, "next_token": next}),
+        )
+    };
+    let first = page("0", &["@old:example.org", "@x:example.org"], Some("2"));
+    let second = page("2", &["@y:example.org"], None);
+    let mut old = admin_user("@old:example.org");
+    old["displayname"] = json!("Old");
+    let read_old = env.reply(
+        httpmock::Method::GET,
+        "/_synapse/admin/v2/users/@old:example.org",
+        200,
+        old,
+    );
+    let not_read: Vec<_> = ["new1", "new2"]
+        .iter()
+        .map(|name| {
+            env.reply(
+                httpmock::Method::GET,
+                &format!("/_synapse/admin/v2/users/@{name}:example.org"),
+                404,
+                json!({"errcode": "M_NOT_FOUND", "error": "User not found"}),
+            )
+        })
+        .collect();
+    let created = |name: &str, status: u16| {
+        let mut user = admin_user(&format!("@{name}:example.org"));
+        user["displayname"] = json!(name);
+        env.reply_to_body(
+            PUT,
+            &format!("/_synapse/admin/v2/users/@{name}:example.org"),
+            json!({"displayname": name}),
+            status,
+            user,
+        )
+    };
+    let (new1, new2) = (created("new1", 201), created("new2", 200));
+    let run = env.run_with_input(
+        &["--batch", "-o", "json", "user", "import", "-"],
+        "id,displayname\nold,Old\nnew1,new1\nnew2,new2\n",
+    );
+    assert_eq!(run.code, 1, "{run:#?}");
+    assert_eq!(
+        sorted(&run, "user_id"),
+        [
+            json!({"user_id": "@new1:example.org", "outcome": "created"}),
+            json!({"user_id": "@new2:example.org", "outcome": "failed", "error":
+                "M_USER_IN_USE: created by someone else during the import; the file's values \
+                 were written over it (HTTP 200)"}),
+            json!({"user_id": "@old:example.org", "outcome": "skipped"}),
+        ]
+    );
+    for m in [&count, &first, &second, &read_old, &new1, &new2] {
+        m.assert_calls(1);
+    }
+    for m in &not_read {
+        m.assert_calls(0);
+    }
 }

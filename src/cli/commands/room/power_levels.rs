@@ -192,6 +192,7 @@ impl Run for PowerLevelsArgs {
                 with_levels.set(n);
                 Ok(Reply {
                     value: page,
+                    status: 200,
                     body: None,
                 })
             }

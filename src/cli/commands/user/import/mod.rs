@@ -10,7 +10,7 @@ use crate::cli::kit::id_list::Spool;
 use crate::cli::kit::prelude::*;
 use crate::cli::kit::stderr;
 use file::{Checked, Row, check_file, columns, csv_line};
-use futures::StreamExt;
+use futures::{StreamExt, TryStreamExt};
 use serde::Serialize;
 use serde_json::{Value, json};
 use std::collections::HashSet;
@@ -30,7 +30,7 @@ pub struct ImportArgs {
     #[arg(long, value_enum, default_value_t = OnExisting::Skip)]
     on_existing: OnExisting,
     /// Check the file and show what would be created, updated or skipped, with the number of
-    /// admins and guests; change nothing (each user is read to tell).
+    /// admins and guests; change nothing.
     #[arg(short = 'n', long)]
     dry_run: bool,
     /// Give each new user without a password a random one, written with its user ID to FILE
@@ -129,12 +129,51 @@ fn update_body(row: &Row, user: &types::AdminUser) -> (UserUpsert, Vec<&'static 
     (body, changed)
 }
 
-/// The user of `row` as the server has it, or `None`.
-async fn existing(ctx: &Ctx, user_id: &str) -> Result<Option<types::AdminUser>, Error> {
-    match call(ctx.client.get_user().user_id(user_id).send()).await {
-        Ok(user) => Ok(Some(user)),
-        Err(Error::Matrix { status: 404, .. }) => Ok(None),
-        Err(e) => Err(e),
+/// Reading the server's whole user list costs about as much as reading this many users one by
+/// one, counted per user listed (a page of 1,000 is one request, but Synapse builds each entry).
+const LISTED_PER_READ: u64 = 10;
+
+/// Which users exist. When the server has at most `LISTED_PER_READ` users for each row of the
+/// file, their IDs are listed once, and a row whose user is not among them is created without
+/// reading it first: an onboarding onto a small server then sends one request a user, not two.
+/// Otherwise (a few rows for a big server) each row's user is read.
+struct Existing(Option<HashSet<String>>);
+
+impl Existing {
+    async fn load(ctx: &Ctx, rows: u64) -> Result<Existing, Error> {
+        // Deactivated and locked users too: their IDs are taken all the same.
+        let list = || {
+            ctx.client
+                .list_users()
+                .deactivated(true)
+                .locked(true)
+                .guests(true)
+        };
+        let total = call(list().limit(1).send()).await?.total;
+        if u64::try_from(total).unwrap_or(u64::MAX) > rows.saturating_mul(LISTED_PER_READ) {
+            return Ok(Existing(None));
+        }
+        let fetch = |at| call(list().from(at).limit(1000).send());
+        let ids = synadm::api::pages(0, fetch)
+            .map_ok(|users| {
+                futures::stream::iter(users.into_iter().map(|u| Ok::<_, Error>(u.name)))
+            })
+            .try_flatten()
+            .try_collect()
+            .await?;
+        Ok(Existing(Some(ids)))
+    }
+
+    /// The user as the server has it, or `None`; read only if the list (if any) has it.
+    async fn user(&self, ctx: &Ctx, user_id: &str) -> Result<Option<types::AdminUser>, Error> {
+        if self.0.as_ref().is_some_and(|ids| !ids.contains(user_id)) {
+            return Ok(None);
+        }
+        match call(ctx.client.get_user().user_id(user_id).send()).await {
+            Ok(user) => Ok(Some(user)),
+            Err(Error::Matrix { status: 404, .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 }
 
@@ -236,13 +275,15 @@ impl Run for ImportArgs {
             header,
             ..
         } = checked;
+        let known = Existing::load(ctx, count).await?;
+        let known = &known;
         let source = if a.dry_run || on_existing == OnExisting::Stop {
             let rows: Vec<Row> = spool
                 .lines()?
                 .filter_map(|line| async move { serde_json::from_str(&line).ok() })
                 .collect()
                 .await;
-            let plan = plan(ctx, &a.bulk, rows.clone(), on_existing).await?;
+            let plan = plan(ctx, &a.bulk, known, rows.clone(), on_existing).await?;
             if a.dry_run || plan.existing > 0 {
                 return plan.report(ctx, a.dry_run);
             }
@@ -286,7 +327,7 @@ impl Run for ImportArgs {
             let user = if all_new {
                 None
             } else {
-                existing(ctx, &row.user_id).await?
+                known.user(ctx, &row.user_id).await?
             };
             match user {
                 Some(user) => match on_existing {
@@ -322,7 +363,20 @@ impl Run for ImportArgs {
                     };
                     let password = row.password.clone().or_else(|| generated.clone());
                     let put = ctx.client.put_user().user_id(&row.user_id);
-                    let created = call(put.body(create_body(&row, password)).send()).await?;
+                    let reply = call_reply(put.body(create_body(&row, password)).send()).await?;
+                    if reply.status != 201 {
+                        // Somebody made the user after it was found missing: the PUT that
+                        // was to create it changed it instead. The errcode is the one Matrix
+                        // has for a user ID that is taken; the server answered a plain 200.
+                        return Err(Error::Matrix {
+                            status: reply.status,
+                            errcode: "M_USER_IN_USE".into(),
+                            message: "created by someone else during the import; the file's \
+                                      values were written over it"
+                                .into(),
+                        });
+                    }
+                    let created = reply.value;
                     // Synapse ignores some fields on creation (`locked`, as of 1.163): set
                     // what it left out in a second request.
                     let (rest, _) = update_body(&row, &created);
@@ -405,12 +459,13 @@ impl Plan {
 async fn plan(
     ctx: &Ctx,
     args: &BulkArgs,
+    known: &Existing,
     rows: Vec<Row>,
     on_existing: OnExisting,
 ) -> Result<Plan, Error> {
     synadm::api::pacer_of(&ctx.client).set_concurrency(usize::from(args.concurrency));
     let found = bulk::in_order(ctx, rows, |row: Row| async move {
-        let user = existing(ctx, &row.user_id).await?;
+        let user = known.user(ctx, &row.user_id).await?;
         Ok::<_, Error>((row, user))
     })
     .await;
