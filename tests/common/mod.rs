@@ -253,6 +253,12 @@ pub fn synapse_version() -> String {
 }
 
 /// A name nobody has used yet in this run: `prefix-N-PID`.
+/// A command line written as one string, split at spaces: `words("user list -l 5")`. For
+/// arguments without spaces; the others are written as arrays.
+pub fn words(line: &str) -> Vec<&str> {
+    line.split_whitespace().collect()
+}
+
 pub fn unique(prefix: &str) -> String {
     static COUNTER: AtomicUsize = AtomicUsize::new(0);
     let n = COUNTER.fetch_add(1, Ordering::SeqCst);

@@ -1,5 +1,6 @@
 //! `user deactivate` and `user deactivate-regex`, on fresh users only.
 
+use crate::common::words;
 use crate::support::{Cli, Fresh, fresh, names, user_state, whoami};
 use serde_json::json;
 
@@ -278,13 +279,9 @@ fn user_deactivate_regex_leaves_out_the_admin_running_it() {
     );
     run.stderr_has("0 active user(s) match");
     let with_self = cli
-        .run(&[
-            "user",
-            "deactivate-regex",
-            "--dry-run",
-            "--include-self",
-            "@admin:",
-        ])
+        .run(&words(
+            "user deactivate-regex --dry-run --include-self @admin:",
+        ))
         .ok();
     assert_eq!(with_self.json(), json!(["@admin:test.local"]));
     assert_eq!(whoami(&crate::support::server().admin_token).0, 200);

@@ -1,6 +1,7 @@
 //! Failure paths against the real server: each exits with its documented code, prints one
 //! `error:` line on stderr and nothing on stdout, and never shows the token.
 
+use crate::common::words;
 use crate::support::{Cli, closed_port, fresh, run_in, server};
 
 /// Commands that name a user, with that user's slot as `{}`.
@@ -240,15 +241,8 @@ fn command_line_mistakes_are_usage_errors() {
         .fails(2, "[possible values: bot, support, regular]");
     cli.run(&["--batch", "user", "modify", "alice", "-v", "/avatar.png"])
         .fails(2, "is not an MXC URI");
-    cli.run(&[
-        "--batch",
-        "user",
-        "prune-devices",
-        "alice",
-        "-d",
-        "99999999999999",
-    ])
-    .fails(2, "days is out of range");
+    cli.run(&words("--batch user prune-devices alice -d 99999999999999"))
+        .fails(2, "days is out of range");
     cli.run(&["user", "list", "--sort-by", "shoe_size"])
         .fails(2, "is not a user sort order");
     assert_eq!(server().server_name, "test.local");

@@ -2,6 +2,7 @@
 //! same time, so assertions are about the seed users and users this test created.
 
 use crate::common::enc;
+use crate::common::words;
 use crate::support::{Cli, Fresh, fresh, names, server, without_last_seen};
 use serde_json::{Value, json};
 
@@ -245,15 +246,7 @@ fn user_list_sorts_and_reverses() {
     let cli = Cli::admin();
     let asc = cli.json(&["user", "list", "--sort-by", "name", "-n", "sortcheck"]);
     assert_eq!(names(&asc), ids(&mine));
-    let desc = cli.json(&[
-        "user",
-        "list",
-        "--sort-by",
-        "name",
-        "--reverse",
-        "-n",
-        "sortcheck",
-    ]);
+    let desc = cli.json(&words("user list --sort-by name --reverse -n sortcheck"));
     let mut reversed = ids(&mine);
     reversed.reverse();
     assert_eq!(names(&desc), reversed);
@@ -275,15 +268,7 @@ fn user_list_excludes_user_types_and_includes_locked_users_on_request() {
     let with_locked = names(&cli.json(&["user", "list", "-L", "-n", "typelock"]));
     assert!(with_locked.contains(&locked.user_id), "{with_locked:?}");
 
-    let no_bots = names(&cli.json(&[
-        "user",
-        "list",
-        "-L",
-        "--exclude-user-type",
-        "bot",
-        "-n",
-        "typelock",
-    ]));
+    let no_bots = names(&cli.json(&words("user list -L --exclude-user-type bot -n typelock")));
     assert!(
         !no_bots.contains(&bot.user_id) && no_bots.contains(&plain.user_id),
         "{no_bots:?}"

@@ -2,6 +2,7 @@
 //! real server, with data the test makes.
 
 use crate::common::enc;
+use crate::common::words;
 use crate::support::{Cli, create_room, eventually, fresh, server, upload};
 use serde_json::{Value, json};
 use std::time::Duration;
@@ -124,27 +125,14 @@ fn media_stats_count_a_users_uploads() {
         "2001-01-01",
     ]);
     assert_eq!(before["total"], 0, "{before}");
-    let biggest = cli.json(&[
-        "server",
-        "media-stats",
-        "-s",
-        "media_count",
-        "-r",
-        "-l",
-        "1",
-    ]);
+    let biggest = cli.json(&words("server media-stats -s media_count -r -l 1"));
     assert!(
         biggest["users"][0]["media_count"].as_i64().unwrap() >= 2,
         "{biggest}"
     );
-    cli.run(&[
-        "server",
-        "media-stats",
-        "--since",
-        "2030-01-01",
-        "--until",
-        "2029-01-01",
-    ])
+    cli.run(&words(
+        "server media-stats --since 2030-01-01 --until 2029-01-01",
+    ))
     .fails(2, "--until must be after --since");
 }
 

@@ -1,6 +1,7 @@
 //! `user admin`, `memberships`, `pushers`, `ratelimit`, `invite-count`, `joined-room-count`,
 //! `available`: the exact requests, and what is refused before any is sent.
 
+use crate::common::words;
 use crate::support::{DAY_MS, Env, now_ms};
 use httpmock::Method::{DELETE, GET, POST, PUT};
 use serde_json::json;
@@ -55,15 +56,7 @@ fn user_memberships_filters_on_the_client_and_sorts_by_room() {
         reply
     );
     let run = env
-        .run(&[
-            "-o",
-            "minified",
-            "user",
-            "memberships",
-            "alice",
-            "-m",
-            "join",
-        ])
+        .run(&words("-o minified user memberships alice -m join"))
         .ok();
     assert_eq!(
         run.stdout,
@@ -165,26 +158,16 @@ fn counts_send_the_windows_start_in_ms() {
         json!({"cumulative_joined_room_count": 9}),
     );
     let out = env
-        .run(&[
-            "user",
-            "joined-room-count",
-            "alice",
-            "--since-ts",
-            "1700000000000",
-        ])
+        .run(&words(
+            "user joined-room-count alice --since-ts 1700000000000",
+        ))
         .ok()
         .json();
     assert_eq!(out["cumulative_joined_room_count"], 9);
     let human = env
-        .run(&[
-            "-o",
-            "human",
-            "user",
-            "joined-room-count",
-            "alice",
-            "--since-ts",
-            "1700000000000",
-        ])
+        .run(&words(
+            "-o human user joined-room-count alice --since-ts 1700000000000",
+        ))
         .ok();
     let since = human
         .lines()
@@ -247,17 +230,9 @@ fn account_data_parts_keep_the_documents_shape() {
         json!({"account_data": {"rooms": {"!s:x": {"m.tag": {}}}}})
     );
     assert_eq!(
-        env.run(&[
-            "user",
-            "account-data",
-            "alice",
-            "-r",
-            "!none:x",
-            "-t",
-            "org.x"
-        ])
-        .ok()
-        .json(),
+        env.run(&words("user account-data alice -r !none:x -t org.x"))
+            .ok()
+            .json(),
         json!({"account_data": {"rooms": {"!none:x": {}}}})
     );
     m.assert_calls(4);
@@ -330,14 +305,9 @@ fn renew_sends_the_expiry_and_the_email_choice() {
         200,
         json!({"expiration_ts": 1700000000001i64}),
     );
-    env.run(&[
-        "user",
-        "renew",
-        "alice",
-        "--expire-ts",
-        "1700000000000",
-        "--no-renewal-emails",
-    ])
+    env.run(&words(
+        "user renew alice --expire-ts 1700000000000 --no-renewal-emails",
+    ))
     .ok();
     assert_eq!(
         env.run(&["user", "renew", "alice"]).ok().json(),
@@ -364,10 +334,8 @@ fn features_change_only_known_names_and_read_them_back() {
         200,
         json!({}),
     );
-    env.run(&[
-        "user", "features", "alice", "-e", "msc3575", "-d", "msc4222",
-    ])
-    .ok();
+    env.run(&words("user features alice -e msc3575 -d msc4222"))
+        .ok();
     let human = env.run(&["-o", "human", "user", "features", "alice"]).ok();
     assert_eq!(human.stdout, "msc3575  false\nmsc4222  true\n");
     env.run(&["user", "features", "alice", "-e", "MSC3575"])
@@ -425,9 +393,7 @@ fn a_feature_both_enabled_and_disabled_is_refused_before_any_change() {
     let path = "/_synapse/admin/v1/experimental_features/@alice:example.org";
     env.reply(GET, path, 200, json!({"features": {"msc3575": false}}));
     let put = env.any_request_with(PUT);
-    env.run(&[
-        "user", "features", "alice", "-e", "msc3575", "-d", "msc3575",
-    ])
-    .fails(2, "msc3575 is both enabled and disabled");
+    env.run(&words("user features alice -e msc3575 -d msc3575"))
+        .fails(2, "msc3575 is both enabled and disabled");
     put.assert_calls(0);
 }

@@ -1,6 +1,7 @@
 //! Bulk runs on the wire: IDs from stdin (checked before anything is sent), rows as items
 //! finish, `--failed-to`, and rate limits that pace the whole pool.
 
+use crate::common::words;
 use crate::support::{Env, admin_user, list_entry};
 use httpmock::Method::{DELETE, POST, PUT};
 use serde_json::{Value, json};
@@ -230,19 +231,8 @@ fn media_quarantine_reads_media_ids_and_mxc_uris_from_stdin() {
     remote.assert_calls(1);
     // -s names the server of the listed media IDs.
     let elsewhere = quarantined("third.org", "m1");
-    env.run_with_input(
-        &[
-            "--batch",
-            "media",
-            "quarantine",
-            "-i",
-            "-",
-            "-s",
-            "third.org",
-        ],
-        "m1\n",
-    )
-    .ok();
+    env.run_with_input(&words("--batch media quarantine -i - -s third.org"), "m1\n")
+        .ok();
     elsewhere.assert_calls(1);
 }
 

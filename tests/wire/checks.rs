@@ -2,6 +2,7 @@
 //! out-of-range numbers. Each is a usage error (exit 2) with a plain message, and the mock
 //! server sees nothing.
 
+use crate::common::words;
 use crate::support::{Env, list_entry};
 use httpmock::Method::{GET, POST};
 use httpmock::Mock;
@@ -141,14 +142,9 @@ fn user_modify_refuses_contradictions_and_bad_values_before_any_request() {
 fn prune_devices_checks_the_day_count_before_any_request() {
     let env = Env::new();
     let any = env.any_request();
-    env.run(&[
-        "--batch",
-        "user",
-        "prune-devices",
-        "@alice:example.org",
-        "-d",
-        "99999999999999",
-    ])
+    env.run(&words(
+        "--batch user prune-devices @alice:example.org -d 99999999999999",
+    ))
     .fails(2, "99999999999999 days is out of range");
     any.assert_calls(0);
 }
@@ -228,13 +224,9 @@ fn deactivate_regex_include_self_is_explicit() {
     let env = Env::new();
     let (admin, bot) = with_admin_among_matches(&env, 200);
     let run = env
-        .run(&[
-            "--batch",
-            "user",
-            "deactivate-regex",
-            "@admin",
-            "--include-self",
-        ])
+        .run(&words(
+            "--batch user deactivate-regex @admin --include-self",
+        ))
         .ok();
     assert_eq!(run.json().as_array().unwrap().len(), 2);
     assert!(!run.stderr.contains("Leaving out"), "{run:#?}");

@@ -1,6 +1,7 @@
 //! The command line itself: global options before or after the command, shell completions
 //! and the manual page.
 
+use crate::common::words;
 use crate::support::{Env, admin_user};
 use httpmock::Method::{GET, POST, PUT};
 use serde_json::json;
@@ -76,15 +77,9 @@ fn user_modify_keeps_v_for_the_avatar_and_takes_long_verbose() {
         admin_user("@alice:example.org"),
     );
     let run = env
-        .run(&[
-            "user",
-            "modify",
-            "alice",
-            "-v",
-            "mxc://example.org/abc",
-            "--verbose",
-            "--batch",
-        ])
+        .run(&words(
+            "user modify alice -v mxc://example.org/abc --verbose --batch",
+        ))
         .ok();
     assert!(run.stderr.contains("PUT "), "--verbose logs: {run:#?}");
     put.assert();

@@ -1,5 +1,6 @@
 //! `federation …`: the queries, string next_tokens followed by --all, and times for people.
 
+use crate::common::words;
 use crate::support::Env;
 use httpmock::Method::{GET, POST};
 use serde_json::json;
@@ -43,16 +44,7 @@ fn list_sends_the_filter_and_order_and_all_follows_string_tokens() {
         json!({"destinations": [dest("b.example", false)], "total": 2}),
     );
     let out = env
-        .run(&[
-            "federation",
-            "list",
-            "--all",
-            "-n",
-            "example",
-            "-s",
-            "failure_ts",
-            "-r",
-        ])
+        .run(&words("federation list --all -n example -s failure_ts -r"))
         .ok()
         .json();
     assert_eq!(
@@ -61,18 +53,9 @@ fn list_sends_the_filter_and_order_and_all_follows_string_tokens() {
     );
     // A zero retry time is "none", not 1970; failure times are dates.
     let human = env
-        .run(&[
-            "-o",
-            "human",
-            "federation",
-            "list",
-            "--all",
-            "-n",
-            "example",
-            "-s",
-            "failure_ts",
-            "-r",
-        ])
+        .run(&words(
+            "-o human federation list --all -n example -s failure_ts -r",
+        ))
         .ok();
     let lines = human.lines();
     assert!(lines[2].starts_with("a.example    2023-11-1"), "{human:#?}");

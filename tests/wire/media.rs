@@ -1,6 +1,7 @@
 //! Every `media` command: the exact request on the wire, the output, and the usage errors
 //! that stop a command before any request.
 
+use crate::common::words;
 use crate::support::{DAY_MS, Env, now_ms};
 use httpmock::Method::{DELETE, GET, POST};
 use serde_json::{Value, json};
@@ -265,18 +266,7 @@ fn media_delete_by_age_sends_cutoff_size_and_profiles() {
     );
 
     let asked = env
-        .run_with_input(
-            &[
-                "media",
-                "delete",
-                "-t",
-                "1906547400000",
-                "--kib",
-                "2",
-                "--all",
-            ],
-            "y\n",
-        )
+        .run_with_input(&words("media delete -t 1906547400000 --kib 2 --all"), "y\n")
         .ok();
     assert_eq!(asked.json(), reply);
     asked.stderr_has(
@@ -370,14 +360,7 @@ fn media_delete_usage_errors_send_nothing() {
         ),
         (&["media", "delete", "-b", "last week"], "is not a date"),
         (
-            &[
-                "media",
-                "delete",
-                "-t",
-                "1906547400000",
-                "--kib",
-                "9007199254740992",
-            ],
+            &words("media delete -t 1906547400000 --kib 9007199254740992"),
             "out of range",
         ),
     ] {
@@ -495,15 +478,8 @@ fn media_unquarantine_by_id_and_uri() {
     );
     env.run(&["media", "unquarantine", "--mxc-uri", "mxc://other.org/xyz"])
         .ok();
-    env.run(&[
-        "media",
-        "unquarantine",
-        "-i",
-        "xyz",
-        "--server-name",
-        "other.org",
-    ])
-    .ok();
+    env.run(&words("media unquarantine -i xyz --server-name other.org"))
+        .ok();
     local.assert();
     remote.assert_calls(2);
 }

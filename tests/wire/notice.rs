@@ -1,6 +1,7 @@
 //! `notice send`: the notice body on the wire, the recipient scan, the preview before the
 //! one confirmation, and the result list.
 
+use crate::common::words;
 use crate::support::{Env, WhenExt, list_entry};
 use httpmock::Method::{GET, PUT};
 use httpmock::Mock;
@@ -342,14 +343,9 @@ fn bad_input_is_a_usage_error_before_any_request() {
         empty.to_str().unwrap(),
     ])
     .fails(2, "plain-text body is empty");
-    env.run(&[
-        "--batch",
-        "notice",
-        "send",
-        "-f",
-        "alice",
-        "/nonexistent/notice.txt",
-    ])
+    env.run(&words(
+        "--batch notice send -f alice /nonexistent/notice.txt",
+    ))
     .fails(2, "cannot read the plain body");
     env.run(&["--batch", "notice", "send", "-r", "(", "Hi"])
         .fails(2, "invalid regular expression");
@@ -365,14 +361,7 @@ fn verbose_output_names_requests_but_never_the_token_or_the_notice() {
     let env = Env::new();
     accepts(&env, "@alice:example.org", "secret-notice-words", "$v");
     let run = env
-        .run(&[
-            "-vv",
-            "--batch",
-            "notice",
-            "send",
-            "alice",
-            "secret-notice-words",
-        ])
+        .run(&words("-vv --batch notice send alice secret-notice-words"))
         .ok();
     run.stderr_has(&format!("PUT {}{SEND}/synadm.", env.server.base_url()));
     assert!(!run.stderr.contains("secret-notice-words"), "{run:#?}");
@@ -389,9 +378,7 @@ fn a_given_run_id_makes_the_transaction_ids_and_is_checked_first() {
         then.status(200).json_body(json!({"event_id": "$same"}));
     });
     let run = env
-        .run(&[
-            "--batch", "notice", "send", "alice", "Hi", "--txn-id", "run-7",
-        ])
+        .run(&words("--batch notice send alice Hi --txn-id run-7"))
         .ok();
     run.stderr_has("Run ID run-7: to repeat this run");
     m.assert_calls(1);

@@ -1,6 +1,7 @@
 //! Every `regtok` command: the exact request on the wire (an explicit `null` where the
 //! token becomes unlimited or never-expiring), the output, and usage errors.
 
+use crate::common::words;
 use crate::support::{Env, WhenExt};
 use httpmock::Method::{DELETE, GET, POST, PUT};
 use serde_json::{Value, json};
@@ -139,30 +140,12 @@ fn regtok_new_sends_only_what_was_given() {
     );
     env.run(&["regtok", "new", "-l", "8", "-u", "0"]).ok();
     let made = env
-        .run(&[
-            "regtok",
-            "new",
-            "-n",
-            "my.tok-1",
-            "-l",
-            "20",
-            "-u",
-            "5",
-            "-e",
-            "2999-01-01",
-        ])
+        .run(&words("regtok new -n my.tok-1 -l 20 -u 5 -e 2999-01-01"))
         .ok();
     assert_eq!(made.json()["expiry_time"], 32_472_144_000_000_i64);
-    env.run(&[
-        "regtok",
-        "new",
-        "--token",
-        "my.tok-1",
-        "--uses-allowed",
-        "5",
-        "--expiry-ts",
-        "32472144000000",
-    ])
+    env.run(&words(
+        "regtok new --token my.tok-1 --uses-allowed 5 --expiry-ts 32472144000000",
+    ))
     .ok();
     random.assert();
     short.assert();
@@ -218,17 +201,7 @@ fn regtok_update_sends_null_for_unlimited_and_never() {
     env.run(&["regtok", "update", "abc", "-u=-1", "-t", "-1"])
         .ok();
     let human = env
-        .run(&[
-            "-o",
-            "human",
-            "regtok",
-            "update",
-            "abc",
-            "-u",
-            "3",
-            "-e",
-            "2999-01-01",
-        ])
+        .run(&words("-o human regtok update abc -u 3 -e 2999-01-01"))
         .ok();
     human.stdout_has("expiry_time     2999-01-01 00:00:00\n");
     env.run(&["regtok", "update", "abc", "-t", "32472144000000", "-u", "3"])

@@ -1,5 +1,6 @@
 //! `report …`: the queries on the wire, both kinds in one document, and an older server.
 
+use crate::common::words;
 use crate::support::Env;
 use httpmock::Method::{DELETE, GET};
 use serde_json::json;
@@ -51,15 +52,7 @@ fn both_kinds_are_one_document_of_the_two_pages() {
                "user_reports": {"user_reports": [], "total": 0}})
     );
     let human = env
-        .run(&[
-            "-o",
-            "human",
-            "report",
-            "list",
-            "-u",
-            "@rep:example.org",
-            "--ts",
-        ])
+        .run(&words("-o human report list -u @rep:example.org --ts"))
         .ok();
     assert_eq!(
         human.lines()[2],
@@ -85,21 +78,9 @@ fn one_kind_sends_its_own_filters_and_oldest_first() {
         200,
         json!({"event_reports": [], "total": 0}),
     );
-    env.run(&[
-        "report",
-        "list",
-        "-k",
-        "event",
-        "-f",
-        "5",
-        "-l",
-        "2",
-        "--oldest-first",
-        "-r",
-        "!r",
-        "-s",
-        "@bad:example.org",
-    ])
+    env.run(&words(
+        "report list -k event -f 5 -l 2 --oldest-first -r !r -s @bad:example.org",
+    ))
     .ok();
     let u = env.reply_to_query(
         GET,

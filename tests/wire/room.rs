@@ -1,6 +1,7 @@
 //! Every `room` command: the exact request on the wire, the output in json and human, errors,
 //! and bad input that must not send any request.
 
+use crate::common::words;
 use crate::support::{Env, TOKEN, assert_each_reports_a_server_error};
 use httpmock::Method::{GET, POST, PUT};
 use serde_json::{Value, json};
@@ -186,16 +187,9 @@ fn room_list_filters_map_to_query_parameters() {
             .json_body(json!({"rooms": [], "offset": 0, "total_rooms": 0}));
     });
     let run = env
-        .run(&[
-            "room",
-            "list",
-            "--empty",
-            "--not-empty",
-            "--not-public",
-            "--public",
-            "--sort",
-            "state_events",
-        ])
+        .run(&words(
+            "room list --empty --not-empty --not-public --public --sort state_events",
+        ))
         .ok();
     assert_eq!(run.stderr, "", "no search term, no note");
     opposite.assert();
@@ -818,13 +812,7 @@ fn make_admin_of_an_alias_resolves_it_first() {
     ];
     let replies: Vec<&str> = replies.iter().map(String::as_str).collect();
     let (run, lines) = request_lines(
-        &[
-            "room",
-            "make-admin",
-            "#general:example.org",
-            "-u",
-            "@bob:example.org",
-        ],
+        &words("room make-admin #general:example.org -u @bob:example.org"),
         &replies,
     );
     assert_eq!(run.code, 0, "{run:#?}");

@@ -1,5 +1,6 @@
 //! `server …`: the queries and bodies on the wire, and the human views.
 
+use crate::common::words;
 use crate::support::Env;
 use httpmock::Method::{GET, POST};
 use serde_json::{Value, json};
@@ -24,25 +25,7 @@ fn tasks_send_repeated_filters_and_a_time_in_ms() {
             "error": "boom"}]}),
     );
     let run = env
-        .run(&[
-            "-o",
-            "human",
-            "server",
-            "tasks",
-            "-a",
-            "a1",
-            "-a",
-            "a2",
-            "-s",
-            "failed",
-            "-s",
-            "active",
-            "-r",
-            "!r:x",
-            "-b",
-            "2023-11-14T22:13:20Z",
-            "--ts",
-        ])
+        .run(&words("-o human server tasks -a a1 -a a2 -s failed -s active -r !r:x -b 2023-11-14T22:13:20Z --ts"))
         .ok();
     assert_eq!(
         run.lines()[2],
@@ -110,19 +93,7 @@ fn media_stats_send_the_window_and_order_and_room_sizes_explain_a_500() {
             "media_length": 3145728}], "total": 1}),
     );
     let human = env
-        .run(&[
-            "-o",
-            "human",
-            "server",
-            "media-stats",
-            "-s",
-            "media_length",
-            "-r",
-            "--since",
-            "2023-11-14T22:13:20Z",
-            "--until",
-            "2023-11-15T22:13:20Z",
-        ])
+        .run(&words("-o human server media-stats -s media_length -r --since 2023-11-14T22:13:20Z --until 2023-11-15T22:13:20Z"))
         .ok();
     assert_eq!(human.lines()[2], "@a:x     3            3.0 MiB");
     m.assert_calls(1);

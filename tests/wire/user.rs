@@ -1,5 +1,6 @@
 //! Every `user` command (and `version`): the exact request on the wire and the output.
 
+use crate::common::words;
 use crate::support::{AUTH, DAY_MS, Env, WhenExt, admin_user, list_entry, now_ms};
 use httpmock::Method::{DELETE, GET, POST, PUT};
 use httpmock::Mock;
@@ -702,33 +703,14 @@ fn user_login_defaults_to_one_day_and_supports_never() {
         .run(&["--batch", "user", "login", "bob", "--expire-never"])
         .ok();
     run.stderr_has("never expires");
-    env.run(&[
-        "--batch",
-        "user",
-        "login",
-        "carol",
-        "--expire",
-        "2030-01-01",
-    ])
+    env.run(&words("--batch user login carol --expire 2030-01-01"))
+        .ok();
+    env.run(&words(
+        "--batch user login carol --expire 2030-01-01T00:00:00Z",
+    ))
     .ok();
-    env.run(&[
-        "--batch",
-        "user",
-        "login",
-        "carol",
-        "--expire",
-        "2030-01-01T00:00:00Z",
-    ])
-    .ok();
-    env.run(&[
-        "--batch",
-        "user",
-        "login",
-        "carol",
-        "--expire-ts",
-        "1893456000000",
-    ])
-    .ok();
+    env.run(&words("--batch user login carol --expire-ts 1893456000000"))
+        .ok();
     day.assert_calls(1);
     never.assert();
     at.assert_calls(3);
@@ -795,31 +777,12 @@ fn user_media_pages_sorts_and_humanizes() {
         "times as dates (as synadm), SQLite 0/1 booleans unchanged"
     );
     let human = env
-        .run(&[
-            "-o",
-            "h",
-            "user",
-            "media",
-            "alice",
-            "-s",
-            "media_length",
-            "-r",
-        ])
+        .run(&words("-o h user media alice -s media_length -r"))
         .ok();
     human.stdout_has("2023-11-14 22:13:20");
     human.stderr_has("--from 1");
     let raw = env
-        .run(&[
-            "-o",
-            "h",
-            "user",
-            "media",
-            "alice",
-            "-s",
-            "media_length",
-            "-r",
-            "--ts",
-        ])
+        .run(&words("-o h user media alice -s media_length -r --ts"))
         .ok();
     raw.stdout_has("1700000000000");
     m.assert_calls(3);
@@ -1073,33 +1036,15 @@ fn user_redact_sends_rooms_reason_limit_and_asks_first() {
     );
     env.run(&["user", "redact", "alice", "-r", "!a:example.org"])
         .fails(6, "aborted");
-    let out = env.run(&[
-        "--batch",
-        "user",
-        "redact",
-        "alice",
-        "-r",
-        "!a:example.org",
-        "-r",
-        "!b",
-        "--reason",
-        "spam",
-        "-l",
-        "5",
-    ]);
+    let out = env.run(&words(
+        "--batch user redact alice -r !a:example.org -r !b --reason spam -l 5",
+    ));
     assert_eq!(out.ok().json(), json!({"redact_id": "r1"}));
     env.run_with_input(&["user", "redact", "bob"], "y\n").ok();
     m.assert();
     all.assert();
-    env.run(&[
-        "--batch",
-        "user",
-        "redact",
-        "alice",
-        "-r",
-        "#alias:example.org",
-    ])
-    .fails(2, "is not a room ID");
+    env.run(&words("--batch user redact alice -r #alias:example.org"))
+        .fails(2, "is not a room ID");
 }
 
 #[test]
