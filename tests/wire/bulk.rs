@@ -92,6 +92,30 @@ fn a_list_with_bad_lines_sends_nothing_and_names_each_line() {
     any.assert_calls(0);
 }
 
+/// The first 20 bad lines are named, the rest counted: 22 bad lines end in "… and 2 more";
+/// exactly 20 end without such a line.
+#[test]
+fn a_list_with_many_bad_lines_names_twenty_and_counts_the_rest() {
+    let env = Env::new();
+    let any = env.any_request();
+    let bad = |n: usize| -> String { (1..=n).map(|i| format!("bad {i}\n")).collect() };
+    let run = env
+        .run_with_input(&["--batch", "room", "block", "-"], &bad(22))
+        .fails(
+            2,
+            "22 lines of the list are not a room ID (the first on line 1)",
+        );
+    run.stderr_has("line 20: ");
+    assert!(!run.stderr.contains("line 21:"), "{run:#?}");
+    run.stderr_has("… and 2 more\n");
+    let run = env
+        .run_with_input(&["--batch", "room", "block", "-"], &bad(20))
+        .fails(2, "20 lines of the list are not a room ID");
+    run.stderr_has("line 20: ");
+    assert!(!run.stderr.contains("more"), "{run:#?}");
+    any.assert_calls(0);
+}
+
 #[test]
 fn without_batch_the_question_is_asked_on_the_terminal_since_stdin_holds_the_list() {
     let env = Env::new();
