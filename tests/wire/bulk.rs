@@ -116,6 +116,24 @@ fn a_list_with_many_bad_lines_names_twenty_and_counts_the_rest() {
     any.assert_calls(0);
 }
 
+/// The list is spooled to a temporary file; one that cannot be made is an error saying why
+/// (not retried as if the name were taken), before anything is sent.
+#[test]
+fn a_list_that_cannot_be_spooled_is_an_error_before_anything_is_sent() {
+    let env = Env::new();
+    let any = env.any_request();
+    let run = crate::common::run::synadm(
+        env.home.path(),
+        &words("--batch room block -"),
+        "!a:example.org\n",
+        &[("TMPDIR", "/nonexistent-synadm-tmp")],
+        &[],
+    );
+    assert_eq!(run.code, 7, "{run:#?}");
+    run.stderr_has("error: cannot spool the ID list: No such file or directory");
+    any.assert_calls(0);
+}
+
 #[test]
 fn without_batch_the_question_is_asked_on_the_terminal_since_stdin_holds_the_list() {
     let env = Env::new();

@@ -514,41 +514,73 @@ mod tests {
     #[test]
     fn an_update_changes_only_what_differs_and_never_the_password() {
         let user: types::AdminUser = serde_json::from_value(json!({
-            "name": "@alice:example.org", "displayname": "Alice", "avatar_url": null,
-            "admin": false, "deactivated": false, "erased": false, "locked": false,
-            "suspended": false, "shadow_banned": false, "is_guest": false, "user_type": null,
-            "creation_ts": 1, "last_seen_ts": null, "appservice_id": null,
-            "consent_server_notice_sent": null, "consent_version": null, "consent_ts": null,
+            "name": "@alice:example.org", "displayname": "Alice",
+            "avatar_url": "mxc://example.org/face", "admin": false, "deactivated": false,
+            "erased": false, "locked": false, "suspended": false, "shadow_banned": false,
+            "is_guest": false, "user_type": "bot", "creation_ts": 1, "last_seen_ts": null,
+            "appservice_id": null, "consent_server_notice_sent": null, "consent_version": null,
+            "consent_ts": null,
             "threepids": [{"medium": "email", "address": "a@example.org", "added_at": 1,
                            "validated_at": 1}],
             "external_ids": []
         }))
         .unwrap();
+        // Every column given, all as the user has them (the password aside): nothing to do.
         let same = Row {
             displayname: Some("Alice".into()),
             password: Some("new".into()),
+            avatar_url: Some("mxc://example.org/face".into()),
             admin: Some(false),
+            deactivated: Some(false),
+            locked: Some(false),
+            user_type: Some("bot".into()),
             threepids: Some(vec![("email".into(), "a@example.org".into())]),
             ..Row::default()
         };
         let (body, changed) = update_body(&same, &user);
         assert!(changed.is_empty(), "{changed:?}");
         assert_eq!(body, UserUpsert::default());
+        // Empty cells keep what the user has.
+        let (body, changed) = update_body(&Row::default(), &user);
+        assert!(changed.is_empty(), "{changed:?}");
+        assert_eq!(body, UserUpsert::default());
         let other = Row {
             displayname: Some("Alice B".into()),
+            avatar_url: Some("mxc://example.org/new".into()),
             admin: Some(true),
+            deactivated: Some(true),
             locked: Some(true),
-            user_type: Some("bot".into()),
-            threepids: Some(vec![]),
+            user_type: Some("support".into()),
+            threepids: Some(vec![("msisdn".into(), "123".into())]),
             ..Row::default()
         };
         let (body, changed) = update_body(&other, &user);
         assert_eq!(
             changed,
-            ["displayname", "admin", "locked", "user_type", "threepids"]
+            [
+                "displayname",
+                "avatar_url",
+                "admin",
+                "deactivated",
+                "locked",
+                "user_type",
+                "threepids"
+            ]
         );
-        assert_eq!(body.threepids, Some(vec![]));
-        assert_eq!(body.password, None);
+        let expected = UserUpsert {
+            displayname: Some("Alice B".into()),
+            avatar_url: Some("mxc://example.org/new".into()),
+            admin: Some(true),
+            deactivated: Some(true),
+            locked: Some(true),
+            user_type: Some(Some("support".into())),
+            threepids: Some(vec![types::ThreepidInput {
+                medium: "msisdn".into(),
+                address: "123".into(),
+            }]),
+            ..UserUpsert::default()
+        };
+        assert_eq!(body, expected, "never the password");
     }
 
     #[test]
