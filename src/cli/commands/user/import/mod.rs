@@ -589,5 +589,10 @@ mod tests {
         assert_eq!(a.len(), 24);
         assert!(a.chars().all(|c| c.is_ascii_alphanumeric()));
         assert_ne!(a, b);
+        // Drawn from the whole alphabet (24 draws from 56 letters give about 20 different
+        // ones; fewer than 10 comes about 4 times in 10^10), never from the look-alikes.
+        let letters: HashSet<char> = a.chars().collect();
+        assert!(letters.len() >= 10, "{a}");
+        assert!(!a.contains(['0', '1', 'O', 'I', 'l']), "{a}");
     }
 }
