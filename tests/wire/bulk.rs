@@ -515,6 +515,7 @@ fn import_stop_reads_each_user_once_and_creates_them() {
         run.json(),
         json!([{"user_id": "@new1:example.org", "outcome": "created"}])
     );
+    assert!(!run.stderr.contains("Ignoring"), "{run:#?}");
     read.assert_calls(1);
     create.assert_calls(1);
     count.assert_calls(1);
@@ -597,9 +598,10 @@ fn import_lists_a_small_servers_users_instead_of_reading_each_row() {
     let (new1, new2) = (created("new1", 201), created("new2", 200));
     let run = env.run_with_input(
         &["--batch", "-o", "json", "user", "import", "-"],
-        "id,displayname\nold,Old\nnew1,new1\nnew2,new2\n",
+        "id,displayname,nickname\nold,Old,o\nnew1,new1,\nnew2,new2,\n",
     );
     assert_eq!(run.code, 1, "{run:#?}");
+    run.stderr_has("Ignoring the columns nickname (not among id, displayname, ");
     assert_eq!(
         sorted(&run, "user_id"),
         [
