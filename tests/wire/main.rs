@@ -14,6 +14,7 @@ mod encoding;
 mod errors;
 mod federation;
 mod history;
+mod import;
 mod media;
 mod notice;
 mod parity;

@@ -441,8 +441,8 @@ impl Plan {
                 .collect();
             ctx.note(&format!("Existing: {}", sanitize(&existing.join(", "))));
             return Err(Error::Aborted(format!(
-                "{} exist already (--on-existing stop); nothing was changed",
-                stderr::counted(self.existing as i64, "user", "users")
+                "{} already (--on-existing stop); nothing was changed",
+                stderr::counted(self.existing as i64, "user exists", "users exist")
             )));
         }
         ctx.print(&self.rows, &View::new(&["user_id", "outcome", "changed"]))?;

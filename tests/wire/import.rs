@@ -1,0 +1,291 @@
+//! `user import` on the wire: how it learns which users exist (one listing of a small
+//! server's users, else a read per row), what a dry run and `--on-existing stop` send (no
+//! change), and generated passwords (the one sent is the one written down).
+
+use crate::common::words;
+use crate::support::{Env, Run, admin_user, list_entry};
+use httpmock::Method::{GET, PUT};
+use httpmock::Mock;
+use serde_json::{Value, json};
+
+const USERS: &str = "/_synapse/admin/v2/users";
+const EVERYONE: [(&str, &str); 3] = [
+    ("deactivated", "true"),
+    ("locked", "true"),
+    ("guests", "true"),
+];
+
+/// The rows of a run, sorted by user ID (they come as users finish).
+fn sorted(run: &Run) -> Vec<Value> {
+    let mut rows = run.json().as_array().cloned().unwrap_or_default();
+    rows.sort_by_key(|r| r["user_id"].to_string());
+    rows
+}
+
+/// The first question of an import: how many users the server has (all of them).
+fn user_count(env: &Env, total: i64) -> Mock<'_> {
+    let query = [&EVERYONE[..], &[("limit", "1")]].concat();
+    env.reply_to_query(
+        GET,
+        USERS,
+        &query,
+        200,
+        json!({"users": [list_entry("@a:example.org")], "total": total, "next_token": "1"}),
+    )
+}
+
+/// A small server's whole user list, in one page: `names`.
+fn listed<'a>(env: &'a Env, names: &[&str]) -> (Mock<'a>, Mock<'a>) {
+    let count = user_count(env, names.len() as i64);
+    let query = [&EVERYONE[..], &[("from", "0"), ("limit", "1000")]].concat();
+    let users: Vec<Value> = names.iter().map(|n| list_entry(n)).collect();
+    let page = env.reply_to_query(
+        GET,
+        USERS,
+        &query,
+        200,
+        json!({"users": users, "total": names.len(), "next_token": null}),
+    );
+    (count, page)
+}
+
+/// `@old:example.org`, displayname "Old", readable.
+fn old_user(env: &Env) -> Mock<'_> {
+    let mut old = admin_user("@old:example.org");
+    old["displayname"] = json!("Old");
+    env.reply(GET, "/_synapse/admin/v2/users/@old:example.org", 200, old)
+}
+
+/// `--on-existing stop` reads each user once to plan; when none exists the import goes on
+/// without reading them again.
+#[test]
+fn import_stop_reads_each_user_once_and_creates_them() {
+    let env = Env::with_config("homeserver: example.org\n");
+    // 11 users on the server, one row: more than 10 a row, so each row's user is read.
+    let count = user_count(&env, 11);
+    let read = env.reply(
+        GET,
+        "/_synapse/admin/v2/users/@new1:example.org",
+        404,
+        json!({"errcode": "M_NOT_FOUND", "error": "User not found"}),
+    );
+    let mut created = admin_user("@new1:example.org");
+    created["displayname"] = json!("New One");
+    let create = env.reply_to_body(
+        PUT,
+        "/_synapse/admin/v2/users/@new1:example.org",
+        json!({"displayname": "New One"}),
+        201,
+        created,
+    );
+    let run = env
+        .run_with_input(
+            &["--batch", "user", "import", "-", "--on-existing", "stop"],
+            "id,displayname\nnew1,New One\n",
+        )
+        .ok();
+    assert_eq!(
+        run.json(),
+        json!([{"user_id": "@new1:example.org", "outcome": "created"}])
+    );
+    assert!(!run.stderr.contains("Ignoring"), "{run:#?}");
+    read.assert_calls(1);
+    create.assert_calls(1);
+    count.assert_calls(1);
+}
+
+/// On a server with at most 10 users a row, the import lists them all once, reads only the
+/// rows' users that are among them, and creates the others without reading them first. A
+/// user created by someone else meanwhile (the PUT answers 200, not 201) is a failure.
+#[test]
+fn import_lists_a_small_servers_users_instead_of_reading_each_row() {
+    let env = Env::with_config("homeserver: example.org\n");
+    let count = user_count(&env, 3);
+    let page = |from: &str, names: &[&str], next: Option<&str>| {
+        let query = [&EVERYONE[..], &[("from", from), ("limit", "1000")]].concat();
+        let users: Vec<Value> = names.iter().map(|n| list_entry(n)).collect();
+        env.reply_to_query(
+            GET,
+            USERS,
+            &query,
+            200,
+            json!({"users": users, "total": 3, "next_token": next}),
+        )
+    };
+    let first = page("0", &["@old:example.org", "@x:example.org"], Some("2"));
+    let second = page("2", &["@y:example.org"], None);
+    let read_old = old_user(&env);
+    let not_read: Vec<_> = ["new1", "new2"]
+        .iter()
+        .map(|name| {
+            env.reply(
+                GET,
+                &format!("/_synapse/admin/v2/users/@{name}:example.org"),
+                404,
+                json!({"errcode": "M_NOT_FOUND", "error": "User not found"}),
+            )
+        })
+        .collect();
+    let created = |name: &str, status: u16| {
+        let mut user = admin_user(&format!("@{name}:example.org"));
+        user["displayname"] = json!(name);
+        env.reply_to_body(
+            PUT,
+            &format!("/_synapse/admin/v2/users/@{name}:example.org"),
+            json!({"displayname": name}),
+            status,
+            user,
+        )
+    };
+    let (new1, new2) = (created("new1", 201), created("new2", 200));
+    let run = env.run_with_input(
+        &["--batch", "-o", "json", "user", "import", "-"],
+        "id,displayname,nickname\nold,Old,o\nnew1,new1,\nnew2,new2,\n",
+    );
+    assert_eq!(run.code, 1, "{run:#?}");
+    run.stderr_has("Ignoring the columns nickname (not among id, displayname, ");
+    assert_eq!(
+        sorted(&run),
+        [
+            json!({"user_id": "@new1:example.org", "outcome": "created"}),
+            json!({"user_id": "@new2:example.org", "outcome": "failed", "error":
+                "M_USER_IN_USE: created by someone else during the import; the file's values \
+                 were written over it (HTTP 200)"}),
+            json!({"user_id": "@old:example.org", "outcome": "skipped"}),
+        ]
+    );
+    for m in [&count, &first, &second, &read_old, &new1, &new2] {
+        m.assert_calls(1);
+    }
+    for m in &not_read {
+        m.assert_calls(0);
+    }
+}
+
+/// A dry run reads what it needs and changes nothing: with `--on-existing update` it names
+/// the fields an update would change; with only new users it still stops at the plan. Its
+/// `--generate-passwords` file is not created.
+#[test]
+fn a_dry_run_sends_no_change_and_writes_no_password_file() {
+    let env = Env::new();
+    let (count, page) = listed(&env, &["@old:example.org"]);
+    let read_old = old_user(&env);
+    let any_put = env.mock(|when, then| {
+        when.method(PUT);
+        then.status(500);
+    });
+    let passwords = env.home.path().join("passwords.csv");
+    let dry = |csv: &str, extra: &[&str]| {
+        let args = [
+            &["--batch", "-o", "json", "user", "import", "-", "--dry-run"][..],
+            &["--generate-passwords", passwords.to_str().unwrap()],
+            extra,
+        ]
+        .concat();
+        env.run_with_input(&args, csv).ok()
+    };
+    let run = dry(
+        "id,displayname,admin\nold,Old Renamed,\nnew1,New,true\n",
+        &["--on-existing", "update"],
+    );
+    assert_eq!(
+        sorted(&run),
+        [
+            json!({"user_id": "@new1:example.org", "outcome": "would be created"}),
+            json!({"user_id": "@old:example.org", "outcome": "would be updated",
+                   "changed": ["displayname"]}),
+        ]
+    );
+    run.stderr_has("1 would be created (1 of them admins), 1 updated, 0 skipped.");
+    run.stderr_has("Dry run: nothing was changed.");
+    let run = dry("id,displayname\nnew1,New\n", &[]);
+    assert_eq!(
+        run.json(),
+        json!([{"user_id": "@new1:example.org", "outcome": "would be created"}])
+    );
+    any_put.assert_calls(0);
+    read_old.assert_calls(1);
+    count.assert_calls(2);
+    page.assert_calls(2);
+    assert!(!passwords.exists(), "a dry run writes no password file");
+}
+
+/// `--on-existing stop` with a user in the way changes nothing and names the user.
+#[test]
+fn on_existing_stop_changes_nothing_when_a_user_exists() {
+    let env = Env::new();
+    let (_count, _page) = listed(&env, &["@old:example.org"]);
+    let read_old = old_user(&env);
+    let any_put = env.mock(|when, then| {
+        when.method(PUT);
+        then.status(500);
+    });
+    let run = env
+        .run_with_input(
+            &words("--batch user import - --on-existing stop"),
+            "id,displayname\nnew1,New\nold,Old\n",
+        )
+        .fails(
+            6,
+            "error: aborted: 1 user exists already (--on-existing stop); nothing was changed\n",
+        );
+    run.stderr_has("Existing: @old:example.org\n");
+    read_old.assert_calls(1);
+    any_put.assert_calls(0);
+}
+
+/// A new user without a password gets a generated one: the password sent is the one written,
+/// with its user ID, to the new file (mode 0600); a user with a password in the file keeps
+/// it and is not written down.
+#[test]
+fn generated_passwords_are_the_ones_sent_and_only_those() {
+    let env = Env::new();
+    let (_count, _page) = listed(&env, &[]);
+    let mut created = admin_user("@new1:example.org");
+    created["displayname"] = json!("New");
+    let (put, sent) = env.recording(
+        PUT,
+        "/_synapse/admin/v2/users/@new1:example.org",
+        201,
+        created,
+    );
+    let mut given = admin_user("@new2:example.org");
+    given["displayname"] = json!("Given");
+    let put_given = env.reply_to_body(
+        PUT,
+        "/_synapse/admin/v2/users/@new2:example.org",
+        json!({"displayname": "Given", "password": "chosen-pw"}),
+        201,
+        given,
+    );
+    let file = env.home.path().join("passwords.csv");
+    let run = env
+        .run_with_input(
+            &[
+                "--batch",
+                "user",
+                "import",
+                "-",
+                "--generate-passwords",
+                file.to_str().unwrap(),
+            ],
+            "id,displayname,password\nnew1,New,\nnew2,Given,chosen-pw\n",
+        )
+        .ok();
+    run.stderr_has("Generated passwords are in ");
+    put.assert_calls(1);
+    put_given.assert_calls(1);
+    let password = sent.one().body["password"].as_str().unwrap().to_string();
+    assert_eq!(password.len(), 24, "{password}");
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        format!("id,password\n@new1:example.org,{password}\n")
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    assert!(!run.stdout.contains(&password) && !run.stderr.contains(&password));
+}
