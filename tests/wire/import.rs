@@ -289,3 +289,68 @@ fn generated_passwords_are_the_ones_sent_and_only_those() {
     }
     assert!(!run.stdout.contains(&password) && !run.stderr.contains(&password));
 }
+
+/// Without `--batch` the import asks first, naming the count and the admins; "no" sends
+/// nothing but the reads.
+#[test]
+fn without_batch_the_import_asks_first() {
+    let env = Env::new();
+    let (_count, _page) = listed(&env, &[]);
+    let any_put = env.mock(|when, then| {
+        when.method(PUT);
+        then.status(500);
+    });
+    let file = env.home.path().join("users.csv");
+    std::fs::write(&file, "id,displayname,admin\nnew1,New,true\nnew2,Two,\n").unwrap();
+    let run = env.run_with_input(&["user", "import", file.to_str().unwrap()], "n\n");
+    assert_eq!(run.code, 6, "{run:#?}");
+    run.stderr_has("Import 2 users, 1 of them admins?");
+    any_put.assert_calls(0);
+}
+
+/// `--on-existing update` sends only what differs (never the password), skips a user who
+/// is as the file says, and creates the missing.
+#[test]
+fn on_existing_update_sends_only_what_differs() {
+    let env = Env::new();
+    let (_count, _page) = listed(&env, &["@old:example.org", "@same:example.org"]);
+    let _read_old = old_user(&env);
+    let mut same = admin_user("@same:example.org");
+    same["displayname"] = json!("Same");
+    let _read_same = env.reply(GET, "/_synapse/admin/v2/users/@same:example.org", 200, same);
+    let mut renamed = admin_user("@old:example.org");
+    renamed["displayname"] = json!("Old Renamed");
+    let update = env.reply_to_body(
+        PUT,
+        "/_synapse/admin/v2/users/@old:example.org",
+        json!({"displayname": "Old Renamed", "admin": true}),
+        200,
+        renamed,
+    );
+    let mut created = admin_user("@new1:example.org");
+    created["displayname"] = json!("New");
+    let create = env.reply_to_body(
+        PUT,
+        "/_synapse/admin/v2/users/@new1:example.org",
+        json!({"displayname": "New", "password": "pw"}),
+        201,
+        created,
+    );
+    let run = env
+        .run_with_input(
+            &words("--batch -o json user import - --on-existing update"),
+            "id,displayname,password,admin\nold,Old Renamed,pw,true\nsame,Same,pw,\nnew1,New,pw,\n",
+        )
+        .ok();
+    assert_eq!(
+        sorted(&run),
+        [
+            json!({"user_id": "@new1:example.org", "outcome": "created"}),
+            json!({"user_id": "@old:example.org", "outcome": "updated",
+                   "changed": ["displayname", "admin"]}),
+            json!({"user_id": "@same:example.org", "outcome": "skipped"}),
+        ]
+    );
+    update.assert_calls(1);
+    create.assert_calls(1);
+}

@@ -292,17 +292,15 @@ impl Run for ImportArgs {
         } else {
             Source::Spooled(spool)
         };
-        if !ctx.batch {
-            ctx.confirm(&format!(
-                "Import {}{}?",
-                stderr::counted(count as i64, "user", "users"),
-                if admins > 0 {
-                    format!(", {admins} of them admins")
-                } else {
-                    String::new()
-                }
-            ))?;
-        }
+        ctx.confirm(&format!(
+            "Import {}{}?",
+            stderr::counted(count as i64, "user", "users"),
+            if admins > 0 {
+                format!(", {admins} of them admins")
+            } else {
+                String::new()
+            }
+        ))?;
         let header_line = csv_line(&header.line);
         let rows = Rows {
             done: &|row: &Row, done: &Done| {
