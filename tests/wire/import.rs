@@ -235,12 +235,20 @@ fn on_existing_stop_changes_nothing_when_a_user_exists() {
 }
 
 /// A new user without a password gets a generated one: the password sent is the one written,
-/// with its user ID, to the new file (mode 0600); a user with a password in the file keeps
-/// it and is not written down.
+/// with its user ID, to the new file (mode 0600). Not written down: a user with a password in
+/// the file, one skipped (it exists), one whose creation failed. The note counts what was
+/// written, also when a row failed.
 #[test]
 fn generated_passwords_are_the_ones_sent_and_only_those() {
     let env = Env::new();
-    let (_count, _page) = listed(&env, &[]);
+    let (_count, _page) = listed(&env, &["@old:example.org"]);
+    let _read_old = old_user(&env);
+    let failing = env.mock(|when, then| {
+        when.method(PUT)
+            .path("/_synapse/admin/v2/users/@new3:example.org");
+        then.status(500)
+            .json_body(json!({"errcode": "M_UNKNOWN", "error": "Internal server error"}));
+    });
     let mut created = admin_user("@new1:example.org");
     created["displayname"] = json!("New");
     let (put, sent) = env.recording(
@@ -259,20 +267,24 @@ fn generated_passwords_are_the_ones_sent_and_only_those() {
         given,
     );
     let file = env.home.path().join("passwords.csv");
-    let run = env
-        .run_with_input(
-            &[
-                "--batch",
-                "user",
-                "import",
-                "-",
-                "--generate-passwords",
-                file.to_str().unwrap(),
-            ],
-            "id,displayname,password\nnew1,New,\nnew2,Given,chosen-pw\n",
-        )
-        .ok();
-    run.stderr_has("Generated passwords are in ");
+    let run = env.run_with_input(
+        &[
+            "--batch",
+            "user",
+            "import",
+            "-",
+            "--generate-passwords",
+            file.to_str().unwrap(),
+        ],
+        "id,displayname,password\nnew1,New,\nnew2,Given,chosen-pw\nold,Old,\nnew3,Three,\n",
+    );
+    assert_eq!(run.code, 1, "{run:#?}");
+    run.stderr_has("3 done, 1 failed.");
+    run.stderr_has(&format!(
+        "1 generated password is in {} (readable by you only).",
+        file.display()
+    ));
+    failing.assert_calls(1);
     put.assert_calls(1);
     put_given.assert_calls(1);
     let password = sent.one().body["password"].as_str().unwrap().to_string();

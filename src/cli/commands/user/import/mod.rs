@@ -195,7 +195,8 @@ fn random_password() -> Result<String, Error> {
 /// The `--generate-passwords` file: new, mode 0600, a CSV line per user created.
 struct PasswordFile {
     path: PathBuf,
-    out: std::sync::Mutex<csv::Writer<std::fs::File>>,
+    /// The writer, and how many passwords it has written.
+    out: std::sync::Mutex<(csv::Writer<std::fs::File>, u64)>,
 }
 
 impl PasswordFile {
@@ -212,16 +213,36 @@ impl PasswordFile {
             .map_err(|e| Error::Io(e.to_string()))?;
         Ok(PasswordFile {
             path: path.to_owned(),
-            out: std::sync::Mutex::new(out),
+            out: std::sync::Mutex::new((out, 0)),
         })
     }
 
     /// Records a user's password, on disk at once.
     fn add(&self, user_id: &str, password: &str) -> Result<(), Error> {
         let mut out = self.out.lock().unwrap_or_else(|e| e.into_inner());
-        out.write_record([user_id, password])
-            .and_then(|()| out.flush().map_err(csv::Error::from))
-            .map_err(|e| Error::Io(format!("cannot write {}: {e}", self.path.display())))
+        let (writer, written) = &mut *out;
+        writer
+            .write_record([user_id, password])
+            .and_then(|()| writer.flush().map_err(csv::Error::from))
+            .map_err(|e| Error::Io(format!("cannot write {}: {e}", self.path.display())))?;
+        *written += 1;
+        Ok(())
+    }
+
+    /// Says where the passwords are, if any was generated.
+    fn report(&self, ctx: &Ctx) {
+        let written = self.out.lock().unwrap_or_else(|e| e.into_inner()).1;
+        if written > 0 {
+            ctx.note(&format!(
+                "{} in {} (readable by you only).",
+                stderr::counted(
+                    written as i64,
+                    "generated password is",
+                    "generated passwords are"
+                ),
+                self.path.display()
+            ));
+        }
     }
 }
 
@@ -399,14 +420,12 @@ impl Run for ImportArgs {
                 .filter_map(|line| async move { serde_json::from_str::<Row>(&line).ok() })
                 .right_stream(),
         };
-        let tally = bulk::run(ctx, &a.bulk, Some(count), items, action, &rows).await?;
-        if let (Some(path), true) = (&a.generate_passwords, tally.done > 0) {
-            ctx.note(&format!(
-                "Generated passwords are in {} (readable by you only).",
-                path.display()
-            ));
+        let result = bulk::run(ctx, &a.bulk, Some(count), items, action, &rows).await;
+        // Also when some rows failed: the users created have their passwords there.
+        if let Some(file) = passwords {
+            file.report(ctx);
         }
-        Ok(())
+        result.map(|_| ())
     }
 }
 
