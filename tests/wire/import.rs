@@ -198,13 +198,15 @@ fn a_dry_run_sends_no_change_and_writes_no_password_file() {
     );
     run.stderr_has("1 would be created (1 of them admins), 1 updated, 0 skipped.");
     run.stderr_has("Dry run: nothing was changed.");
-    let run = dry("id,displayname\nnew1,New\n", &[]);
+    let run = dry("id,displayname\nnew1,New\nold,Old Renamed\n", &[]);
     assert_eq!(
         run.json(),
-        json!([{"user_id": "@new1:example.org", "outcome": "would be created"}])
+        json!([{"user_id": "@new1:example.org", "outcome": "would be created"},
+               {"user_id": "@old:example.org", "outcome": "would be skipped"}])
     );
+    run.stderr_has("1 would be created (0 of them admins), 0 updated, 1 skipped.");
     any_put.assert_calls(0);
-    read_old.assert_calls(1);
+    read_old.assert_calls(2);
     count.assert_calls(2);
     page.assert_calls(2);
     assert!(!passwords.exists(), "a dry run writes no password file");
