@@ -269,6 +269,7 @@ fn generated_passwords_are_the_ones_sent_and_only_those() {
         given,
     );
     let file = env.home.path().join("passwords.csv");
+    let retry = env.home.path().join("retry.csv");
     let run = env.run_with_input(
         &[
             "--batch",
@@ -277,6 +278,8 @@ fn generated_passwords_are_the_ones_sent_and_only_those() {
             "-",
             "--generate-passwords",
             file.to_str().unwrap(),
+            "--failed-to",
+            retry.to_str().unwrap(),
         ],
         "id,displayname,password\nnew1,New,\nnew2,Given,chosen-pw\nold,Old,\nnew3,Three,\n",
     );
@@ -287,6 +290,11 @@ fn generated_passwords_are_the_ones_sent_and_only_those() {
         file.display()
     ));
     failing.assert_calls(1);
+    // The failed row under the file's own header, for a re-run.
+    assert_eq!(
+        std::fs::read_to_string(&retry).unwrap(),
+        "id,displayname,password\nnew3,Three,\n"
+    );
     put.assert_calls(1);
     put_given.assert_calls(1);
     let password = sent.one().body["password"].as_str().unwrap().to_string();
@@ -350,9 +358,15 @@ fn on_existing_update_sends_only_what_differs() {
         201,
         created,
     );
+    // Every row has a password: none is generated, and nothing is said of the file.
+    let unused = env.home.path().join("passwords.csv");
     let run = env
         .run_with_input(
-            &words("--batch -o json user import - --on-existing update"),
+            &[
+                &words("--batch -o json user import - --on-existing update")[..],
+                &["--generate-passwords", unused.to_str().unwrap()],
+            ]
+            .concat(),
             "id,displayname,password,admin\nold,Old Renamed,pw,true\nsame,Same,pw,\nnew1,New,pw,\n",
         )
         .ok();
@@ -367,4 +381,5 @@ fn on_existing_update_sends_only_what_differs() {
     );
     update.assert_calls(1);
     create.assert_calls(1);
+    assert!(!run.stderr.contains("readable by you only"), "{run:#?}");
 }
