@@ -284,6 +284,44 @@ mod tests {
         );
     }
 
+    /// Empty cells keep the defaults: none of them becomes an empty value (an empty threepids
+    /// list would clear a user's threepids on update).
+    #[test]
+    fn empty_cells_are_left_out() {
+        let row = row(
+            &full_header(),
+            &record(&["alice", "", "", "", "", "", "", "", "", ""]),
+            2,
+            "example.org",
+        )
+        .unwrap();
+        assert_eq!(
+            row,
+            Row {
+                number: 2,
+                user_id: "@alice:example.org".into(),
+                fields: ["alice", "", "", "", "", "", "", "", "", ""]
+                    .map(String::from)
+                    .to_vec(),
+                ..Row::default()
+            }
+        );
+    }
+
+    #[test]
+    fn a_threepid_needs_both_medium_and_address() {
+        for bad in ["email:", ":a@example.org", " : ", "email"] {
+            assert!(threepids(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(
+            threepids(" email : a@example.org ;; msisdn:123 ").unwrap(),
+            [
+                ("email".to_string(), "a@example.org".to_string()),
+                ("msisdn".to_string(), "123".to_string())
+            ]
+        );
+    }
+
     #[test]
     fn a_full_row_is_read_field_by_field() {
         let row = row(
