@@ -391,6 +391,41 @@ mod tests {
         );
     }
 
+    /// A password of up to 512 bytes is taken (Synapse's limit); deactivated or locked alone
+    /// is fine, both at once are refused.
+    #[test]
+    fn boundaries_of_a_row() {
+        let h = header(&record(&[
+            "id",
+            "displayname",
+            "password",
+            "deactivated",
+            "locked",
+        ]))
+        .unwrap();
+        let check = |fields: &[&str]| row(&h, &record(fields), 2, "example.org");
+        let (longest, longer) = ("p".repeat(512), "p".repeat(513));
+        assert!(check(&["a", "A", &longest, "", ""]).is_ok());
+        assert_eq!(
+            check(&["a", "A", &longer, "", ""]).unwrap_err(),
+            ["password: longer than Synapse's 512 characters"]
+        );
+        assert!(check(&["a", "A", "", "true", "false"]).is_ok());
+        assert!(check(&["a", "A", "", "false", "true"]).is_ok());
+        assert!(check(&["a", "A", "", "true", "true"]).is_err());
+    }
+
+    /// A row that is not CSV (an unclosed quote runs to the end) is named by its number.
+    #[test]
+    fn a_row_that_is_not_csv_is_named_by_its_number() {
+        let text = b"id,displayname\nalice,Alice\nbob,B\xffob\n";
+        let e = check_file(&text[..], "example.org").err().unwrap();
+        assert_eq!(
+            e.to_string(),
+            "1 row of the file is bad (the first is row 3); nothing was sent"
+        );
+    }
+
     #[test]
     fn a_file_with_bad_rows_is_refused_with_the_first_row_number() {
         let text = "id,displayname,admin\nalice,Alice,true\nbob,Bob,maybe\nalice,Again,\n";
@@ -406,7 +441,8 @@ mod tests {
         let text = "\u{feff}id,displayname,admin,is_guest,password\n\
                     alice,\"Alice, \"\"the first\"\"\",true,,\n\
                     ,,,,\n\
-                    bob,\"Bob\nSecond line\",false,true,pw\n";
+                    bob,\"Bob\nSecond line\",false,true,pw\n\
+                    carol,Carol,true,,pw\n";
         let checked = check_file(text.as_bytes(), "example.org").unwrap();
         assert_eq!(
             (
@@ -415,7 +451,7 @@ mod tests {
                 checked.guests,
                 checked.without_password
             ),
-            (2, 1, 1, 1)
+            (3, 2, 1, 1)
         );
         let rows: Vec<Row> = tokio::runtime::Builder::new_current_thread()
             .build()
