@@ -49,6 +49,15 @@ fn listed<'a>(env: &'a Env, names: &[&str]) -> (Mock<'a>, Mock<'a>) {
     (count, page)
 }
 
+/// Answers any PUT (a change) with HTTP 500: for runs that must change nothing, checked with
+/// `assert_calls(0)`.
+fn any_put(env: &Env) -> Mock<'_> {
+    env.mock(|when, then| {
+        when.method(PUT);
+        then.status(500);
+    })
+}
+
 /// `@old:example.org`, displayname "Old", readable.
 fn old_user(env: &Env) -> Mock<'_> {
     let mut old = admin_user("@old:example.org");
@@ -170,10 +179,7 @@ fn a_dry_run_sends_no_change_and_writes_no_password_file() {
     let env = Env::new();
     let (count, page) = listed(&env, &["@old:example.org"]);
     let read_old = old_user(&env);
-    let any_put = env.mock(|when, then| {
-        when.method(PUT);
-        then.status(500);
-    });
+    let any_put = any_put(&env);
     let passwords = env.home.path().join("passwords.csv");
     let dry = |csv: &str, extra: &[&str]| {
         let args = [
@@ -218,10 +224,7 @@ fn on_existing_stop_changes_nothing_when_a_user_exists() {
     let env = Env::new();
     let (_count, _page) = listed(&env, &["@old:example.org"]);
     let read_old = old_user(&env);
-    let any_put = env.mock(|when, then| {
-        when.method(PUT);
-        then.status(500);
-    });
+    let any_put = any_put(&env);
     let run = env
         .run_with_input(
             &words("--batch user import - --on-existing stop"),
@@ -318,10 +321,7 @@ fn generated_passwords_are_the_ones_sent_and_only_those() {
 fn without_batch_the_import_asks_first() {
     let env = Env::new();
     let (_count, _page) = listed(&env, &[]);
-    let any_put = env.mock(|when, then| {
-        when.method(PUT);
-        then.status(500);
-    });
+    let any_put = any_put(&env);
     let file = env.home.path().join("users.csv");
     std::fs::write(&file, "id,displayname,admin\nnew1,New,true\nnew2,Two,\n").unwrap();
     let run = env.run_with_input(&["user", "import", file.to_str().unwrap()], "n\n");
