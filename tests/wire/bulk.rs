@@ -2,9 +2,9 @@
 //! finish, `--failed-to`, and rate limits that pace the whole pool.
 
 use crate::common::words;
-use crate::support::Env;
+use crate::support::{Env, sorted};
 use httpmock::Method::{DELETE, POST, PUT};
-use serde_json::{Value, json};
+use serde_json::json;
 use std::time::{Duration, Instant};
 
 const BLOCK: &str = "/_synapse/admin/v1/rooms";
@@ -22,13 +22,6 @@ fn blocked<'a>(env: &'a Env, room: &str) -> httpmock::Mock<'a> {
         200,
         json!({"block": true}),
     )
-}
-
-/// The rows of a run, sorted by `key` (they come as items finish).
-fn sorted(run: &crate::support::Run, key: &str) -> Vec<Value> {
-    let mut rows = run.json().as_array().cloned().unwrap_or_default();
-    rows.sort_by_key(|r| r[key].to_string());
-    rows
 }
 
 #[test]

@@ -3,7 +3,7 @@
 //! change), and generated passwords (the one sent is the one written down).
 
 use crate::common::words;
-use crate::support::{Env, Run, admin_user, list_entry};
+use crate::support::{Env, admin_user, list_entry, sorted};
 use httpmock::Method::{GET, PUT};
 use httpmock::Mock;
 use serde_json::{Value, json};
@@ -14,13 +14,6 @@ const EVERYONE: [(&str, &str); 3] = [
     ("locked", "true"),
     ("guests", "true"),
 ];
-
-/// The rows of a run, sorted by user ID (they come as users finish).
-fn sorted(run: &Run) -> Vec<Value> {
-    let mut rows = run.json().as_array().cloned().unwrap_or_default();
-    rows.sort_by_key(|r| r["user_id"].to_string());
-    rows
-}
 
 /// The first question of an import: how many users the server has (all of them).
 fn user_count(env: &Env, total: i64) -> Mock<'_> {
@@ -34,19 +27,59 @@ fn user_count(env: &Env, total: i64) -> Mock<'_> {
     )
 }
 
-/// A small server's whole user list, in one page: `names`.
-fn listed<'a>(env: &'a Env, names: &[&str]) -> (Mock<'a>, Mock<'a>) {
-    let count = user_count(env, names.len() as i64);
-    let query = [&EVERYONE[..], &[("from", "0"), ("limit", "1000")]].concat();
+/// One page of the server's users, from `from`: `names`, of `total`, then `next`.
+fn list_page<'a>(
+    env: &'a Env,
+    from: &str,
+    names: &[&str],
+    total: usize,
+    next: Option<&str>,
+) -> Mock<'a> {
+    let query = [&EVERYONE[..], &[("from", from), ("limit", "1000")]].concat();
     let users: Vec<Value> = names.iter().map(|n| list_entry(n)).collect();
-    let page = env.reply_to_query(
+    env.reply_to_query(
         GET,
         USERS,
         &query,
         200,
-        json!({"users": users, "total": names.len(), "next_token": null}),
-    );
-    (count, page)
+        json!({"users": users, "total": total, "next_token": next}),
+    )
+}
+
+/// A small server's whole user list, in one page: `names`.
+fn listed<'a>(env: &'a Env, names: &[&str]) -> (Mock<'a>, Mock<'a>) {
+    let count = user_count(env, names.len() as i64);
+    (count, list_page(env, "0", names, names.len(), None))
+}
+
+/// The account path of `@{localpart}:example.org`.
+fn account(localpart: &str) -> String {
+    format!("{USERS}/@{localpart}:example.org")
+}
+
+/// Answers the read of `localpart`'s account: named `displayname`, or missing (404).
+fn read_user<'a>(env: &'a Env, localpart: &str, displayname: Option<&str>) -> Mock<'a> {
+    match displayname {
+        Some(name) => {
+            let mut user = admin_user(&format!("@{localpart}:example.org"));
+            user["displayname"] = json!(name);
+            env.reply(GET, &account(localpart), 200, user)
+        }
+        None => env.reply(
+            GET,
+            &account(localpart),
+            404,
+            json!({"errcode": "M_NOT_FOUND", "error": "User not found"}),
+        ),
+    }
+}
+
+/// Answers exactly the PUT of `body` to `localpart`'s account with `status` (201: created,
+/// 200: changed) and the account, named as the body says.
+fn put_user<'a>(env: &'a Env, localpart: &str, body: Value, status: u16) -> Mock<'a> {
+    let mut user = admin_user(&format!("@{localpart}:example.org"));
+    user["displayname"] = body["displayname"].clone();
+    env.reply_to_body(PUT, &account(localpart), body, status, user)
 }
 
 /// Answers any PUT (a change) with HTTP 500: for runs that must change nothing, checked with
@@ -60,9 +93,7 @@ fn any_put(env: &Env) -> Mock<'_> {
 
 /// `@old:example.org`, displayname "Old", readable.
 fn old_user(env: &Env) -> Mock<'_> {
-    let mut old = admin_user("@old:example.org");
-    old["displayname"] = json!("Old");
-    env.reply(GET, "/_synapse/admin/v2/users/@old:example.org", 200, old)
+    read_user(env, "old", Some("Old"))
 }
 
 /// `--on-existing stop` reads each user once to plan; when none exists the import goes on
@@ -72,21 +103,8 @@ fn import_stop_reads_each_user_once_and_creates_them() {
     let env = Env::with_config("homeserver: example.org\n");
     // 11 users on the server, one row: more than 10 a row, so each row's user is read.
     let count = user_count(&env, 11);
-    let read = env.reply(
-        GET,
-        "/_synapse/admin/v2/users/@new1:example.org",
-        404,
-        json!({"errcode": "M_NOT_FOUND", "error": "User not found"}),
-    );
-    let mut created = admin_user("@new1:example.org");
-    created["displayname"] = json!("New One");
-    let create = env.reply_to_body(
-        PUT,
-        "/_synapse/admin/v2/users/@new1:example.org",
-        json!({"displayname": "New One"}),
-        201,
-        created,
-    );
+    let read = read_user(&env, "new1", None);
+    let create = put_user(&env, "new1", json!({"displayname": "New One"}), 201);
     let run = env
         .run_with_input(
             &["--batch", "user", "import", "-", "--on-existing", "stop"],
@@ -110,42 +128,18 @@ fn import_stop_reads_each_user_once_and_creates_them() {
 fn import_lists_a_small_servers_users_instead_of_reading_each_row() {
     let env = Env::with_config("homeserver: example.org\n");
     let count = user_count(&env, 3);
-    let page = |from: &str, names: &[&str], next: Option<&str>| {
-        let query = [&EVERYONE[..], &[("from", from), ("limit", "1000")]].concat();
-        let users: Vec<Value> = names.iter().map(|n| list_entry(n)).collect();
-        env.reply_to_query(
-            GET,
-            USERS,
-            &query,
-            200,
-            json!({"users": users, "total": 3, "next_token": next}),
-        )
-    };
-    let first = page("0", &["@old:example.org", "@x:example.org"], Some("2"));
-    let second = page("2", &["@y:example.org"], None);
+    let first = list_page(
+        &env,
+        "0",
+        &["@old:example.org", "@x:example.org"],
+        3,
+        Some("2"),
+    );
+    let second = list_page(&env, "2", &["@y:example.org"], 3, None);
     let read_old = old_user(&env);
-    let not_read: Vec<_> = ["new1", "new2"]
-        .iter()
-        .map(|name| {
-            env.reply(
-                GET,
-                &format!("/_synapse/admin/v2/users/@{name}:example.org"),
-                404,
-                json!({"errcode": "M_NOT_FOUND", "error": "User not found"}),
-            )
-        })
-        .collect();
-    let created = |name: &str, status: u16| {
-        let mut user = admin_user(&format!("@{name}:example.org"));
-        user["displayname"] = json!(name);
-        env.reply_to_body(
-            PUT,
-            &format!("/_synapse/admin/v2/users/@{name}:example.org"),
-            json!({"displayname": name}),
-            status,
-            user,
-        )
-    };
+    let not_read = [read_user(&env, "new1", None), read_user(&env, "new2", None)];
+    let created =
+        |name: &str, status: u16| put_user(&env, name, json!({"displayname": name}), status);
     let (new1, new2) = (created("new1", 201), created("new2", 200));
     let run = env.run_with_input(
         &["--batch", "-o", "json", "user", "import", "-"],
@@ -154,7 +148,7 @@ fn import_lists_a_small_servers_users_instead_of_reading_each_row() {
     assert_eq!(run.code, 1, "{run:#?}");
     run.stderr_has("Ignoring the columns nickname (not among id, displayname, ");
     assert_eq!(
-        sorted(&run),
+        sorted(&run, "user_id"),
         [
             json!({"user_id": "@new1:example.org", "outcome": "created"}),
             json!({"user_id": "@new2:example.org", "outcome": "failed", "error":
@@ -195,7 +189,7 @@ fn a_dry_run_sends_no_change_and_writes_no_password_file() {
         &["--on-existing", "update"],
     );
     assert_eq!(
-        sorted(&run),
+        sorted(&run, "user_id"),
         [
             json!({"user_id": "@new1:example.org", "outcome": "would be created"}),
             json!({"user_id": "@old:example.org", "outcome": "would be updated",
@@ -249,27 +243,18 @@ fn generated_passwords_are_the_ones_sent_and_only_those() {
     let (_count, _page) = listed(&env, &["@old:example.org"]);
     let _read_old = old_user(&env);
     let failing = env.mock(|when, then| {
-        when.method(PUT)
-            .path("/_synapse/admin/v2/users/@new3:example.org");
+        when.method(PUT).path(account("new3"));
         then.status(500)
             .json_body(json!({"errcode": "M_UNKNOWN", "error": "Internal server error"}));
     });
     let mut created = admin_user("@new1:example.org");
     created["displayname"] = json!("New");
-    let (put, sent) = env.recording(
-        PUT,
-        "/_synapse/admin/v2/users/@new1:example.org",
-        201,
-        created,
-    );
-    let mut given = admin_user("@new2:example.org");
-    given["displayname"] = json!("Given");
-    let put_given = env.reply_to_body(
-        PUT,
-        "/_synapse/admin/v2/users/@new2:example.org",
+    let (put, sent) = env.recording(PUT, &account("new1"), 201, created);
+    let put_given = put_user(
+        &env,
+        "new2",
         json!({"displayname": "Given", "password": "chosen-pw"}),
         201,
-        given,
     );
     let file = env.home.path().join("passwords.csv");
     let retry = env.home.path().join("retry.csv");
@@ -337,26 +322,18 @@ fn on_existing_update_sends_only_what_differs() {
     let env = Env::new();
     let (_count, _page) = listed(&env, &["@old:example.org", "@same:example.org"]);
     let _read_old = old_user(&env);
-    let mut same = admin_user("@same:example.org");
-    same["displayname"] = json!("Same");
-    let _read_same = env.reply(GET, "/_synapse/admin/v2/users/@same:example.org", 200, same);
-    let mut renamed = admin_user("@old:example.org");
-    renamed["displayname"] = json!("Old Renamed");
-    let update = env.reply_to_body(
-        PUT,
-        "/_synapse/admin/v2/users/@old:example.org",
+    let _read_same = read_user(&env, "same", Some("Same"));
+    let update = put_user(
+        &env,
+        "old",
         json!({"displayname": "Old Renamed", "admin": true}),
         200,
-        renamed,
     );
-    let mut created = admin_user("@new1:example.org");
-    created["displayname"] = json!("New");
-    let create = env.reply_to_body(
-        PUT,
-        "/_synapse/admin/v2/users/@new1:example.org",
+    let create = put_user(
+        &env,
+        "new1",
         json!({"displayname": "New", "password": "pw"}),
         201,
-        created,
     );
     // Every row has a password: none is generated, and nothing is said of the file.
     let unused = env.home.path().join("passwords.csv");
@@ -371,7 +348,7 @@ fn on_existing_update_sends_only_what_differs() {
         )
         .ok();
     assert_eq!(
-        sorted(&run),
+        sorted(&run, "user_id"),
         [
             json!({"user_id": "@new1:example.org", "outcome": "created"}),
             json!({"user_id": "@old:example.org", "outcome": "updated",

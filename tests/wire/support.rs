@@ -298,6 +298,13 @@ pub fn assert_each_reports_a_server_error(commands: &[&[&str]]) {
     }
 }
 
+/// The rows a bulk run printed as one JSON list, sorted by `key` (they come as items finish).
+pub fn sorted(run: &Run, key: &str) -> Vec<serde_json::Value> {
+    let mut rows = run.json().as_array().cloned().unwrap_or_default();
+    rows.sort_by_key(|r| r[key].to_string());
+    rows
+}
+
 /// A full AdminUser reply as Synapse 1.163 sends it.
 pub fn admin_user(name: &str) -> serde_json::Value {
     serde_json::json!({

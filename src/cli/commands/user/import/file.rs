@@ -415,7 +415,7 @@ mod tests {
         assert!(check(&["a", "A", "", "true", "true"]).is_err());
     }
 
-    /// A row that is not CSV (an unclosed quote runs to the end) is named by its number.
+    /// A row the CSV reader refuses (here: not UTF-8) is named by its number.
     #[test]
     fn a_row_that_is_not_csv_is_named_by_its_number() {
         let text = b"id,displayname\nalice,Alice\nbob,B\xffob\n";

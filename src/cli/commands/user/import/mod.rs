@@ -129,8 +129,10 @@ fn update_body(row: &Row, user: &types::AdminUser) -> (UserUpsert, Vec<&'static 
     (body, changed)
 }
 
-/// Reading the server's whole user list costs about as much as reading this many users one by
-/// one, counted per user listed (a page of 1,000 is one request, but Synapse builds each entry).
+/// How many listed users may stand in for one read of a user. On a fresh Synapse 1.163 with
+/// 10,000 users, listing them all (10 pages of 1,000) took 0.21 s and 1,000 reads 0.92 s: a
+/// read costs about as much as 40 listed users. 10 stays on the safe side, as offset paging
+/// costs more per user on bigger servers.
 const LISTED_PER_READ: u64 = 10;
 
 /// Which users exist. When the server has at most `LISTED_PER_READ` users for each row of the
