@@ -24,10 +24,7 @@ fn main() {
         serde_yaml::from_str(&text).unwrap_or_else(|e| fail(&format!("not valid YAML: {e}")));
     let problems = lint::lint(&raw);
     if !problems.is_empty() {
-        fail(&format!(
-            "breaks the spec rules:\n  {}",
-            problems.join("\n  ")
-        ));
+        fail(&format!("breaks the spec rules:\n  {}", problems.join("\n  ")));
     }
     let since = since_table(&raw);
     let spec: openapiv3::OpenAPI = serde_json::from_value(raw)
@@ -80,18 +77,11 @@ fn since_table(spec: &serde_json::Value) -> String {
         .unwrap_or_else(|| fail("info.x-synapse-oldest-checked must name a Synapse release"));
     let mut rows: Vec<(String, String)> = lint::operations(spec)
         .iter()
-        .map(|op| {
-            (
-                op.id().to_string(),
-                op.since().unwrap_or_default().to_string(),
-            )
-        })
+        .map(|op| (op.id().to_string(), op.since().unwrap_or_default().to_string()))
         .collect();
     rows.sort();
-    let rows: String = rows
-        .iter()
-        .map(|(id, since)| format!("    ({id:?}, {since:?}),\n"))
-        .collect();
+    let rows: String =
+        rows.iter().map(|(id, since)| format!("    ({id:?}, {since:?}),\n")).collect();
     format!(
         "/// The oldest Synapse release `scripts/spec-drift` checked.\n\
          pub(crate) const OLDEST_CHECKED: &str = {oldest:?};\n\

@@ -18,10 +18,7 @@ pub struct Operation<'a> {
 
 impl Operation<'_> {
     pub fn id(&self) -> &str {
-        self.op
-            .get("operationId")
-            .and_then(Value::as_str)
-            .unwrap_or("")
+        self.op.get("operationId").and_then(Value::as_str).unwrap_or("")
     }
 
     /// `x-synapse-since`: the first Synapse release that serves the operation.
@@ -30,12 +27,7 @@ impl Operation<'_> {
     }
 
     fn label(&self) -> String {
-        format!(
-            "{} {} (operationId {:?})",
-            self.method.to_uppercase(),
-            self.path,
-            self.id()
-        )
+        format!("{} {} (operationId {:?})", self.method.to_uppercase(), self.path, self.id())
     }
 }
 
@@ -63,8 +55,7 @@ pub fn release(s: &str) -> Option<Vec<u32>> {
 fn is_snake_case(s: &str) -> bool {
     !s.is_empty()
         && s.starts_with(|c: char| c.is_ascii_lowercase())
-        && s.chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
 /// Returns every rule violation found, one message each; empty means the spec is fine.
@@ -120,15 +111,12 @@ pub fn lint(spec: &Value) -> Vec<String> {
             if status.starts_with('2') {
                 success_schemas.insert(schema);
             } else if status != "4XX" && status != "5XX" {
-                problems.push(format!(
-                    "{label}: error response {status}; use 4XX/5XX -> MatrixError"
-                ));
+                problems
+                    .push(format!("{label}: error response {status}; use 4XX/5XX -> MatrixError"));
             } else if response.get("$ref").and_then(Value::as_str)
                 != Some("#/components/responses/Error")
             {
-                problems.push(format!(
-                    "{label}: {status} must reference the Error response"
-                ));
+                problems.push(format!("{label}: {status} must reference the Error response"));
             }
         }
         if success_schemas.len() != 1 {

@@ -130,11 +130,7 @@ where
         .map(move |(index, item)| {
             let (stop, action) = (stop.clone(), action.clone());
             async move {
-                let unsent = |item| Finished {
-                    index,
-                    item,
-                    outcome: Outcome::Unsent,
-                };
+                let unsent = |item| Finished { index, item, outcome: Outcome::Unsent };
                 if stop.is_stopped() {
                     return unsent(item);
                 }
@@ -152,11 +148,7 @@ where
                     Ok(value) => Outcome::Done(value),
                     Err(e) => Outcome::Failed(e),
                 };
-                Finished {
-                    index,
-                    item,
-                    outcome,
-                }
+                Finished { index, item, outcome }
             }
         })
         .buffer_unordered(width)
@@ -212,22 +204,13 @@ mod tests {
         let pacer = Pacer::new(3);
         let out = on_paused_clock(async {
             let start = Instant::now();
-            let s = run(
-                futures::stream::iter(0..10u32),
-                &pacer,
-                Stop::default(),
-                |i| {
-                    rec.call(
-                        i,
-                        start,
-                        if i == 4 {
-                            Err(Error::Usage("four".into()))
-                        } else {
-                            Ok(i * 2)
-                        },
-                    )
-                },
-            );
+            let s = run(futures::stream::iter(0..10u32), &pacer, Stop::default(), |i| {
+                rec.call(
+                    i,
+                    start,
+                    if i == 4 { Err(Error::Usage("four".into())) } else { Ok(i * 2) },
+                )
+            });
             s.collect::<Vec<_>>().await
         });
         let mut indexes: Vec<usize> = out.iter().map(|f| f.index).collect();
@@ -253,18 +236,13 @@ mod tests {
         let pacer = Pacer::new(4);
         let out = on_paused_clock(async {
             let start = Instant::now();
-            let s = run(
-                futures::stream::iter(0..8u32),
-                &pacer,
-                Stop::default(),
-                |i| {
-                    // Item 1 meets a 429 asking for 2 s (as the hooks report it).
-                    if i == 1 {
-                        pacer.rate_limited(Duration::from_secs(2));
-                    }
-                    rec.call(i, start, Ok(i))
-                },
-            );
+            let s = run(futures::stream::iter(0..8u32), &pacer, Stop::default(), |i| {
+                // Item 1 meets a 429 asking for 2 s (as the hooks report it).
+                if i == 1 {
+                    pacer.rate_limited(Duration::from_secs(2));
+                }
+                rec.call(i, start, Ok(i))
+            });
             s.collect::<Vec<_>>().await
         });
         assert_eq!(out.len(), 8);
@@ -285,34 +263,22 @@ mod tests {
         let stop = Stop::default();
         let started = AtomicUsize::new(0);
         let out = on_paused_clock(async {
-            let s = run(
-                futures::stream::iter(0..100u32),
-                &pacer,
-                stop.clone(),
-                |i| {
-                    let n = started.fetch_add(1, Ordering::SeqCst);
-                    if n == 3 {
-                        stop.stop();
-                    }
-                    async move {
-                        tokio::time::sleep(Duration::from_millis(10)).await;
-                        Ok::<_, Error>(i)
-                    }
-                },
-            );
+            let s = run(futures::stream::iter(0..100u32), &pacer, stop.clone(), |i| {
+                let n = started.fetch_add(1, Ordering::SeqCst);
+                if n == 3 {
+                    stop.stop();
+                }
+                async move {
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                    Ok::<_, Error>(i)
+                }
+            });
             s.collect::<Vec<_>>().await
         });
         assert_eq!(out.len(), 100, "every item comes out");
-        let done = out
-            .iter()
-            .filter(|f| matches!(f.outcome, Outcome::Done(_)))
-            .count();
+        let done = out.iter().filter(|f| matches!(f.outcome, Outcome::Done(_))).count();
         assert_eq!(done, 4, "the four started finish");
-        assert_eq!(
-            started.load(Ordering::SeqCst),
-            4,
-            "nothing starts after the stop"
-        );
+        assert_eq!(started.load(Ordering::SeqCst), 4, "nothing starts after the stop");
         assert_eq!(stop.reason(), Some(StopReason::Asked));
         let mut indexes: Vec<usize> = out.iter().map(|f| f.index).collect();
         indexes.sort();
@@ -333,14 +299,8 @@ mod tests {
             });
             s.collect::<Vec<_>>().await
         });
-        assert_eq!(
-            stop.reason(),
-            Some(StopReason::RateLimited(Duration::from_secs(3600)))
-        );
-        let unsent = out
-            .iter()
-            .filter(|f| matches!(f.outcome, Outcome::Unsent))
-            .count();
+        assert_eq!(stop.reason(), Some(StopReason::RateLimited(Duration::from_secs(3600))));
+        let unsent = out.iter().filter(|f| matches!(f.outcome, Outcome::Unsent)).count();
         assert_eq!(unsent, 3, "{out:?}");
     }
 
@@ -351,15 +311,9 @@ mod tests {
         let items = futures::stream::iter(0..1_000_000u32).inspect(|_| {
             pulled.fetch_add(1, Ordering::SeqCst);
         });
-        let s = run(items, &pacer, Stop::default(), |i| async move {
-            Ok::<_, Error>(i)
-        });
+        let s = run(items, &pacer, Stop::default(), |i| async move { Ok::<_, Error>(i) });
         let first: Vec<_> = on_paused_clock(s.take(3).collect());
         assert_eq!(first.len(), 3);
-        assert!(
-            pulled.load(Ordering::SeqCst) <= 5,
-            "{}",
-            pulled.load(Ordering::SeqCst)
-        );
+        assert!(pulled.load(Ordering::SeqCst) <= 5, "{}", pulled.load(Ordering::SeqCst));
     }
 }

@@ -78,9 +78,7 @@ impl std::fmt::Debug for Settings {
 
 /// `~/.config/synadm.yaml`, synadm's default location.
 pub fn default_path() -> PathBuf {
-    let home = std::env::var_os("HOME")
-        .map(PathBuf::from)
-        .unwrap_or_default();
+    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default();
     home.join(".config").join("synadm.yaml")
 }
 
@@ -129,9 +127,9 @@ fn check_token(token: &str) -> Result<(), Error> {
 /// no working value has them.
 fn check_no_control(key: &str, value: &Option<String>) -> Result<(), Error> {
     match value {
-        Some(v) if v.chars().any(char::is_control) => Err(Error::Config(format!(
-            "{key} contains a line break or another control character"
-        ))),
+        Some(v) if v.chars().any(char::is_control) => {
+            Err(Error::Config(format!("{key} contains a line break or another control character")))
+        }
         _ => Ok(()),
     }
 }
@@ -139,11 +137,7 @@ fn check_no_control(key: &str, value: &Option<String>) -> Result<(), Error> {
 /// `admin_path` / `matrix_path`: a URL path without spaces, query or fragment.
 fn check_mount(key: &str, value: Option<&str>) -> Result<(), Error> {
     match value {
-        Some(v)
-            if !v
-                .chars()
-                .all(|c| c.is_ascii_graphic() && c != '?' && c != '#') =>
-        {
+        Some(v) if !v.chars().all(|c| c.is_ascii_graphic() && c != '?' && c != '#') => {
             Err(Error::Config(format!(
                 "{key} must be a URL path such as /_synapse/admin (printable ASCII, \
                  no spaces, no ? or #), not {}",
@@ -179,20 +173,14 @@ impl ConfigFile {
         match std::fs::read_to_string(path) {
             Ok(text) => Self::parse(&text, path).map(Some),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(Error::Config(format!(
-                "cannot read {}: {e}",
-                path.display()
-            ))),
+            Err(e) => Err(Error::Config(format!("cannot read {}: {e}", path.display()))),
         }
     }
 
     /// Parses the text of a config file; `path` only names it in messages.
     pub fn parse(text: &str, path: &Path) -> Result<ConfigFile, Error> {
         let invalid = |why: String| {
-            Error::Config(format!(
-                "{} is not a valid synadm config: {why}",
-                path.display()
-            ))
+            Error::Config(format!("{} is not a valid synadm config: {why}", path.display()))
         };
         // First as plain YAML, to tell "not YAML" and "not key: value lines" apart from a
         // bad value of one key.
@@ -218,17 +206,12 @@ impl ConfigFile {
         let text = serde_yaml::to_string(self).map_err(|e| Error::Config(e.to_string()))?;
         let path = &symlink_target(path)
             .map_err(|e| Error::Io(format!("cannot follow the link {}: {e}", path.display())))?;
-        let dir = path
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
+        let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir)
             .map_err(|e| Error::Io(format!("cannot create {}: {e}", dir.display())))?;
         let tmp = dir.join(format!(
             ".{}.tmp{}",
-            path.file_name()
-                .and_then(|n| n.to_str())
-                .unwrap_or("synadm.yaml"),
+            path.file_name().and_then(|n| n.to_str()).unwrap_or("synadm.yaml"),
             std::process::id()
         ));
         let write = || -> std::io::Result<()> {
@@ -283,10 +266,8 @@ impl ConfigFile {
                 path.display()
             ))
         };
-        let token = token_override
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .or(non_empty(&self.token));
+        let token =
+            token_override.map(str::trim).filter(|t| !t.is_empty()).or(non_empty(&self.token));
         let token = match token {
             Some(token) => {
                 check_token(token)?;
@@ -309,14 +290,10 @@ impl ConfigFile {
         check_mount("matrix_path", non_empty(&self.matrix_path))?;
         let format = match (format_override, non_empty(&self.format)) {
             (Some(f), _) => f,
-            (None, Some(f)) => f
-                .parse()
-                .map_err(|e| Error::Config(format!("format: {e}")))?,
+            (None, Some(f)) => f.parse().map_err(|e| Error::Config(format!("format: {e}")))?,
             (None, None) => DEFAULT_FORMAT,
         };
-        let base_url = non_empty(&self.base_url)
-            .unwrap_or(DEFAULT_BASE_URL)
-            .to_string();
+        let base_url = non_empty(&self.base_url).unwrap_or(DEFAULT_BASE_URL).to_string();
         let unix_socket = match non_empty(&self.protocol).unwrap_or("http") {
             "http" => {
                 crate::api::normalize_base_url(&base_url)?;
@@ -324,18 +301,15 @@ impl ConfigFile {
             }
             "unix" => Some(PathBuf::from(&base_url)),
             other => {
-                return Err(Error::Config(format!(
-                    "protocol must be http or unix, not {other:?}"
-                )));
+                return Err(Error::Config(format!("protocol must be http or unix, not {other:?}")));
             }
         };
         let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT_SECS);
         if timeout == 0 {
             return Err(Error::Config("timeout must be at least 1 second".into()));
         }
-        let homeserver = non_empty(&self.homeserver)
-            .filter(|h| *h != AUTO_RETRIEVAL)
-            .map(str::to_string);
+        let homeserver =
+            non_empty(&self.homeserver).filter(|h| *h != AUTO_RETRIEVAL).map(str::to_string);
         if let Some(name) = &homeserver {
             crate::ids::check_server_name(name)
                 .map_err(|e| Error::Config(format!("homeserver: {e}")))?;
@@ -351,12 +325,8 @@ impl ConfigFile {
             token,
             base_url,
             unix_socket,
-            admin_path: non_empty(&self.admin_path)
-                .unwrap_or(DEFAULT_ADMIN_PATH)
-                .to_string(),
-            matrix_path: non_empty(&self.matrix_path)
-                .unwrap_or(DEFAULT_MATRIX_PATH)
-                .to_string(),
+            admin_path: non_empty(&self.admin_path).unwrap_or(DEFAULT_ADMIN_PATH).to_string(),
+            matrix_path: non_empty(&self.matrix_path).unwrap_or(DEFAULT_MATRIX_PATH).to_string(),
             timeout,
             format,
             homeserver,
@@ -394,10 +364,7 @@ mod tests {
         let text = format!("{s:?}");
         assert!(text.starts_with("Settings {"), "{text}");
         assert!(text.contains("token: \"<redacted>\""), "{text}");
-        assert!(
-            text.contains("base_url: \"http://localhost:8008\""),
-            "{text}"
-        );
+        assert!(text.contains("base_url: \"http://localhost:8008\""), "{text}");
         assert!(!text.contains("syt_abc"), "{text}");
     }
 
@@ -420,15 +387,9 @@ mod tests {
         assert_eq!(symlink_target(&d.join("dotfiles/link.yaml")).unwrap(), end);
         // A plain file, a missing file and a dangling link's target are written as they are.
         assert_eq!(symlink_target(&end).unwrap(), end);
-        assert_eq!(
-            symlink_target(&d.join("new.yaml")).unwrap(),
-            d.join("new.yaml")
-        );
+        assert_eq!(symlink_target(&d.join("new.yaml")).unwrap(), d.join("new.yaml"));
         symlink("gone/synadm.yaml", d.join("dangling.yaml")).unwrap();
-        assert_eq!(
-            symlink_target(&d.join("dangling.yaml")).unwrap(),
-            d.join("gone/synadm.yaml")
-        );
+        assert_eq!(symlink_target(&d.join("dangling.yaml")).unwrap(), d.join("gone/synadm.yaml"));
         // A loop is an error, and so is a path through a file.
         symlink("loop-b", d.join("loop-a")).unwrap();
         symlink("loop-a", d.join("loop-b")).unwrap();
@@ -440,26 +401,15 @@ mod tests {
     #[test]
     fn missing_format_falls_back_to_the_default() {
         let file: ConfigFile = serde_yaml::from_str("token: t\nbase_url: https://h\n").unwrap();
-        assert_eq!(
-            file.resolve(Path::new("x"), None, None).unwrap().format,
-            DEFAULT_FORMAT
-        );
+        assert_eq!(file.resolve(Path::new("x"), None, None).unwrap().format, DEFAULT_FORMAT);
     }
 
     #[test]
     fn missing_token_is_a_config_error_naming_the_file() {
         let file: ConfigFile = serde_yaml::from_str("token: ''\n").unwrap();
-        let err = file
-            .resolve(Path::new("/etc/x.yaml"), None, None)
-            .unwrap_err();
-        assert!(
-            matches!(&err, Error::Config(m) if m.contains("/etc/x.yaml")),
-            "{err}"
-        );
-        assert!(
-            file.resolve(Path::new("x"), Some("env-token"), None)
-                .is_ok()
-        );
+        let err = file.resolve(Path::new("/etc/x.yaml"), None, None).unwrap_err();
+        assert!(matches!(&err, Error::Config(m) if m.contains("/etc/x.yaml")), "{err}");
+        assert!(file.resolve(Path::new("x"), Some("env-token"), None).is_ok());
     }
 
     #[test]
@@ -473,10 +423,7 @@ mod tests {
         ] {
             let file: ConfigFile = serde_yaml::from_str(text).unwrap();
             assert!(
-                matches!(
-                    file.resolve(Path::new("x"), None, None),
-                    Err(Error::Config(_))
-                ),
+                matches!(file.resolve(Path::new("x"), None, None), Err(Error::Config(_))),
                 "{text}"
             );
         }
@@ -485,11 +432,7 @@ mod tests {
     #[test]
     fn unknown_keys_survive_a_rewrite() {
         let file: ConfigFile = serde_yaml::from_str("token: t\nfuture_key: 5\n").unwrap();
-        assert!(
-            serde_yaml::to_string(&file)
-                .unwrap()
-                .contains("future_key: 5")
-        );
+        assert!(serde_yaml::to_string(&file).unwrap().contains("future_key: 5"));
     }
 
     #[cfg(unix)]
@@ -498,10 +441,7 @@ mod tests {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("sub").join("synadm.yaml");
-        let file = ConfigFile {
-            token: Some("t".into()),
-            ..Default::default()
-        };
+        let file = ConfigFile { token: Some("t".into()), ..Default::default() };
         file.save(&path).unwrap();
         let mode = std::fs::metadata(&path).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600);
@@ -535,22 +475,10 @@ mod tests {
                 "token: t\nbase_url: \"https://h\\e[31m\"\n",
                 "config: base_url contains a line break or another control character".into(),
             ),
-            (
-                "token: t\nadmin_path: /admin?x\n",
-                mount("admin_path", "/admin?x"),
-            ),
-            (
-                "token: t\nadmin_path: '/admin#x'\n",
-                mount("admin_path", "/admin#x"),
-            ),
-            (
-                "token: t\nmatrix_path: /my matrix\n",
-                mount("matrix_path", "/my matrix"),
-            ),
-            (
-                "token: t\nmatrix_path: /mätrix\n",
-                mount("matrix_path", "/mätrix"),
-            ),
+            ("token: t\nadmin_path: /admin?x\n", mount("admin_path", "/admin?x")),
+            ("token: t\nadmin_path: '/admin#x'\n", mount("admin_path", "/admin#x")),
+            ("token: t\nmatrix_path: /my matrix\n", mount("matrix_path", "/my matrix")),
+            ("token: t\nmatrix_path: /mätrix\n", mount("matrix_path", "/mätrix")),
         ];
         for (text, message) in cases {
             let file: ConfigFile = serde_yaml::from_str(text).unwrap();
@@ -567,10 +495,7 @@ mod tests {
     fn a_missing_file_is_an_error_only_where_it_must_exist() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("synadm.yaml");
-        assert_eq!(
-            ConfigFile::load_existing(&path, false).unwrap(),
-            ConfigFile::default()
-        );
+        assert_eq!(ConfigFile::load_existing(&path, false).unwrap(), ConfigFile::default());
         let err = ConfigFile::load_existing(&path, true).unwrap_err();
         assert_eq!(
             err.to_string(),
@@ -586,8 +511,7 @@ mod tests {
         // A file that is there but cannot be read is never taken for a missing one.
         let err = ConfigFile::load_existing(dir.path(), false).unwrap_err();
         assert!(
-            err.to_string()
-                .starts_with(&format!("config: cannot read {}: ", dir.path().display())),
+            err.to_string().starts_with(&format!("config: cannot read {}: ", dir.path().display())),
             "{err}"
         );
     }
@@ -595,10 +519,7 @@ mod tests {
     #[test]
     fn an_empty_file_is_an_empty_config_and_a_list_is_refused() {
         for empty in ["", "# nothing set yet\n"] {
-            assert_eq!(
-                ConfigFile::parse(empty, Path::new("x")).unwrap(),
-                ConfigFile::default()
-            );
+            assert_eq!(ConfigFile::parse(empty, Path::new("x")).unwrap(), ConfigFile::default());
         }
         let err = ConfigFile::parse("- token\n- t\n", Path::new("/c.yaml")).unwrap_err();
         assert!(

@@ -14,11 +14,7 @@ pub enum Error {
 
     /// Synapse answered with a Matrix error.
     #[error("{errcode}: {message} (HTTP {status})")]
-    Matrix {
-        status: u16,
-        errcode: String,
-        message: String,
-    },
+    Matrix { status: u16, errcode: String, message: String },
 
     /// The server does not know the endpoint, and its release is older than the one that
     /// introduced it (a Matrix error, explained).
@@ -42,10 +38,7 @@ pub enum Error {
 
     /// Something answered, but not with a Matrix reply (e.g. a proxy's HTML error page).
     #[error("{}", non_matrix_message(*.status, .snippet))]
-    NonMatrix {
-        status: Option<u16>,
-        snippet: String,
-    },
+    NonMatrix { status: Option<u16>, snippet: String },
 
     /// The confirmation prompt was declined (or could not be answered).
     #[error("aborted: {0}")]
@@ -57,11 +50,7 @@ pub enum Error {
 
     /// A background job on the server (room deletion, purge, redaction) ended in failure.
     #[error("the {what} {id} failed: {error}")]
-    JobFailed {
-        what: String,
-        id: String,
-        error: String,
-    },
+    JobFailed { what: String, id: String, error: String },
 
     /// The reader of our output went away (`synadm … | head`): stop quietly.
     #[error("the output was closed")]
@@ -190,14 +179,9 @@ pub(crate) fn plain_serde_message(message: &str) -> String {
         let (before, after) = rest.split_at(at + "expected ".len());
         out.push_str(before);
         rest = after;
-        if let Some(tail) = rest
-            .strip_prefix("struct ")
-            .or_else(|| rest.strip_prefix("enum "))
-        {
+        if let Some(tail) = rest.strip_prefix("struct ").or_else(|| rest.strip_prefix("enum ")) {
             // `struct Name` / `enum Name`: say what it looks like instead of its Rust name.
-            let end = tail
-                .find(|c: char| !(c.is_alphanumeric() || c == '_'))
-                .unwrap_or(tail.len());
+            let end = tail.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(tail.len());
             out.push_str(if rest.starts_with("struct ") {
                 "an object with named fields"
             } else {
@@ -262,43 +246,20 @@ mod tests {
             plain("invalid type: string \"x\", expected a map"),
             "invalid type: string \"x\", expected a mapping of keys to values"
         );
-        assert_eq!(
-            plain("expected a string, expected u64s"),
-            "expected a string, expected u64s"
-        );
+        assert_eq!(plain("expected a string, expected u64s"), "expected a string, expected u64s");
     }
 
     #[test]
     fn each_kind_of_failure_has_its_documented_exit_code() {
         let codes = [
-            (
-                Error::Matrix {
-                    status: 404,
-                    errcode: "M_NOT_FOUND".into(),
-                    message: "x".into(),
-                },
-                1,
-            ),
+            (Error::Matrix { status: 404, errcode: "M_NOT_FOUND".into(), message: "x".into() }, 1),
             (Error::Usage("x".into()), 2),
             (Error::Config("x".into()), 3),
             (Error::Network("x".into()), 4),
-            (
-                Error::NonMatrix {
-                    status: None,
-                    snippet: "x".into(),
-                },
-                5,
-            ),
+            (Error::NonMatrix { status: None, snippet: "x".into() }, 5),
             (Error::Aborted("x".into()), 6),
             (Error::Io("x".into()), 7),
-            (
-                Error::JobFailed {
-                    what: "purge".into(),
-                    id: "p".into(),
-                    error: "x".into(),
-                },
-                8,
-            ),
+            (Error::JobFailed { what: "purge".into(), id: "p".into(), error: "x".into() }, 8),
             (Error::OutputClosed, 0),
         ];
         for (error, code) in codes {
@@ -309,20 +270,13 @@ mod tests {
     #[test]
     fn a_non_matrix_reply_is_described_with_its_status_and_start() {
         let with = |status, snippet: &str| {
-            Error::NonMatrix {
-                status,
-                snippet: snippet.into(),
-            }
-            .to_string()
+            Error::NonMatrix { status, snippet: snippet.into() }.to_string()
         };
         assert_eq!(
             with(Some(502), "<html>Bad gateway</html>"),
             "the server's reply is not a Matrix reply (HTTP 502): <html>Bad gateway</html>"
         );
-        assert_eq!(
-            with(None, ""),
-            "the server's reply is not a Matrix reply: empty body"
-        );
+        assert_eq!(with(None, ""), "the server's reply is not a Matrix reply: empty body");
     }
 
     #[test]
@@ -343,10 +297,7 @@ mod tests {
     fn a_snippet_reads_far_enough_to_fill_its_line_after_whitespace() {
         // Up to 480 bytes are read, so a run of blank space does not hide what follows it.
         let body = format!("start{}end {}", " ".repeat(300), "x".repeat(1000));
-        assert_eq!(
-            snippet(body.as_bytes(), None),
-            format!("start end {}", "x".repeat(110) + "…")
-        );
+        assert_eq!(snippet(body.as_bytes(), None), format!("start end {}", "x".repeat(110) + "…"));
         let past = format!("start{}end", " ".repeat(480));
         assert_eq!(snippet(past.as_bytes(), None), "start");
     }

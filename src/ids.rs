@@ -67,10 +67,8 @@ pub(crate) fn check_server_name(name: &str) -> Result<(), String> {
             Some((h, p)) => (h, Some(p)),
             None => (name, None),
         };
-        let ok = !host.is_empty()
-            && host
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "-.".contains(c));
+        let ok =
+            !host.is_empty() && host.chars().all(|c| c.is_ascii_alphanumeric() || "-.".contains(c));
         (ok, port)
     };
     if !host_ok {
@@ -89,11 +87,7 @@ pub(crate) fn check_server_name(name: &str) -> Result<(), String> {
 
 /// "a" or "an" before `what` ("an event ID", "a room ID").
 fn article(what: &str) -> &'static str {
-    if what.starts_with(['a', 'e', 'i', 'o', 'u']) {
-        "an"
-    } else {
-        "a"
-    }
+    if what.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" }
 }
 
 /// Splits `<sigil>opaque:server` (server required) after checking length and sigil.
@@ -127,13 +121,8 @@ fn check_opaque(input: &str, opaque: &str, what: &str) -> Result<(), String> {
 }
 
 fn check_server_part(input: &str, server: &str, what: &str) -> Result<(), String> {
-    check_server_name(server).map_err(|e| {
-        format!(
-            "{} is not {an} {what}: {e}",
-            quoted(input),
-            an = article(what)
-        )
-    })
+    check_server_name(server)
+        .map_err(|e| format!("{} is not {an} {what}: {e}", quoted(input), an = article(what)))
 }
 
 impl UserArg {
@@ -179,9 +168,7 @@ impl UserArg {
                     return Err(bad("empty"));
                 }
                 if !rest.chars().all(localpart_char) {
-                    return Err(bad(
-                        "a localpart may only contain letters, digits and -./=+_",
-                    ));
+                    return Err(bad("a localpart may only contain letters, digits and -./=+_"));
                 }
                 Ok(UserArg::Localpart(rest.to_string()))
             }
@@ -271,19 +258,13 @@ pub fn parse_room_id_or_alias(input: &str) -> Result<RoomArg, String> {
     match input.chars().next() {
         Some('!') => parse_room_id(input).map(RoomArg::Id),
         Some('#') => parse_room_alias(input).map(RoomArg::Alias),
-        _ => Err(format!(
-            "{input:?} is neither a room ID (!…) nor a room alias (#name:server)"
-        )),
+        _ => Err(format!("{input:?} is neither a room ID (!…) nor a room alias (#name:server)")),
     }
 }
 
 /// The server name part of a full user ID (`@a:example.org:8448` → `example.org:8448`).
 pub fn server_of(user_id: &str) -> Option<&str> {
-    user_id
-        .strip_prefix('@')?
-        .split_once(':')
-        .map(|(_, s)| s)
-        .filter(|s| !s.is_empty())
+    user_id.strip_prefix('@')?.split_once(':').map(|(_, s)| s).filter(|s| !s.is_empty())
 }
 
 #[cfg(test)]
@@ -299,11 +280,7 @@ mod tests {
             "@Bob:127.0.0.1",
             "@old#style!:example.org",
         ] {
-            assert_eq!(
-                UserArg::parse(id).unwrap(),
-                UserArg::Full(id.to_string()),
-                "{id}"
-            );
+            assert_eq!(UserArg::parse(id).unwrap(), UserArg::Full(id.to_string()), "{id}");
         }
         assert_eq!(
             UserArg::parse("  @alice:example.org\n").unwrap(),
@@ -315,11 +292,7 @@ mod tests {
     fn localparts_are_completed() {
         for input in ["alice", "@alice", " alice "] {
             let arg = UserArg::parse(input).unwrap();
-            assert_eq!(
-                arg.complete("example.org").unwrap(),
-                "@alice:example.org",
-                "{input}"
-            );
+            assert_eq!(arg.complete("example.org").unwrap(), "@alice:example.org", "{input}");
         }
     }
 
@@ -362,10 +335,7 @@ mod tests {
             "@a\u{7}:example.org",
             "ä",
         ] {
-            assert!(
-                matches!(UserArg::parse(bad), Err(Error::Usage(_))),
-                "{bad:?}"
-            );
+            assert!(matches!(UserArg::parse(bad), Err(Error::Usage(_))), "{bad:?}");
         }
     }
 
@@ -382,10 +352,7 @@ mod tests {
         assert!(UserArg::parse(&max).is_ok());
         assert!(UserArg::parse(&format!("a{max}")).is_err());
         let local = UserArg::parse(&"a".repeat(250)).unwrap();
-        assert!(matches!(
-            local.complete("example.org"),
-            Err(Error::Usage(_))
-        ));
+        assert!(matches!(local.complete("example.org"), Err(Error::Usage(_))));
         for parse in [parse_room_id, parse_room_alias, parse_event_id] {
             let err = parse(&format!("!{}", "a".repeat(300))).unwrap_err();
             assert!(err.len() < 300, "{err}");
@@ -397,10 +364,7 @@ mod tests {
 
     #[test]
     fn room_ids_with_and_without_server() {
-        assert_eq!(
-            parse_room_id("!abc:example.org").unwrap(),
-            "!abc:example.org"
-        );
+        assert_eq!(parse_room_id("!abc:example.org").unwrap(), "!abc:example.org");
         assert_eq!(parse_room_id(" !HrU8KbAsZ-q9 ").unwrap(), "!HrU8KbAsZ-q9");
         for bad in [
             "abc:example.org",
@@ -417,17 +381,8 @@ mod tests {
 
     #[test]
     fn room_aliases_need_a_server() {
-        assert_eq!(
-            parse_room_alias("#general:example.org").unwrap(),
-            "#general:example.org"
-        );
-        for bad in [
-            "#general",
-            "#general:",
-            "#:example.org",
-            "!r:example.org",
-            "#a b:x.org",
-        ] {
+        assert_eq!(parse_room_alias("#general:example.org").unwrap(), "#general:example.org");
+        for bad in ["#general", "#general:", "#:example.org", "!r:example.org", "#a b:x.org"] {
             assert!(parse_room_alias(bad).is_err(), "{bad:?}");
         }
     }
@@ -480,16 +435,8 @@ mod tests {
     #[test]
     fn room_and_event_id_errors_say_what_is_wrong() {
         let cases: [(Parser, &str, &str); 7] = [
-            (
-                parse_room_id,
-                "abc",
-                r#""abc" is not a room ID (they start with '!')"#,
-            ),
-            (
-                parse_event_id,
-                "abc",
-                r#""abc" is not an event ID (they start with '$')"#,
-            ),
+            (parse_room_id, "abc", r#""abc" is not a room ID (they start with '!')"#),
+            (parse_event_id, "abc", r#""abc" is not an event ID (they start with '$')"#),
             (
                 parse_room_alias,
                 "#",
@@ -500,11 +447,7 @@ mod tests {
                 "!:example.org",
                 r#""!:example.org" is not a room ID: nothing after the sigil"#,
             ),
-            (
-                parse_event_id,
-                "$",
-                r#""$" is not an event ID: nothing after the sigil"#,
-            ),
+            (parse_event_id, "$", r#""$" is not an event ID: nothing after the sigil"#),
             (
                 parse_room_id,
                 "!a\u{7}b:example.org",
@@ -529,10 +472,7 @@ mod tests {
         let over = format!("!a{}", &at_limit[1..]);
         assert_eq!(
             parse_room_id(&over).unwrap_err(),
-            format!(
-                "{} is too long for a room ID (at most 255 bytes)",
-                quoted(&over)
-            )
+            format!("{} is too long for a room ID (at most 255 bytes)", quoted(&over))
         );
     }
 

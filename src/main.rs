@@ -10,10 +10,7 @@ use synadm::Error;
 
 fn main() {
     let args = cli::Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             cli::kit::stderr::line(&format!("error: cannot start the async runtime: {e}"));
@@ -26,10 +23,7 @@ fn main() {
         Err(Error::OutputClosed) => 0,
         Err(e) => {
             // Error texts can carry server data (a Matrix error message): no raw controls.
-            cli::kit::stderr::line(&format!(
-                "error: {}",
-                synadm::output::sanitize(&e.to_string())
-            ));
+            cli::kit::stderr::line(&format!("error: {}", synadm::output::sanitize(&e.to_string())));
             e.exit_code()
         }
     };

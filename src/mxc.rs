@@ -25,11 +25,7 @@ impl std::fmt::Display for Mxc {
 /// for media IDs). Used as a clap value parser, so a bad ID stops the command before any
 /// request.
 pub fn parse_media_id(input: &str) -> Result<String, String> {
-    let hint = if input.starts_with("mxc://") {
-        " (for an MXC URI use -U/--mxc-uri)"
-    } else {
-        ""
-    };
+    let hint = if input.starts_with("mxc://") { " (for an MXC URI use -U/--mxc-uri)" } else { "" };
     if input.is_empty() {
         return Err("a media ID must not be empty".into());
     }
@@ -39,10 +35,7 @@ pub fn parse_media_id(input: &str) -> Result<String, String> {
             input.len()
         ));
     }
-    if !input
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-    {
+    if !input.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
         return Err(format!(
             "{} is not a media ID: only letters, digits, '_' and '-' are allowed{hint}",
             quoted(input)
@@ -65,25 +58,18 @@ impl Mxc {
     pub fn parse(input: &str) -> Result<Mxc, String> {
         let input = input.trim();
         let bad = |why: String| {
-            format!(
-                "{} is not an MXC URI (mxc://server/media-id): {why}",
-                quoted(input)
-            )
+            format!("{} is not an MXC URI (mxc://server/media-id): {why}", quoted(input))
         };
         let rest = input
             .get(..6)
             .filter(|scheme| scheme.eq_ignore_ascii_case("mxc://"))
             .map(|_| &input[6..])
             .ok_or_else(|| bad("it must start with mxc://".into()))?;
-        let (server, media_id) = rest
-            .split_once('/')
-            .ok_or_else(|| bad("the media ID is missing".into()))?;
+        let (server, media_id) =
+            rest.split_once('/').ok_or_else(|| bad("the media ID is missing".into()))?;
         check_server_name(server).map_err(bad)?;
         let media_id = parse_media_id(media_id).map_err(bad)?;
-        Ok(Mxc {
-            server_name: server.to_string(),
-            media_id,
-        })
+        Ok(Mxc { server_name: server.to_string(), media_id })
     }
 }
 
@@ -107,24 +93,10 @@ mod tests {
 
     #[test]
     fn malformed_media_ids_are_rejected() {
-        for bad in [
-            "",
-            "a/b",
-            "a b",
-            "abc?x",
-            "ab%2F",
-            "..",
-            "ä",
-            "id\n",
-            &"x".repeat(256),
-        ] {
+        for bad in ["", "a/b", "a b", "abc?x", "ab%2F", "..", "ä", "id\n", &"x".repeat(256)] {
             assert!(parse_media_id(bad).is_err(), "{bad:?}");
         }
-        assert!(
-            parse_media_id("mxc://example.org/abc")
-                .unwrap_err()
-                .contains("-U/--mxc-uri")
-        );
+        assert!(parse_media_id("mxc://example.org/abc").unwrap_err().contains("-U/--mxc-uri"));
     }
 
     #[test]
@@ -165,10 +137,7 @@ mod tests {
 
     #[test]
     fn server_names_are_checked() {
-        assert_eq!(
-            parse_server_name("example.org").as_deref(),
-            Ok("example.org")
-        );
+        assert_eq!(parse_server_name("example.org").as_deref(), Ok("example.org"));
         assert!(parse_server_name("bad host").is_err());
         assert!(parse_server_name("").is_err());
     }

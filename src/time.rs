@@ -16,9 +16,7 @@ pub fn parse_datetime_ms(input: &str) -> Result<i64, Error> {
         .iter()
         .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
         .or_else(|| {
-            NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                .ok()
-                .and_then(|d| d.and_hms_opt(0, 0, 0))
+            NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().and_then(|d| d.and_hms_opt(0, 0, 0))
         })
         .ok_or_else(|| {
             Error::Usage(format!(
@@ -51,17 +49,9 @@ pub fn now_ms() -> i64 {
 /// A timestamp as readable local time. Values below 10^11 are taken as seconds (Synapse
 /// sends `creation_ts` in seconds on some endpoints, milliseconds on others).
 pub fn humanize(ts: i64) -> Option<String> {
-    let ms = if ts.abs() < 100_000_000_000 {
-        ts.checked_mul(1000)?
-    } else {
-        ts
-    };
+    let ms = if ts.abs() < 100_000_000_000 { ts.checked_mul(1000)? } else { ts };
     let utc = DateTime::<Utc>::from_timestamp_millis(ms)?;
-    Some(
-        utc.with_timezone(&Local)
-            .format("%Y-%m-%d %H:%M:%S")
-            .to_string(),
-    )
+    Some(utc.with_timezone(&Local).format("%Y-%m-%d %H:%M:%S").to_string())
 }
 
 #[cfg(test)]
@@ -70,56 +60,31 @@ mod tests {
 
     #[test]
     fn synadm_formats_are_local_time() {
-        let expected = Local
-            .with_ymd_and_hms(2021, 1, 2, 3, 4, 5)
-            .earliest()
-            .unwrap()
-            .timestamp_millis();
+        let expected =
+            Local.with_ymd_and_hms(2021, 1, 2, 3, 4, 5).earliest().unwrap().timestamp_millis();
         assert_eq!(parse_datetime_ms("2021-01-02T03:04:05").unwrap(), expected);
         assert_eq!(parse_datetime_ms("2021-01-02 03:04:05").unwrap(), expected);
-        let midnight = Local
-            .with_ymd_and_hms(2021, 1, 2, 0, 0, 0)
-            .earliest()
-            .unwrap();
-        assert_eq!(
-            parse_datetime_ms("2021-01-02").unwrap(),
-            midnight.timestamp_millis()
-        );
+        let midnight = Local.with_ymd_and_hms(2021, 1, 2, 0, 0, 0).earliest().unwrap();
+        assert_eq!(parse_datetime_ms("2021-01-02").unwrap(), midnight.timestamp_millis());
     }
 
     #[test]
     fn rfc3339_carries_its_offset() {
         assert_eq!(parse_datetime_ms("1970-01-01T00:00:01Z").unwrap(), 1000);
-        assert_eq!(
-            parse_datetime_ms("1970-01-01T01:00:01+01:00").unwrap(),
-            1000
-        );
+        assert_eq!(parse_datetime_ms("1970-01-01T01:00:01+01:00").unwrap(), 1000);
     }
 
     #[test]
     fn malformed_dates_are_usage_errors() {
-        for bad in [
-            "",
-            "yesterday",
-            "2021-13-01",
-            "2021-01-01T25:00:00",
-            "01/02/2021",
-        ] {
-            assert!(
-                matches!(parse_datetime_ms(bad), Err(Error::Usage(_))),
-                "{bad:?}"
-            );
+        for bad in ["", "yesterday", "2021-13-01", "2021-01-01T25:00:00", "01/02/2021"] {
+            assert!(matches!(parse_datetime_ms(bad), Err(Error::Usage(_))), "{bad:?}");
         }
     }
 
     #[test]
     fn seconds_and_milliseconds_humanize_alike() {
         assert_eq!(humanize(1_700_000_000), humanize(1_700_000_000_000));
-        assert!(
-            humanize(1_700_000_000_000)
-                .unwrap()
-                .starts_with("2023-11-1")
-        );
+        assert!(humanize(1_700_000_000_000).unwrap().starts_with("2023-11-1"));
     }
 
     #[test]

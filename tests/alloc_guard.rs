@@ -60,20 +60,12 @@ fn users_page() -> Vec<u8> {
             )
         })
         .collect();
-    format!(
-        r#"{{"users":[{}],"next_token":"{USERS}","total":{}}}"#,
-        users.join(","),
-        USERS * 2
-    )
-    .into_bytes()
+    format!(r#"{{"users":[{}],"next_token":"{USERS}","total":{}}}"#, users.join(","), USERS * 2)
+        .into_bytes()
 }
 
 fn style(format: Format) -> Style {
-    Style {
-        format,
-        width: None,
-        note: None,
-    }
+    Style { format, width: None, note: None }
 }
 
 #[test]
@@ -91,10 +83,7 @@ fn the_machine_formats_print_a_page_with_few_allocations_per_user() {
         // Measured 2026-12-06: 6.0 per user, all of them the typed decode (its strings);
         // printing from the bytes adds a few buffers per page. The path it replaced (a tree
         // per user, serialised again) cost 40 more per user.
-        assert!(
-            per_user <= 7.0,
-            "{format}: {per_user:.2} allocations per user"
-        );
+        assert!(per_user <= 7.0, "{format}: {per_user:.2} allocations per user");
     }
 }
 
@@ -112,10 +101,7 @@ fn all_pages_stream_in_json_with_few_allocations_per_user() {
         let per_user = n as f64 / USERS as f64;
         eprintln!("--all {format}: {n} allocations, {per_user:.2} per user");
         // Measured 2026-12-06: 6.0 per user (the decode); a tree per user costs 40 more.
-        assert!(
-            per_user <= 7.0,
-            "{format}: {per_user:.2} allocations per user"
-        );
+        assert!(per_user <= 7.0, "{format}: {per_user:.2} allocations per user");
     }
 }
 

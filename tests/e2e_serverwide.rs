@@ -16,11 +16,7 @@ use std::time::Duration;
 use support::{Cli, create_room, eventually, fresh, server};
 
 fn room_details(room_id: &str) -> (u16, Value) {
-    server().admin_request(
-        "GET",
-        &format!("/_synapse/admin/v1/rooms/{}", enc(room_id)),
-        None,
-    )
+    server().admin_request("GET", &format!("/_synapse/admin/v1/rooms/{}", enc(room_id)), None)
 }
 
 fn leave(token: &str, room_id: &str) {
@@ -47,16 +43,9 @@ fn emptied_rooms(prefix: &str, n: usize) -> Vec<String> {
 /// Waits until the room statistics (which the room list reads, updated in the background)
 /// count no local member in `rooms`.
 fn wait_for_stats(rooms: &[String]) {
-    eventually(
-        "the room statistics to count the leaves",
-        Duration::from_secs(30),
-        || {
-            rooms
-                .iter()
-                .all(|r| room_details(r).1["joined_local_members"] == 0)
-                .then_some(())
-        },
-    );
+    eventually("the room statistics to count the leaves", Duration::from_secs(30), || {
+        rooms.iter().all(|r| room_details(r).1["joined_local_members"] == 0).then_some(())
+    });
 }
 
 fn sorted(mut ids: Vec<String>) -> Vec<String> {
@@ -87,13 +76,9 @@ fn room_purge_empty_deletes_exactly_the_rooms_without_local_members() {
         .values()
         .map(|v| v.as_str().expect("room ID").to_string())
         .collect();
-    let (seed_empty, seed_used): (Vec<String>, Vec<String>) = seeded
-        .into_iter()
-        .partition(|r| room_details(r).1["joined_local_members"] == 0);
-    assert!(
-        seed_empty.contains(&s.seed_str("/rooms/abandoned").to_string()),
-        "{seed_empty:?}"
-    );
+    let (seed_empty, seed_used): (Vec<String>, Vec<String>) =
+        seeded.into_iter().partition(|r| room_details(r).1["joined_local_members"] == 0);
+    assert!(seed_empty.contains(&s.seed_str("/rooms/abandoned").to_string()), "{seed_empty:?}");
     assert!(seed_used.len() >= 2, "{seed_used:?}");
     let expected = sorted(empty.iter().cloned().chain(seed_empty).collect());
     let mut others = seed_used;
@@ -107,25 +92,19 @@ fn room_purge_empty_deletes_exactly_the_rooms_without_local_members() {
         assert_eq!(room_details(room).0, 200, "a dry run deletes nothing");
     }
     let human = cli.format("human", &["room", "purge-empty", "--dry-run"]);
-    assert_eq!(
-        sorted(human.lines().iter().map(|l| l.to_string()).collect()),
-        expected
-    );
+    assert_eq!(sorted(human.lines().iter().map(|l| l.to_string()).collect()), expected);
     human.stderr_has(&format!("{} room(s) have no local members", expected.len()));
     human.stderr_has(&format!("\n  {}\n", empty[0]));
 
     // Declining deletes nothing.
-    cli.run_with_input(&["room", "purge-empty"], "n\n")
-        .fails(6, "aborted");
+    cli.run_with_input(&["room", "purge-empty"], "n\n").fails(6, "aborted");
     assert_eq!(room_details(&empty[0]).0, 200);
 
     // The real thing, waiting for every deletion: one list with a row per room.
     let rows = cli.json(&["--batch", "room", "purge-empty", "-p", "2", "--wait"]);
     let rows = rows.as_array().expect("one list").clone();
-    let deleted: Vec<String> = rows
-        .iter()
-        .map(|r| r["room_id"].as_str().expect("room_id").to_string())
-        .collect();
+    let deleted: Vec<String> =
+        rows.iter().map(|r| r["room_id"].as_str().expect("room_id").to_string()).collect();
     assert_eq!(sorted(deleted), expected);
     for row in &rows {
         assert_eq!(row["status"], "complete", "{row}");
@@ -136,11 +115,7 @@ fn room_purge_empty_deletes_exactly_the_rooms_without_local_members() {
         assert_eq!(room_details(room).0, 404, "{room} is deleted");
     }
     for room in &others {
-        assert_eq!(
-            room_details(room).0,
-            200,
-            "{room} has local members and stays"
-        );
+        assert_eq!(room_details(room).0, 200, "{room} has local members and stays");
     }
 
     // Nothing is left to delete.

@@ -31,10 +31,7 @@ fn code(dir: &str) -> Vec<(PathBuf, Vec<String>)> {
                 .filter(|l| !l.trim_start().starts_with("//"))
                 .map(str::to_string)
                 .collect();
-            (
-                path.strip_prefix(root).unwrap_or(&path).to_path_buf(),
-                lines,
-            )
+            (path.strip_prefix(root).unwrap_or(&path).to_path_buf(), lines)
         })
         .collect()
 }
@@ -70,24 +67,14 @@ fn the_scan_sees_the_whole_tree() {
 
 #[test]
 fn the_library_imports_no_cli_module_and_no_clap() {
-    let found = offenders(
-        &library(),
-        &["crate::cli", "clap::", "clap_complete", "rpassword"],
-    );
+    let found = offenders(&library(), &["crate::cli", "clap::", "clap_complete", "rpassword"]);
     assert!(found.is_empty(), "{found:#?}");
 }
 
 #[test]
 fn the_library_never_prints_or_exits() {
-    let needles = [
-        "println!",
-        "eprintln!",
-        "print!(",
-        "eprint!(",
-        "process::exit",
-        "stdout()",
-        "stderr()",
-    ];
+    let needles =
+        ["println!", "eprintln!", "print!(", "eprint!(", "process::exit", "stdout()", "stderr()"];
     let found = offenders(&library(), &needles);
     assert!(found.is_empty(), "{found:#?}");
 }
@@ -112,9 +99,6 @@ fn no_endpoint_url_is_built_by_hand() {
     // (`synadm raw`, `matrix raw`) join a path typed by the user to a mount.
     let mut files = code("src");
     files.retain(|(p, _)| p != Path::new("src/api/raw.rs"));
-    let found = offenders(
-        &files,
-        &["_synapse/admin/v", "_matrix/client/", "_matrix/key/"],
-    );
+    let found = offenders(&files, &["_synapse/admin/v", "_matrix/client/", "_matrix/key/"]);
     assert!(found.is_empty(), "{found:#?}");
 }

@@ -38,15 +38,12 @@ fn id_like() -> impl Strategy<Value = String> {
     prop_oneof![
         any::<String>(),
         "[ @#!$]{0,2}[a-zA-Z0-9._=+/:\\-\\[\\] \t\n\u{0}ä]{0,40}",
-        (
-            "[@#!$]?",
-            "[!-~]{0,20}",
-            proptest::option::of(server_name())
-        )
-            .prop_map(|(sigil, local, server)| match server {
+        ("[@#!$]?", "[!-~]{0,20}", proptest::option::of(server_name())).prop_map(
+            |(sigil, local, server)| match server {
                 Some(s) => format!("{sigil}{local}:{s}"),
                 None => format!("{sigil}{local}"),
-            }),
+            }
+        ),
         "[@!#$]?[a-z]{200,300}:example\\.org",
     ]
 }
@@ -266,10 +263,8 @@ const KEYS: &[&str] = &[
 fn config_yaml() -> impl Strategy<Value = String> {
     proptest::collection::vec((proptest::sample::select(KEYS), yaml_value()), 0..12).prop_map(
         |pairs| {
-            let map: serde_yaml::Mapping = pairs
-                .into_iter()
-                .map(|(k, v)| (serde_yaml::Value::from(k), v))
-                .collect();
+            let map: serde_yaml::Mapping =
+                pairs.into_iter().map(|(k, v)| (serde_yaml::Value::from(k), v)).collect();
             serde_yaml::to_string(&map).unwrap_or_default()
         },
     )

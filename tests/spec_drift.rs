@@ -35,13 +35,7 @@ fn routes(list: &Value) -> Vec<String> {
         .as_array()
         .expect("a list")
         .iter()
-        .map(|r| {
-            format!(
-                "{} {}",
-                r["method"].as_str().unwrap(),
-                r["path"].as_str().unwrap()
-            )
-        })
+        .map(|r| format!("{} {}", r["method"].as_str().unwrap(), r["path"].as_str().unwrap()))
         .collect();
     routes.sort();
     routes
@@ -57,10 +51,7 @@ fn sorted(list: &[&str]) -> Vec<String> {
 fn the_drift_report_finds_exactly_todays_gap_in_the_pinned_synapse() {
     let (code, stdout, stderr) = drift(&["--json"]);
     let report: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}\n{stderr}"));
-    assert_eq!(
-        report["synapse_version"],
-        include_str!("synapse/synapse-version").trim()
-    );
+    assert_eq!(report["synapse_version"], include_str!("synapse/synapse-version").trim());
     assert_eq!(routes(&report["missing"]), sorted(MISSING));
     assert_eq!(routes(&report["allowed"]), sorted(ALLOWED));
     assert_eq!(routes(&report["gone"]), Vec::<String>::new());
@@ -68,11 +59,7 @@ fn the_drift_report_finds_exactly_todays_gap_in_the_pinned_synapse() {
     assert_eq!(report["covered"], 99);
     assert_eq!(report["spec_operations"], 99);
     // Missing routes fail the report; an empty gap will make it pass.
-    assert_eq!(
-        code,
-        Some(if MISSING.is_empty() { 0 } else { 1 }),
-        "{stderr}"
-    );
+    assert_eq!(code, Some(if MISSING.is_empty() { 0 } else { 1 }), "{stderr}");
 }
 
 #[test]

@@ -71,15 +71,8 @@ fn good_spec() -> Value {
 /// Lint problems that mention `needle`, with all problems in the panic message otherwise.
 fn reported(spec: &Value, needle: &str) -> Vec<String> {
     let problems = lint::lint(spec);
-    let hits: Vec<String> = problems
-        .iter()
-        .filter(|p| p.contains(needle))
-        .cloned()
-        .collect();
-    assert!(
-        !hits.is_empty(),
-        "expected a problem mentioning {needle:?}, got {problems:#?}"
-    );
+    let hits: Vec<String> = problems.iter().filter(|p| p.contains(needle)).cloned().collect();
+    assert!(!hits.is_empty(), "expected a problem mentioning {needle:?}, got {problems:#?}");
     hits
 }
 
@@ -92,10 +85,7 @@ fn the_real_spec_follows_every_rule() {
         "openapi/synapse.yaml breaks the spec rules:\n  {}",
         problems.join("\n  ")
     );
-    assert!(
-        lint::operations(&spec).len() >= 23,
-        "the spec lost operations"
-    );
+    assert!(lint::operations(&spec).len() >= 23, "the spec lost operations");
 }
 
 #[test]
@@ -109,10 +99,7 @@ fn lint_reports_duplicate_operation_ids() {
     spec["paths"]["/things/{id}"]["put"]["operationId"] = json!("get_thing");
     let hits = reported(&spec, "duplicate operationId");
     assert_eq!(hits.len(), 1, "{hits:?}");
-    assert!(
-        hits[0].contains(r#"PUT /things/{id} (operationId "get_thing")"#),
-        "{hits:?}"
-    );
+    assert!(hits[0].contains(r#"PUT /things/{id} (operationId "get_thing")"#), "{hits:?}");
 }
 
 #[test]
@@ -120,10 +107,7 @@ fn lint_reports_default_beside_a_success_response() {
     let mut spec = good_spec();
     spec["paths"]["/things"]["get"]["responses"]["default"] = json_response("MatrixError");
     let hits = reported(&spec, "`default` response");
-    assert!(
-        hits[0].contains(r#"GET /things (operationId "list_things")"#),
-        "{hits:?}"
-    );
+    assert!(hits[0].contains(r#"GET /things (operationId "list_things")"#), "{hits:?}");
 }
 
 #[test]
@@ -131,10 +115,7 @@ fn lint_reports_two_success_schemas() {
     let mut spec = good_spec();
     spec["paths"]["/things/{id}"]["put"]["responses"]["201"] = json_response("Other");
     let hits = reported(&spec, "needs exactly one success schema, found 2");
-    assert!(
-        hits[0].contains(r#"PUT /things/{id} (operationId "put_thing")"#),
-        "{hits:?}"
-    );
+    assert!(hits[0].contains(r#"PUT /things/{id} (operationId "put_thing")"#), "{hits:?}");
     // 200 and 201 with the same schema are fine.
     spec["paths"]["/things/{id}"]["put"]["responses"]["201"] = json_response("Thing");
     assert_eq!(lint::lint(&spec), Vec::<String>::new());
@@ -170,11 +151,7 @@ fn lint_reports_other_operation_mistakes_by_operation() {
     op.as_object_mut().expect("operation").remove("summary");
     op["responses"]["404"] = json_response("MatrixError");
     let problems = lint::lint(&spec);
-    for needle in [
-        "operationId must be snake_case",
-        "missing summary",
-        "error response 404",
-    ] {
+    for needle in ["operationId must be snake_case", "missing summary", "error response 404"] {
         assert!(
             problems
                 .iter()
@@ -191,17 +168,9 @@ fn lint_reports_other_operation_mistakes_by_operation() {
 
 #[test]
 fn lint_reports_an_operation_without_the_release_that_introduced_it() {
-    for bad in [
-        None,
-        Some(json!("")),
-        Some(json!("1")),
-        Some(json!("1.x")),
-        Some(json!(1.94)),
-    ] {
+    for bad in [None, Some(json!("")), Some(json!("1")), Some(json!("1.x")), Some(json!(1.94))] {
         let mut spec = good_spec();
-        let op = spec["paths"]["/things"]["get"]
-            .as_object_mut()
-            .expect("operation");
+        let op = spec["paths"]["/things"]["get"].as_object_mut().expect("operation");
         match bad {
             Some(v) => op.insert("x-synapse-since".into(), v),
             None => op.remove("x-synapse-since"),

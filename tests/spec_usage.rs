@@ -70,10 +70,7 @@ fn test_only_operations_exist_and_really_are_unused() {
     let mut src = String::new();
     sources(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut src);
     for (id, why) in TEST_ONLY {
-        assert!(
-            ids.contains(*id),
-            "TEST_ONLY names {id}, which the spec lacks"
-        );
+        assert!(ids.contains(*id), "TEST_ONLY names {id}, which the spec lacks");
         assert!(!why.is_empty(), "{id}: say why it is test-only");
         assert!(
             !src.contains(&format!(".{id}()")),

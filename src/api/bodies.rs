@@ -50,51 +50,27 @@ mod tests {
 
     #[test]
     fn token_update_sends_null_for_unlimited_and_omits_unchanged_fields() {
-        let unlimited = RegistrationTokenUpdate {
-            uses_allowed: Some(None),
-            ..Default::default()
-        };
-        assert_eq!(
-            serde_json::to_string(&unlimited).unwrap(),
-            r#"{"uses_allowed":null}"#
-        );
-        let both = RegistrationTokenUpdate {
-            uses_allowed: Some(Some(3)),
-            expiry_time: Some(None),
-        };
+        let unlimited = RegistrationTokenUpdate { uses_allowed: Some(None), ..Default::default() };
+        assert_eq!(serde_json::to_string(&unlimited).unwrap(), r#"{"uses_allowed":null}"#);
+        let both = RegistrationTokenUpdate { uses_allowed: Some(Some(3)), expiry_time: Some(None) };
         assert_eq!(
             serde_json::to_string(&both).unwrap(),
             r#"{"uses_allowed":3,"expiry_time":null}"#
         );
-        assert_eq!(
-            serde_json::to_string(&RegistrationTokenUpdate::default()).unwrap(),
-            "{}"
-        );
+        assert_eq!(serde_json::to_string(&RegistrationTokenUpdate::default()).unwrap(), "{}");
     }
 
     #[test]
     fn null_user_type_and_empty_threepids_are_sent() {
-        let body = UserUpsert {
-            user_type: Some(None),
-            threepids: Some(vec![]),
-            ..Default::default()
-        };
-        assert_eq!(
-            serde_json::to_string(&body).unwrap(),
-            r#"{"threepids":[],"user_type":null}"#
-        );
+        let body =
+            UserUpsert { user_type: Some(None), threepids: Some(vec![]), ..Default::default() };
+        assert_eq!(serde_json::to_string(&body).unwrap(), r#"{"threepids":[],"user_type":null}"#);
     }
 
     #[test]
     fn absent_fields_are_omitted() {
-        let body = UserUpsert {
-            displayname: Some("Alice".into()),
-            ..Default::default()
-        };
-        assert_eq!(
-            serde_json::to_string(&body).unwrap(),
-            r#"{"displayname":"Alice"}"#
-        );
+        let body = UserUpsert { displayname: Some("Alice".into()), ..Default::default() };
+        assert_eq!(serde_json::to_string(&body).unwrap(), r#"{"displayname":"Alice"}"#);
         assert_eq!(serde_json::to_string(&UserUpsert::default()).unwrap(), "{}");
     }
 }

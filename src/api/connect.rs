@@ -168,9 +168,7 @@ mod tests {
     #[test]
     fn trailing_slash_is_dropped() {
         assert_eq!(
-            normalize_base_url("https://matrix.example.org/")
-                .unwrap()
-                .as_str(),
+            normalize_base_url("https://matrix.example.org/").unwrap().as_str(),
             "https://matrix.example.org/"
         );
         let url = normalize_base_url("https://h.example/synapse/").unwrap();
@@ -180,10 +178,7 @@ mod tests {
     #[test]
     fn bad_base_urls_are_config_errors() {
         for bad in ["matrix.example.org", "ftp://h", "https://h/?x=1", ""] {
-            assert!(
-                matches!(normalize_base_url(bad), Err(Error::Config(_))),
-                "{bad}"
-            );
+            assert!(matches!(normalize_base_url(bad), Err(Error::Config(_))), "{bad}");
         }
     }
 
@@ -191,10 +186,7 @@ mod tests {
     fn mounts_equal_to_the_default_need_no_rewrite() {
         assert_eq!(normalize_mount("/_synapse/admin/", "/_synapse/admin"), None);
         assert_eq!(normalize_mount("_synapse/admin", "/_synapse/admin"), None);
-        assert_eq!(
-            normalize_mount("/admin", "/_synapse/admin").as_deref(),
-            Some("/admin")
-        );
+        assert_eq!(normalize_mount("/admin", "/_synapse/admin").as_deref(), Some("/admin"));
     }
 
     #[test]
@@ -203,11 +195,7 @@ mod tests {
         let socket = dir.path().join("synapse.sock");
         let err = check_socket(&socket).unwrap_err();
         assert!(matches!(err, Error::Network(_)), "{err}");
-        assert!(
-            err.to_string()
-                .contains(&format!("{} does not exist", socket.display())),
-            "{err}"
-        );
+        assert!(err.to_string().contains(&format!("{} does not exist", socket.display())), "{err}");
         let file = dir.path().join("plain");
         std::fs::write(&file, "").unwrap();
         assert!(matches!(check_socket(&file), Err(Error::Config(_))));

@@ -73,10 +73,9 @@ impl Hooks {
     /// Moves a spec path (`/_synapse/admin/...`, `/_matrix/...`) to the configured mount.
     fn rewrite_path(&self, path: &str) -> Option<String> {
         let rest = path.strip_prefix(&self.base_path)?;
-        for (default, custom) in [
-            (DEFAULT_ADMIN_PATH, &self.admin_path),
-            (DEFAULT_MATRIX_PATH, &self.matrix_path),
-        ] {
+        for (default, custom) in
+            [(DEFAULT_ADMIN_PATH, &self.admin_path), (DEFAULT_MATRIX_PATH, &self.matrix_path)]
+        {
             if let (Some(custom), Some(tail)) = (custom, rest.strip_prefix(default)) {
                 return Some(format!("{}{}{}", self.base_path, custom, tail));
             }
@@ -237,24 +236,17 @@ mod tests {
     #[test]
     fn default_mounts_leave_paths_alone() {
         let h = hooks(None, None, "");
-        assert_eq!(
-            h.rewrite_path(&format!("{DEFAULT_ADMIN_PATH}/v2/users")),
-            None
-        );
+        assert_eq!(h.rewrite_path(&format!("{DEFAULT_ADMIN_PATH}/v2/users")), None);
     }
 
     #[test]
     fn custom_admin_mount_replaces_the_prefix_only() {
         let h = hooks(Some("/admin-api"), None, "");
         assert_eq!(
-            h.rewrite_path(&format!("{DEFAULT_ADMIN_PATH}/v2/users"))
-                .as_deref(),
+            h.rewrite_path(&format!("{DEFAULT_ADMIN_PATH}/v2/users")).as_deref(),
             Some("/admin-api/v2/users")
         );
-        assert_eq!(
-            h.rewrite_path(&format!("{DEFAULT_MATRIX_PATH}/client/v3/login")),
-            None
-        );
+        assert_eq!(h.rewrite_path(&format!("{DEFAULT_MATRIX_PATH}/client/v3/login")), None);
     }
 
     #[test]

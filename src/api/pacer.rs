@@ -222,9 +222,7 @@ pub fn requested_wait(retry_after: Option<&str>, body: &[u8]) -> Option<Duration
         }
     }
     let body: serde_json::Value = serde_json::from_slice(body).ok()?;
-    body.get("retry_after_ms")?
-        .as_u64()
-        .map(Duration::from_millis)
+    body.get("retry_after_ms")?.as_u64().map(Duration::from_millis)
 }
 
 #[cfg(test)]
@@ -244,33 +242,18 @@ mod tests {
     #[test]
     fn the_wait_comes_from_the_header_in_seconds_or_as_a_date_else_from_the_body() {
         let body = br#"{"errcode":"M_LIMIT_EXCEEDED","retry_after_ms":1500}"#;
-        assert_eq!(
-            requested_wait(Some(" 7 "), body),
-            Some(Duration::from_secs(7))
-        );
+        assert_eq!(requested_wait(Some(" 7 "), body), Some(Duration::from_secs(7)));
         let in_a_minute = std::time::SystemTime::now() + Duration::from_secs(61);
         let date = httpdate::fmt_http_date(in_a_minute);
         let wait = requested_wait(Some(&date), body).unwrap();
-        assert!(
-            (Duration::from_secs(59)..=Duration::from_secs(61)).contains(&wait),
-            "{wait:?}"
-        );
+        assert!((Duration::from_secs(59)..=Duration::from_secs(61)).contains(&wait), "{wait:?}");
         // A date in the past means "now".
         let past = httpdate::fmt_http_date(std::time::UNIX_EPOCH);
         assert_eq!(requested_wait(Some(&past), body), Some(Duration::ZERO));
         // A header that is neither: the body's milliseconds.
-        assert_eq!(
-            requested_wait(Some("soon"), body),
-            Some(Duration::from_millis(1500))
-        );
-        assert_eq!(
-            requested_wait(None, body),
-            Some(Duration::from_millis(1500))
-        );
-        assert_eq!(
-            requested_wait(None, br#"{"errcode":"M_LIMIT_EXCEEDED"}"#),
-            None
-        );
+        assert_eq!(requested_wait(Some("soon"), body), Some(Duration::from_millis(1500)));
+        assert_eq!(requested_wait(None, body), Some(Duration::from_millis(1500)));
+        assert_eq!(requested_wait(None, br#"{"errcode":"M_LIMIT_EXCEEDED"}"#), None);
         assert_eq!(requested_wait(None, b"<html>"), None);
     }
 
@@ -341,11 +324,7 @@ mod tests {
             assert!(!pacer.rate_limited(long));
             assert!(pacer.rate_limited(MAX_WAIT), "the bound itself is waited");
             assert_eq!(pacer.refused_wait(), Some(long));
-            assert_eq!(
-                pacer.concurrency(),
-                2,
-                "only the accepted 429 halved the slots"
-            );
+            assert_eq!(pacer.concurrency(), 2, "only the accepted 429 halved the slots");
         });
     }
 

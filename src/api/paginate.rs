@@ -188,10 +188,7 @@ mod tests {
         };
         assert_eq!(page("100".into()).total(), 7);
         assert_eq!(page("100".into()).split().unwrap(), (vec![], Some(100)));
-        assert_eq!(
-            page(serde_json::Value::Null).split().unwrap(),
-            (vec![], None)
-        );
+        assert_eq!(page(serde_json::Value::Null).split().unwrap(), (vec![], None));
         let err = page("abc".into()).split().unwrap_err();
         assert_eq!(
             err.to_string(),

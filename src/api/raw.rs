@@ -66,10 +66,7 @@ fn check_endpoint(endpoint: &str) -> Result<&str, Error> {
         )));
     }
     let query = trimmed.split_once('?').map_or("", |(_, q)| q);
-    if query
-        .split('&')
-        .any(|pair| pair.split('=').next() == Some("access_token"))
-    {
+    if query.split('&').any(|pair| pair.split('=').next() == Some("access_token")) {
         // Synapse refuses a query token next to the Authorization header we always send,
         // and a URL ends up in `-v` logs.
         return Err(Error::Usage(
@@ -79,9 +76,7 @@ fn check_endpoint(endpoint: &str) -> Result<&str, Error> {
         ));
     }
     if trimmed.chars().any(char::is_control) {
-        return Err(Error::Usage(
-            "the endpoint contains control characters".into(),
-        ));
+        return Err(Error::Usage("the endpoint contains control characters".into()));
     }
     Ok(trimmed)
 }
@@ -126,21 +121,13 @@ pub async fn send(client: &Client, request: RawRequest<'_>) -> Result<RawReply, 
         // Takes the place of the client's default Authorization header.
         builder = builder.header(AUTHORIZATION, value);
     }
-    let http = builder
-        .build()
-        .map_err(|e| Error::Usage(format!("cannot build the request: {e}")))?;
-    let info = OperationInfo {
-        operation_id: "raw",
-    };
-    let response = client
-        .exec(http, &info)
-        .await
-        .map_err(|e| Error::Network(describe_reqwest(&e)))?;
+    let http =
+        builder.build().map_err(|e| Error::Usage(format!("cannot build the request: {e}")))?;
+    let info = OperationInfo { operation_id: "raw" };
+    let response =
+        client.exec(http, &info).await.map_err(|e| Error::Network(describe_reqwest(&e)))?;
     let status = response.status().as_u16();
-    let bytes = response
-        .bytes()
-        .await
-        .map_err(|e| Error::Network(describe_reqwest(&e)))?;
+    let bytes = response.bytes().await.map_err(|e| Error::Network(describe_reqwest(&e)))?;
     if !(200..300).contains(&status) {
         let parsed = serde_json::from_slice::<Value>(&bytes).ok();
         // The token this request sent is the one a proxy could echo.
@@ -149,11 +136,7 @@ pub async fn send(client: &Client, request: RawRequest<'_>) -> Result<RawReply, 
     }
     // Checked without building it: a big reply is printed straight from its bytes.
     let is_json = serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).is_ok();
-    Ok(RawReply {
-        status,
-        body: bytes,
-        is_json,
-    })
+    Ok(RawReply { status, body: bytes, is_json })
 }
 
 /// The error of a non-2xx reply: a Matrix error if the body is one.
@@ -164,17 +147,10 @@ fn reply_error(status: u16, body: Option<Value>, bytes: &[u8], secret: Option<&s
         return Error::Matrix {
             status,
             errcode: errcode.clone(),
-            message: map
-                .get("error")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string(),
+            message: map.get("error").and_then(Value::as_str).unwrap_or_default().to_string(),
         };
     }
-    Error::NonMatrix {
-        status: Some(status),
-        snippet: snippet(bytes, secret),
-    }
+    Error::NonMatrix { status: Some(status), snippet: snippet(bytes, secret) }
 }
 
 #[cfg(test)]
@@ -212,22 +188,12 @@ mod tests {
 
     #[test]
     fn bad_endpoints_are_usage_errors() {
-        for bad in [
-            "",
-            "/",
-            "v1/rooms/#a:b/x",
-            "v1/\nx",
-            "client/v3/sync?timeout=0&access_token=syt_x",
-        ] {
-            assert!(
-                matches!(check_endpoint(bad), Err(Error::Usage(_))),
-                "{bad:?}"
-            );
+        for bad in
+            ["", "/", "v1/rooms/#a:b/x", "v1/\nx", "client/v3/sync?timeout=0&access_token=syt_x"]
+        {
+            assert!(matches!(check_endpoint(bad), Err(Error::Usage(_))), "{bad:?}");
         }
-        assert_eq!(
-            check_endpoint("/v1/server_version").unwrap(),
-            "v1/server_version"
-        );
+        assert_eq!(check_endpoint("/v1/server_version").unwrap(), "v1/server_version");
         assert!(check_endpoint("v1/x?my_access_token=1").is_ok());
     }
 

@@ -8,10 +8,7 @@ include!(concat!(env!("OUT_DIR"), "/since.rs"));
 
 /// The first release that serves `operation`, if the spec knows the operation.
 fn since(operation: &str) -> Option<&'static str> {
-    SINCE
-        .binary_search_by_key(&operation, |(id, _)| id)
-        .ok()
-        .map(|i| SINCE[i].1)
+    SINCE.binary_search_by_key(&operation, |(id, _)| id).ok().map(|i| SINCE[i].1)
 }
 
 /// The release numbers a version string starts with: `1.163.2 (b=main,0927521)` → 1, 163, 2.
@@ -40,9 +37,9 @@ pub(super) async fn explain<T>(error: Error, operation: &str, client: &Client) -
 
 async fn explained(error: Error, operation: &str, client: &Client) -> Error {
     let (status, errcode) = match &error {
-        Error::Matrix {
-            status, errcode, ..
-        } if errcode == "M_UNRECOGNIZED" => (*status, errcode.clone()),
+        Error::Matrix { status, errcode, .. } if errcode == "M_UNRECOGNIZED" => {
+            (*status, errcode.clone())
+        }
         _ => return error,
     };
     // The version request itself is not explained (it would ask itself again).

@@ -27,11 +27,7 @@ pub fn registration_mac(
         ctx.update(b"\0");
         ctx.update(user_type.as_bytes());
     }
-    ctx.sign()
-        .as_ref()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    ctx.sign().as_ref().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

@@ -150,10 +150,7 @@ mod tests {
     /// changes by accident and the change shows in review.
     #[test]
     fn command_tree_matches_its_snapshot() {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/snapshots/command-tree.json"
-        );
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots/command-tree.json");
         let mut text = serde_json::to_string_pretty(&tree(&Cli::command())).unwrap();
         text.push('\n');
         matches_snapshot(path, &text, "the command tree", "command_tree");

@@ -29,10 +29,9 @@ pub(super) fn cell(key: &str, value: &Value, view: &View) -> String {
     match value {
         Value::Null => String::new(),
         Value::String(s) => sanitize(s),
-        Value::Number(n) if view.is_time(key) => n
-            .as_i64()
-            .and_then(crate::time::humanize)
-            .unwrap_or_else(|| n.to_string()),
+        Value::Number(n) if view.is_time(key) => {
+            n.as_i64().and_then(crate::time::humanize).unwrap_or_else(|| n.to_string())
+        }
         Value::Number(n) if view.is_size(key) => {
             n.as_u64().map(human_size).unwrap_or_else(|| n.to_string())
         }
@@ -41,11 +40,9 @@ pub(super) fn cell(key: &str, value: &Value, view: &View) -> String {
             Some(1) => "true".into(),
             _ => n.to_string(),
         },
-        Value::Array(items) => items
-            .iter()
-            .map(|v| cell(key, v, view))
-            .collect::<Vec<_>>()
-            .join(", "),
+        Value::Array(items) => {
+            items.iter().map(|v| cell(key, v, view)).collect::<Vec<_>>().join(", ")
+        }
         // A nested object on one line: `key=value` pairs, times readable.
         Value::Object(map) => map
             .iter()

@@ -105,11 +105,9 @@ impl Table {
         let mut text = String::new();
         for item in items {
             let line = match item {
-                Value::Object(fields) => self.record(
-                    self.columns
-                        .iter()
-                        .map(|(_, key)| cell(fields.get(key.as_str()))),
-                ),
+                Value::Object(fields) => {
+                    self.record(self.columns.iter().map(|(_, key)| cell(fields.get(key.as_str()))))
+                }
                 scalar => self.record([cell(Some(scalar))]),
             };
             text.push_str(&line);
@@ -151,10 +149,7 @@ mod tests {
         const VIEW: View =
             View::new(&[]).csv(&[("id", "name"), ("password", ""), ("admin", "admin")]);
         let list = json!([{"name": "@a:x", "admin": false, "extra": 1}]);
-        assert_eq!(
-            document(&list, &VIEW, b','),
-            "id,password,admin\n@a:x,,false\n"
-        );
+        assert_eq!(document(&list, &VIEW, b','), "id,password,admin\n@a:x,,false\n");
         assert_eq!(document(&json!([]), &VIEW, b'\t'), "id\tpassword\tadmin\n");
     }
 
@@ -178,13 +173,7 @@ mod tests {
     #[test]
     fn tabs_separate_tsv_and_one_object_is_one_row() {
         let doc = json!({"server_version": "1.163.2", "python": "3.12"});
-        assert_eq!(
-            document(&doc, &View::PLAIN, b'\t'),
-            "server_version\tpython\n1.163.2\t3.12\n"
-        );
-        assert_eq!(
-            document(&json!(["a", "b"]), &View::PLAIN, b','),
-            "value\na\nb\n"
-        );
+        assert_eq!(document(&doc, &View::PLAIN, b'\t'), "server_version\tpython\n1.163.2\t3.12\n");
+        assert_eq!(document(&json!(["a", "b"]), &View::PLAIN, b','), "value\na\nb\n");
     }
 }

@@ -23,11 +23,7 @@ pub struct Fit {
 
 fn width(s: &str) -> usize {
     // Most cells are ASCII: one column a byte (control characters are escaped by then).
-    if s.is_ascii() {
-        s.len()
-    } else {
-        UnicodeWidthStr::width(s)
-    }
+    if s.is_ascii() { s.len() } else { UnicodeWidthStr::width(s) }
 }
 
 /// `s` cut to at most `max` display columns, ending in `…` when cut.
@@ -67,9 +63,7 @@ pub fn document(value: &Value, view: &View, fit: Option<Fit>) -> String {
 fn block(map: &serde_json::Map<String, Value>, view: &View) -> String {
     let key_width = map.keys().map(|k| width(k)).max().unwrap_or(0);
     let preferred = view.columns.iter().filter_map(|c| map.get_key_value(*c));
-    let rest = map
-        .iter()
-        .filter(|(k, _)| !view.columns.contains(&k.as_str()));
+    let rest = map.iter().filter(|(k, _)| !view.columns.contains(&k.as_str()));
     let mut out = String::new();
     for (k, v) in preferred.chain(rest) {
         let label = sanitize(k);
@@ -82,15 +76,9 @@ fn block(map: &serde_json::Map<String, Value>, view: &View) -> String {
         };
         let indent = " ".repeat(key_width + 2);
         let mut first = true;
-        for line in lines
-            .iter()
-            .chain(lines.is_empty().then(String::new).iter())
-        {
-            let text = if first {
-                format!("{label}{pad}  {line}")
-            } else {
-                format!("{indent}{line}")
-            };
+        for line in lines.iter().chain(lines.is_empty().then(String::new).iter()) {
+            let text =
+                if first { format!("{label}{pad}  {line}") } else { format!("{indent}{line}") };
             first = false;
             out.push_str(text.trim_end());
             out.push('\n');
@@ -171,12 +159,7 @@ impl Table {
             widths.truncate(keep);
             shrink(&mut widths, width);
         }
-        Table {
-            hints: vec![0; columns.len()],
-            columns,
-            widths,
-            header_done: false,
-        }
+        Table { hints: vec![0; columns.len()], columns, widths, header_done: false }
     }
 
     /// The text of `rows` (after the header, the first time).
@@ -191,11 +174,7 @@ impl Table {
         }
         let mut hints = std::mem::take(&mut self.hints);
         for row in rows {
-            let cells = self
-                .columns
-                .iter()
-                .zip(&mut hints)
-                .map(|(c, hint)| row.cell(c, hint));
+            let cells = self.columns.iter().zip(&mut hints).map(|(c, hint)| row.cell(c, hint));
             self.line(&mut out, cells);
         }
         self.hints = hints;
@@ -256,9 +235,8 @@ mod tests {
 
     #[test]
     fn size_and_bool_fields_are_readable_only_where_the_view_says() {
-        let view = View::new(&["media_length"])
-            .sizes(&["media_length"])
-            .bools(&["safe_from_quarantine"]);
+        let view =
+            View::new(&["media_length"]).sizes(&["media_length"]).bools(&["safe_from_quarantine"]);
         let rows = [
             json!({"media_length": 1234, "safe_from_quarantine": 1, "other": 1234}),
             json!({"media_length": null, "safe_from_quarantine": false, "other": 0}),
@@ -269,10 +247,7 @@ mod tests {
         assert_eq!(lines[2], "1.2 KiB       true                  1234");
         assert_eq!(lines[3], "              false                 0");
         let block = document(&json!({"safe_from_quarantine": 0, "other": 1}), &view, None);
-        assert_eq!(
-            block,
-            "safe_from_quarantine  false\nother                 1\n"
-        );
+        assert_eq!(block, "safe_from_quarantine  false\nother                 1\n");
     }
 
     #[test]
@@ -315,28 +290,16 @@ mod tests {
         let evil = "Mallory\u{1b}[31m\nroot\r\t\u{7f}\u{9b}x";
         let rows = [json!({"displayname": evil, "name": "@m:x"})];
         let text = document(&json!(rows), &View::new(&["name"]), None);
-        assert!(
-            !text.chars().any(|c| c.is_control() && c != '\n'),
-            "{text:?}"
-        );
+        assert!(!text.chars().any(|c| c.is_control() && c != '\n'), "{text:?}");
         assert_eq!(text.lines().count(), 3, "{text:?}");
-        assert!(
-            text.contains("Mallory\\e[31m\\nroot\\r\\t\\x7f\\x9bx"),
-            "{text:?}"
-        );
+        assert!(text.contains("Mallory\\e[31m\\nroot\\r\\t\\x7f\\x9bx"), "{text:?}");
         let block = document(&json!({"displayname": evil}), &View::PLAIN, None);
-        assert_eq!(
-            block,
-            "displayname  Mallory\\e[31m\\nroot\\r\\t\\x7f\\x9bx\n"
-        );
+        assert_eq!(block, "displayname  Mallory\\e[31m\\nroot\\r\\t\\x7f\\x9bx\n");
     }
 
     #[test]
     fn wide_characters_align_by_display_width() {
-        let rows = [
-            json!({"name": "漢字", "n": 1}),
-            json!({"name": "abcd", "n": 2}),
-        ];
+        let rows = [json!({"name": "漢字", "n": 1}), json!({"name": "abcd", "n": 2})];
         let text = document(&json!(rows), &View::new(&["name"]), None);
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines[2], "漢字  1");
@@ -347,10 +310,7 @@ mod tests {
     fn tables_fit_the_width_by_cutting_the_last_columns() {
         let rows = [json!({"id": "@someone:example.org", "note": "x".repeat(60)})];
         let view = View::new(&["id", "note"]);
-        let fit = Fit {
-            width: 40,
-            note: None,
-        };
+        let fit = Fit { width: 40, note: None };
         let mut table = Table::new(&rows_of(&rows, &view), &view, Some(fit));
         let text = table.rows(&rows_of(&rows, &view));
         for line in text.lines() {
@@ -366,10 +326,7 @@ mod tests {
         let first = [json!({"id": "short", "n": 1})];
         let mut table = Table::new(&rows_of(&first, &view), &view, None);
         table.rows(&rows_of(&first, &view));
-        let later = table.rows(&rows_of(
-            &[json!({"id": "a-much-longer-id", "n": 2})],
-            &view,
-        ));
+        let later = table.rows(&rows_of(&[json!({"id": "a-much-longer-id", "n": 2})], &view));
         assert_eq!(later, "a-mu…  2\n");
     }
 
@@ -406,11 +363,8 @@ mod tests {
 
     #[test]
     fn a_list_of_plain_values_in_a_block_is_one_line() {
-        let text = document(
-            &json!({"aliases": ["#a:x", "#b:x"], "room_id": "!r:x"}),
-            &View::PLAIN,
-            None,
-        );
+        let text =
+            document(&json!({"aliases": ["#a:x", "#b:x"], "room_id": "!r:x"}), &View::PLAIN, None);
         assert_eq!(text, "aliases  #a:x, #b:x\nroom_id  !r:x\n");
     }
 
@@ -425,18 +379,10 @@ mod tests {
         let rows =
             [json!({"a": "x".repeat(10), "b": "x".repeat(10), "c\u{1b}": "x".repeat(10), "d": 1})];
         let view = View::new(&["a", "b"]);
-        let fit = |width| {
-            Some(Fit {
-                width,
-                note: Some(note),
-            })
-        };
+        let fit = |width| Some(Fit { width, note: Some(note) });
         // The first column whole, the next at its floor of six, and a gap: 18; a third: 26.
         let text = Table::new(&rows_of(&rows, &view), &view, fit(20)).rows(&rows_of(&rows, &view));
-        assert_eq!(
-            text,
-            "a           b\n----------  --------\nxxxxxxxxxx  xxxxxxx…\n"
-        );
+        assert_eq!(text, "a           b\n----------  --------\nxxxxxxxxxx  xxxxxxx…\n");
         let text = Table::new(&rows_of(&rows, &view), &view, fit(26)).rows(&rows_of(&rows, &view));
         assert_eq!(text.lines().next(), Some("a           b       c\\e"));
         // One column always stays, however narrow the terminal.

@@ -55,10 +55,7 @@ impl Format {
 
     /// The name, as the config file and `-o` write it.
     pub fn name(self) -> &'static str {
-        Format::ALL
-            .iter()
-            .find(|(f, ..)| *f == self)
-            .map_or("yaml", |(_, name, _)| name)
+        Format::ALL.iter().find(|(f, ..)| *f == self).map_or("yaml", |(_, name, _)| name)
     }
 }
 
@@ -104,9 +101,7 @@ impl Style {
 
 /// Writes `text`, telling a closed reader apart from other failures.
 pub(crate) fn write_text(out: &mut impl Write, text: &str) -> Result<(), Error> {
-    out.write_all(text.as_bytes())
-        .and_then(|_| out.flush())
-        .map_err(write_error)
+    out.write_all(text.as_bytes()).and_then(|_| out.flush()).map_err(write_error)
 }
 
 fn json_pretty(value: &Value) -> String {
@@ -125,9 +120,7 @@ fn yaml(value: &Value) -> String {
 /// One document as text.
 pub fn render(style: Style, value: &Value, view: &View) -> String {
     // Human output dates its times itself, after the view's reshape has seen them raw.
-    let dated = (style.format != Format::Human)
-        .then(|| view.dated(value))
-        .flatten();
+    let dated = (style.format != Format::Human).then(|| view.dated(value)).flatten();
     let value = dated.as_ref().unwrap_or(value);
     match style.format {
         Format::Json => json_pretty(value) + "\n",
@@ -317,9 +310,7 @@ impl<W: Write> ListWriter<W> {
     /// The table's text for `rows`, the table laid out from the first page it is given.
     fn table_rows(&mut self, rows: &[Row]) -> String {
         let (view, fit) = (&self.view, self.style.fit());
-        self.table
-            .get_or_insert_with(|| human::Table::new(rows, view, fit))
-            .rows(rows)
+        self.table.get_or_insert_with(|| human::Table::new(rows, view, fit)).rows(rows)
     }
 
     /// Writes a page of items straight from their types, with no tree in between, when the
@@ -333,10 +324,8 @@ impl<W: Write> ListWriter<W> {
         }
         let dates = self.view.dates_everywhere && !self.view.raw_times;
         if self.style.format == Format::Human && self.view.reshape.is_none() {
-            let rows: Option<Vec<Row>> = items
-                .iter()
-                .map(|i| Row::of_typed(i, &self.view, &mut self.keys))
-                .collect();
+            let rows: Option<Vec<Row>> =
+                items.iter().map(|i| Row::of_typed(i, &self.view, &mut self.keys)).collect();
             let Some(rows) = rows else {
                 return Ok(false);
             };
@@ -369,11 +358,7 @@ impl<W: Write> ListWriter<W> {
             serde_json::to_writer(&mut text, items)
         };
         written.map_err(|e| Error::Io(format!("cannot render the list: {e}")))?;
-        let (lead, trail) = if self.style.format == Format::Json {
-            (2, 2)
-        } else {
-            (1, 1)
-        };
+        let (lead, trail) = if self.style.format == Format::Json { (2, 2) } else { (1, 1) };
         text.drain(start..start + lead);
         text.truncate(text.len() - trail);
         self.count += items.len();
@@ -386,14 +371,7 @@ impl<W: Write> ListWriter<W> {
             // An empty list: the header alone, when the view names the columns.
             let table = csv::Table::new(csv::columns(&self.view, None), delimiter);
             let header = table.header();
-            return write_text(
-                &mut self.out,
-                if header.trim().is_empty() {
-                    ""
-                } else {
-                    &header
-                },
-            );
+            return write_text(&mut self.out, if header.trim().is_empty() { "" } else { &header });
         }
         let text = match (self.style.format, self.count) {
             (Format::Json, 0) => "[]\n",
@@ -430,11 +408,7 @@ mod tests {
     }
 
     fn style(format: Format) -> Style {
-        Style {
-            format,
-            width: None,
-            note: None,
-        }
+        Style { format, width: None, note: None }
     }
 
     #[test]
@@ -446,11 +420,7 @@ mod tests {
         w.page(&[json!([3])]).unwrap();
         w.finish().unwrap();
         assert_eq!(String::from_utf8(buf).unwrap(), "{\"a\":1}\n\"two\"\n[3]\n");
-        let list = render(
-            style(Format::Jsonl),
-            &json!([{"a": 1}, {"b": 2}]),
-            &View::PLAIN,
-        );
+        let list = render(style(Format::Jsonl), &json!([{"a": 1}, {"b": 2}]), &View::PLAIN);
         assert_eq!(list, "{\"a\":1}\n{\"b\":2}\n");
         let doc = render(style(Format::Jsonl), &json!({"a": [1, 2]}), &View::PLAIN);
         assert_eq!(doc, "{\"a\":[1,2]}\n");
@@ -470,10 +440,7 @@ mod tests {
 
     #[test]
     fn streamed_lists_are_one_document_in_every_format() {
-        let pages = [
-            vec![json!({"a": 1})],
-            vec![json!({"a": 2}), json!({"a": 3})],
-        ];
+        let pages = [vec![json!({"a": 1})], vec![json!({"a": 2}), json!({"a": 3})]];
         for format in [Format::Json, Format::Minified, Format::Yaml] {
             let mut buf = Vec::new();
             let mut w = ListWriter::new(&mut buf, style(format), View::PLAIN);
@@ -528,20 +495,13 @@ mod tests {
 
     #[test]
     fn a_gone_reader_and_a_full_disk_are_told_apart() {
-        assert!(matches!(
-            write_text(&mut Closed, "x"),
-            Err(Error::OutputClosed)
-        ));
+        assert!(matches!(write_text(&mut Closed, "x"), Err(Error::OutputClosed)));
         assert!(matches!(write_text(&mut Full, "x"), Err(Error::Io(_))));
     }
 
     #[test]
     fn a_streamed_list_is_the_same_text_as_the_whole_list_rendered_at_once() {
-        let items = [
-            json!({"a": 1, "b": "x"}),
-            json!({"a": 2, "b": "y"}),
-            json!({"a": 3}),
-        ];
+        let items = [json!({"a": 1, "b": "x"}), json!({"a": 2, "b": "y"}), json!({"a": 3})];
         for format in [Format::Json, Format::Minified, Format::Yaml, Format::Human] {
             for pages in [&[][..], &[&items[..1], &items[1..]][..], &[&items[..0]][..]] {
                 let all: Vec<Value> = pages.iter().flat_map(|p| p.to_vec()).collect();
@@ -563,9 +523,7 @@ mod tests {
         // The texts an empty list is, pinned apart from `render`.
         let empty = |format| {
             let mut buf = Vec::new();
-            ListWriter::new(&mut buf, style(format), View::PLAIN)
-                .finish()
-                .unwrap();
+            ListWriter::new(&mut buf, style(format), View::PLAIN).finish().unwrap();
             String::from_utf8(buf).unwrap()
         };
         for format in [Format::Json, Format::Minified, Format::Yaml, Format::Pprint] {
@@ -588,13 +546,7 @@ mod tests {
     #[test]
     fn print_writes_the_rendered_document() {
         let mut buf = Vec::new();
-        print(
-            &mut buf,
-            style(Format::Minified),
-            &json!({"a": [1, 2]}),
-            &View::PLAIN,
-        )
-        .unwrap();
+        print(&mut buf, style(Format::Minified), &json!({"a": [1, 2]}), &View::PLAIN).unwrap();
         assert_eq!(String::from_utf8(buf).unwrap(), "{\"a\":[1,2]}\n");
     }
 
@@ -607,12 +559,7 @@ mod tests {
             assert_eq!(alias.to_uppercase().parse::<Format>(), Ok(format));
             assert_eq!(format.to_string(), name);
         }
-        assert!(
-            "xml"
-                .parse::<Format>()
-                .unwrap_err()
-                .contains("unknown output format")
-        );
+        assert!("xml".parse::<Format>().unwrap_err().contains("unknown output format"));
         assert!("".parse::<Format>().is_err());
     }
 
@@ -630,30 +577,15 @@ mod tests {
         assert_eq!(view.raw_times(true).dated(&data), None);
         assert_eq!(View::new(&[]).times(&["ts"]).dated(&data), None);
         // JSON carries the date; human output still sees the raw value (its own dates).
-        let json = render(
-            Style {
-                format: Format::Minified,
-                width: None,
-                note: None,
-            },
-            &data,
-            &view,
-        );
+        let json =
+            render(Style { format: Format::Minified, width: None, note: None }, &data, &view);
         assert!(json.contains(&format!("\"ts\":\"{date}\"")), "{json}");
         let mut buf = Vec::new();
-        let style = Style {
-            format: Format::Minified,
-            width: None,
-            note: None,
-        };
+        let style = Style { format: Format::Minified, width: None, note: None };
         let mut out = ListWriter::new(&mut buf, style, view);
-        out.page(&[serde_json::json!({"ts": 1_700_000_000_000_i64})])
-            .unwrap();
+        out.page(&[serde_json::json!({"ts": 1_700_000_000_000_i64})]).unwrap();
         out.finish().unwrap();
-        assert_eq!(
-            String::from_utf8(buf).unwrap(),
-            format!("[{{\"ts\":\"{date}\"}}]\n")
-        );
+        assert_eq!(String::from_utf8(buf).unwrap(), format!("[{{\"ts\":\"{date}\"}}]\n"));
     }
 
     #[test]
@@ -664,73 +596,35 @@ mod tests {
             n: f64,
             tags: Vec<u8>,
         }
-        let item = |i: u8| Item {
-            name: format!("u{i}\n\"x\""),
-            n: f64::from(i) + 0.5,
-            tags: vec![i, 2],
-        };
+        let item =
+            |i: u8| Item { name: format!("u{i}\n\"x\""), n: f64::from(i) + 0.5, tags: vec![i, 2] };
         let pages: [Vec<Item>; 3] = [vec![item(1), item(2)], vec![], vec![item(3)]];
         for format in [Format::Json, Format::Minified] {
-            let style = Style {
-                format,
-                width: None,
-                note: None,
-            };
+            let style = Style { format, width: None, note: None };
             let (mut typed, mut trees) = (Vec::new(), Vec::new());
             let mut a = ListWriter::new(&mut typed, style, View::PLAIN);
             let mut b = ListWriter::new(&mut trees, style, View::PLAIN);
             for page in &pages {
                 assert!(a.page_typed(page).unwrap());
-                let values: Vec<Value> = page
-                    .iter()
-                    .map(|i| serde_json::to_value(i).unwrap())
-                    .collect();
+                let values: Vec<Value> =
+                    page.iter().map(|i| serde_json::to_value(i).unwrap()).collect();
                 b.page(&values).unwrap();
             }
             a.finish().unwrap();
             b.finish().unwrap();
-            assert_eq!(
-                String::from_utf8(typed).unwrap(),
-                String::from_utf8(trees).unwrap()
-            );
+            assert_eq!(String::from_utf8(typed).unwrap(), String::from_utf8(trees).unwrap());
         }
         // The formats and views that need the tree say so and write nothing.
         let mut out = Vec::new();
-        let yaml = Style {
-            format: Format::Yaml,
-            width: None,
-            note: None,
-        };
-        assert!(
-            !ListWriter::new(&mut out, yaml, View::PLAIN)
-                .page_typed(&pages[0])
-                .unwrap()
-        );
-        let json = Style {
-            format: Format::Json,
-            width: None,
-            note: None,
-        };
+        let yaml = Style { format: Format::Yaml, width: None, note: None };
+        assert!(!ListWriter::new(&mut out, yaml, View::PLAIN).page_typed(&pages[0]).unwrap());
+        let json = Style { format: Format::Json, width: None, note: None };
         let dated = View::new(&[]).times(&["n"]).dates_everywhere();
+        assert!(!ListWriter::new(&mut out, json, dated).page_typed(&pages[0]).unwrap());
+        let minified = Style { format: Format::Minified, width: None, note: None };
+        assert!(!ListWriter::new(&mut out, minified, dated).page_typed(&pages[0]).unwrap());
         assert!(
-            !ListWriter::new(&mut out, json, dated)
-                .page_typed(&pages[0])
-                .unwrap()
-        );
-        let minified = Style {
-            format: Format::Minified,
-            width: None,
-            note: None,
-        };
-        assert!(
-            !ListWriter::new(&mut out, minified, dated)
-                .page_typed(&pages[0])
-                .unwrap()
-        );
-        assert!(
-            ListWriter::new(&mut out, json, dated.raw_times(true))
-                .page_typed(&pages[0])
-                .unwrap()
+            ListWriter::new(&mut out, json, dated.raw_times(true)).page_typed(&pages[0]).unwrap()
         );
         assert!(out.starts_with(b"[\n    {\n        \"name\""));
     }
@@ -745,10 +639,7 @@ mod tests {
         };
         assert_eq!(
             printed(Format::Minified),
-            (
-                true,
-                "{\"z\":1,\"a\":[true,null,\"xé\"],\"m\":{\"k\":2.5}}\n".to_string()
-            )
+            (true, "{\"z\":1,\"a\":[true,null,\"xé\"],\"m\":{\"k\":2.5}}\n".to_string())
         );
         assert_eq!(
             printed(Format::Json),
@@ -761,22 +652,12 @@ mod tests {
         );
         assert_eq!(
             printed(Format::Yaml),
-            (
-                true,
-                "z: 1\na:\n- true\n- null\n- xé\nm:\n  k: 2.5\n".to_string()
-            )
+            (true, "z: 1\na:\n- true\n- null\n- xé\nm:\n  k: 2.5\n".to_string())
         );
         // The same text as from the tree (but in the server's key order).
         let tree: Value = serde_json::from_slice(body).unwrap();
-        let style = |format| Style {
-            format,
-            width: None,
-            note: None,
-        };
-        assert_eq!(
-            printed(Format::Json).1,
-            render(style(Format::Json), &tree, &View::PLAIN)
-        );
+        let style = |format| Style { format, width: None, note: None };
+        assert_eq!(printed(Format::Json).1, render(style(Format::Json), &tree, &View::PLAIN));
         assert_eq!(printed(Format::Human), (false, String::new()));
         assert_eq!(printed(Format::Pprint), (false, String::new()));
     }

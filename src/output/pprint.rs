@@ -10,11 +10,7 @@ pub fn render(value: &Value) -> String {
 }
 
 fn py_str(s: &str) -> String {
-    let quote = if s.contains('\'') && !s.contains('"') {
-        '"'
-    } else {
-        '\''
-    };
+    let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
     let mut out = String::from(quote);
     for c in s.chars() {
         match c {
@@ -48,10 +44,7 @@ fn flat(value: &Value) -> String {
         Value::Number(n) => n.to_string(),
         Value::String(s) => py_str(s),
         Value::Array(items) => {
-            format!(
-                "[{}]",
-                items.iter().map(flat).collect::<Vec<_>>().join(", ")
-            )
+            format!("[{}]", items.iter().map(flat).collect::<Vec<_>>().join(", "))
         }
         Value::Object(map) => format!(
             "{{{}}}",
@@ -73,10 +66,7 @@ pub fn render_at(value: &Value, indent: usize) -> String {
     match value {
         Value::Array(items) => {
             let inner: Vec<String> = items.iter().map(|v| render_at(v, indent + 1)).collect();
-            format!(
-                "[{}]",
-                inner.join(&format!(",\n{}", " ".repeat(indent + 1)))
-            )
+            format!("[{}]", inner.join(&format!(",\n{}", " ".repeat(indent + 1))))
         }
         Value::Object(map) => {
             let inner: Vec<String> = sorted(map)
@@ -87,10 +77,7 @@ pub fn render_at(value: &Value, indent: usize) -> String {
                     format!("{key}{}", render_at(v, at))
                 })
                 .collect();
-            format!(
-                "{{{}}}",
-                inner.join(&format!(",\n{}", " ".repeat(indent + 1)))
-            )
+            format!("{{{}}}", inner.join(&format!(",\n{}", " ".repeat(indent + 1))))
         }
         _ => one_line,
     }
@@ -112,10 +99,7 @@ mod tests {
     #[test]
     fn long_values_wrap() {
         let long = json!({"key": "x".repeat(70), "other": 1});
-        assert_eq!(
-            render(&long),
-            format!("{{'key': '{}',\n 'other': 1}}", "x".repeat(70))
-        );
+        assert_eq!(render(&long), format!("{{'key': '{}',\n 'other': 1}}", "x".repeat(70)));
     }
 
     #[test]
@@ -133,13 +117,7 @@ mod tests {
             render(&users),
             "{'next_token': None,\n 'total': 2,\n 'users': [{'admin': False,\n            'deactivated': 0,\n            'name': '@aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa:example.org'},\n           {'admin': True, 'deactivated': 1, 'name': '@b:example.org'}]}"
         );
-        let mixed = json!([
-            [],
-            {},
-            "it's \"x\"",
-            "a\u{7}b\\",
-            ["y".repeat(40), "z".repeat(40)]
-        ]);
+        let mixed = json!([[], {}, "it's \"x\"", "a\u{7}b\\", ["y".repeat(40), "z".repeat(40)]]);
         assert_eq!(
             render(&mixed),
             "[[],\n {},\n 'it\\'s \"x\"',\n 'a\\x07b\\\\',\n ['yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy',\n  'zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz']]"
@@ -147,10 +125,7 @@ mod tests {
         let long = json!({"rooms": [], "members": {}, "k": "v".repeat(75)});
         assert_eq!(
             render(&long),
-            format!(
-                "{{'k': '{}',\n 'members': {{}},\n 'rooms': []}}",
-                "v".repeat(75)
-            )
+            format!("{{'k': '{}',\n 'members': {{}},\n 'rooms': []}}", "v".repeat(75))
         );
     }
 }

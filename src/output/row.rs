@@ -64,10 +64,9 @@ impl<'a> Row<'a> {
     /// The row of a JSON item; anything but an object is a row with no fields.
     pub fn of_value(item: &'a Value, view: &View) -> Row<'a> {
         let fields = match item {
-            Value::Object(map) => map
-                .iter()
-                .map(|(k, v)| (Key::Borrowed(k), cell(k, v, view)))
-                .collect(),
+            Value::Object(map) => {
+                map.iter().map(|(k, v)| (Key::Borrowed(k), cell(k, v, view))).collect()
+            }
             _ => Vec::new(),
         };
         Row { fields }
@@ -109,9 +108,7 @@ impl Row<'static> {
     /// item is neither; the caller then makes a tree.
     pub fn of_typed<T: Serialize>(item: &T, view: &View, keys: &mut Keys) -> Option<Row<'static>> {
         keys.next = 0;
-        item.serialize(Fields { view, keys })
-            .ok()
-            .map(|fields| Row { fields })
+        item.serialize(Fields { view, keys }).ok().map(|fields| Row { fields })
     }
 }
 
@@ -314,9 +311,7 @@ impl SerializeMap for StructFields<'_> {
                 Some(plain) if !plain.contains(&b'\\') => {
                     std::str::from_utf8(plain).map_err(|_| NotAStruct)?.into()
                 }
-                _ => serde_json::from_slice::<String>(&json)
-                    .map_err(|_| NotAStruct)?
-                    .into(),
+                _ => serde_json::from_slice::<String>(&json).map_err(|_| NotAStruct)?.into(),
             };
         let pushed = self.push(&name, value);
         self.key = json;
@@ -350,10 +345,7 @@ mod tests {
     }
 
     fn cells(row: &Row) -> Vec<(String, String)> {
-        row.fields
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.clone()))
-            .collect()
+        row.fields.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
     }
 
     #[test]
@@ -366,13 +358,7 @@ mod tests {
                 size: 2048,
                 tags: vec!["t1".into(), "t2".into()],
             },
-            Item {
-                name: "@b:x".into(),
-                displayname: None,
-                creation_ts: 0,
-                size: 1,
-                tags: vec![],
-            },
+            Item { name: "@b:x".into(), displayname: None, creation_ts: 0, size: 1, tags: vec![] },
         ];
         for item in &items {
             let tree = serde_json::to_value(item).unwrap();
@@ -389,10 +375,7 @@ mod tests {
         assert_eq!(hint, 4, "a missing key leaves the hint");
         let second = typed(&items[1]).unwrap();
         assert!(!second.same_keys(&first), "displayname is skipped");
-        assert_eq!(
-            second.keys().collect::<Vec<_>>(),
-            ["name", "creation_ts", "size", "tags"]
-        );
+        assert_eq!(second.keys().collect::<Vec<_>>(), ["name", "creation_ts", "size", "tags"]);
     }
 
     #[test]
@@ -404,10 +387,7 @@ mod tests {
             extra: serde_json::Map<String, Value>,
         }
         let extra = json!({"say \"hi\"": "x\ty", "creation_ts": 0});
-        let item = Flat {
-            name: "@a:x".into(),
-            extra: extra.as_object().unwrap().clone(),
-        };
+        let item = Flat { name: "@a:x".into(), extra: extra.as_object().unwrap().clone() };
         let mut keys = Keys::default();
         let first = Row::of_typed(&item, &VIEW, &mut keys).expect("a map");
         let tree = serde_json::to_value(&item).unwrap();
@@ -422,10 +402,7 @@ mod tests {
         assert!(Rc::ptr_eq(&shared(&first), &shared(&second)));
         assert_eq!(keys.known.len(), 3);
         // A plain map is an item too.
-        assert_eq!(
-            cells(&typed(&extra).unwrap()),
-            cells(&Row::of_value(&extra, &VIEW))
-        );
+        assert_eq!(cells(&typed(&extra).unwrap()), cells(&Row::of_value(&extra, &VIEW)));
     }
 
     #[test]
@@ -463,13 +440,8 @@ mod tests {
         enum Either {
             One(u8),
         }
-        let item = Item {
-            name: "@w:x".into(),
-            displayname: None,
-            creation_ts: 0,
-            size: 0,
-            tags: vec![],
-        };
+        let item =
+            Item { name: "@w:x".into(), displayname: None, creation_ts: 0, size: 0, tags: vec![] };
         let inner = cells(&typed(&item).unwrap());
         assert_eq!(cells(&typed(&Wrapper(item)).expect("a row")), inner);
         assert!(typed(&Either::One(1)).is_none());

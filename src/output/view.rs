@@ -67,33 +67,21 @@ impl View {
     }
 
     pub const fn reshape(self, f: fn(&Value) -> Value) -> View {
-        View {
-            reshape: Some(f),
-            ..self
-        }
+        View { reshape: Some(f), ..self }
     }
 
     pub const fn summary(self, f: fn(&Value) -> Option<String>) -> View {
-        View {
-            summary: Some(f),
-            ..self
-        }
+        View { summary: Some(f), ..self }
     }
 
     /// The same view, showing times raw when `raw` is set (`--timestamp/--ts`).
     pub const fn raw_times(self, raw: bool) -> View {
-        View {
-            raw_times: raw,
-            ..self
-        }
+        View { raw_times: raw, ..self }
     }
 
     /// The same view, with its times as dates in every format.
     pub const fn dates_everywhere(self) -> View {
-        View {
-            dates_everywhere: true,
-            ..self
-        }
+        View { dates_everywhere: true, ..self }
     }
 
     /// `value` with its time fields, at any depth, as local date and time strings

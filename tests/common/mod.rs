@@ -178,16 +178,7 @@ fn start() -> Result<Synapse, String> {
     let data_dir = runs.join(format!("{name}-{}", std::process::id()));
     let data_dir_str = data_dir.to_string_lossy().into_owned();
     let owner = std::process::id().to_string();
-    let args = [
-        "start",
-        "--data-dir",
-        &data_dir_str,
-        "--seed",
-        "--owner-pid",
-        &owner,
-        "--db",
-        &db,
-    ];
+    let args = ["start", "--data-dir", &data_dir_str, "--seed", "--owner-pid", &owner, "--db", &db];
     let out = run_harness(&args)?;
     if !out.status.success() {
         return Err(harness_failure("start", &out));
@@ -229,11 +220,7 @@ fn start() -> Result<Synapse, String> {
     let _ = writeln!(
         std::io::stderr(),
         "real Synapse for `{name}`: {} database{hint}, {} (pid {}), data in {}",
-        if synapse.db == "sqlite" {
-            "SQLite"
-        } else {
-            "PostgreSQL"
-        },
+        if synapse.db == "sqlite" { "SQLite" } else { "PostgreSQL" },
         synapse.base_url,
         synapse.pid,
         synapse.data_dir.display(),
@@ -246,9 +233,7 @@ fn start() -> Result<Synapse, String> {
 pub fn synapse_version() -> String {
     match std::env::var("SYNADM_TEST_SYNAPSE_VERSION") {
         Ok(v) if !v.trim().is_empty() => v.trim().to_string(),
-        _ => include_str!("../synapse/synapse-version")
-            .trim()
-            .to_string(),
+        _ => include_str!("../synapse/synapse-version").trim().to_string(),
     }
 }
 
@@ -368,10 +353,7 @@ impl Synapse {
                 "password": password,
             })),
         );
-        assert_eq!(
-            status, 200,
-            "fresh_user: logging in {user_id} answered HTTP {status}: {body}"
-        );
+        assert_eq!(status, 200, "fresh_user: logging in {user_id} answered HTTP {status}: {body}");
         let token = body
             .get("access_token")
             .and_then(Value::as_str)
@@ -407,11 +389,7 @@ impl Synapse {
     /// The admin API's `media_info` of a local media item; `None` once it is deleted.
     #[track_caller]
     pub fn media_info(&self, media_id: &str) -> Option<Value> {
-        let target = format!(
-            "/_synapse/admin/v1/media/{}/{}",
-            self.server_name,
-            enc(media_id)
-        );
+        let target = format!("/_synapse/admin/v1/media/{}/{}", self.server_name, enc(media_id));
         match self.admin_request("GET", &target, None) {
             (200, reply) => Some(reply["media_info"].clone()),
             (404, _) => None,
@@ -479,39 +457,25 @@ impl Synapse {
         headers: &[(String, String)],
         body: &[u8],
     ) -> Result<HttpReply, String> {
-        let host = self
-            .base_url
-            .strip_prefix("http://")
-            .unwrap_or(&self.base_url)
-            .trim_end_matches('/');
+        let host =
+            self.base_url.strip_prefix("http://").unwrap_or(&self.base_url).trim_end_matches('/');
         let mut stream = TcpStream::connect(host).map_err(|e| format!("connect {host}: {e}"))?;
         let timeout = Some(Duration::from_secs(120));
-        stream
-            .set_read_timeout(timeout)
-            .map_err(|e| e.to_string())?;
-        stream
-            .set_write_timeout(timeout)
-            .map_err(|e| e.to_string())?;
+        stream.set_read_timeout(timeout).map_err(|e| e.to_string())?;
+        stream.set_write_timeout(timeout).map_err(|e| e.to_string())?;
         let mut head =
             format!("{method} {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n");
         for (name, value) in headers {
-            if !["host", "connection", "keep-alive"]
-                .iter()
-                .any(|h| name.eq_ignore_ascii_case(h))
-            {
+            if !["host", "connection", "keep-alive"].iter().any(|h| name.eq_ignore_ascii_case(h)) {
                 head.push_str(&format!("{name}: {value}\r\n"));
             }
         }
         head.push_str("\r\n");
         let mut request = head.into_bytes();
         request.extend_from_slice(body);
-        stream
-            .write_all(&request)
-            .map_err(|e| format!("send: {e}"))?;
+        stream.write_all(&request).map_err(|e| format!("send: {e}"))?;
         let mut response = Vec::new();
-        stream
-            .read_to_end(&mut response)
-            .map_err(|e| format!("receive: {e}"))?;
+        stream.read_to_end(&mut response).map_err(|e| format!("receive: {e}"))?;
         parse_response(&response, method == "HEAD")
     }
 }
@@ -569,11 +533,7 @@ pub fn parse_response(response: &[u8], head_only: bool) -> Result<HttpReply, Str
     } else {
         rest.to_vec()
     };
-    Ok(HttpReply {
-        status,
-        headers,
-        body,
-    })
+    Ok(HttpReply { status, headers, body })
 }
 
 /// Decodes a `Transfer-Encoding: chunked` body.

@@ -99,20 +99,14 @@ impl Run {
     /// Asserts that stderr contains `text` (the whole run is shown if not).
     #[track_caller]
     pub fn stderr_has(&self, text: &str) -> &Run {
-        assert!(
-            self.stderr.contains(text),
-            "stderr lacks {text:?}: {self:#?}"
-        );
+        assert!(self.stderr.contains(text), "stderr lacks {text:?}: {self:#?}");
         self
     }
 
     /// Asserts that stdout contains `text` (the whole run is shown if not).
     #[track_caller]
     pub fn stdout_has(&self, text: &str) -> &Run {
-        assert!(
-            self.stdout.contains(text),
-            "stdout lacks {text:?}: {self:#?}"
-        );
+        assert!(self.stdout.contains(text), "stdout lacks {text:?}: {self:#?}");
         self
     }
 
@@ -120,14 +114,8 @@ impl Run {
     #[track_caller]
     pub fn fails(self, code: i32, stderr_has: &str) -> Run {
         assert_eq!(self.code, code, "unexpected exit code: {self:#?}");
-        assert!(
-            self.stderr.contains(stderr_has),
-            "stderr lacks {stderr_has:?}: {self:#?}"
-        );
-        assert!(
-            self.stdout.is_empty(),
-            "nothing may reach stdout on failure: {self:#?}"
-        );
+        assert!(self.stderr.contains(stderr_has), "stderr lacks {stderr_has:?}: {self:#?}");
+        assert!(self.stdout.is_empty(), "nothing may reach stdout on failure: {self:#?}");
         self.no_leak();
         self
     }
@@ -189,10 +177,7 @@ impl Run {
 
     /// The non-empty lines of stdout.
     pub fn lines(&self) -> Vec<&str> {
-        self.stdout
-            .lines()
-            .filter(|l| !l.trim().is_empty())
-            .collect()
+        self.stdout.lines().filter(|l| !l.trim().is_empty()).collect()
     }
 }
 

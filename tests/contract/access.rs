@@ -38,10 +38,7 @@ fn instance(template: &str) -> String {
     let mut out = String::new();
     let mut rest = template;
     while let Some(open) = rest.find('{') {
-        let close = rest[open..]
-            .find('}')
-            .map(|i| open + i)
-            .expect("closed `{`");
+        let close = rest[open..].find('}').map(|i| open + i).expect("closed `{`");
         out.push_str(&rest[..open]);
         out.push_str(&enc(placeholder(&rest[open + 1..close])));
         rest = &rest[close + 1..];
@@ -106,24 +103,15 @@ fn the_generated_client_decodes_a_refusal_of_a_non_admin() {
     fails_forbidden("list_users", c.list_users().send());
     fails_forbidden("list_users_v3", c.list_users_v3().send());
     fails_forbidden("get_user_admin", c.get_user_admin().user_id(USER).send());
-    fails_forbidden(
-        "list_user_joined_rooms",
-        c.list_user_joined_rooms().user_id(USER).send(),
-    );
-    fails_forbidden(
-        "list_user_memberships",
-        c.list_user_memberships().user_id(USER).send(),
-    );
+    fails_forbidden("list_user_joined_rooms", c.list_user_joined_rooms().user_id(USER).send());
+    fails_forbidden("list_user_memberships", c.list_user_memberships().user_id(USER).send());
     fails_forbidden(
         "get_sent_invite_count",
         c.get_sent_invite_count().user_id(USER).from_ts(0).send(),
     );
     fails_forbidden(
         "get_cumulative_joined_room_count",
-        c.get_cumulative_joined_room_count()
-            .user_id(USER)
-            .from_ts(0)
-            .send(),
+        c.get_cumulative_joined_room_count().user_id(USER).from_ts(0).send(),
     );
     let limits = types::RateLimitOverride {
         messages_per_second: Some(1),
@@ -134,97 +122,53 @@ fn the_generated_client_decodes_a_refusal_of_a_non_admin() {
         "set_ratelimit_override",
         c.set_ratelimit_override().user_id(USER).body(limits).send(),
     );
-    fails_forbidden(
-        "list_quarantine_changes",
-        c.list_quarantine_changes().send(),
-    );
+    fails_forbidden("list_quarantine_changes", c.list_quarantine_changes().send());
     let validity = types::AccountValidityRequest {
         user_id: USER.into(),
         expiration_ts: None,
         enable_renewal_emails: None,
     };
-    fails_forbidden(
-        "renew_account_validity",
-        c.renew_account_validity().body(validity).send(),
-    );
+    fails_forbidden("renew_account_validity", c.renew_account_validity().body(validity).send());
     let features = types::ExperimentalFeatures {
         features: [("msc3881".to_string(), true)].into(),
         extra: Default::default(),
     };
     fails_forbidden(
         "set_experimental_features",
-        c.set_experimental_features()
-            .user_id(USER)
-            .body(features)
-            .send(),
+        c.set_experimental_features().user_id(USER).body(features).send(),
     );
-    let name = types::RenameDeviceRequest {
-        display_name: Some("x".into()),
-    };
+    let name = types::RenameDeviceRequest { display_name: Some("x".into()) };
     fails_forbidden(
         "rename_user_device",
-        c.rename_user_device()
-            .user_id(USER)
-            .device_id("X")
-            .body(name)
-            .send(),
+        c.rename_user_device().user_id(USER).device_id("X").body(name).send(),
     );
     fails_forbidden(
         "delete_user_device",
         c.delete_user_device().user_id(USER).device_id("X").send(),
     );
     fails_forbidden("list_room_media", c.list_room_media().room_id(ROOM).send());
-    fails_forbidden(
-        "quarantine_room_media",
-        c.quarantine_room_media().room_id(ROOM).send(),
-    );
-    fails_forbidden(
-        "quarantine_user_media",
-        c.quarantine_user_media().user_id(USER).send(),
-    );
+    fails_forbidden("quarantine_room_media", c.quarantine_room_media().room_id(ROOM).send());
+    fails_forbidden("quarantine_user_media", c.quarantine_user_media().user_id(USER).send());
     fails_forbidden(
         "quarantine_media",
-        c.quarantine_media()
-            .server_name(&server)
-            .media_id(MEDIA)
-            .send(),
+        c.quarantine_media().server_name(&server).media_id(MEDIA).send(),
     );
     fails_forbidden(
         "unquarantine_media",
-        c.unquarantine_media()
-            .server_name(&server)
-            .media_id(MEDIA)
-            .send(),
+        c.unquarantine_media().server_name(&server).media_id(MEDIA).send(),
     );
     fails_forbidden("protect_media", c.protect_media().media_id(MEDIA).send());
-    fails_forbidden(
-        "unprotect_media",
-        c.unprotect_media().media_id(MEDIA).send(),
-    );
-    fails_forbidden(
-        "delete_user_media",
-        c.delete_user_media().user_id(USER).send(),
-    );
+    fails_forbidden("unprotect_media", c.unprotect_media().media_id(MEDIA).send());
+    fails_forbidden("delete_user_media", c.delete_user_media().user_id(USER).send());
     fails_forbidden("list_destinations", c.list_destinations().send());
     fails_forbidden("list_event_reports", c.list_event_reports().send());
     fails_forbidden("list_user_reports", c.list_user_reports().send());
     fails_forbidden("list_scheduled_tasks", c.list_scheduled_tasks().send());
-    fails_forbidden(
-        "list_registration_tokens",
-        c.list_registration_tokens().send(),
-    );
-    fails_forbidden(
-        "get_background_updates_enabled",
-        c.get_background_updates_enabled().send(),
-    );
-    fails_forbidden(
-        "get_background_updates_status",
-        c.get_background_updates_status().send(),
-    );
-    let enabled = types::BackgroundUpdatesEnabled {
-        enabled: Some(true),
-        extra: Default::default(),
-    };
+    fails_forbidden("list_registration_tokens", c.list_registration_tokens().send());
+    fails_forbidden("get_background_updates_enabled", c.get_background_updates_enabled().send());
+    fails_forbidden("get_background_updates_status", c.get_background_updates_status().send());
+    let enabled =
+        types::BackgroundUpdatesEnabled { enabled: Some(true), extra: Default::default() };
     fails_forbidden(
         "set_background_updates_enabled",
         c.set_background_updates_enabled().body(enabled).send(),
@@ -234,10 +178,7 @@ fn the_generated_client_decodes_a_refusal_of_a_non_admin() {
         old_key: None,
         before_ts: None,
     };
-    fails_forbidden(
-        "start_background_job",
-        c.start_background_job().body(job).send(),
-    );
+    fails_forbidden("start_background_job", c.start_background_job().body(job).send());
     fails_forbidden("list_largest_rooms", c.list_largest_rooms().send());
     fails_forbidden("whois_user", c.whois_user().user_id(USER).send());
     fails_forbidden("shadow_ban_user", c.shadow_ban_user().user_id(USER).send());
@@ -249,13 +190,8 @@ fn the_generated_client_decodes_a_refusal_of_a_non_admin() {
         "delete_ratelimit_override",
         c.delete_ratelimit_override().user_id(USER).send(),
     );
-    let device = types::CreateDeviceRequest {
-        device_id: "X".into(),
-    };
-    fails_forbidden(
-        "create_user_device",
-        c.create_user_device().user_id(USER).body(device).send(),
-    );
+    let device = types::CreateDeviceRequest { device_id: "X".into() };
+    fails_forbidden("create_user_device", c.create_user_device().user_id(USER).body(device).send());
     let devices = types::DeleteDevicesRequest { devices: vec![] };
     fails_forbidden(
         "delete_user_devices",

@@ -36,27 +36,14 @@ fn list_user_devices() {
     let s = synapse();
     // alice has a device that was used (last_seen_* set) and one that never was (null).
     let alice = s.user_id("alice");
-    let list = ok(
-        "list_user_devices",
-        admin().list_user_devices().user_id(&alice).send(),
-    );
+    let list = ok("list_user_devices", admin().list_user_devices().user_id(&alice).send());
     let mut ids: Vec<&str> = list.devices.iter().map(|d| d.device_id.as_str()).collect();
     ids.sort_unstable();
     assert_eq!(ids, ["ALICELAPTOP", "ALICEPHONE"]);
     assert_eq!(list.total, 2);
-    raw(
-        "list_user_devices",
-        "GET",
-        &devices_path(&alice, "devices"),
-        None,
-    );
+    raw("list_user_devices", "GET", &devices_path(&alice, "devices"), None);
     // dave has no device at all.
-    let dave = raw(
-        "list_user_devices",
-        "GET",
-        &devices_path(&s.user_id("dave"), "devices"),
-        None,
-    );
+    let dave = raw("list_user_devices", "GET", &devices_path(&s.user_id("dave"), "devices"), None);
     assert_eq!(dave, json!({ "devices": [], "total": 0 }));
     // A user with a dehydrated device (MSC3814, enabled on the test server): then every
     // device of theirs carries `dehydrated`, true for that one only.
@@ -78,29 +65,17 @@ fn list_user_devices() {
             },
         })),
     );
-    let list = ok(
-        "list_user_devices",
-        admin().list_user_devices().user_id(&user).send(),
-    );
-    let mut flags: Vec<(&str, Option<bool>)> = list
-        .devices
-        .iter()
-        .map(|d| (d.device_id.as_str(), d.dehydrated))
-        .collect();
+    let list = ok("list_user_devices", admin().list_user_devices().user_id(&user).send());
+    let mut flags: Vec<(&str, Option<bool>)> =
+        list.devices.iter().map(|d| (d.device_id.as_str(), d.dehydrated)).collect();
     flags.sort_unstable_by_key(|(id, _)| *id != "CONTRACTDEHYDRATED");
     assert!(
-        matches!(
-            flags[..],
-            [("CONTRACTDEHYDRATED", Some(true)), (_, Some(false))]
-        ),
+        matches!(flags[..], [("CONTRACTDEHYDRATED", Some(true)), (_, Some(false))]),
         "{list:?}"
     );
 
     let nobody = unknown_user();
-    fails_not_found(
-        "list_user_devices",
-        admin().list_user_devices().user_id(&nobody).send(),
-    );
+    fails_not_found("list_user_devices", admin().list_user_devices().user_id(&nobody).send());
     admin_error(
         "list_user_devices",
         "GET",
@@ -123,9 +98,7 @@ fn delete_user_devices() {
         admin()
             .delete_user_devices()
             .user_id(&user)
-            .body(types::DeleteDevicesRequest {
-                devices: vec![first.clone()],
-            })
+            .body(types::DeleteDevicesRequest { devices: vec![first.clone()] })
             .send(),
     );
     assert!(reply.is_empty(), "{reply:?}");
@@ -136,16 +109,8 @@ fn delete_user_devices() {
         Some(json!({ "devices": [second, "NO-SUCH-DEVICE"] })),
     );
     assert_eq!(reply, json!({}));
-    let left = ok(
-        "list_user_devices",
-        admin().list_user_devices().user_id(&user).send(),
-    );
-    assert!(
-        left.devices
-            .iter()
-            .all(|d| d.device_id != first && d.device_id != second),
-        "{left:?}"
-    );
+    let left = ok("list_user_devices", admin().list_user_devices().user_id(&user).send());
+    assert!(left.devices.iter().all(|d| d.device_id != first && d.device_id != second), "{left:?}");
 
     admin_error(
         "delete_user_devices",
@@ -168,9 +133,7 @@ fn create_get_rename_and_delete_one_device() {
         admin()
             .create_user_device()
             .user_id(&user)
-            .body(types::CreateDeviceRequest {
-                device_id: id.into(),
-            })
+            .body(types::CreateDeviceRequest { device_id: id.into() })
             .send(),
     );
     assert!(created.is_empty(), "{created:?}");
@@ -182,33 +145,13 @@ fn create_get_rename_and_delete_one_device() {
         Some(json!({"device_id": id})),
     );
     assert_eq!(again, json!({}));
-    let device = ok(
-        "get_user_device",
-        admin()
-            .get_user_device()
-            .user_id(&user)
-            .device_id(id)
-            .send(),
-    );
-    assert_eq!(
-        (device.device_id.as_str(), device.user_id.as_str()),
-        (id, user.as_str())
-    );
-    assert_eq!(
-        (
-            device.display_name,
-            device.last_seen_ts,
-            device.last_seen_ip
-        ),
-        (None, None, None)
-    );
+    let device =
+        ok("get_user_device", admin().get_user_device().user_id(&user).device_id(id).send());
+    assert_eq!((device.device_id.as_str(), device.user_id.as_str()), (id, user.as_str()));
+    assert_eq!((device.display_name, device.last_seen_ts, device.last_seen_ip), (None, None, None));
     let path = devices_path(&user, &format!("devices/{}", enc(id)));
     let raw_device = raw("get_user_device", "GET", &path, None);
-    assert_eq!(
-        raw_device["last_seen_user_agent"],
-        json!(null),
-        "{raw_device}"
-    );
+    assert_eq!(raw_device["last_seen_user_agent"], json!(null), "{raw_device}");
 
     let renamed = ok(
         "rename_user_device",
@@ -216,24 +159,14 @@ fn create_get_rename_and_delete_one_device() {
             .rename_user_device()
             .user_id(&user)
             .device_id(id)
-            .body(types::RenameDeviceRequest {
-                display_name: Some("Contract".into()),
-            })
+            .body(types::RenameDeviceRequest { display_name: Some("Contract".into()) })
             .send(),
     );
     assert!(renamed.is_empty(), "{renamed:?}");
     // null leaves the name as it is.
-    let kept = raw(
-        "rename_user_device",
-        "PUT",
-        &path,
-        Some(json!({"display_name": null})),
-    );
+    let kept = raw("rename_user_device", "PUT", &path, Some(json!({"display_name": null})));
     assert_eq!(kept, json!({}));
-    assert_eq!(
-        raw("get_user_device", "GET", &path, None)["display_name"],
-        json!("Contract")
-    );
+    assert_eq!(raw("get_user_device", "GET", &path, None)["display_name"], json!("Contract"));
     admin_error(
         "rename_user_device",
         "PUT",
@@ -243,22 +176,12 @@ fn create_get_rename_and_delete_one_device() {
         "M_NOT_FOUND",
     );
 
-    let deleted = ok(
-        "delete_user_device",
-        admin()
-            .delete_user_device()
-            .user_id(&user)
-            .device_id(id)
-            .send(),
-    );
+    let deleted =
+        ok("delete_user_device", admin().delete_user_device().user_id(&user).device_id(id).send());
     assert!(deleted.is_empty(), "{deleted:?}");
     fails_not_found(
         "get_user_device",
-        admin()
-            .get_user_device()
-            .user_id(&user)
-            .device_id(id)
-            .send(),
+        admin().get_user_device().user_id(&user).device_id(id).send(),
     );
     // Deleting a device that is not there is still 200.
     assert_eq!(raw("delete_user_device", "DELETE", &path, None), json!({}));
@@ -272,10 +195,6 @@ fn create_get_rename_and_delete_one_device() {
     );
     fails_not_found(
         "get_user_device",
-        admin()
-            .get_user_device()
-            .user_id(unused_user_id("nobody"))
-            .device_id("X")
-            .send(),
+        admin().get_user_device().user_id(unused_user_id("nobody")).device_id("X").send(),
     );
 }

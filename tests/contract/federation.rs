@@ -33,12 +33,7 @@ fn destinations() {
     assert_eq!(page.total, 1);
     let d = &page.destinations[0];
     assert_eq!(
-        (
-            d.destination.as_str(),
-            d.retry_interval,
-            d.failure_ts,
-            d.last_successful_stream_ordering
-        ),
+        (d.destination.as_str(), d.retry_interval, d.failure_ts, d.last_successful_stream_ordering),
         (name.as_str(), 60000, Some(1_799_999_999_000), None)
     );
     raw(
@@ -47,10 +42,7 @@ fn destinations() {
         "/_synapse/admin/v1/federation/destinations?limit=1&order_by=retry_last_ts",
         None,
     );
-    let one = ok(
-        "get_destination",
-        admin().get_destination().destination(&name).send(),
-    );
+    let one = ok("get_destination", admin().get_destination().destination(&name).send());
     assert_eq!(one.retry_last_ts, 1_800_000_000_000);
     raw(
         "get_destination",
@@ -60,10 +52,7 @@ fn destinations() {
     );
     fails_not_found(
         "get_destination",
-        admin()
-            .get_destination()
-            .destination("never.seen.invalid")
-            .send(),
+        admin().get_destination().destination("never.seen.invalid").send(),
     );
 }
 
@@ -72,11 +61,7 @@ fn destination_rooms_and_reset() {
     let name = failing_destination();
     let rooms = ok(
         "list_destination_rooms",
-        admin()
-            .list_destination_rooms()
-            .destination(&name)
-            .limit(10)
-            .send(),
+        admin().list_destination_rooms().destination(&name).limit(10).send(),
     );
     assert_eq!((rooms.rooms.len(), rooms.total), (0, 0));
     // Two rooms shared with it (the rows the federation sender keeps), one a page.
@@ -93,17 +78,10 @@ fn destination_rooms_and_reset() {
     }
     let first = ok(
         "list_destination_rooms",
-        admin()
-            .list_destination_rooms()
-            .destination(&name)
-            .limit(1)
-            .send(),
+        admin().list_destination_rooms().destination(&name).limit(1).send(),
     );
     assert_eq!((first.total, first.next_token.as_deref()), (2, Some("1")));
-    let listed = (
-        first.rooms[0].room_id.clone(),
-        first.rooms[0].stream_ordering,
-    );
+    let listed = (first.rooms[0].room_id.clone(), first.rooms[0].stream_ordering);
     assert!(shared.contains(&listed), "{listed:?} of {shared:?}");
     raw(
         "list_destination_rooms",
@@ -113,17 +91,11 @@ fn destination_rooms_and_reset() {
     );
     fails_not_found(
         "list_destination_rooms",
-        admin()
-            .list_destination_rooms()
-            .destination("never.seen.invalid")
-            .send(),
+        admin().list_destination_rooms().destination("never.seen.invalid").send(),
     );
     let reset = ok(
         "reset_destination_connection",
-        admin()
-            .reset_destination_connection()
-            .destination(&name)
-            .send(),
+        admin().reset_destination_connection().destination(&name).send(),
     );
     assert!(reset.is_empty(), "{reset:?}");
     let after = raw(
@@ -133,19 +105,12 @@ fn destination_rooms_and_reset() {
         None,
     );
     assert_eq!(
-        (
-            &after["failure_ts"],
-            &after["retry_last_ts"],
-            &after["retry_interval"]
-        ),
+        (&after["failure_ts"], &after["retry_last_ts"], &after["retry_interval"]),
         (&json!(null), &json!(0), &json!(0))
     );
     let message = fails(
         "reset_destination_connection",
-        admin()
-            .reset_destination_connection()
-            .destination(&name)
-            .send(),
+        admin().reset_destination_connection().destination(&name).send(),
         400,
         "M_UNKNOWN",
     );

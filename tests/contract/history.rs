@@ -7,9 +7,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use synadm::api::types;
 
 fn now_ms() -> i64 {
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .expect("clock after 1970");
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).expect("clock after 1970");
     i64::try_from(now.as_millis()).expect("milliseconds fit in i64")
 }
 
@@ -32,11 +30,7 @@ fn visible(token: &str, room: &str, event_id: &str) -> bool {
     let (status, reply) = synapse().request_as(
         token,
         "GET",
-        &format!(
-            "/_matrix/client/v3/rooms/{}/event/{}",
-            enc(room),
-            enc(event_id)
-        ),
+        &format!("/_matrix/client/v3/rooms/{}/event/{}", enc(room), enc(event_id)),
         None,
     );
     match status {
@@ -67,9 +61,8 @@ fn purge_history() {
     let s = synapse();
     let (_, token) = s.fresh_user("contract purge");
     let room = create_room(&token, json!({ "name": "contract purge" }));
-    let events: Vec<String> = (0..4)
-        .map(|i| send_text(&token, &room, &format!("purge me {i}")))
-        .collect();
+    let events: Vec<String> =
+        (0..4).map(|i| send_text(&token, &room, &format!("purge me {i}"))).collect();
     // Up to an event: the events before it go, the event itself stays.
     let started = ok(
         "purge_history",
@@ -84,10 +77,7 @@ fn purge_history() {
             .send(),
     );
     assert!(!started.purge_id.is_empty());
-    assert_eq!(
-        wait_for_purge(&started.purge_id).status,
-        types::PurgeStatusStatus::Complete
-    );
+    assert_eq!(wait_for_purge(&started.purge_id).status, types::PurgeStatusStatus::Complete);
     let kept: Vec<bool> = events.iter().map(|e| stored(e)).collect();
     assert_eq!(kept, [false, false, true, true]);
     assert!(visible(&token, &room, &events[2]));
@@ -104,27 +94,17 @@ fn purge_history() {
         Some(json!({ "purge_up_to_ts": now_ms() + 60_000 })),
     );
     let id = reply["purge_id"].as_str().expect("purge_id");
-    assert_eq!(
-        wait_for_purge(id).status,
-        types::PurgeStatusStatus::Complete
-    );
+    assert_eq!(wait_for_purge(id).status, types::PurgeStatusStatus::Complete);
     assert!(stored(&first));
     assert!(!visible(&token, &other, &first));
 
     let message = fails(
         "purge_history",
-        admin()
-            .purge_history()
-            .room_id(&room)
-            .body(types::PurgeHistoryRequest::default())
-            .send(),
+        admin().purge_history().room_id(&room).body(types::PurgeHistoryRequest::default()).send(),
         400,
         "M_BAD_JSON",
     );
-    assert_eq!(
-        message,
-        "must specify purge_up_to_event_id or purge_up_to_ts"
-    );
+    assert_eq!(message, "must specify purge_up_to_event_id or purge_up_to_ts");
     let reply = admin_error(
         "purge_history",
         "POST",
@@ -181,10 +161,7 @@ fn purge_history_up_to_the_seeded_cut_off() {
             })
             .send(),
     );
-    assert_eq!(
-        wait_for_purge(&started.purge_id).status,
-        types::PurgeStatusStatus::Complete
-    );
+    assert_eq!(wait_for_purge(&started.purge_id).status, types::PurgeStatusStatus::Complete);
     let kept = |events: &[String]| -> Vec<bool> { events.iter().map(|e| stored(e)).collect() };
     assert_eq!(kept(&before), [false; 4]);
     assert_eq!(kept(&after), [true; 4]);
@@ -220,10 +197,7 @@ fn get_purge_history_status() {
 
     let message = fails_not_found(
         "get_purge_history_status",
-        admin()
-            .get_purge_history_status()
-            .purge_id("no-such-purge")
-            .send(),
+        admin().get_purge_history_status().purge_id("no-such-purge").send(),
     );
     assert_eq!(message, "purge id 'no-such-purge' not found");
     // A room deletion's task ID is not a purge ID.

@@ -156,10 +156,7 @@ components:
             "parts": [{ "id": "a", "deep": true }], "by_key": { "k": { "id": "b", "z": 0 } },
         }));
         assert_eq!(found.len(), 3, "{found:?}");
-        assert!(
-            found[0].contains("`$.surprise`: returned but not declared"),
-            "{found:?}"
-        );
+        assert!(found[0].contains("`$.surprise`: returned but not declared"), "{found:?}");
         assert!(found[1].contains("`$.parts[0].deep`"), "{found:?}");
         assert!(found[1].contains("(in Part)"), "{found:?}");
         assert!(found[2].contains(r#"`$.by_key["k"].z`"#), "{found:?}");
@@ -168,20 +165,9 @@ components:
     #[test]
     fn walker_reports_missing_required_fields_and_stray_nulls() {
         let found = problems(json!({ "name": null, "maybe": null, "parts": [{}] }));
-        assert!(
-            found.iter().any(|p| p.contains("`$.count`: required")),
-            "{found:?}"
-        );
-        assert!(
-            found.iter().any(|p| p.contains("`$.name`: null")),
-            "{found:?}"
-        );
-        assert!(
-            found
-                .iter()
-                .any(|p| p.contains("`$.parts[0].id`: required")),
-            "{found:?}"
-        );
+        assert!(found.iter().any(|p| p.contains("`$.count`: required")), "{found:?}");
+        assert!(found.iter().any(|p| p.contains("`$.name`: null")), "{found:?}");
+        assert!(found.iter().any(|p| p.contains("`$.parts[0].id`: required")), "{found:?}");
         assert_eq!(found.len(), 3, "{found:?}");
     }
 
@@ -191,18 +177,9 @@ components:
             "name": 1, "count": "1", "maybe": false, "flag": "yes", "wrapped": "no",
         }));
         assert_eq!(found.len(), 5, "{found:?}");
-        assert!(
-            found[0].contains("`$.name`: expected string, got integer"),
-            "{found:?}"
-        );
-        assert!(
-            found[1].contains("`$.count`: expected integer, got string"),
-            "{found:?}"
-        );
-        assert!(
-            found[3].contains("`$.flag`: string \"yes\" matches 0 of the oneOf"),
-            "{found:?}"
-        );
+        assert!(found[0].contains("`$.name`: expected string, got integer"), "{found:?}");
+        assert!(found[1].contains("`$.count`: expected integer, got string"), "{found:?}");
+        assert!(found[3].contains("`$.flag`: string \"yes\" matches 0 of the oneOf"), "{found:?}");
     }
 
     #[test]
@@ -210,10 +187,7 @@ components:
         assert!(spec().problems("get_thing", 404, &json!({})).is_empty());
         let found = spec().problems("get_thing", 404, &json!({ "errcode": "M_X" }));
         assert_eq!(found.len(), 1, "{found:?}");
-        assert!(
-            found[0].contains("`$[\"errcode\"]`: returned but not declared"),
-            "{found:?}"
-        );
+        assert!(found[0].contains("`$[\"errcode\"]`: returned but not declared"), "{found:?}");
     }
 
     #[test]
@@ -267,11 +241,7 @@ components:
     #[test]
     fn walker_lists_optional_properties_no_reply_had() {
         let s = spec();
-        let optional: Vec<String> = s
-            .optional_properties()
-            .iter()
-            .map(schema::describe)
-            .collect();
+        let optional: Vec<String> = s.optional_properties().iter().map(schema::describe).collect();
         assert_eq!(
             optional,
             [
@@ -294,11 +264,8 @@ components:
             "a test reply",
         );
         // `wrapped` was null, which counts as seen; `by_key` was seen, so listing it is stale.
-        let unseen = record::unseen(
-            &s,
-            &seen,
-            &[("Thing.flag", "a reason"), ("Thing.by_key", "a reason")],
-        );
+        let unseen =
+            record::unseen(&s, &seen, &[("Thing.flag", "a reason"), ("Thing.by_key", "a reason")]);
         assert_eq!(unseen.unexplained, ["Thing.parts"]);
         assert_eq!(unseen.stale, ["Thing.by_key"]);
     }
@@ -342,30 +309,9 @@ mod recording {
     fn coverage_needs_a_generated_success_and_failure_per_operation() {
         let ops: BTreeSet<String> = ["a", "b", "c", "d"].map(String::from).into();
         let calls = BTreeMap::from([
-            (
-                "a".to_string(),
-                Calls {
-                    succeeded: true,
-                    failed: true,
-                    raw: false,
-                },
-            ),
-            (
-                "b".to_string(),
-                Calls {
-                    succeeded: true,
-                    failed: false,
-                    raw: true,
-                },
-            ),
-            (
-                "c".to_string(),
-                Calls {
-                    succeeded: false,
-                    failed: false,
-                    raw: true,
-                },
-            ),
+            ("a".to_string(), Calls { succeeded: true, failed: true, raw: false }),
+            ("b".to_string(), Calls { succeeded: true, failed: false, raw: true }),
+            ("c".to_string(), Calls { succeeded: false, failed: false, raw: true }),
         ]);
         assert_eq!(
             coverage_gaps(&ops, &calls),
@@ -388,14 +334,8 @@ mod recording {
             operation_of(&s, "GET", "/api/v0/thing/latest", &mounts),
             Some("get_latest_thing")
         );
-        assert_eq!(
-            operation_of(&s, "GET", "/api/v0/thing?x", &mounts),
-            Some("get_thing")
-        );
-        assert_eq!(
-            operation_of(&s, "GET", "/thing", &mounts),
-            Some("get_thing")
-        );
+        assert_eq!(operation_of(&s, "GET", "/api/v0/thing?x", &mounts), Some("get_thing"));
+        assert_eq!(operation_of(&s, "GET", "/thing", &mounts), Some("get_thing"));
         assert_eq!(operation_of(&s, "GET", "/api/v0x/thing", &mounts), None);
         assert_eq!(operation_of(&s, "GET", "/api/v0/thing", &[]), None);
     }
@@ -406,10 +346,7 @@ mod recording {
             &mut &b"PUT /thing/%40a HTTP/1.1\r\nhost: x\r\ncontent-length: 2\r\n\r\n{}rest"[..],
         )
         .expect("a request with a body");
-        assert_eq!(
-            (request.method.as_str(), request.target.as_str()),
-            ("PUT", "/thing/%40a")
-        );
+        assert_eq!((request.method.as_str(), request.target.as_str()), ("PUT", "/thing/%40a"));
         assert_eq!(request.headers[1], ("content-length".into(), "2".into()));
         assert_eq!(request.body, b"{}");
         let request = read_request(&mut &b"GET /thing HTTP/1.1\r\n\r\n"[..]).expect("a GET");

@@ -58,13 +58,7 @@ fn login() {
     let (user, _) = s.fresh_user("contract login");
     let name = localpart(&user);
     let password = format!("password-{name}");
-    let session = ok(
-        "login",
-        client_as(None)
-            .login()
-            .body(password_login(name, &password))
-            .send(),
-    );
+    let session = ok("login", client_as(None).login().body(password_login(name, &password)).send());
     assert_eq!(session.user_id, user);
     assert!(!session.access_token.is_empty());
     // Raw, with a device ID; then asking for a refresh token, which adds it and the access
@@ -78,13 +72,7 @@ fn login() {
         body.as_object_mut()
             .expect("an object")
             .extend(extra.as_object().expect("an object").clone());
-        raw_as(
-            "login",
-            None,
-            "POST",
-            "/_matrix/client/v3/login",
-            Some(body),
-        )
+        raw_as("login", None, "POST", "/_matrix/client/v3/login", Some(body))
     };
     raw_login(json!({ "device_id": "CONTRACTRAW" }));
     let refreshable = raw_login(json!({ "refresh_token": true }));
@@ -93,10 +81,7 @@ fn login() {
 
     fails(
         "login",
-        client_as(None)
-            .login()
-            .body(password_login(name, "wrong-password"))
-            .send(),
+        client_as(None).login().body(password_login(name, "wrong-password")).send(),
         403,
         "M_FORBIDDEN",
     );
@@ -131,10 +116,7 @@ fn login() {
     }
     fails(
         "login",
-        client_as(None)
-            .login()
-            .body(password_login(limited, "wrong-password"))
-            .send(),
+        client_as(None).login().body(password_login(limited, "wrong-password")).send(),
         429,
         "M_LIMIT_EXCEEDED",
     );
@@ -158,10 +140,7 @@ fn login() {
 fn list_room_aliases() {
     let s = synapse();
     let general = s.seed_str("/rooms/general");
-    let aliases = ok(
-        "list_room_aliases",
-        admin().list_room_aliases().room_id(general).send(),
-    );
+    let aliases = ok("list_room_aliases", admin().list_room_aliases().room_id(general).send());
     assert_eq!(aliases.aliases, [s.seed_str("/aliases/general")]);
     let target = format!("/_matrix/client/v3/rooms/{}/aliases", enc(general));
     raw("list_room_aliases", "GET", &target, None);
@@ -180,10 +159,7 @@ fn list_room_aliases() {
     let (_, outsider) = s.fresh_user("contract outsider");
     fails_forbidden(
         "list_room_aliases",
-        client_as(Some(&outsider))
-            .list_room_aliases()
-            .room_id(project_x)
-            .send(),
+        client_as(Some(&outsider)).list_room_aliases().room_id(project_x).send(),
     );
     forbidden(
         "list_room_aliases",
@@ -199,13 +175,7 @@ fn get_server_keys() {
     let s = synapse();
     let keys = ok("get_server_keys", client_as(None).get_server_keys().send());
     assert_eq!(keys.server_name, s.server_name);
-    let reply = raw_as(
-        "get_server_keys",
-        None,
-        "GET",
-        "/_matrix/key/v2/server",
-        None,
-    );
+    let reply = raw_as("get_server_keys", None, "GET", "/_matrix/key/v2/server", None);
     assert!(reply["signatures"][&s.server_name].is_object(), "{reply}");
 
     // As for server_version, only a wrong mount point makes it fail.
@@ -232,10 +202,7 @@ fn get_server_keys() {
 fn resolve_room_alias() {
     let s = synapse();
     let alias = s.seed_str("/aliases/general");
-    let target = ok(
-        "resolve_room_alias",
-        admin().resolve_room_alias().room_alias(alias).send(),
-    );
+    let target = ok("resolve_room_alias", admin().resolve_room_alias().room_alias(alias).send());
     assert_eq!(target.room_id, s.seed_str("/rooms/general"));
     assert_eq!(target.servers, [s.server_name.as_str()]);
     // Any user may resolve an alias, and so may nobody at all.
@@ -258,15 +225,9 @@ fn resolve_room_alias() {
 
     let message = fails_not_found(
         "resolve_room_alias",
-        admin()
-            .resolve_room_alias()
-            .room_alias(format!("#no-such-alias:{}", s.server_name))
-            .send(),
+        admin().resolve_room_alias().room_alias(format!("#no-such-alias:{}", s.server_name)).send(),
     );
-    assert_eq!(
-        message,
-        format!("Room alias #no-such-alias:{} not found", s.server_name)
-    );
+    assert_eq!(message, format!("Room alias #no-such-alias:{} not found", s.server_name));
     raw_error(
         "resolve_room_alias",
         None,

@@ -16,10 +16,7 @@ fn list_user_media() {
     // One protected and one quarantined upload, so those columns are not at their defaults.
     let media_id = |uri: &str| uri.rsplit('/').next().unwrap_or_default().to_string();
     for target in [
-        format!(
-            "/_synapse/admin/v1/media/protect/{}",
-            enc(&media_id(&first))
-        ),
+        format!("/_synapse/admin/v1/media/protect/{}", enc(&media_id(&first))),
         format!(
             "/_synapse/admin/v1/media/quarantine/{}/{}",
             s.server_name,
@@ -30,48 +27,27 @@ fn list_user_media() {
     }
 
     // Two uploads, one per page: next_token is an integer here.
-    let page = ok(
-        "list_user_media",
-        admin().list_user_media().user_id(&user).limit(1).send(),
-    );
+    let page = ok("list_user_media", admin().list_user_media().user_id(&user).limit(1).send());
     assert_eq!(page.total, 2);
     assert_eq!(page.media.len(), 1);
     assert_eq!(page.next_token, Some(1));
-    let all = ok(
-        "list_user_media",
-        admin().list_user_media().user_id(&user).send(),
-    );
+    let all = ok("list_user_media", admin().list_user_media().user_id(&user).send());
     let mut ids: Vec<String> = all.media.iter().map(|m| m.media_id.clone()).collect();
     ids.sort_unstable();
     let mut want = vec![media_id(&first), media_id(&second)];
     want.sort_unstable();
     assert_eq!(ids, want);
     assert!(
-        all.media
-            .iter()
-            .any(|m| m.quarantined_by.as_deref() == Some(s.admin_user.as_str())),
+        all.media.iter().any(|m| m.quarantined_by.as_deref() == Some(s.admin_user.as_str())),
         "{all:?}"
     );
-    let reply = raw(
-        "list_user_media",
-        "GET",
-        &media_path(&user, "?limit=1"),
-        None,
-    );
+    let reply = raw("list_user_media", "GET", &media_path(&user, "?limit=1"), None);
     assert_eq!(reply["next_token"], 1);
     // The seed's image (a different media type and upload path).
-    raw(
-        "list_user_media",
-        "GET",
-        &media_path(&s.user_id("alice"), ""),
-        None,
-    );
+    raw("list_user_media", "GET", &media_path(&s.user_id("alice"), ""), None);
 
     let nobody = unknown_user();
-    fails_not_found(
-        "list_user_media",
-        admin().list_user_media().user_id(&nobody).send(),
-    );
+    fails_not_found("list_user_media", admin().list_user_media().user_id(&nobody).send());
 }
 
 /// The media ID of an `mxc://server/ID` URI.
@@ -123,11 +99,7 @@ fn get_media_info() {
     let id = media_id(&upload(&token, "info.json"));
     let info = ok(
         "get_media_info",
-        admin()
-            .get_media_info()
-            .server_name(&s.server_name)
-            .media_id(&id)
-            .send(),
+        admin().get_media_info().server_name(&s.server_name).media_id(&id).send(),
     )
     .media_info;
     assert_eq!(info.media_id, id);
@@ -159,19 +131,12 @@ fn get_media_info() {
 
     fails_not_found(
         "get_media_info",
-        admin()
-            .get_media_info()
-            .server_name(&s.server_name)
-            .media_id("contractNoSuchMedia")
-            .send(),
+        admin().get_media_info().server_name(&s.server_name).media_id("contractNoSuchMedia").send(),
     );
     admin_error(
         "get_media_info",
         "GET",
-        &format!(
-            "/_synapse/admin/v1/media/{}/contractNoSuchMedia",
-            s.server_name
-        ),
+        &format!("/_synapse/admin/v1/media/{}/contractNoSuchMedia", s.server_name),
         None,
         404,
         "M_NOT_FOUND",
@@ -183,14 +148,8 @@ fn delete_media() {
     let s = synapse();
     let (_, token) = s.fresh_user("contract media delete");
     let id = media_id(&upload(&token, "doomed.json"));
-    let reply = ok(
-        "delete_media",
-        admin()
-            .delete_media()
-            .server_name(&s.server_name)
-            .media_id(&id)
-            .send(),
-    );
+    let reply =
+        ok("delete_media", admin().delete_media().server_name(&s.server_name).media_id(&id).send());
     assert_eq!(reply.deleted_media, [id.as_str()]);
     assert_eq!(reply.total, 1);
     assert!(is_gone(&id), "deleted media is gone");
@@ -206,11 +165,7 @@ fn delete_media() {
 
     fails_not_found(
         "delete_media",
-        admin()
-            .delete_media()
-            .server_name(&s.server_name)
-            .media_id(&id)
-            .send(),
+        admin().delete_media().server_name(&s.server_name).media_id(&id).send(),
     );
     admin_error(
         "delete_media",
@@ -230,20 +185,13 @@ fn delete_media_by_date_size() {
     // media and the seed's; one of them becomes the user's avatar.
     let big = upload_large(&token, "big.json", 300);
     let avatar = upload_large(&token, "avatar.json", 300);
-    set_user(
-        &user,
-        json!({ "avatar_url": format!("mxc://{}/{avatar}", s.server_name) }),
-    );
+    set_user(&user, json!({ "avatar_url": format!("mxc://{}/{avatar}", s.server_name) }));
     let now = synadm::time::now_ms() + 1_000;
     let size_gt = 256 * 1024;
 
     let reply = ok(
         "delete_media_by_date_size",
-        admin()
-            .delete_media_by_date_size()
-            .before_ts(now)
-            .size_gt(size_gt)
-            .send(),
+        admin().delete_media_by_date_size().before_ts(now).size_gt(size_gt).send(),
     );
     assert_eq!(reply.deleted_media, [big.as_str()], "the avatar is kept");
     assert_eq!(reply.total, 1);
@@ -258,10 +206,7 @@ fn delete_media_by_date_size() {
         ),
         None,
     );
-    assert_eq!(
-        with_profiles,
-        json!({ "deleted_media": [avatar.clone()], "total": 1 })
-    );
+    assert_eq!(with_profiles, json!({ "deleted_media": [avatar.clone()], "total": 1 }));
     assert!(is_gone(&avatar));
 
     fails(
@@ -284,10 +229,7 @@ fn delete_media_by_date_size() {
 fn purge_media_cache() {
     // The test server federates with nobody, so there is no remote media to purge.
     let now = synadm::time::now_ms();
-    let reply = ok(
-        "purge_media_cache",
-        admin().purge_media_cache().before_ts(now).send(),
-    );
+    let reply = ok("purge_media_cache", admin().purge_media_cache().before_ts(now).send());
     assert_eq!(reply.deleted, 0);
     raw(
         "purge_media_cache",
@@ -313,24 +255,13 @@ fn list_room_media() {
     send_image(&token, &room, &local, "local");
     send_image(&token, &room, remote, "remote");
 
-    let reply = ok(
-        "list_room_media",
-        admin().list_room_media().room_id(&room).send(),
-    );
+    let reply = ok("list_room_media", admin().list_room_media().room_id(&room).send());
     assert_eq!(reply.local, [local.as_str()]);
     assert_eq!(reply.remote, [remote.to_string()]);
-    raw(
-        "list_room_media",
-        "GET",
-        &format!("/_synapse/admin/v1/room/{}/media", enc(&room)),
-        None,
-    );
+    raw("list_room_media", "GET", &format!("/_synapse/admin/v1/room/{}/media", enc(&room)), None);
     // A room without media, and one the server does not know: empty lists either way.
     let empty = room_with_message(&token, "no media here");
-    let reply = ok(
-        "list_room_media",
-        admin().list_room_media().room_id(&empty).send(),
-    );
+    let reply = ok("list_room_media", admin().list_room_media().room_id(&empty).send());
     assert!(reply.local.is_empty() && reply.remote.is_empty());
 }
 
@@ -343,10 +274,7 @@ fn quarantine_room_media() {
     let second = upload(&token, "room-q2.json");
     send_image(&token, &room, &first, "q1");
     send_image(&token, &room, &second, "q2");
-    let reply = ok(
-        "quarantine_room_media",
-        admin().quarantine_room_media().room_id(&room).send(),
-    );
+    let reply = ok("quarantine_room_media", admin().quarantine_room_media().room_id(&room).send());
     assert_eq!(reply.num_quarantined, 2);
     for uri in [&first, &second] {
         assert_eq!(media_info(&media_id(uri))["quarantined_by"], s.admin_user);
@@ -368,15 +296,8 @@ fn quarantine_user_media() {
     let (user, token) = s.fresh_user("contract user quarantine");
     let kept = media_id(&upload(&token, "user-q-protected.json"));
     let gone = media_id(&upload(&token, "user-q.json"));
-    s.admin_ok(
-        "POST",
-        &format!("/_synapse/admin/v1/media/protect/{kept}"),
-        Some(&json!({})),
-    );
-    let reply = ok(
-        "quarantine_user_media",
-        admin().quarantine_user_media().user_id(&user).send(),
-    );
+    s.admin_ok("POST", &format!("/_synapse/admin/v1/media/protect/{kept}"), Some(&json!({})));
+    let reply = ok("quarantine_user_media", admin().quarantine_user_media().user_id(&user).send());
     assert_eq!(reply.num_quarantined, 1, "protected media is spared");
     assert_eq!(media_info(&gone)["quarantined_by"], s.admin_user);
     assert_eq!(media_info(&kept)["quarantined_by"], json!(null));
@@ -402,32 +323,23 @@ fn quarantine_and_unquarantine_media() {
     let c = admin();
     let reply = ok(
         "quarantine_media",
-        c.quarantine_media()
-            .server_name(&s.server_name)
-            .media_id(&id)
-            .send(),
+        c.quarantine_media().server_name(&s.server_name).media_id(&id).send(),
     );
     assert!(reply.is_empty(), "{reply:?}");
     assert_eq!(media_info(&id)["quarantined_by"], s.admin_user);
     let reply = ok(
         "unquarantine_media",
-        c.unquarantine_media()
-            .server_name(&s.server_name)
-            .media_id(&id)
-            .send(),
+        c.unquarantine_media().server_name(&s.server_name).media_id(&id).send(),
     );
     assert!(reply.is_empty(), "{reply:?}");
     assert_eq!(media_info(&id)["quarantined_by"], json!(null));
     // Raw, both ways, on this media and on remote media the server never fetched (accepted
     // all the same).
-    for (op, action) in [
-        ("quarantine_media", "quarantine"),
-        ("unquarantine_media", "unquarantine"),
-    ] {
-        for (server, id) in [
-            (s.server_name.as_str(), id.as_str()),
-            ("elsewhere.example", "NeverSeen"),
-        ] {
+    for (op, action) in [("quarantine_media", "quarantine"), ("unquarantine_media", "unquarantine")]
+    {
+        for (server, id) in
+            [(s.server_name.as_str(), id.as_str()), ("elsewhere.example", "NeverSeen")]
+        {
             let target = format!("/_synapse/admin/v1/media/{action}/{server}/{id}");
             raw(op, "POST", &target, Some(json!({})));
         }
@@ -439,10 +351,7 @@ fn protect_and_unprotect_media() {
     let s = synapse();
     let (_, token) = s.fresh_user("contract protect");
     let id = media_id(&upload(&token, "protect.json"));
-    let reply = ok(
-        "protect_media",
-        admin().protect_media().media_id(&id).send(),
-    );
+    let reply = ok("protect_media", admin().protect_media().media_id(&id).send());
     assert!(reply.is_empty(), "{reply:?}");
     // Protected media cannot be quarantined, not even by ID.
     s.admin_ok(
@@ -453,21 +362,11 @@ fn protect_and_unprotect_media() {
     let info = media_info(&id);
     assert_eq!(info["quarantined_by"], json!(null), "{info}");
     assert_eq!(db_bool(&info["safe_from_quarantine"]), Some(true), "{info}");
-    let reply = ok(
-        "unprotect_media",
-        admin().unprotect_media().media_id(&id).send(),
-    );
+    let reply = ok("unprotect_media", admin().unprotect_media().media_id(&id).send());
     assert!(reply.is_empty(), "{reply:?}");
     let info = media_info(&id);
-    assert_eq!(
-        db_bool(&info["safe_from_quarantine"]),
-        Some(false),
-        "{info}"
-    );
-    for (op, action) in [
-        ("protect_media", "protect"),
-        ("unprotect_media", "unprotect"),
-    ] {
+    assert_eq!(db_bool(&info["safe_from_quarantine"]), Some(false), "{info}");
+    for (op, action) in [("protect_media", "protect"), ("unprotect_media", "unprotect")] {
         let target = format!("/_synapse/admin/v1/media/{action}/{id}");
         raw(op, "POST", &target, Some(json!({})));
     }
@@ -477,9 +376,8 @@ fn protect_and_unprotect_media() {
 fn delete_user_media() {
     let s = synapse();
     let (user, token) = s.fresh_user("contract user media delete");
-    let ids: Vec<String> = (0..3)
-        .map(|i| media_id(&upload(&token, &format!("del-{i}.json"))))
-        .collect();
+    let ids: Vec<String> =
+        (0..3).map(|i| media_id(&upload(&token, &format!("del-{i}.json")))).collect();
     // One page: the oldest two.
     let first = ok(
         "delete_user_media",
@@ -505,10 +403,7 @@ fn delete_user_media() {
         None,
     );
     assert_eq!(rest, json!({"deleted_media": [ids[2]], "total": 1}));
-    let none = ok(
-        "delete_user_media",
-        admin().delete_user_media().user_id(&user).send(),
-    );
+    let none = ok("delete_user_media", admin().delete_user_media().user_id(&user).send());
     assert_eq!((none.deleted_media.len(), none.total), (0, 0));
 }
 
@@ -522,10 +417,8 @@ fn list_quarantine_changes() {
     let mut from = 0;
     let mut found = Vec::new();
     loop {
-        let page = ok(
-            "list_quarantine_changes",
-            admin().list_quarantine_changes().from(from).send(),
-        );
+        let page =
+            ok("list_quarantine_changes", admin().list_quarantine_changes().from(from).send());
         if page.changes.is_empty() {
             break;
         }
@@ -535,20 +428,13 @@ fn list_quarantine_changes() {
     }
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].origin, s.server_name);
-    let raw_page = raw(
-        "list_quarantine_changes",
-        "GET",
-        "/_synapse/admin/v1/media/quarantine_changes",
-        None,
-    );
+    let raw_page =
+        raw("list_quarantine_changes", "GET", "/_synapse/admin/v1/media/quarantine_changes", None);
     assert!(raw_page["next_batch"].is_i64(), "{raw_page}");
     admin_error(
         "list_quarantine_changes",
         "GET",
-        &format!(
-            "/_synapse/admin/v1/media/quarantine_changes?from={}",
-            from + 1000
-        ),
+        &format!("/_synapse/admin/v1/media/quarantine_changes?from={}", from + 1000),
         None,
         400,
         "M_INVALID_PARAM",

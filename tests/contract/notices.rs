@@ -25,10 +25,7 @@ fn send_server_notice() {
     let (user, _) = s.fresh_user("contract notice");
     let sent = ok(
         "send_server_notice",
-        admin()
-            .send_server_notice()
-            .body(notice(&user, "contract notice one"))
-            .send(),
+        admin().send_server_notice().body(notice(&user, "contract notice one")).send(),
     );
     assert!(sent.event_id.starts_with('$'), "{sent:?}");
     // The second notice goes into the same (now existing) room; the type may be given.
@@ -48,18 +45,12 @@ fn send_server_notice() {
     let nobody = unknown_user();
     fails_not_found(
         "send_server_notice",
-        admin()
-            .send_server_notice()
-            .body(notice(&nobody, "to nobody"))
-            .send(),
+        admin().send_server_notice().body(notice(&nobody, "to nobody")).send(),
     );
     // Only local users get server notices.
     fails(
         "send_server_notice",
-        admin()
-            .send_server_notice()
-            .body(notice(REMOTE_USER, "to elsewhere"))
-            .send(),
+        admin().send_server_notice().body(notice(REMOTE_USER, "to elsewhere")).send(),
         400,
         "M_UNKNOWN",
     );
@@ -75,10 +66,7 @@ fn send_server_notice() {
     let (_, token) = s.fresh_user("contract notice sender");
     fails_forbidden(
         "send_server_notice",
-        client_as(Some(&token))
-            .send_server_notice()
-            .body(notice(&user, "not an admin"))
-            .send(),
+        client_as(Some(&token)).send_server_notice().body(notice(&user, "not an admin")).send(),
     );
 }
 
@@ -89,11 +77,7 @@ fn send_server_notice_txn() {
     let txn = unique("contract-txn");
     let first = ok(
         "send_server_notice_txn",
-        admin()
-            .send_server_notice_txn()
-            .txn_id(&txn)
-            .body(notice(&user, "contract txn"))
-            .send(),
+        admin().send_server_notice_txn().txn_id(&txn).body(notice(&user, "contract txn")).send(),
     );
     // The same transaction again (even with another body): the first event, nothing new.
     let target = format!("/_synapse/admin/v1/send_server_notice/{txn}");

@@ -57,11 +57,7 @@ impl std::fmt::Display for Exchange {
     /// `GET /target -> 404 {"errcode":…}`, for failure messages.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let body = String::from_utf8_lossy(&self.body);
-        write!(
-            f,
-            "{} {} -> {} {body}",
-            self.method, self.target, self.status
-        )
+        write!(f, "{} {} -> {} {body}", self.method, self.target, self.status)
     }
 }
 
@@ -105,10 +101,7 @@ impl Proxy {
         let addr = listener.local_addr().expect("the proxy's address");
         let log = Arc::new(Mutex::new(Vec::new()));
         let stop = Arc::new(AtomicBool::new(false));
-        let test = std::thread::current()
-            .name()
-            .unwrap_or("a contract test")
-            .to_string();
+        let test = std::thread::current().name().unwrap_or("a contract test").to_string();
         let thread = std::thread::Builder::new()
             .name(format!("proxy of {test}"))
             .spawn({
@@ -116,14 +109,7 @@ impl Proxy {
                 move || serve(listener, upstream, &log, &stop)
             })
             .expect("start the recording proxy");
-        Proxy {
-            addr,
-            log,
-            mounts: RefCell::new(Vec::new()),
-            stop,
-            thread: Some(thread),
-            test,
-        }
+        Proxy { addr, log, mounts: RefCell::new(Vec::new()), stop, thread: Some(thread), test }
     }
 }
 
@@ -201,22 +187,14 @@ fn plain_reply(status: u16, text: &str) -> HttpReply {
 pub fn response_bytes(reply: &HttpReply) -> Vec<u8> {
     let mut head = format!("HTTP/1.1 {} Proxied\r\n", reply.status);
     for (name, value) in &reply.headers {
-        let framing = [
-            "content-length",
-            "transfer-encoding",
-            "connection",
-            "keep-alive",
-        ]
-        .iter()
-        .any(|h| name.eq_ignore_ascii_case(h));
+        let framing = ["content-length", "transfer-encoding", "connection", "keep-alive"]
+            .iter()
+            .any(|h| name.eq_ignore_ascii_case(h));
         if !framing {
             head.push_str(&format!("{name}: {value}\r\n"));
         }
     }
-    head.push_str(&format!(
-        "content-length: {}\r\nconnection: close\r\n\r\n",
-        reply.body.len()
-    ));
+    head.push_str(&format!("content-length: {}\r\nconnection: close\r\n\r\n", reply.body.len()));
     let mut bytes = head.into_bytes();
     bytes.extend_from_slice(&reply.body);
     bytes
@@ -226,9 +204,7 @@ pub fn response_bytes(reply: &HttpReply) -> Vec<u8> {
 /// client sends its JSON bodies with a length, never chunked).
 pub fn read_request(reader: &mut impl BufRead) -> Result<Request, String> {
     let mut line = String::new();
-    reader
-        .read_line(&mut line)
-        .map_err(|e| format!("request line: {e}"))?;
+    reader.read_line(&mut line).map_err(|e| format!("request line: {e}"))?;
     let mut parts = line.split_whitespace();
     let (Some(method), Some(target)) = (parts.next(), parts.next()) else {
         return Err(format!("bad request line {line:?}"));
@@ -238,39 +214,25 @@ pub fn read_request(reader: &mut impl BufRead) -> Result<Request, String> {
     let mut length = 0;
     loop {
         let mut line = String::new();
-        reader
-            .read_line(&mut line)
-            .map_err(|e| format!("header line: {e}"))?;
+        reader.read_line(&mut line).map_err(|e| format!("header line: {e}"))?;
         let line = line.trim_end_matches(['\r', '\n']);
         if line.is_empty() {
             break;
         }
-        let (name, value) = line
-            .split_once(':')
-            .ok_or_else(|| format!("bad header line {line:?}"))?;
+        let (name, value) =
+            line.split_once(':').ok_or_else(|| format!("bad header line {line:?}"))?;
         let value = value.trim();
         if name.eq_ignore_ascii_case("transfer-encoding") {
-            return Err(format!(
-                "request bodies with transfer-encoding {value} are not supported"
-            ));
+            return Err(format!("request bodies with transfer-encoding {value} are not supported"));
         }
         if name.eq_ignore_ascii_case("content-length") {
-            length = value
-                .parse()
-                .map_err(|_| format!("bad content-length {value:?}"))?;
+            length = value.parse().map_err(|_| format!("bad content-length {value:?}"))?;
         }
         headers.push((name.to_string(), value.to_string()));
     }
     let mut body = vec![0; length];
-    reader
-        .read_exact(&mut body)
-        .map_err(|e| format!("request body: {e}"))?;
-    Ok(Request {
-        method,
-        target,
-        headers,
-        body,
-    })
+    reader.read_exact(&mut body).map_err(|e| format!("request body: {e}"))?;
+    Ok(Request { method, target, headers, body })
 }
 
 /// The base URL (`http://127.0.0.1:PORT`) of this thread's recording proxy.
@@ -355,10 +317,7 @@ fn run() -> &'static Mutex<Run> {
         // SAFETY: `at_exit` is a plain `extern "C" fn()` that never unwinds: it runs once,
         // after `main`, and only reads the record.
         let registered = unsafe { libc::atexit(at_exit) };
-        assert_eq!(
-            registered, 0,
-            "atexit: cannot register the end-of-run check"
-        );
+        assert_eq!(registered, 0, "atexit: cannot register the end-of-run check");
         Mutex::default()
     })
 }
@@ -398,15 +357,8 @@ pub fn coverage_gaps(
             if missing.is_empty() {
                 return None;
             }
-            let raw = if c.raw {
-                " (its raw requests do not count)"
-            } else {
-                ""
-            };
-            Some(format!(
-                "{op}: {} through the generated client{raw}",
-                missing.join(", ")
-            ))
+            let raw = if c.raw { " (its raw requests do not count)" } else { "" };
+            Some(format!("{op}: {} through the generated client{raw}", missing.join(", ")))
         })
         .collect()
 }
@@ -439,23 +391,12 @@ pub struct Unseen {
 /// The optional properties of `spec` not in `seen`, described for people, sorted against
 /// `by_design` (property, reason).
 pub fn unseen(spec: &Spec, seen: &BTreeSet<Declared>, by_design: &[(&str, &str)]) -> Unseen {
-    let missing: BTreeSet<String> = spec
-        .optional_properties()
-        .difference(seen)
-        .map(describe)
-        .collect();
+    let missing: BTreeSet<String> =
+        spec.optional_properties().difference(seen).map(describe).collect();
     let explained: BTreeSet<&str> = by_design.iter().map(|(property, _)| *property).collect();
     Unseen {
-        unexplained: missing
-            .iter()
-            .filter(|p| !explained.contains(p.as_str()))
-            .cloned()
-            .collect(),
-        stale: explained
-            .into_iter()
-            .filter(|p| !missing.contains(*p))
-            .map(str::to_owned)
-            .collect(),
+        unexplained: missing.iter().filter(|p| !explained.contains(p.as_str())).cloned().collect(),
+        stale: explained.into_iter().filter(|p| !missing.contains(*p)).map(str::to_owned).collect(),
     }
 }
 

@@ -25,15 +25,9 @@ fn list_registration_tokens() {
     let used_up = unique("contract-used-up");
     create(&used_up, json!({ "uses_allowed": 0 }));
 
-    let all = ok(
-        "list_registration_tokens",
-        admin().list_registration_tokens().send(),
-    );
+    let all = ok("list_registration_tokens", admin().list_registration_tokens().send());
     let find = |list: &types::RegistrationTokens, name: &str| {
-        list.registration_tokens
-            .iter()
-            .find(|t| t.token == name)
-            .cloned()
+        list.registration_tokens.iter().find(|t| t.token == name).cloned()
     };
     let seed = find(&all, "seedtoken").expect("the seed token is listed");
     assert_eq!(seed.uses_allowed, Some(5));
@@ -42,23 +36,14 @@ fn list_registration_tokens() {
     assert_eq!(mine.uses_allowed, None);
     assert!(mine.expiry_time.is_some());
 
-    let valid = ok(
-        "list_registration_tokens",
-        admin().list_registration_tokens().valid(true).send(),
-    );
+    let valid =
+        ok("list_registration_tokens", admin().list_registration_tokens().valid(true).send());
     assert!(find(&valid, &expiring).is_some() && find(&valid, &used_up).is_none());
-    let invalid = ok(
-        "list_registration_tokens",
-        admin().list_registration_tokens().valid(false).send(),
-    );
+    let invalid =
+        ok("list_registration_tokens", admin().list_registration_tokens().valid(false).send());
     assert!(find(&invalid, &used_up).is_some() && find(&invalid, &expiring).is_none());
     raw("list_registration_tokens", "GET", TOKENS, None);
-    raw(
-        "list_registration_tokens",
-        "GET",
-        &format!("{TOKENS}?valid=false"),
-        None,
-    );
+    raw("list_registration_tokens", "GET", &format!("{TOKENS}?valid=false"), None);
 
     raw_error(
         "list_registration_tokens",
@@ -73,21 +58,14 @@ fn list_registration_tokens() {
 
 #[test]
 fn get_registration_token() {
-    let got = ok(
-        "get_registration_token",
-        admin().get_registration_token().token("seedtoken").send(),
-    );
+    let got =
+        ok("get_registration_token", admin().get_registration_token().token("seedtoken").send());
     assert_eq!(got.token, "seedtoken");
     assert_eq!(got.uses_allowed, Some(5));
     let expiring = unique("contract-get");
     let expiry = tomorrow();
     create(&expiring, json!({ "expiry_time": expiry }));
-    let reply = raw(
-        "get_registration_token",
-        "GET",
-        &format!("{TOKENS}/{expiring}"),
-        None,
-    );
+    let reply = raw("get_registration_token", "GET", &format!("{TOKENS}/{expiring}"), None);
     assert_eq!(
         reply,
         json!({ "token": expiring, "uses_allowed": null, "pending": 0, "completed": 0,
@@ -127,11 +105,7 @@ fn create_registration_token() {
             .send(),
     );
     assert_eq!(
-        (
-            created.token.as_str(),
-            created.uses_allowed,
-            created.expiry_time
-        ),
+        (created.token.as_str(), created.uses_allowed, created.expiry_time),
         (name.as_str(), Some(3), Some(expiry))
     );
     assert_eq!((created.pending, created.completed), (0, 0));
@@ -148,22 +122,15 @@ fn create_registration_token() {
     );
     assert_eq!(random.token.len(), 24);
     assert_eq!((random.uses_allowed, random.expiry_time), (None, None));
-    let raw_new = raw(
-        "create_registration_token",
-        "POST",
-        &format!("{TOKENS}/new"),
-        Some(json!({})),
-    );
+    let raw_new =
+        raw("create_registration_token", "POST", &format!("{TOKENS}/new"), Some(json!({})));
     assert_eq!(raw_new["token"].as_str().map(str::len), Some(16));
 
     let message = fails(
         "create_registration_token",
         admin()
             .create_registration_token()
-            .body(types::NewRegistrationToken {
-                token: Some(name.clone()),
-                ..Default::default()
-            })
+            .body(types::NewRegistrationToken { token: Some(name.clone()), ..Default::default() })
             .send(),
         400,
         "M_INVALID_PARAM",
@@ -196,20 +163,14 @@ fn update_registration_token() {
             })
             .send(),
     );
-    assert_eq!(
-        (limited.uses_allowed, limited.expiry_time),
-        (Some(7), Some(expiry))
-    );
+    assert_eq!((limited.uses_allowed, limited.expiry_time), (Some(7), Some(expiry)));
     // Explicit nulls: unlimited and never expiring.
     let open = ok(
         "update_registration_token",
         admin()
             .update_registration_token()
             .token(&name)
-            .body(RegistrationTokenUpdate {
-                uses_allowed: Some(None),
-                expiry_time: Some(None),
-            })
+            .body(RegistrationTokenUpdate { uses_allowed: Some(None), expiry_time: Some(None) })
             .send(),
     );
     assert_eq!((open.uses_allowed, open.expiry_time), (None, None));
@@ -247,21 +208,14 @@ fn update_registration_token() {
 fn delete_registration_token() {
     let name = unique("contract-delete");
     create(&name, json!({}));
-    let reply = ok(
-        "delete_registration_token",
-        admin().delete_registration_token().token(&name).send(),
-    );
+    let reply =
+        ok("delete_registration_token", admin().delete_registration_token().token(&name).send());
     assert!(reply.is_empty(), "{reply:?}");
     let (status, _) = synapse().admin_request("GET", &format!("{TOKENS}/{name}"), None);
     assert_eq!(status, 404, "the token is gone");
     let other = unique("contract-delete-raw");
     create(&other, json!({}));
-    raw(
-        "delete_registration_token",
-        "DELETE",
-        &format!("{TOKENS}/{other}"),
-        None,
-    );
+    raw("delete_registration_token", "DELETE", &format!("{TOKENS}/{other}"), None);
 
     fails_not_found(
         "delete_registration_token",

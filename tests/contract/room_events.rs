@@ -9,9 +9,7 @@ use synadm::api::types;
 fn room_with_messages() -> (String, Vec<String>) {
     let (_, token) = synapse().fresh_user("contract events");
     let room = create_room(&token, json!({"name": "contract events"}));
-    let ids = (0..3)
-        .map(|i| send_text(&token, &room, &format!("e{i}")))
-        .collect();
+    let ids = (0..3).map(|i| send_text(&token, &room, &format!("e{i}"))).collect();
     (room, ids)
 }
 
@@ -45,11 +43,7 @@ fn list_room_messages() {
     assert_eq!(rest["chunk"][0]["event_id"], ids[0].as_str(), "{rest}");
     let message = fails(
         "list_room_messages",
-        admin()
-            .list_room_messages()
-            .room_id(&room)
-            .from("not-a-token")
-            .send(),
+        admin().list_room_messages().room_id(&room).from("not-a-token").send(),
         400,
         "M_UNKNOWN",
     );
@@ -59,47 +53,26 @@ fn list_room_messages() {
 #[test]
 fn room_timestamp_to_event_and_get_event_context() {
     let (room, ids) = room_with_messages();
-    let event = ok(
-        "fetch_event",
-        admin().fetch_event().event_id(&ids[1]).send(),
-    );
+    let event = ok("fetch_event", admin().fetch_event().event_id(&ids[1]).send());
     let ts = event.event["origin_server_ts"].as_i64().expect("ts");
     let found = ok(
         "room_timestamp_to_event",
-        admin()
-            .room_timestamp_to_event()
-            .room_id(&room)
-            .ts(ts)
-            .dir(types::Direction::B)
-            .send(),
+        admin().room_timestamp_to_event().room_id(&room).ts(ts).dir(types::Direction::B).send(),
     );
     assert_eq!(found.origin_server_ts, ts);
     raw(
         "room_timestamp_to_event",
         "GET",
-        &format!(
-            "/_synapse/admin/v1/rooms/{}/timestamp_to_event?ts={ts}",
-            enc(&room)
-        ),
+        &format!("/_synapse/admin/v1/rooms/{}/timestamp_to_event?ts={ts}", enc(&room)),
         None,
     );
     fails_not_found(
         "room_timestamp_to_event",
-        admin()
-            .room_timestamp_to_event()
-            .room_id(&room)
-            .ts(1)
-            .dir(types::Direction::B)
-            .send(),
+        admin().room_timestamp_to_event().room_id(&room).ts(1).dir(types::Direction::B).send(),
     );
     let context = ok(
         "get_event_context",
-        admin()
-            .get_event_context()
-            .room_id(&room)
-            .event_id(&ids[1])
-            .limit(2)
-            .send(),
+        admin().get_event_context().room_id(&room).event_id(&ids[1]).limit(2).send(),
     );
     assert_eq!(context.event.event_id, ids[1]);
     assert_eq!(context.events_after[0].event_id, ids[2]);
@@ -107,20 +80,12 @@ fn room_timestamp_to_event_and_get_event_context() {
     raw(
         "get_event_context",
         "GET",
-        &format!(
-            "/_synapse/admin/v1/rooms/{}/context/{}",
-            enc(&room),
-            enc(&ids[0])
-        ),
+        &format!("/_synapse/admin/v1/rooms/{}/context/{}", enc(&room), enc(&ids[0])),
         None,
     );
     fails_not_found(
         "get_event_context",
-        admin()
-            .get_event_context()
-            .room_id(&room)
-            .event_id("$missing")
-            .send(),
+        admin().get_event_context().room_id(&room).event_id("$missing").send(),
     );
 }
 
@@ -135,10 +100,7 @@ fn fetch_event() {
     );
     assert_eq!(got["event"]["room_id"], room.as_str(), "{got}");
     assert_eq!(got["event"]["content"]["body"], "e0");
-    fails_not_found(
-        "fetch_event",
-        admin().fetch_event().event_id("$missing").send(),
-    );
+    fails_not_found("fetch_event", admin().fetch_event().event_id("$missing").send());
 }
 
 #[test]
@@ -166,18 +128,10 @@ fn get_room_hierarchy() {
             ],
         }),
     );
-    let (status, reply) = put_state(
-        &token,
-        &space,
-        "m.space.child",
-        &child,
-        json!({"via": ["test.local"]}),
-    );
+    let (status, reply) =
+        put_state(&token, &space, "m.space.child", &child, json!({"via": ["test.local"]}));
     assert_eq!(status, 200, "{reply}");
-    let tree = ok(
-        "get_room_hierarchy",
-        admin().get_room_hierarchy().room_id(&space).send(),
-    );
+    let tree = ok("get_room_hierarchy", admin().get_room_hierarchy().room_id(&space).send());
     let ids: Vec<&str> = tree.rooms.iter().map(|r| r.room_id.as_str()).collect();
     assert_eq!(ids, [space.as_str(), child.as_str()]);
     assert_eq!(tree.rooms[0].children_state.len(), 1);
@@ -187,26 +141,16 @@ fn get_room_hierarchy() {
         &format!("/_synapse/admin/v1/rooms/{}/hierarchy?limit=1", enc(&space)),
         None,
     );
-    let next = page["next_batch"]
-        .as_str()
-        .expect("a second page")
-        .to_string();
+    let next = page["next_batch"].as_str().expect("a second page").to_string();
     raw(
         "get_room_hierarchy",
         "GET",
-        &format!(
-            "/_synapse/admin/v1/rooms/{}/hierarchy?from={next}",
-            enc(&space)
-        ),
+        &format!("/_synapse/admin/v1/rooms/{}/hierarchy?from={next}", enc(&space)),
         None,
     );
     fails(
         "get_room_hierarchy",
-        admin()
-            .get_room_hierarchy()
-            .room_id(&space)
-            .from("not-a-token")
-            .send(),
+        admin().get_room_hierarchy().room_id(&space).from("not-a-token").send(),
         400,
         "M_INVALID_PARAM",
     );
@@ -217,10 +161,7 @@ fn forward_extremities() {
     let (room, ids) = room_with_messages();
     let got = ok(
         "get_forward_extremities",
-        admin()
-            .get_forward_extremities()
-            .room_id_or_alias(&room)
-            .send(),
+        admin().get_forward_extremities().room_id_or_alias(&room).send(),
     );
     assert_eq!(got.count, 1);
     assert_eq!(got.results[0].event_id, ids[2]);
@@ -228,41 +169,26 @@ fn forward_extremities() {
     raw(
         "get_forward_extremities",
         "GET",
-        &format!(
-            "/_synapse/admin/v1/rooms/{}/forward_extremities",
-            enc(&room)
-        ),
+        &format!("/_synapse/admin/v1/rooms/{}/forward_extremities", enc(&room)),
         None,
     );
     let deleted = ok(
         "delete_forward_extremities",
-        admin()
-            .delete_forward_extremities()
-            .room_id_or_alias(&room)
-            .send(),
+        admin().delete_forward_extremities().room_id_or_alias(&room).send(),
     );
     assert_eq!(deleted.deleted, 0);
     raw(
         "delete_forward_extremities",
         "DELETE",
-        &format!(
-            "/_synapse/admin/v1/rooms/{}/forward_extremities",
-            enc(&room)
-        ),
+        &format!("/_synapse/admin/v1/rooms/{}/forward_extremities", enc(&room)),
         None,
     );
     fails_not_found(
         "get_forward_extremities",
-        admin()
-            .get_forward_extremities()
-            .room_id_or_alias("#no-such-alias:test.local")
-            .send(),
+        admin().get_forward_extremities().room_id_or_alias("#no-such-alias:test.local").send(),
     );
     fails_not_found(
         "delete_forward_extremities",
-        admin()
-            .delete_forward_extremities()
-            .room_id_or_alias("#no-such-alias:test.local")
-            .send(),
+        admin().delete_forward_extremities().room_id_or_alias("#no-such-alias:test.local").send(),
     );
 }

@@ -24,23 +24,16 @@ fn rooms_matching(
     refine: impl FnOnce(builder::ListRooms<'_>) -> builder::ListRooms<'_>,
 ) -> types::RoomList {
     let client = admin();
-    ok(
-        "list_rooms",
-        refine(client.list_rooms().search_term(term)).send(),
-    )
+    ok("list_rooms", refine(client.list_rooms().search_term(term)).send())
 }
 
 /// Waits until Synapse's room statistics (the source of the list and of most detail fields,
 /// updated in the background) show `room` as `settled` says, and returns its details.
 fn settled_details(room: &str, settled: impl Fn(&Value) -> bool) -> Value {
-    poll(
-        "the room statistics catch up",
-        Duration::from_secs(30),
-        || {
-            let reply = synapse().admin_ok("GET", &rooms_path(room, ""), None);
-            settled(&reply).then_some(reply)
-        },
-    )
+    poll("the room statistics catch up", Duration::from_secs(30), || {
+        let reply = synapse().admin_ok("GET", &rooms_path(room, ""), None);
+        settled(&reply).then_some(reply)
+    })
 }
 
 /// The one entry of `room_id` in a raw room list.
@@ -86,18 +79,10 @@ fn list_rooms() {
     // Two per page: next_batch, then prev_batch, both integers.
     let first = rooms_matching(&tag, |b| b.order_by(types::RoomOrderBy::Name).limit(1));
     assert_eq!(first.total_rooms, 2, "{first:?}");
-    assert_eq!(
-        (first.offset, first.next_batch, first.prev_batch),
-        (0, Some(1), None)
-    );
+    assert_eq!((first.offset, first.next_batch, first.prev_batch), (0, Some(1), None));
     assert_eq!(names(&first), [Some(alpha_name.as_str())]);
-    let second = rooms_matching(&tag, |b| {
-        b.order_by(types::RoomOrderBy::Name).from(1).limit(1)
-    });
-    assert_eq!(
-        (second.offset, second.next_batch, second.prev_batch),
-        (1, None, Some(0))
-    );
+    let second = rooms_matching(&tag, |b| b.order_by(types::RoomOrderBy::Name).from(1).limit(1));
+    assert_eq!((second.offset, second.next_batch, second.prev_batch), (1, None, Some(0)));
     assert_eq!(names(&second), [Some(beta_name.as_str())]);
 
     // The booleans are JSON booleans on SQLite too; encryption is the algorithm.
@@ -112,39 +97,21 @@ fn list_rooms() {
         (&a["public"], &a["federatable"], &a["encryption"]),
         (&json!(true), &json!(true), &Value::Null)
     );
-    assert_eq!(
-        (&a["join_rules"], &a["joined_members"]),
-        (&json!("public"), &json!(1))
-    );
+    assert_eq!((&a["join_rules"], &a["joined_members"]), (&json!("public"), &json!(1)));
     let b = raw_entry(&page, &beta);
     assert_eq!(
         (&b["public"], &b["federatable"], &b["encryption"]),
         (&json!(false), &json!(false), &json!("m.megolm.v1.aes-sha2"))
     );
-    assert_eq!(
-        (&b["version"], &b["room_type"]),
-        (&json!("12"), &Value::Null)
-    );
+    assert_eq!((&b["version"], &b["room_type"]), (&json!("12"), &Value::Null));
 
     // Filters: the directory, and empty rooms (found by exact room ID, as it has no name).
     let listed = |page: &types::RoomList, room: &str| page.rooms.iter().any(|r| r.room_id == room);
-    let public = ok(
-        "list_rooms",
-        admin().list_rooms().public_rooms(true).limit(1000).send(),
-    );
-    assert!(
-        listed(&public, &alpha) && !listed(&public, &beta),
-        "{public:?}"
-    );
+    let public = ok("list_rooms", admin().list_rooms().public_rooms(true).limit(1000).send());
+    assert!(listed(&public, &alpha) && !listed(&public, &beta), "{public:?}");
     assert!(public.rooms.iter().all(|r| r.public), "{public:?}");
-    let private = ok(
-        "list_rooms",
-        admin().list_rooms().public_rooms(false).limit(1000).send(),
-    );
-    assert!(
-        !listed(&private, &alpha) && listed(&private, &beta),
-        "{private:?}"
-    );
+    let private = ok("list_rooms", admin().list_rooms().public_rooms(false).limit(1000).send());
+    assert!(!listed(&private, &alpha) && listed(&private, &beta), "{private:?}");
     // Synapse 1.163.2 ORs the search term's name and alias matches with the other filters
     // (`name LIKE … OR alias LIKE … OR room_id = … AND is_public …`): a name match ignores
     // public_rooms and empty_rooms.
@@ -153,10 +120,7 @@ fn list_rooms() {
     let non_empty_as_empty = rooms_matching(&tag, |b| b.empty_rooms(true));
     assert_eq!(non_empty_as_empty.total_rooms, 2, "{non_empty_as_empty:?}");
     let reversed = rooms_matching(&tag, |b| b.dir(types::Direction::B));
-    assert_eq!(
-        names(&reversed),
-        [Some(beta_name.as_str()), Some(alpha_name.as_str())]
-    );
+    assert_eq!(names(&reversed), [Some(beta_name.as_str()), Some(alpha_name.as_str())]);
     let only_empty = rooms_matching(&empty, |b| b.empty_rooms(true));
     assert_eq!(only_empty.rooms.len(), 1, "{only_empty:?}");
     let gone = &only_empty.rooms[0];
@@ -164,10 +128,7 @@ fn list_rooms() {
     let raw_empty = raw(
         "list_rooms",
         "GET",
-        &format!(
-            "/_synapse/admin/v1/rooms?search_term={}&empty_rooms=false",
-            enc(&empty)
-        ),
+        &format!("/_synapse/admin/v1/rooms?search_term={}&empty_rooms=false", enc(&empty)),
         None,
     );
     assert_eq!(raw_empty["total_rooms"], 0, "{raw_empty}");
@@ -197,10 +158,7 @@ fn list_rooms() {
     }
     // public ascending: false before true.
     let by_public = rooms_matching(&tag, |b| b.order_by(types::RoomOrderBy::Public));
-    assert_eq!(
-        names(&by_public),
-        [Some(beta_name.as_str()), Some(alpha_name.as_str())]
-    );
+    assert_eq!(names(&by_public), [Some(beta_name.as_str()), Some(alpha_name.as_str())]);
 
     // The whole list, seed rooms included (Abandoned has null state fields).
     let all = raw("list_rooms", "GET", "/_synapse/admin/v1/rooms", None);
@@ -210,16 +168,9 @@ fn list_rooms() {
     assert_eq!(raw_entry(&all, s.seed_str("/rooms/v10"))["version"], "10");
     ok("list_rooms", admin().list_rooms().limit(1000).send());
 
-    let message = fails(
-        "list_rooms",
-        admin().list_rooms().search_term("").send(),
-        400,
-        "M_INVALID_PARAM",
-    );
-    assert!(
-        message.contains("search_term cannot be an empty string"),
-        "{message}"
-    );
+    let message =
+        fails("list_rooms", admin().list_rooms().search_term("").send(), 400, "M_INVALID_PARAM");
+    assert!(message.contains("search_term cannot be an empty string"), "{message}");
 }
 
 #[test]
@@ -231,37 +182,21 @@ fn get_room() {
     assert_eq!(room.name.as_deref(), Some("General"));
     assert_eq!(room.topic.as_deref(), Some("Company-wide chatter"));
     assert_eq!(room.canonical_alias.as_deref(), Some("#general:test.local"));
-    assert_eq!(
-        (room.joined_members, room.joined_local_members),
-        (Some(3), Some(3))
-    );
+    assert_eq!((room.joined_members, room.joined_local_members), (Some(3), Some(3)));
     assert_eq!(room.creator.as_deref(), Some("@alice:test.local"));
     assert_eq!(room.version, "12");
     assert!(room.public && room.federatable && !room.forgotten && !room.tombstoned);
     assert!(room.joined_local_devices >= 4, "{room:?}");
     let reply = raw("get_room", "GET", &rooms_path(general, ""), None);
     assert_eq!(
-        (
-            &reply["public"],
-            &reply["federatable"],
-            &reply["encryption"]
-        ),
+        (&reply["public"], &reply["federatable"], &reply["encryption"]),
         (&json!(true), &json!(true), &Value::Null)
     );
     for key in ["v10", "abandoned"] {
-        raw(
-            "get_room",
-            "GET",
-            &rooms_path(s.seed_str(&format!("/rooms/{key}")), ""),
-            None,
-        );
+        raw("get_room", "GET", &rooms_path(s.seed_str(&format!("/rooms/{key}")), ""), None);
     }
     assert_eq!(
-        ok(
-            "get_room",
-            admin().get_room().room_id(s.seed_str("/rooms/v10")).send()
-        )
-        .version,
+        ok("get_room", admin().get_room().room_id(s.seed_str("/rooms/v10")).send()).version,
         "10"
     );
 
@@ -288,14 +223,8 @@ fn get_room() {
     settled_details(&old, |r| r["encryption"].is_string());
     let tombstoned = ok("get_room", admin().get_room().room_id(&old).send());
     assert!(tombstoned.tombstoned);
-    assert_eq!(
-        tombstoned.replacement_room.as_deref(),
-        Some("!successor:test.local")
-    );
-    assert_eq!(
-        tombstoned.encryption.as_deref(),
-        Some("m.megolm.v1.aes-sha2")
-    );
+    assert_eq!(tombstoned.replacement_room.as_deref(), Some("!successor:test.local"));
+    assert_eq!(tombstoned.encryption.as_deref(), Some("m.megolm.v1.aes-sha2"));
     raw("get_room", "GET", &rooms_path(&old, ""), None);
     leave_room(&token, &old);
     s.ok_as(
@@ -308,13 +237,8 @@ fn get_room() {
     assert_eq!(forgotten["forgotten"], json!(true), "{forgotten}");
     // (The member counts come from statistics Synapse updates in the background.)
 
-    let message = fails_not_found(
-        "get_room",
-        admin()
-            .get_room()
-            .room_id("!no-such-room:test.local")
-            .send(),
-    );
+    let message =
+        fails_not_found("get_room", admin().get_room().room_id("!no-such-room:test.local").send());
     assert_eq!(message, "Room not found");
 }
 
@@ -343,35 +267,18 @@ fn delete_room_v1() {
     );
     assert_eq!(result.kicked_users, [user.as_str()]);
     assert!(result.failed_to_kick_users.is_empty());
-    assert_eq!(
-        result.local_aliases,
-        [format!("#{alias_name}:{}", s.server_name)]
-    );
+    assert_eq!(result.local_aliases, [format!("#{alias_name}:{}", s.server_name)]);
     let new_room = result.new_room_id.expect("a new room");
     // Purged and blocked; the members and the alias moved to the new room.
     fails_not_found("get_room", admin().get_room().room_id(&room).send());
-    let block = ok(
-        "get_room_block_status",
-        admin().get_room_block_status().room_id(&room).send(),
-    );
-    assert_eq!(
-        (block.block, block.user_id.as_deref()),
-        (true, Some(s.admin_user.as_str()))
-    );
-    let moved = ok(
-        "list_room_members",
-        admin().list_room_members().room_id(&new_room).send(),
-    );
+    let block = ok("get_room_block_status", admin().get_room_block_status().room_id(&room).send());
+    assert_eq!((block.block, block.user_id.as_deref()), (true, Some(s.admin_user.as_str())));
+    let moved = ok("list_room_members", admin().list_room_members().room_id(&new_room).send());
     assert!(moved.members.contains(&user), "{moved:?}");
 
     // `{}`: purge without replacement room; new_room_id is null.
     let other = create_room(&token, json!({ "name": "contract delete v1 raw" }));
-    let reply = raw(
-        "delete_room_v1",
-        "DELETE",
-        &rooms_path(&other, ""),
-        Some(json!({})),
-    );
+    let reply = raw("delete_room_v1", "DELETE", &rooms_path(&other, ""), Some(json!({})));
     assert_eq!(
         reply,
         json!({ "kicked_users": [user], "failed_to_kick_users": [], "local_aliases": [], "new_room_id": null })
@@ -394,34 +301,20 @@ fn delete_room_v1() {
     );
     assert!(message.contains("User must be our own"), "{message}");
     // No body at all is not JSON to Synapse.
-    admin_error(
-        "delete_room_v1",
-        "DELETE",
-        &rooms_path(&other, ""),
-        None,
-        400,
-        "M_NOT_JSON",
-    );
+    admin_error("delete_room_v1", "DELETE", &rooms_path(&other, ""), None, 400, "M_NOT_JSON");
 }
 
 /// Polls the deletion task `delete_id` until it ends, checking every state against the spec.
 fn wait_for_deletion(delete_id: &str) -> types::DeleteRoomTask {
-    poll(
-        "the room deletion finishes",
-        Duration::from_secs(60),
-        || {
-            let task = ok(
-                "get_delete_status",
-                admin().get_delete_status().delete_id(delete_id).send(),
-            );
-            assert_eq!(task.delete_id, delete_id);
-            (!matches!(
-                task.status,
-                types::DeleteRoomTaskStatus::Scheduled | types::DeleteRoomTaskStatus::Active
-            ))
-            .then_some(task)
-        },
-    )
+    poll("the room deletion finishes", Duration::from_secs(60), || {
+        let task = ok("get_delete_status", admin().get_delete_status().delete_id(delete_id).send());
+        assert_eq!(task.delete_id, delete_id);
+        (!matches!(
+            task.status,
+            types::DeleteRoomTaskStatus::Scheduled | types::DeleteRoomTaskStatus::Active
+        ))
+        .then_some(task)
+    })
 }
 
 #[test]
@@ -457,10 +350,7 @@ fn delete_room_v2() {
         Some(json!({ "block": true, "force_purge": true })),
     );
     let id = reply["delete_id"].as_str().expect("delete_id");
-    assert_eq!(
-        wait_for_deletion(id).status,
-        types::DeleteRoomTaskStatus::Complete
-    );
+    assert_eq!(wait_for_deletion(id).status, types::DeleteRoomTaskStatus::Complete);
 
     let message = fails(
         "delete_room_v2",
@@ -502,10 +392,7 @@ fn get_delete_status() {
     assert_eq!(done.status, types::DeleteRoomTaskStatus::Complete);
     let shutdown = done.shutdown_room.expect("the shutdown result");
     assert_eq!(shutdown.kicked_users, [user]);
-    assert_eq!(
-        shutdown.local_aliases,
-        [format!("#{alias_name}:{}", s.server_name)]
-    );
+    assert_eq!(shutdown.local_aliases, [format!("#{alias_name}:{}", s.server_name)]);
     assert!(shutdown.new_room_id.is_some());
     let reply = raw(
         "get_delete_status",
@@ -529,31 +416,19 @@ fn get_delete_status_by_room() {
     let s = synapse();
     let (user, token) = s.fresh_user("contract delete by room");
     let room = create_room(&token, json!({ "name": "contract delete by room" }));
-    let reply = s.admin_ok(
-        "DELETE",
-        &format!("/_synapse/admin/v2/rooms/{}", enc(&room)),
-        Some(&json!({})),
-    );
+    let reply =
+        s.admin_ok("DELETE", &format!("/_synapse/admin/v2/rooms/{}", enc(&room)), Some(&json!({})));
     let id = reply["delete_id"].as_str().expect("delete_id").to_string();
     wait_for_deletion(&id);
-    let tasks = ok(
-        "get_delete_status_by_room",
-        admin().get_delete_status_by_room().room_id(&room).send(),
-    );
+    let tasks =
+        ok("get_delete_status_by_room", admin().get_delete_status_by_room().room_id(&room).send());
     assert_eq!(tasks.results.len(), 1, "{tasks:?}");
     let task = &tasks.results[0];
     assert_eq!(
         (task.delete_id.as_str(), task.room_id.as_str(), task.status),
-        (
-            id.as_str(),
-            room.as_str(),
-            types::DeleteRoomTaskStatus::Complete
-        )
+        (id.as_str(), room.as_str(), types::DeleteRoomTaskStatus::Complete)
     );
-    assert_eq!(
-        task.shutdown_room.as_ref().map(|r| r.kicked_users.clone()),
-        Some(vec![user])
-    );
+    assert_eq!(task.shutdown_room.as_ref().map(|r| r.kicked_users.clone()), Some(vec![user]));
     raw(
         "get_delete_status_by_room",
         "GET",
@@ -566,10 +441,7 @@ fn get_delete_status_by_room() {
         "get_delete_status_by_room",
         admin().get_delete_status_by_room().room_id(general).send(),
     );
-    assert!(
-        message.starts_with("No delete task for room_id"),
-        "{message}"
-    );
+    assert!(message.starts_with("No delete task for room_id"), "{message}");
     admin_error(
         "get_delete_status_by_room",
         "GET",
@@ -584,40 +456,21 @@ fn get_delete_status_by_room() {
 fn list_room_members() {
     let s = synapse();
     let general = s.seed_str("/rooms/general");
-    let members = ok(
-        "list_room_members",
-        admin().list_room_members().room_id(general).send(),
-    );
+    let members = ok("list_room_members", admin().list_room_members().room_id(general).send());
     let mut sorted = members.members.clone();
     sorted.sort();
-    assert_eq!(
-        sorted,
-        ["@alice:test.local", "@bob:test.local", "@carol:test.local"]
-    );
+    assert_eq!(sorted, ["@alice:test.local", "@bob:test.local", "@carol:test.local"]);
     assert_eq!(members.total, 3);
-    raw(
-        "list_room_members",
-        "GET",
-        &rooms_path(general, "/members"),
-        None,
-    );
+    raw("list_room_members", "GET", &rooms_path(general, "/members"), None);
     let abandoned = s.seed_str("/rooms/abandoned");
     assert_eq!(
-        raw(
-            "list_room_members",
-            "GET",
-            &rooms_path(abandoned, "/members"),
-            None
-        ),
+        raw("list_room_members", "GET", &rooms_path(abandoned, "/members"), None),
         json!({ "members": [], "total": 0 })
     );
 
     let message = fails_not_found(
         "list_room_members",
-        admin()
-            .list_room_members()
-            .room_id("!no-such-room:test.local")
-            .send(),
+        admin().list_room_members().room_id("!no-such-room:test.local").send(),
     );
     assert_eq!(message, "Room not found");
 }
@@ -626,57 +479,30 @@ fn list_room_members() {
 fn get_room_state() {
     let s = synapse();
     let v12 = s.seed_str("/rooms/v12");
-    let state = ok(
-        "get_room_state",
-        admin().get_room_state().room_id(v12).send(),
-    );
-    let create = state
-        .state
-        .iter()
-        .find(|e| e.type_ == "m.room.create")
-        .expect("m.room.create");
+    let state = ok("get_room_state", admin().get_room_state().room_id(v12).send());
+    let create = state.state.iter().find(|e| e.type_ == "m.room.create").expect("m.room.create");
     assert_eq!(create.sender, "@carol:test.local");
     assert_eq!(create.user_id, create.sender);
     assert_eq!(create.state_key.as_deref(), Some(""));
     assert_eq!(create.content["room_version"], "12");
-    assert_eq!(
-        create.content["additional_creators"],
-        json!(["@dave:test.local"])
-    );
+    assert_eq!(create.content["additional_creators"], json!(["@dave:test.local"]));
     raw("get_room_state", "GET", &rooms_path(v12, "/state"), None);
 
     // One type only: the power levels, where neither creator appears.
     let levels = ok(
         "get_room_state",
-        admin()
-            .get_room_state()
-            .room_id(v12)
-            .type_("m.room.power_levels")
-            .send(),
+        admin().get_room_state().room_id(v12).type_("m.room.power_levels").send(),
     );
     assert_eq!(levels.state.len(), 1, "{levels:?}");
-    assert_eq!(
-        levels.state[0].content["users"],
-        json!({ "@bob:test.local": 50 })
-    );
+    assert_eq!(levels.state[0].content["users"], json!({ "@bob:test.local": 50 }));
 
     // A replaced state event carries replaces_state at the top level too.
     let (_, token) = s.fresh_user("contract room state");
     let room = create_room(&token, json!({ "name": "contract state before" }));
-    let (status, reply) = put_state(
-        &token,
-        &room,
-        "m.room.name",
-        "",
-        json!({ "name": "contract state after" }),
-    );
+    let (status, reply) =
+        put_state(&token, &room, "m.room.name", "", json!({ "name": "contract state after" }));
     assert_eq!(status, 200, "{reply}");
-    let named = raw(
-        "get_room_state",
-        "GET",
-        &rooms_path(&room, "/state?type=m.room.name"),
-        None,
-    );
+    let named = raw("get_room_state", "GET", &rooms_path(&room, "/state?type=m.room.name"), None);
     let event = &named["state"][0];
     assert_eq!(event["content"], json!({ "name": "contract state after" }));
     assert!(event["replaces_state"].is_string(), "{named}");
@@ -688,14 +514,8 @@ fn get_room_state() {
         &format!("/_matrix/client/v3/rooms/{}/messages?dir=b", enc(&room)),
         None,
     );
-    let named = ok(
-        "get_room_state",
-        admin()
-            .get_room_state()
-            .room_id(&room)
-            .type_("m.room.name")
-            .send(),
-    );
+    let named =
+        ok("get_room_state", admin().get_room_state().room_id(&room).type_("m.room.name").send());
     assert_eq!(
         named.state[0].prev_content.get("name"),
         Some(&json!("contract state before")),
@@ -704,44 +524,23 @@ fn get_room_state() {
     // Nothing stops a member from sending m.room.redaction as a state event; the state then
     // shows its `redacts` at the top level as well.
     let message = send_text(&token, &room, "contract state redacted");
-    let (status, reply) = put_state(
-        &token,
-        &room,
-        "m.room.redaction",
-        "",
-        json!({ "redacts": message }),
-    );
+    let (status, reply) =
+        put_state(&token, &room, "m.room.redaction", "", json!({ "redacts": message }));
     assert_eq!(status, 200, "{reply}");
     let redaction = ok(
         "get_room_state",
-        admin()
-            .get_room_state()
-            .room_id(&room)
-            .type_("m.room.redaction")
-            .send(),
+        admin().get_room_state().room_id(&room).type_("m.room.redaction").send(),
     );
-    assert_eq!(
-        redaction.state[0].redacts.as_deref(),
-        Some(message.as_str()),
-        "{redaction:?}"
-    );
+    assert_eq!(redaction.state[0].redacts.as_deref(), Some(message.as_str()), "{redaction:?}");
     // A room the server has left has no current state.
     assert_eq!(
-        raw(
-            "get_room_state",
-            "GET",
-            &rooms_path(s.seed_str("/rooms/abandoned"), "/state"),
-            None
-        ),
+        raw("get_room_state", "GET", &rooms_path(s.seed_str("/rooms/abandoned"), "/state"), None),
         json!({ "state": [] })
     );
 
     fails_not_found(
         "get_room_state",
-        admin()
-            .get_room_state()
-            .room_id("!no-such-room:test.local")
-            .send(),
+        admin().get_room_state().room_id("!no-such-room:test.local").send(),
     );
 }
 
@@ -750,42 +549,23 @@ fn get_room_block_status() {
     let s = synapse();
     // Any well-formed room ID works, known to the server or not.
     let room = format!("!{}:{}", unique("contract-block-status"), s.server_name);
-    let status = ok(
-        "get_room_block_status",
-        admin().get_room_block_status().room_id(&room).send(),
-    );
+    let status = ok("get_room_block_status", admin().get_room_block_status().room_id(&room).send());
     assert_eq!((status.block, status.user_id), (false, None));
     assert_eq!(
-        raw(
-            "get_room_block_status",
-            "GET",
-            &rooms_path(&room, "/block"),
-            None
-        ),
+        raw("get_room_block_status", "GET", &rooms_path(&room, "/block"), None),
         json!({ "block": false })
     );
-    let (code, reply) = s.admin_request(
-        "PUT",
-        &rooms_path(&room, "/block"),
-        Some(&json!({ "block": true })),
-    );
+    let (code, reply) =
+        s.admin_request("PUT", &rooms_path(&room, "/block"), Some(&json!({ "block": true })));
     assert_eq!(code, 200, "{reply}");
     assert_eq!(
-        raw(
-            "get_room_block_status",
-            "GET",
-            &rooms_path(&room, "/block"),
-            None
-        ),
+        raw("get_room_block_status", "GET", &rooms_path(&room, "/block"), None),
         json!({ "block": true, "user_id": s.admin_user })
     );
 
     let message = fails(
         "get_room_block_status",
-        admin()
-            .get_room_block_status()
-            .room_id("not-a-room-id")
-            .send(),
+        admin().get_room_block_status().room_id("not-a-room-id").send(),
         400,
         "M_UNKNOWN",
     );
@@ -799,11 +579,7 @@ fn block_room() {
     let room = create_room(&token, json!({ "name": "contract block" }));
     let blocked = ok(
         "block_room",
-        admin()
-            .block_room()
-            .room_id(&room)
-            .body(types::BlockRoomRequest { block: true })
-            .send(),
+        admin().block_room().room_id(&room).body(types::BlockRoomRequest { block: true }).send(),
     );
     assert_eq!((blocked.block, blocked.user_id), (true, None));
     // Blocked: even its own member cannot join again after leaving.
@@ -817,26 +593,14 @@ fn block_room() {
     assert_eq!(status, 403, "{reply}");
     assert_eq!(
         (&reply["errcode"], &reply["error"]),
-        (
-            &json!("M_UNKNOWN"),
-            &json!("This room has been blocked on this server")
-        )
+        (&json!("M_UNKNOWN"), &json!("This room has been blocked on this server"))
     );
     assert_eq!(
-        raw(
-            "block_room",
-            "PUT",
-            &rooms_path(&room, "/block"),
-            Some(json!({ "block": false }))
-        ),
+        raw("block_room", "PUT", &rooms_path(&room, "/block"), Some(json!({ "block": false }))),
         json!({ "block": false })
     );
     assert!(
-        !ok(
-            "get_room_block_status",
-            admin().get_room_block_status().room_id(&room).send()
-        )
-        .block
+        !ok("get_room_block_status", admin().get_room_block_status().room_id(&room).send()).block
     );
 
     fails(
@@ -884,9 +648,7 @@ fn join_user_to_room() {
         admin()
             .join_user_to_room()
             .room_id_or_alias(&alias)
-            .body(types::JoinRoomRequest {
-                user_id: joiner.clone(),
-            })
+            .body(types::JoinRoomRequest { user_id: joiner.clone() })
             .send(),
     );
     assert_eq!(joined.room_id, room);
@@ -900,14 +662,8 @@ fn join_user_to_room() {
         ),
         json!({ "room_id": room })
     );
-    let members = ok(
-        "list_room_members",
-        admin().list_room_members().room_id(&room).send(),
-    );
-    assert!(
-        members.members.contains(&joiner) && members.members.contains(&second),
-        "{members:?}"
-    );
+    let members = ok("list_room_members", admin().list_room_members().room_id(&room).send());
+    assert!(members.members.contains(&joiner) && members.members.contains(&second), "{members:?}");
 
     // A private room the admin is not in: Synapse cannot invite (make-admin first).
     let private = create_room(&owner, json!({ "name": "contract join private" }));
@@ -952,24 +708,12 @@ fn make_room_admin() {
     );
     // The calling admin by default (body `{}`), addressed by alias.
     let alias = format!("#{alias_name}:{}", s.server_name);
-    let reply = ok(
-        "make_room_admin",
-        admin().make_room_admin().room_id_or_alias(&alias).send(),
-    );
+    let reply = ok("make_room_admin", admin().make_room_admin().room_id_or_alias(&alias).send());
     assert!(reply.is_empty(), "{reply:?}");
-    assert_eq!(
-        power_levels(&room)["users"],
-        json!({ s.admin_user.clone(): 100 })
-    );
+    assert_eq!(power_levels(&room)["users"], json!({ s.admin_user.clone(): 100 }));
     // ...invited, as the room is private.
-    let state = ok(
-        "get_room_state",
-        admin()
-            .get_room_state()
-            .room_id(&room)
-            .type_("m.room.member")
-            .send(),
-    );
+    let state =
+        ok("get_room_state", admin().get_room_state().room_id(&room).type_("m.room.member").send());
     assert!(
         state.state.iter().any(|e| {
             e.state_key.as_deref() == Some(s.admin_user.as_str())
@@ -1019,9 +763,7 @@ fn make_admin_refused(room: &str, target: &str) -> String {
         admin()
             .make_room_admin()
             .room_id_or_alias(room)
-            .body(types::MakeRoomAdminRequest {
-                user_id: Some(target.into()),
-            })
+            .body(types::MakeRoomAdminRequest { user_id: Some(target.into()) })
             .send(),
         400,
         "M_UNKNOWN",
@@ -1034,9 +776,7 @@ fn make_admin(room: &str, target: &str) {
         admin()
             .make_room_admin()
             .room_id_or_alias(room)
-            .body(types::MakeRoomAdminRequest {
-                user_id: Some(target.into()),
-            })
+            .body(types::MakeRoomAdminRequest { user_id: Some(target.into()) })
             .send(),
     );
     assert!(reply.is_empty(), "{reply:?}");
@@ -1075,28 +815,19 @@ fn make_room_admin_v12_refuses_creators() {
 fn make_room_admin_v12_gives_a_non_creator_100() {
     let s = synapse();
     let (creator, token) = s.fresh_user("contract v12 owner");
-    let room = create_room(
-        &token,
-        json!({ "name": "contract v12 non-creator", "room_version": "12" }),
-    );
+    let room =
+        create_room(&token, json!({ "name": "contract v12 non-creator", "room_version": "12" }));
     let (target, _) = s.fresh_user("contract v12 target");
     make_admin(&room, &target);
     let levels = ok(
         "get_room_state",
-        admin()
-            .get_room_state()
-            .room_id(&room)
-            .type_("m.room.power_levels")
-            .send(),
+        admin().get_room_state().room_id(&room).type_("m.room.power_levels").send(),
     );
     let event = &levels.state[0];
     assert_eq!(event.sender, creator);
     assert_eq!(event.content["users"], json!({ target.clone(): 100 }));
     // Invited (the room is private), not joined.
-    let members = ok(
-        "list_room_members",
-        admin().list_room_members().room_id(&room).send(),
-    );
+    let members = ok("list_room_members", admin().list_room_members().room_id(&room).send());
     assert_eq!(members.members, [creator]);
 }
 
@@ -1106,21 +837,12 @@ fn make_room_admin_v12_gives_a_non_creator_100() {
 fn make_room_admin_v10_works_for_creator_and_others() {
     let s = synapse();
     let (creator, token) = s.fresh_user("contract v10 owner");
-    let room = create_room(
-        &token,
-        json!({ "name": "contract v10", "room_version": "10" }),
-    );
-    assert_eq!(
-        power_levels(&room)["users"],
-        json!({ creator.clone(): 100 })
-    );
+    let room = create_room(&token, json!({ "name": "contract v10", "room_version": "10" }));
+    assert_eq!(power_levels(&room)["users"], json!({ creator.clone(): 100 }));
     make_admin(&room, &creator);
     let (target, _) = s.fresh_user("contract v10 target");
     make_admin(&room, &target);
-    assert_eq!(
-        power_levels(&room)["users"],
-        json!({ creator: 100, target: 100 })
-    );
+    assert_eq!(power_levels(&room)["users"], json!({ creator: 100, target: 100 }));
     let details = ok("get_room", admin().get_room().room_id(&room).send());
     assert_eq!(details.version, "10");
 }
@@ -1140,27 +862,19 @@ fn make_room_admin_needs_a_joined_local_user_with_power() {
     );
     join_room(&member_token, &v12);
     leave_room(&creator, &v12);
-    assert_eq!(
-        make_admin_refused(&v12, &target),
-        "No local admin user in room"
-    );
+    assert_eq!(make_admin_refused(&v12, &target), "No local admin user in room");
 
     // Version 10: the only user with power lowered themselves to 0.
     let (_, owner) = s.fresh_user("contract v10 abdicator");
-    let v10 = create_room(
-        &owner,
-        json!({ "name": "contract v10 powerless", "room_version": "10" }),
-    );
+    let v10 =
+        create_room(&owner, json!({ "name": "contract v10 powerless", "room_version": "10" }));
     let (status, reply) = put_state(&owner, &v10, "m.room.power_levels", "", {
         let mut levels = power_levels(&v10);
         levels["users"] = json!({});
         levels
     });
     assert_eq!(status, 200, "{reply}");
-    assert_eq!(
-        make_admin_refused(&v10, &target),
-        "No local admin user in room"
-    );
+    assert_eq!(make_admin_refused(&v10, &target), "No local admin user in room");
 
     // Version 10: the joined local user in `users` has too little power to change them.
     let (_, owner) = s.fresh_user("contract v10 weak");
@@ -1181,10 +895,7 @@ fn make_room_admin_needs_a_joined_local_user_with_power() {
     );
 
     // Every local user left: the server is no longer in the room.
-    assert_eq!(
-        make_admin_refused(s.seed_str("/rooms/abandoned"), &target),
-        "Server not in room"
-    );
+    assert_eq!(make_admin_refused(s.seed_str("/rooms/abandoned"), &target), "Server not in room");
 }
 
 /// Setting power levels by hand in a version 12 room: listing a creator is refused the same
@@ -1205,26 +916,12 @@ fn power_levels_listing_a_v12_creator_are_refused() {
     let mut levels = power_levels(&room);
     levels["users"] = json!({ creator.clone(): 100 });
     let (status, reply) = put_state(&token, &room, "m.room.power_levels", "", levels.clone());
-    assert_eq!(
-        (status, &reply["errcode"]),
-        (400, &json!("M_UNKNOWN")),
-        "{reply}"
-    );
-    assert_eq!(
-        reply["error"],
-        format!("Creator user {creator} must not appear in content.users")
-    );
+    assert_eq!((status, &reply["errcode"]), (400, &json!("M_UNKNOWN")), "{reply}");
+    assert_eq!(reply["error"], format!("Creator user {creator} must not appear in content.users"));
     levels["users"] = json!({ co_creator: 100 });
     let (status, reply) = put_state(&token, &room, "m.room.power_levels", "", levels);
-    assert_eq!(
-        (status, &reply["errcode"]),
-        (400, &json!("M_UNKNOWN")),
-        "{reply}"
-    );
-    assert_eq!(
-        reply["error"],
-        "Additional creators users must not appear in content.users"
-    );
+    assert_eq!((status, &reply["errcode"]), (400, &json!("M_UNKNOWN")), "{reply}");
+    assert_eq!(reply["error"], "Additional creators users must not appear in content.users");
 }
 
 /// Room IDs and aliases in paths: `#` is percent-encoded, `!` and `:` are sent as they are, and
@@ -1239,15 +936,11 @@ fn room_ids_and_aliases_go_out_as_synapse_expects() {
         |c| c
             .join_user_to_room()
             .room_id_or_alias("#a/b?c:test.local")
-            .body(types::JoinRoomRequest {
-                user_id: "@u:test.local".into(),
-            }),
+            .body(types::JoinRoomRequest { user_id: "@u:test.local".into() }),
         "POST /_synapse/admin/v1/join/%23a%2Fb%3Fc:test.local HTTP/1.1",
     );
     assert_request_line!(
-        |c| c
-            .get_room()
-            .room_id("!O4HNx2SyjPxfFW9KFx1cEib4y8l5fCqZEzwzQusT4EE"),
+        |c| c.get_room().room_id("!O4HNx2SyjPxfFW9KFx1cEib4y8l5fCqZEzwzQusT4EE"),
         "GET /_synapse/admin/v1/rooms/!O4HNx2SyjPxfFW9KFx1cEib4y8l5fCqZEzwzQusT4EE HTTP/1.1",
     );
     assert_request_line!(

@@ -131,10 +131,8 @@ impl Spec {
         };
         for (path, item) in paths {
             for method in METHODS {
-                if let Some(id) = item
-                    .get(method)
-                    .and_then(|op| op.get("operationId"))
-                    .and_then(Value::as_str)
+                if let Some(id) =
+                    item.get(method).and_then(|op| op.get("operationId")).and_then(Value::as_str)
                 {
                     out.push((id, method, path.as_str()));
                 }
@@ -147,19 +145,12 @@ impl Spec {
     /// operation declares its own (`security: []` for those that take none).
     pub fn needs_token(&self, op: &str) -> bool {
         let (_, _, operation) = self.operation(op);
-        let security = operation
-            .get("security")
-            .or_else(|| self.doc.get("security"));
-        security
-            .and_then(Value::as_array)
-            .is_some_and(|schemes| !schemes.is_empty())
+        let security = operation.get("security").or_else(|| self.doc.get("security"));
+        security.and_then(Value::as_array).is_some_and(|schemes| !schemes.is_empty())
     }
 
     pub fn operation_ids(&self) -> BTreeSet<String> {
-        self.operations()
-            .into_iter()
-            .map(|(id, _, _)| id.to_string())
-            .collect()
+        self.operations().into_iter().map(|(id, _, _)| id.to_string()).collect()
     }
 
     fn operation(&self, op: &str) -> (&str, &str, &Value) {
@@ -220,10 +211,7 @@ impl Spec {
 
     /// The JSON pointer of the JSON schema of the response `code` of `method template`.
     fn content_schema(&self, method: &str, template: &str, code: &str) -> Option<String> {
-        let response = format!(
-            "/paths/{}/{method}/responses/{code}",
-            pointer_segment(template)
-        );
+        let response = format!("/paths/{}/{method}/responses/{code}", pointer_segment(template));
         let (response, _) = self.resolve(&response);
         let schema = format!("{response}/content/application~1json/schema");
         self.doc.pointer(&schema).is_some().then_some(schema)
@@ -236,13 +224,7 @@ impl Spec {
 
     fn examine(&self, op: &str, status: u16, value: &Value) -> Findings {
         let mut found = Findings::default();
-        self.walk(
-            &self.response_schema(op, status),
-            value,
-            "$",
-            None,
-            &mut found,
-        );
+        self.walk(&self.response_schema(op, status), value, "$", None, &mut found);
         found
     }
 
@@ -260,12 +242,7 @@ impl Spec {
             found.problems.is_empty(),
             "{op}: {what} (HTTP {status}) does not match openapi/synapse.yaml:\n  {}\n\
              reply: {value}",
-            found
-                .problems
-                .iter()
-                .map(|p| format!("{op}: {p}"))
-                .collect::<Vec<_>>()
-                .join("\n  ")
+            found.problems.iter().map(|p| format!("{op}: {p}")).collect::<Vec<_>>().join("\n  ")
         );
         found.seen
     }
@@ -319,10 +296,7 @@ impl Spec {
             }
         }
         for keyword in ["allOf", "oneOf", "anyOf"] {
-            let count = schema
-                .get(keyword)
-                .and_then(Value::as_array)
-                .map_or(0, Vec::len);
+            let count = schema.get(keyword).and_then(Value::as_array).map_or(0, Vec::len);
             for i in 0..count {
                 self.collect_optional(&format!("{at}/{keyword}/{i}"), visited, out);
             }
@@ -335,10 +309,7 @@ impl Spec {
         let mut at = at.to_string();
         let mut name = None;
         for _ in 0..32 {
-            let schema = self
-                .doc
-                .pointer(&at)
-                .unwrap_or_else(|| panic!("dangling $ref #{at}"));
+            let schema = self.doc.pointer(&at).unwrap_or_else(|| panic!("dangling $ref #{at}"));
             let Some(reference) = schema.get("$ref").and_then(Value::as_str) else {
                 return (at, name);
             };
@@ -370,10 +341,7 @@ impl Spec {
             let with_properties = (0..parts.len())
                 .filter(|i| {
                     let (part, _) = self.resolve(&format!("{at}/allOf/{i}"));
-                    self.doc
-                        .pointer(&part)
-                        .and_then(|p| p.get("properties"))
-                        .is_some()
+                    self.doc.pointer(&part).and_then(|p| p.get("properties")).is_some()
                 })
                 .count();
             assert!(
@@ -391,13 +359,7 @@ impl Spec {
             let mut matching = 0;
             for i in 0..alternatives.len() {
                 let mut scratch = Findings::default();
-                self.walk(
-                    &format!("{at}/{keyword}/{i}"),
-                    value,
-                    path,
-                    name,
-                    &mut scratch,
-                );
+                self.walk(&format!("{at}/{keyword}/{i}"), value, path, name, &mut scratch);
                 if scratch.problems.is_empty() {
                     matching += 1;
                     out.seen.append(&mut scratch.seen);
@@ -432,11 +394,7 @@ impl Spec {
         if let Some(allowed) = schema.get("enum").and_then(Value::as_array)
             && !allowed.contains(value)
         {
-            out.problem(
-                path,
-                name,
-                &format!("{} is not one of the enum values", short(value)),
-            );
+            out.problem(path, name, &format!("{} is not one of the enum values", short(value)));
         }
         match value {
             Value::Object(map) => self.walk_object(&at, map, path, name, own.is_some(), out),

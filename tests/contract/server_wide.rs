@@ -9,42 +9,26 @@ fn list_scheduled_tasks() {
     let s = synapse();
     let (_, token) = s.fresh_user("contract tasks");
     let room = create_room(&token, json!({"name": "contract task"}));
-    s.admin_ok(
-        "DELETE",
-        &format!("/_synapse/admin/v2/rooms/{}", enc(&room)),
-        Some(&json!({})),
-    );
-    let task = poll(
-        "the deletion task",
-        std::time::Duration::from_secs(30),
-        || {
-            let page = ok(
-                "list_scheduled_tasks",
-                admin()
-                    .list_scheduled_tasks()
-                    .resource_id(&room)
-                    .action_name(vec!["shutdown_and_purge_room".to_string()])
-                    .send(),
-            );
-            page.scheduled_tasks
-                .into_iter()
-                .find(|t| t.status == types::TaskStatus::Complete)
-        },
-    );
+    s.admin_ok("DELETE", &format!("/_synapse/admin/v2/rooms/{}", enc(&room)), Some(&json!({})));
+    let task = poll("the deletion task", std::time::Duration::from_secs(30), || {
+        let page = ok(
+            "list_scheduled_tasks",
+            admin()
+                .list_scheduled_tasks()
+                .resource_id(&room)
+                .action_name(vec!["shutdown_and_purge_room".to_string()])
+                .send(),
+        );
+        page.scheduled_tasks.into_iter().find(|t| t.status == types::TaskStatus::Complete)
+    });
     assert_eq!(task.resource_id.as_deref(), Some(room.as_str()));
-    assert!(
-        task.error.is_none() && task.timestamp_ms > 1_700_000_000_000,
-        "{task:?}"
-    );
+    assert!(task.error.is_none() && task.timestamp_ms > 1_700_000_000_000, "{task:?}");
     let none = ok(
         "list_scheduled_tasks",
         admin()
             .list_scheduled_tasks()
             .resource_id(&room)
-            .status(vec![
-                types::TaskStatus::Failed,
-                types::TaskStatus::Cancelled,
-            ])
+            .status(vec![types::TaskStatus::Failed, types::TaskStatus::Cancelled])
             .max_timestamp(1)
             .send(),
     );
@@ -62,26 +46,17 @@ fn list_scheduled_tasks() {
 
 #[test]
 fn background_updates() {
-    let enabled = ok(
-        "get_background_updates_enabled",
-        admin().get_background_updates_enabled().send(),
-    );
+    let enabled =
+        ok("get_background_updates_enabled", admin().get_background_updates_enabled().send());
     assert_eq!(enabled.enabled, Some(true));
-    let status = ok(
-        "get_background_updates_status",
-        admin().get_background_updates_status().send(),
-    );
+    let status =
+        ok("get_background_updates_status", admin().get_background_updates_status().send());
     assert!(status.enabled);
-    let body = |on| types::BackgroundUpdatesEnabled {
-        enabled: Some(on),
-        extra: Default::default(),
-    };
+    let body =
+        |on| types::BackgroundUpdatesEnabled { enabled: Some(on), extra: Default::default() };
     let off = ok(
         "set_background_updates_enabled",
-        admin()
-            .set_background_updates_enabled()
-            .body(body(false))
-            .send(),
+        admin().set_background_updates_enabled().body(body(false)).send(),
     );
     assert_eq!(off.enabled, Some(false));
     // `{}` means true.
@@ -106,11 +81,7 @@ fn background_updates() {
         "/_synapse/admin/v1/background_updates/enabled",
         None,
     );
-    let start = |job| types::StartJobRequest {
-        job_name: job,
-        old_key: None,
-        before_ts: None,
-    };
+    let start = |job| types::StartJobRequest { job_name: job, old_key: None, before_ts: None };
     // (Each contract run has a server of its own: the job is not queued yet.)
     ok(
         "start_background_job",
@@ -144,10 +115,7 @@ fn statistics() {
             .send(),
     );
     assert_eq!(page.total, 1);
-    assert_eq!(
-        (page.users[0].user_id.as_str(), page.users[0].media_count),
-        (user.as_str(), 1)
-    );
+    assert_eq!((page.users[0].user_id.as_str(), page.users[0].media_count), (user.as_str(), 1));
     raw(
         "list_user_media_statistics",
         "GET",
@@ -156,11 +124,7 @@ fn statistics() {
     );
     let message = fails(
         "list_user_media_statistics",
-        admin()
-            .list_user_media_statistics()
-            .from_ts(10)
-            .until_ts(5)
-            .send(),
+        admin().list_user_media_statistics().from_ts(10).until_ts(5).send(),
         400,
         "M_INVALID_PARAM",
     );
@@ -183,19 +147,10 @@ fn statistics() {
         s.sql("ANALYZE");
         let rooms = ok("list_largest_rooms", admin().list_largest_rooms().send());
         assert!(!rooms.rooms.is_empty());
-        raw(
-            "list_largest_rooms",
-            "GET",
-            "/_synapse/admin/v1/statistics/database/rooms",
-            None,
-        );
+        raw("list_largest_rooms", "GET", "/_synapse/admin/v1/statistics/database/rooms", None);
     } else {
-        let message = fails(
-            "list_largest_rooms",
-            admin().list_largest_rooms().send(),
-            400,
-            "M_UNKNOWN",
-        );
+        let message =
+            fails("list_largest_rooms", admin().list_largest_rooms().send(), 400, "M_UNKNOWN");
         assert_eq!(message, "Endpoint requires using PostgreSQL");
     }
 }

@@ -47,9 +47,8 @@ pub fn connection(token: Option<&str>) -> Connection {
 pub fn client_for(connection: &Connection) -> Client {
     record::mounted(&connection.admin_path, DEFAULT_ADMIN_PATH);
     record::mounted(&connection.matrix_path, DEFAULT_MATRIX_PATH);
-    let client = connection
-        .client()
-        .unwrap_or_else(|e| panic!("building the generated client: {e}"));
+    let client =
+        connection.client().unwrap_or_else(|e| panic!("building the generated client: {e}"));
     // Waits after a 429 of at most 30 s: a test that meets a longer one sees the 429.
     synadm::api::pacer_of(&client).set_max_wait(Duration::from_secs(30));
     client
@@ -119,11 +118,7 @@ where
         check_generated("get_server_version", &[asked]);
     }
     match result {
-        Err(Error::Matrix {
-            status: got_status,
-            errcode: got_errcode,
-            message,
-        }) => {
+        Err(Error::Matrix { status: got_status, errcode: got_errcode, message }) => {
             assert_eq!(
                 (got_status, got_errcode.as_str()),
                 (status, errcode),
@@ -179,10 +174,7 @@ fn check_generated(op: &str, exchanges: &[Exchange]) -> u16 {
         };
         check_reply(op, e.status, &body, "the raw reply to the generated client");
     }
-    exchanges
-        .last()
-        .map(|e| e.status)
-        .expect("not empty, as asserted above")
+    exchanges.last().map(|e| e.status).expect("not empty, as asserted above")
 }
 
 /// Asserts that the raw reply `value` conforms to the spec and records the declared
@@ -248,10 +240,7 @@ pub fn raw_error(
 ) -> Value {
     let (got, reply) = synapse().request(token, method, target, body.as_ref());
     assert_eq!(got, status, "{op}: {method} {target} answered {reply}");
-    assert_eq!(
-        reply["errcode"], errcode,
-        "{op}: {method} {target}: {reply}"
-    );
+    assert_eq!(reply["errcode"], errcode, "{op}: {method} {target}: {reply}");
     check_reply(op, got, &reply, "the raw error reply");
     record::called(op, Call::Raw);
     reply
@@ -266,15 +255,7 @@ pub fn admin_error(
     status: u16,
     errcode: &str,
 ) -> Value {
-    raw_error(
-        op,
-        Some(&synapse().admin_token),
-        method,
-        target,
-        body,
-        status,
-        errcode,
-    )
+    raw_error(op, Some(&synapse().admin_token), method, target, body, status, errcode)
 }
 
 /// [`raw_error`] for the commonest refusal: `token` belongs to someone who is not an admin (or
@@ -302,11 +283,7 @@ pub fn unknown_user() -> String {
 
 /// `alice` of `@alice:test.local`.
 pub fn localpart(user_id: &str) -> &str {
-    user_id
-        .trim_start_matches('@')
-        .split(':')
-        .next()
-        .unwrap_or_default()
+    user_id.trim_start_matches('@').split(':').next().unwrap_or_default()
 }
 
 /// A user on another server (the admin API only manages local users).
@@ -314,11 +291,7 @@ pub const REMOTE_USER: &str = "@somebody:elsewhere.example";
 
 /// Sets fields of an existing user with the raw admin API (test set-up, not under test).
 pub fn set_user(user_id: &str, body: Value) {
-    synapse().admin_ok(
-        "PUT",
-        &format!("/_synapse/admin/v2/users/{}", enc(user_id)),
-        Some(&body),
-    );
+    synapse().admin_ok("PUT", &format!("/_synapse/admin/v2/users/{}", enc(user_id)), Some(&body));
 }
 
 /// Creates a room as `token`'s user and sends one text message; returns the room ID.
@@ -352,10 +325,7 @@ pub fn upload(token: &str, filename: &str) -> String {
         &format!("/_matrix/media/v3/upload?filename={}", enc(filename)),
         Some(&json!({ "file": filename })),
     );
-    reply["content_uri"]
-        .as_str()
-        .expect("content_uri")
-        .to_string()
+    reply["content_uri"].as_str().expect("content_uri").to_string()
 }
 
 /// Polls `probe` until it returns `Some`, failing after `limit`.
@@ -365,10 +335,7 @@ pub fn poll<T>(what: &str, limit: Duration, mut probe: impl FnMut() -> Option<T>
         if let Some(value) = probe() {
             return value;
         }
-        assert!(
-            Instant::now() < deadline,
-            "{what}: still not done after {limit:?}"
-        );
+        assert!(Instant::now() < deadline, "{what}: still not done after {limit:?}");
         std::thread::sleep(Duration::from_millis(100));
     }
 }
@@ -443,10 +410,7 @@ pub fn put_state(
 pub fn power_levels(room: &str) -> Value {
     let reply = synapse().admin_ok(
         "GET",
-        &format!(
-            "/_synapse/admin/v1/rooms/{}/state?type=m.room.power_levels",
-            enc(room)
-        ),
+        &format!("/_synapse/admin/v1/rooms/{}/state?type=m.room.power_levels", enc(room)),
         None,
     );
     reply["state"][0]["content"].clone()
@@ -456,10 +420,7 @@ pub fn power_levels(room: &str) -> Value {
 /// on the client `$c`, without its `.send()` (see [`request_line`]).
 macro_rules! assert_request_line {
     (|$c:ident| $call:expr, $line:expr $(,)?) => {
-        assert_eq!(
-            $crate::support::request_line(|$c| async move { $call.send().await }),
-            $line
-        )
+        assert_eq!($crate::support::request_line(|$c| async move { $call.send().await }), $line)
     };
 }
 pub(crate) use assert_request_line;

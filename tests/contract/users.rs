@@ -14,25 +14,15 @@ fn user_path(prefix: &str, user_id: &str, suffix: &str) -> String {
 fn list_users() {
     let s = synapse();
     let (bot, _) = s.fresh_user("contract list bot");
-    set_user(
-        &bot,
-        json!({ "user_type": "bot", "avatar_url": "mxc://test.local/avatar" }),
-    );
+    set_user(&bot, json!({ "user_type": "bot", "avatar_url": "mxc://test.local/avatar" }));
 
     // Every seed user, deactivated eve included, two per page so next_token comes back.
-    let page = ok(
-        "list_users",
-        admin().list_users().deactivated(true).limit(2).send(),
-    );
+    let page = ok("list_users", admin().list_users().deactivated(true).limit(2).send());
     assert_eq!(page.users.len(), 2);
     assert!(page.total >= 6, "total {}", page.total);
     assert_eq!(page.next_token.as_deref(), Some("2"));
-    let raw_page = raw(
-        "list_users",
-        "GET",
-        "/_synapse/admin/v2/users?deactivated=true&limit=2",
-        None,
-    );
+    let raw_page =
+        raw("list_users", "GET", "/_synapse/admin/v2/users?deactivated=true&limit=2", None);
     assert_eq!(raw_page["next_token"], "2");
 
     // A user with a type and an avatar: the nullable strings come back as strings.
@@ -40,25 +30,10 @@ fn list_users() {
     let found = ok("list_users", admin().list_users().name(localpart).send());
     assert_eq!(found.users.len(), 1, "{found:?}");
     assert_eq!(found.users[0].user_type.as_deref(), Some("bot"));
-    raw(
-        "list_users",
-        "GET",
-        &format!("/_synapse/admin/v2/users?name={}", enc(localpart)),
-        None,
-    );
+    raw("list_users", "GET", &format!("/_synapse/admin/v2/users?name={}", enc(localpart)), None);
     // Deactivated users only, and admins only.
-    raw(
-        "list_users",
-        "GET",
-        "/_synapse/admin/v2/users?deactivated=true&name=eve",
-        None,
-    );
-    raw(
-        "list_users",
-        "GET",
-        "/_synapse/admin/v2/users?admins=true",
-        None,
-    );
+    raw("list_users", "GET", "/_synapse/admin/v2/users?deactivated=true&name=eve", None);
+    raw("list_users", "GET", "/_synapse/admin/v2/users?admins=true", None);
     raw(
         "list_users",
         "GET",
@@ -85,22 +60,12 @@ fn get_user() {
     assert_eq!(got.user_type.as_deref(), Some("bot"));
     assert_eq!(got.threepids.len(), 1);
     assert_eq!(got.external_ids.len(), 1);
-    raw(
-        "get_user",
-        "GET",
-        &user_path("/_synapse/admin/v2/users", &user, ""),
-        None,
-    );
+    raw("get_user", "GET", &user_path("/_synapse/admin/v2/users", &user, ""), None);
 
     // Seed users: a regular one (seen: last_seen_ts is a number), the admin, a deactivated one.
     for who in ["@alice:test.local", "@admin:test.local", "@eve:test.local"] {
         ok("get_user", admin().get_user().user_id(who).send());
-        raw(
-            "get_user",
-            "GET",
-            &user_path("/_synapse/admin/v2/users", who, ""),
-            None,
-        );
+        raw("get_user", "GET", &user_path("/_synapse/admin/v2/users", who, ""), None);
     }
 
     let nobody = unknown_user();
@@ -179,10 +144,7 @@ fn put_user() {
         admin()
             .put_user()
             .user_id(&bad)
-            .body(UserUpsert {
-                user_type: Some(Some("no-such-type".into())),
-                ..Default::default()
-            })
+            .body(UserUpsert { user_type: Some(Some("no-such-type".into())), ..Default::default() })
             .send(),
         400,
         "M_UNKNOWN",
@@ -227,11 +189,7 @@ fn suspend_user() {
     let (user, _) = s.fresh_user("contract suspend");
     let result = ok(
         "suspend_user",
-        admin()
-            .suspend_user()
-            .user_id(&user)
-            .body(types::SuspendRequest { suspend: true })
-            .send(),
+        admin().suspend_user().user_id(&user).body(types::SuspendRequest { suspend: true }).send(),
     );
     assert_eq!(result.get(&format!("user_{user}_suspended")), Some(&true));
     let reply = raw(
@@ -327,36 +285,18 @@ fn whois_user() {
         connected.then_some(whois)
     });
     assert_eq!(whois.user_id, user);
-    raw(
-        "whois_user",
-        "GET",
-        &user_path("/_synapse/admin/v1/whois", &user, ""),
-        None,
-    );
+    raw("whois_user", "GET", &user_path("/_synapse/admin/v1/whois", &user, ""), None);
     // A user without any session.
-    raw(
-        "whois_user",
-        "GET",
-        &user_path("/_synapse/admin/v1/whois", &unknown_user(), ""),
-        None,
-    );
+    raw("whois_user", "GET", &user_path("/_synapse/admin/v1/whois", &unknown_user(), ""), None);
 }
 
 #[test]
 fn list_user_joined_rooms() {
     let s = synapse();
     let alice = s.user_id("alice");
-    let rooms = ok(
-        "list_user_joined_rooms",
-        admin().list_user_joined_rooms().user_id(&alice).send(),
-    );
-    assert!(
-        rooms
-            .joined_rooms
-            .iter()
-            .any(|r| r == s.seed_str("/rooms/general")),
-        "{rooms:?}"
-    );
+    let rooms =
+        ok("list_user_joined_rooms", admin().list_user_joined_rooms().user_id(&alice).send());
+    assert!(rooms.joined_rooms.iter().any(|r| r == s.seed_str("/rooms/general")), "{rooms:?}");
     assert_eq!(rooms.total, rooms.joined_rooms.len() as i64);
     let target = user_path("/_synapse/admin/v1/users", &alice, "/joined_rooms");
     raw("list_user_joined_rooms", "GET", &target, None);
@@ -376,10 +316,7 @@ fn login_as_user() {
             })
             .send(),
     );
-    let whoami = ok(
-        "whoami",
-        client_as(Some(&minted.access_token)).whoami().send(),
-    );
+    let whoami = ok("whoami", client_as(Some(&minted.access_token)).whoami().send());
     assert_eq!(whoami.user_id, user);
     raw(
         "login_as_user",
@@ -394,9 +331,7 @@ fn login_as_user() {
         admin()
             .login_as_user()
             .user_id(&admin_user)
-            .body(types::LoginAsUserRequest {
-                valid_until_ms: None,
-            })
+            .body(types::LoginAsUserRequest { valid_until_ms: None })
             .send(),
         400,
         "M_UNKNOWN",
@@ -422,10 +357,7 @@ fn chrono_free_now_ms() -> i64 {
 fn shadow_ban_user() {
     let s = synapse();
     let (first, _) = s.fresh_user("contract shadow");
-    let reply = ok(
-        "shadow_ban_user",
-        admin().shadow_ban_user().user_id(&first).send(),
-    );
+    let reply = ok("shadow_ban_user", admin().shadow_ban_user().user_id(&first).send());
     assert!(reply.is_empty(), "{reply:?}");
     let (second, _) = s.fresh_user("contract shadow");
     let target = user_path("/_synapse/admin/v1/users", &second, "/shadow_ban");
@@ -440,10 +372,7 @@ fn unshadow_ban_user() {
     let (user, _) = s.fresh_user("contract unshadow");
     let target = user_path("/_synapse/admin/v1/users", &user, "/shadow_ban");
     s.admin_ok("POST", &target, None);
-    let reply = ok(
-        "unshadow_ban_user",
-        admin().unshadow_ban_user().user_id(&user).send(),
-    );
+    let reply = ok("unshadow_ban_user", admin().unshadow_ban_user().user_id(&user).send());
     assert!(reply.is_empty(), "{reply:?}");
     assert!(!ok("get_user", admin().get_user().user_id(&user).send()).shadow_banned);
     // Lifting a ban that is not there is fine too.
@@ -470,20 +399,13 @@ fn get_user_by_external_id() {
     );
     let found = ok(
         "get_user_by_external_id",
-        admin()
-            .get_user_by_external_id()
-            .provider("contract-oidc")
-            .external_id(&external)
-            .send(),
+        admin().get_user_by_external_id().provider("contract-oidc").external_id(&external).send(),
     );
     assert_eq!(found.user_id, user);
     raw(
         "get_user_by_external_id",
         "GET",
-        &format!(
-            "/_synapse/admin/v1/auth_providers/contract-oidc/users/{}",
-            enc(&external)
-        ),
+        &format!("/_synapse/admin/v1/auth_providers/contract-oidc/users/{}", enc(&external)),
         None,
     );
 
@@ -511,11 +433,7 @@ fn get_user_by_threepid() {
     let email = s.seed_str("/users/alice/email");
     let found = ok(
         "get_user_by_threepid",
-        admin()
-            .get_user_by_threepid()
-            .medium("email")
-            .address(email)
-            .send(),
+        admin().get_user_by_threepid().medium("email").address(email).send(),
     );
     assert_eq!(found.user_id, s.user_id("alice"));
     raw(
@@ -527,11 +445,7 @@ fn get_user_by_threepid() {
 
     fails_not_found(
         "get_user_by_threepid",
-        admin()
-            .get_user_by_threepid()
-            .medium("email")
-            .address("nobody@example.org")
-            .send(),
+        admin().get_user_by_threepid().medium("email").address("nobody@example.org").send(),
     );
     admin_error(
         "get_user_by_threepid",
@@ -575,11 +489,7 @@ fn redact_user_events() {
         client_as(Some(&other_token))
             .redact_user_events()
             .user_id(&other)
-            .body(types::RedactRequest {
-                rooms: vec![],
-                reason: None,
-                limit: None,
-            })
+            .body(types::RedactRequest { rooms: vec![], reason: None, limit: None })
             .send(),
         403,
         "M_FORBIDDEN",
@@ -596,23 +506,13 @@ fn get_redact_status() {
         &user_path("/_synapse/admin/v1/user", &user, "/redact"),
         Some(&json!({ "rooms": [room] })),
     );
-    let id = started["redact_id"]
-        .as_str()
-        .expect("redact_id")
-        .to_string();
+    let id = started["redact_id"].as_str().expect("redact_id").to_string();
 
     // Every state the task passes through must match the spec; wait for the end.
-    let done = poll(
-        "the redaction task finishes",
-        Duration::from_secs(60),
-        || {
-            let status = ok(
-                "get_redact_status",
-                admin().get_redact_status().redact_id(&id).send(),
-            );
-            (!matches!(status.status.as_str(), "scheduled" | "active")).then_some(status)
-        },
-    );
+    let done = poll("the redaction task finishes", Duration::from_secs(60), || {
+        let status = ok("get_redact_status", admin().get_redact_status().redact_id(&id).send());
+        (!matches!(status.status.as_str(), "scheduled" | "active")).then_some(status)
+    });
     assert_eq!(done.status, "complete", "{done:?}");
     let reply = raw(
         "get_redact_status",
@@ -620,39 +520,21 @@ fn get_redact_status() {
         &format!("/_synapse/admin/v1/user/redact_status/{}", enc(&id)),
         None,
     );
-    assert_eq!(
-        reply,
-        json!({ "status": "complete", "failed_redactions": {} })
-    );
+    assert_eq!(reply, json!({ "status": "complete", "failed_redactions": {} }));
     // A task that fails (a room the server does not know) reports `error`.
     let started = s.admin_ok(
         "POST",
         &user_path("/_synapse/admin/v1/user", &user, "/redact"),
         Some(&json!({ "rooms": [format!("!{}:{}", unique("contract-no-room"), s.server_name)] })),
     );
-    let failed_id = started["redact_id"]
-        .as_str()
-        .expect("redact_id")
-        .to_string();
-    let failed = poll(
-        "the failing redaction task ends",
-        Duration::from_secs(60),
-        || {
-            let status = ok(
-                "get_redact_status",
-                admin().get_redact_status().redact_id(&failed_id).send(),
-            );
-            (!matches!(status.status.as_str(), "scheduled" | "active")).then_some(status)
-        },
-    );
+    let failed_id = started["redact_id"].as_str().expect("redact_id").to_string();
+    let failed = poll("the failing redaction task ends", Duration::from_secs(60), || {
+        let status =
+            ok("get_redact_status", admin().get_redact_status().redact_id(&failed_id).send());
+        (!matches!(status.status.as_str(), "scheduled" | "active")).then_some(status)
+    });
     assert_eq!(failed.status, "failed", "{failed:?}");
-    assert!(
-        failed
-            .error
-            .as_deref()
-            .is_some_and(|e| e.contains("room_version")),
-        "{failed:?}"
-    );
+    assert!(failed.error.as_deref().is_some_and(|e| e.contains("room_version")), "{failed:?}");
 
     fails_not_found(
         "get_redact_status",

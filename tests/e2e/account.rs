@@ -19,10 +19,7 @@ fn invite(token: &str, room: &str, user_id: &str) {
 fn user_admin_grants_and_revokes_and_the_user_record_agrees() {
     let cli = Cli::admin();
     let user = fresh("admin-flag");
-    assert_eq!(
-        cli.json(&["user", "admin", &user.localpart]),
-        json!({"admin": false})
-    );
+    assert_eq!(cli.json(&["user", "admin", &user.localpart]), json!({"admin": false}));
     let granted = cli.json(&["--batch", "user", "admin", &user.user_id, "--grant"]);
     assert_eq!(granted, json!({"admin": true}));
     assert_eq!(user_state(&user.user_id)["admin"], json!(true));
@@ -34,8 +31,7 @@ fn user_admin_grants_and_revokes_and_the_user_record_agrees() {
         .fails(1, "You may not demote yourself. (HTTP 400)");
     assert_eq!(user_state(&server().admin_user)["admin"], json!(true));
     // Asking first: no answer on a closed stdin means no change.
-    cli.run_with_input(&["user", "admin", &user.localpart, "--grant"], "")
-        .fails(6, "");
+    cli.run_with_input(&["user", "admin", &user.localpart, "--grant"], "").fails(6, "");
     assert_eq!(user_state(&user.user_id)["admin"], json!(false));
 }
 
@@ -64,16 +60,8 @@ fn user_memberships_lists_each_rooms_state_and_filters_by_one() {
         json!({"memberships": {joined.clone(): "join", left.clone(): "leave", invited.clone(): "invite"}})
     );
     let only_invites = cli.json(&["user", "memberships", &user.localpart, "-m", "invite"]);
-    assert_eq!(
-        only_invites,
-        json!({"memberships": {invited.clone(): "invite"}})
-    );
-    let human = cli
-        .format(
-            "human",
-            &["user", "memberships", &user.localpart, "-m", "join"],
-        )
-        .ok();
+    assert_eq!(only_invites, json!({"memberships": {invited.clone(): "invite"}}));
+    let human = cli.format("human", &["user", "memberships", &user.localpart, "-m", "join"]).ok();
     assert_eq!(
         human.lines(),
         [
@@ -91,51 +79,25 @@ fn user_memberships_lists_each_rooms_state_and_filters_by_one() {
 fn user_pushers_lists_a_pusher_the_user_set() {
     let cli = Cli::admin();
     let user = fresh("pushers");
-    assert_eq!(
-        cli.json(&["user", "pushers", &user.localpart]),
-        json!({"pushers": [], "total": 0})
-    );
+    assert_eq!(cli.json(&["user", "pushers", &user.localpart]), json!({"pushers": [], "total": 0}));
     let pusher = json!({
         "kind": "http", "app_id": "org.example.app", "app_display_name": "Example",
         "device_display_name": "Phone", "pushkey": "key-1", "lang": "en",
         "data": {"url": "https://push.example.org/_matrix/push/v1/notify"},
     });
-    server().ok_as(
-        &user.token,
-        "POST",
-        "/_matrix/client/v3/pushers/set",
-        Some(&pusher),
-    );
+    server().ok_as(&user.token, "POST", "/_matrix/client/v3/pushers/set", Some(&pusher));
     let listed = cli.json(&["user", "pushers", &user.user_id]);
     assert_eq!(listed["total"], 1, "{listed}");
     let got = &listed["pushers"][0];
-    for key in [
-        "app_id",
-        "app_display_name",
-        "device_display_name",
-        "pushkey",
-        "lang",
-        "data",
-        "kind",
-    ] {
+    for key in
+        ["app_id", "app_display_name", "device_display_name", "pushkey", "lang", "data", "kind"]
+    {
         assert_eq!(got[key], pusher[key], "{key}: {listed}");
     }
-    let human = cli
-        .format("human", &["user", "pushers", &user.localpart])
-        .ok();
+    let human = cli.format("human", &["user", "pushers", &user.localpart]).ok();
     assert_eq!(
-        human.lines()[2]
-            .split_whitespace()
-            .take(6)
-            .collect::<Vec<_>>(),
-        [
-            "Example",
-            "Phone",
-            "http",
-            "true",
-            "key-1",
-            "org.example.app"
-        ],
+        human.lines()[2].split_whitespace().take(6).collect::<Vec<_>>(),
+        ["Example", "Phone", "http", "true", "key-1", "org.example.app"],
         "{human:#?}"
     );
     human.stderr_has("Pushers: 1");
@@ -145,10 +107,7 @@ fn user_pushers_lists_a_pusher_the_user_set() {
 fn stored_override(user_id: &str) -> Value {
     server().admin_ok(
         "GET",
-        &format!(
-            "/_synapse/admin/v1/users/{}/override_ratelimit",
-            enc(user_id)
-        ),
+        &format!("/_synapse/admin/v1/users/{}/override_ratelimit", enc(user_id)),
         None,
     )
 }
@@ -157,9 +116,7 @@ fn stored_override(user_id: &str) -> Value {
 fn user_ratelimit_sets_lifts_and_removes_the_override() {
     let cli = Cli::admin();
     let user = fresh("ratelimit");
-    let none = cli
-        .format("human", &["user", "ratelimit", &user.localpart])
-        .ok();
+    let none = cli.format("human", &["user", "ratelimit", &user.localpart]).ok();
     none.stderr_has("No override: the server's rate limits apply.");
     assert_eq!(cli.json(&["user", "ratelimit", &user.localpart]), json!({}));
 
@@ -167,28 +124,17 @@ fn user_ratelimit_sets_lifts_and_removes_the_override() {
     assert_eq!(set, json!({"messages_per_second": 5, "burst_count": 20}));
     assert_eq!(stored_override(&user.user_id), set);
     let unlimited = cli.json(&["user", "ratelimit", &user.localpart, "--unlimited"]);
-    assert_eq!(
-        unlimited,
-        json!({"messages_per_second": 0, "burst_count": 0})
-    );
+    assert_eq!(unlimited, json!({"messages_per_second": 0, "burst_count": 0}));
     assert_eq!(stored_override(&user.user_id), unlimited);
     cli.format("human", &["user", "ratelimit", &user.localpart])
         .ok()
         .stderr_has("Override: no rate limit at all.");
 
     // One number alone would leave the other 0 (no limit) on the server: refused.
-    cli.run(&["user", "ratelimit", &user.localpart, "-m", "5"])
-        .fails(2, "--burst-count");
-    cli.run(&["user", "ratelimit", &user.localpart, "-m", "-1", "-b", "2"])
-        .fails(2, "-1");
-    cli.run(&[
-        "user",
-        "ratelimit",
-        &user.localpart,
-        "--unlimited",
-        "--delete",
-    ])
-    .fails(2, "cannot be used with");
+    cli.run(&["user", "ratelimit", &user.localpart, "-m", "5"]).fails(2, "--burst-count");
+    cli.run(&["user", "ratelimit", &user.localpart, "-m", "-1", "-b", "2"]).fails(2, "-1");
+    cli.run(&["user", "ratelimit", &user.localpart, "--unlimited", "--delete"])
+        .fails(2, "cannot be used with");
     assert_eq!(stored_override(&user.user_id), unlimited);
 
     cli.run(&["--batch", "user", "ratelimit", &user.localpart, "--delete"])
@@ -217,40 +163,14 @@ fn invite_and_joined_room_counts_cover_the_window_they_are_given() {
 
     // A window starting after them counts neither.
     let later = (chrono::Utc::now().timestamp_millis() + 60_000).to_string();
-    let none = cli.json(&[
-        "user",
-        "invite-count",
-        &user.localpart,
-        "--since-ts",
-        &later,
-    ]);
+    let none = cli.json(&["user", "invite-count", &user.localpart, "--since-ts", &later]);
     assert_eq!(none["invite_count"], 0, "{none}");
-    let none = cli.json(&[
-        "user",
-        "joined-room-count",
-        &user.user_id,
-        "--since-ts",
-        &later,
-    ]);
+    let none = cli.json(&["user", "joined-room-count", &user.user_id, "--since-ts", &later]);
     assert_eq!(none["cumulative_joined_room_count"], 0, "{none}");
-    cli.run(&[
-        "user",
-        "invite-count",
-        &user.localpart,
-        "--since",
-        "yesterday-ish",
-    ])
-    .fails(2, "yesterday-ish");
-    cli.run(&[
-        "user",
-        "invite-count",
-        &user.localpart,
-        "-d",
-        "1",
-        "--since-ts",
-        "0",
-    ])
-    .fails(2, "cannot be used with");
+    cli.run(&["user", "invite-count", &user.localpart, "--since", "yesterday-ish"])
+        .fails(2, "yesterday-ish");
+    cli.run(&["user", "invite-count", &user.localpart, "-d", "1", "--since-ts", "0"])
+        .fails(2, "cannot be used with");
 }
 
 #[test]
@@ -261,10 +181,8 @@ fn available_says_yes_for_a_free_name_and_the_servers_no_for_a_taken_one() {
         cli.json(&["user", "available", &format!("{}-free", user.localpart)]),
         json!({"available": true})
     );
-    cli.run(&["user", "available", &user.localpart])
-        .fails(1, "M_USER_IN_USE");
-    cli.run(&["user", "available", &user.user_id])
-        .fails(2, "not a user ID");
+    cli.run(&["user", "available", &user.localpart]).fails(1, "M_USER_IN_USE");
+    cli.run(&["user", "available", &user.user_id]).fails(2, "not a user ID");
 }
 
 #[test]
@@ -276,14 +194,8 @@ fn user_account_data_shows_global_and_room_data_and_parts_of_it() {
         server().ok_as(&user.token, "PUT", &path, Some(&content));
     };
     let base = format!("/_matrix/client/v3/user/{}", enc(&user.user_id));
-    put(
-        format!("{base}/account_data/org.example.a"),
-        json!({"a": 1}),
-    );
-    put(
-        format!("{base}/account_data/org.example.b"),
-        json!({"b": 2}),
-    );
+    put(format!("{base}/account_data/org.example.a"), json!({"a": 1}));
+    put(format!("{base}/account_data/org.example.b"), json!({"b": 2}));
     put(
         format!("{base}/rooms/{}/account_data/org.example.a", enc(&room)),
         json!({"in_room": true}),
@@ -292,17 +204,8 @@ fn user_account_data_shows_global_and_room_data_and_parts_of_it() {
     let data = &all["account_data"];
     assert_eq!(data["global"]["org.example.a"], json!({"a": 1}), "{all}");
     assert_eq!(data["global"]["org.example.b"], json!({"b": 2}), "{all}");
-    assert_eq!(
-        data["rooms"][&room],
-        json!({"org.example.a": {"in_room": true}})
-    );
-    let one_type = cli.json(&[
-        "user",
-        "account-data",
-        &user.localpart,
-        "-t",
-        "org.example.a",
-    ]);
+    assert_eq!(data["rooms"][&room], json!({"org.example.a": {"in_room": true}}));
+    let one_type = cli.json(&["user", "account-data", &user.localpart, "-t", "org.example.a"]);
     assert_eq!(
         one_type,
         json!({"account_data": {
@@ -315,30 +218,16 @@ fn user_account_data_shows_global_and_room_data_and_parts_of_it() {
         one_room,
         json!({"account_data": {"rooms": {room.clone(): {"org.example.a": {"in_room": true}}}}})
     );
-    cli.run(&[
-        "user",
-        "account-data",
-        &user.localpart,
-        "-r",
-        "#alias:test.local",
-    ])
-    .fails(2, "room ID");
+    cli.run(&["user", "account-data", &user.localpart, "-r", "#alias:test.local"])
+        .fails(2, "room ID");
 }
 
 #[test]
 fn allow_cross_signing_reset_needs_a_master_key_and_opens_ten_minutes() {
     let cli = Cli::admin();
     let user = fresh("cross-signing");
-    cli.run(&[
-        "--batch",
-        "user",
-        "allow-cross-signing-reset",
-        &user.localpart,
-    ])
-    .fails(
-        1,
-        "M_NOT_FOUND: User has no master cross-signing key (HTTP 404)",
-    );
+    cli.run(&["--batch", "user", "allow-cross-signing-reset", &user.localpart])
+        .fails(1, "M_NOT_FOUND: User has no master cross-signing key (HTTP 404)");
     // The user's first master key (no interactive auth needed for a first upload).
     let key = "c3luYWRtLXRlc3QtbWFzdGVyLWtleS0zMi1ieXRlcyE"; // 32 bytes, unpadded base64
     server().ok_as(
@@ -353,12 +242,7 @@ fn allow_cross_signing_reset_needs_a_master_key_and_opens_ten_minutes() {
     cli.run_with_input(&["user", "allow-cross-signing-reset", &user.localpart], "")
         .fails(6, "without authenticating");
     let before = chrono::Utc::now().timestamp_millis();
-    let out = cli.json(&[
-        "--batch",
-        "user",
-        "allow-cross-signing-reset",
-        &user.user_id,
-    ]);
+    let out = cli.json(&["--batch", "user", "allow-cross-signing-reset", &user.user_id]);
     let until = out["updatable_without_uia_before_ms"].as_i64().expect("ms");
     let ten_minutes = 10 * 60 * 1000;
     assert!(
@@ -373,9 +257,7 @@ fn stored_expiry(user_id: &str) -> Option<i64> {
         "SELECT expiration_ts_ms FROM account_validity WHERE user_id = '{}'",
         user_id.replace('\'', "''")
     ));
-    rows.first()
-        .and_then(|row| row[0].as_deref())
-        .map(|ms| ms.parse().expect("ms"))
+    rows.first().and_then(|row| row[0].as_deref()).map(|ms| ms.parse().expect("ms"))
 }
 
 /// Synapse stores an expiry only for accounts that have one (made at registration when
@@ -394,50 +276,20 @@ fn user_renew_sets_the_expiry_the_database_then_holds() {
     let cli = Cli::admin();
     let user = fresh("renew");
     give_expiry(&user.user_id);
-    let out = cli.json(&[
-        "user",
-        "renew",
-        &user.localpart,
-        "--expire-ts",
-        "4102444800000",
-    ]);
+    let out = cli.json(&["user", "renew", &user.localpart, "--expire-ts", "4102444800000"]);
     assert_eq!(out, json!({"expiration_ts": 4102444800000i64}));
     assert_eq!(stored_expiry(&user.user_id), Some(4102444800000));
     let now = chrono::Utc::now().timestamp_millis();
-    let out = cli.json(&[
-        "user",
-        "renew",
-        &user.user_id,
-        "-d",
-        "30",
-        "--no-renewal-emails",
-    ]);
+    let out = cli.json(&["user", "renew", &user.user_id, "-d", "30", "--no-renewal-emails"]);
     let at = out["expiration_ts"].as_i64().expect("ms");
     let month = 30 * 86_400_000;
     assert!((now + month..now + month + 60_000).contains(&at), "{out}");
     assert_eq!(stored_expiry(&user.user_id), Some(at));
-    let human = cli
-        .format(
-            "human",
-            &["user", "renew", &user.localpart, "--expire", "2031-02-03"],
-        )
-        .ok();
-    assert!(
-        human
-            .stdout
-            .starts_with("expiration_ts  2031-02-03 00:00:00"),
-        "{human:#?}"
-    );
-    cli.run(&[
-        "user",
-        "renew",
-        &user.localpart,
-        "-d",
-        "1",
-        "--expire-ts",
-        "5",
-    ])
-    .fails(2, "cannot be used with");
+    let human =
+        cli.format("human", &["user", "renew", &user.localpart, "--expire", "2031-02-03"]).ok();
+    assert!(human.stdout.starts_with("expiration_ts  2031-02-03 00:00:00"), "{human:#?}");
+    cli.run(&["user", "renew", &user.localpart, "-d", "1", "--expire-ts", "5"])
+        .fails(2, "cannot be used with");
 }
 
 #[test]
@@ -445,62 +297,23 @@ fn user_features_switch_the_servers_features_and_refuse_unknown_names() {
     let cli = Cli::admin();
     let user = fresh("features");
     let before = cli.json(&["user", "features", &user.localpart]);
-    let names: Vec<String> = before["features"]
-        .as_object()
-        .expect("a map")
-        .keys()
-        .cloned()
-        .collect();
+    let names: Vec<String> =
+        before["features"].as_object().expect("a map").keys().cloned().collect();
     assert!(names.contains(&"msc3575".to_string()), "{before}");
-    assert!(
-        before["features"]
-            .as_object()
-            .unwrap()
-            .values()
-            .all(|v| v == false)
-    );
-    let after = cli.json(&[
-        "user",
-        "features",
-        &user.localpart,
-        "-e",
-        "msc3575",
-        "-e",
-        "msc4222",
-    ]);
+    assert!(before["features"].as_object().unwrap().values().all(|v| v == false));
+    let after = cli.json(&["user", "features", &user.localpart, "-e", "msc3575", "-e", "msc4222"]);
     assert_eq!(
-        (
-            after["features"]["msc3575"].as_bool(),
-            after["features"]["msc4222"].as_bool()
-        ),
+        (after["features"]["msc3575"].as_bool(), after["features"]["msc4222"].as_bool()),
         (Some(true), Some(true))
     );
     let off = cli.json(&["user", "features", &user.user_id, "-d", "msc3575"]);
     assert_eq!(
-        (
-            off["features"]["msc3575"].as_bool(),
-            off["features"]["msc4222"].as_bool()
-        ),
+        (off["features"]["msc3575"].as_bool(), off["features"]["msc4222"].as_bool()),
         (Some(false), Some(true))
     );
     cli.run(&["user", "features", &user.localpart, "-e", "msc9999"])
-        .fails(
-            2,
-            "msc9999 is not an experimental feature of this server; it knows msc",
-        );
-    cli.run(&[
-        "user",
-        "features",
-        &user.localpart,
-        "-e",
-        "msc3575",
-        "-d",
-        "msc3575",
-    ])
-    .fails(2, "both enabled and disabled");
-    assert_eq!(
-        cli.json(&["user", "features", &user.localpart]),
-        off,
-        "nothing changed"
-    );
+        .fails(2, "msc9999 is not an experimental feature of this server; it knows msc");
+    cli.run(&["user", "features", &user.localpart, "-e", "msc3575", "-d", "msc3575"])
+        .fails(2, "both enabled and disabled");
+    assert_eq!(cli.json(&["user", "features", &user.localpart]), off, "nothing changed");
 }

@@ -11,19 +11,14 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 fn blocked(room: &str) -> bool {
-    let reply = server().admin_ok(
-        "GET",
-        &format!("/_synapse/admin/v1/rooms/{}/block", enc(room)),
-        None,
-    );
+    let reply =
+        server().admin_ok("GET", &format!("/_synapse/admin/v1/rooms/{}/block", enc(room)), None);
     reply["block"] == true
 }
 
 /// Room IDs that look real and that nobody created (blocking them is allowed).
 fn unknown_rooms(prefix: &str, n: usize) -> Vec<String> {
-    (0..n)
-        .map(|i| format!("!{prefix}{i}x{}:test.local", std::process::id()))
-        .collect()
+    (0..n).map(|i| format!("!{prefix}{i}x{}:test.local", std::process::id())).collect()
 }
 
 fn lines(ids: &[String]) -> String {
@@ -34,9 +29,7 @@ fn lines(ids: &[String]) -> String {
 fn user_deactivate_takes_users_from_stdin() {
     let (a, b, bystander) = (fresh("listdeact"), fresh("listdeact"), fresh("listdeact"));
     let input = format!("# spammers\n{}\n{}\n", a.user_id, b.localpart);
-    let run = Cli::admin()
-        .run_with_input(&["--batch", "user", "deactivate", "-"], &input)
-        .ok();
+    let run = Cli::admin().run_with_input(&["--batch", "user", "deactivate", "-"], &input).ok();
     let mut ids: Vec<String> = run
         .json()
         .as_array()
@@ -66,17 +59,15 @@ fn room_block_takes_rooms_from_stdin_and_unblocks_them_again() {
         .ok()
         .stderr_has("3 done.");
     assert!(rooms.iter().all(|r| blocked(r)));
-    cli.run_with_input(&["--batch", "room", "block", "-u", "-"], &lines(&rooms))
-        .ok();
+    cli.run_with_input(&["--batch", "room", "block", "-u", "-"], &lines(&rooms)).ok();
     assert!(rooms.iter().all(|r| !blocked(r)));
 }
 
 #[test]
 fn media_quarantine_takes_media_from_stdin() {
     let user = fresh("listmedia");
-    let ids: Vec<String> = (0..3)
-        .map(|i| upload(&user.token, &format!("q{i}.json"), &json!({"n": i})))
-        .collect();
+    let ids: Vec<String> =
+        (0..3).map(|i| upload(&user.token, &format!("q{i}.json"), &json!({"n": i}))).collect();
     let s = server();
     // A media ID and two MXC URIs.
     let input = format!(
@@ -105,24 +96,14 @@ fn failing_items_fail_the_run_and_a_re_run_on_the_failed_to_file_takes_exactly_t
     let failed = cli.home().join("failed.txt");
     let failed_arg = failed.to_str().unwrap();
     let run = cli.run_with_input(
-        &[
-            "--batch",
-            "user",
-            "deactivate",
-            "-",
-            "--failed-to",
-            failed_arg,
-        ],
+        &["--batch", "user", "deactivate", "-", "--failed-to", failed_arg],
         &lines(&input),
     );
     assert_eq!(run.code, 1, "{run:#?}");
     run.stderr_has("3 done, 2 failed.");
     run.stderr_has("Can only deactivate local users");
-    let listed: BTreeSet<String> = std::fs::read_to_string(&failed)
-        .unwrap()
-        .lines()
-        .map(str::to_owned)
-        .collect();
+    let listed: BTreeSet<String> =
+        std::fs::read_to_string(&failed).unwrap().lines().map(str::to_owned).collect();
     assert_eq!(listed, remote.iter().map(|r| r.to_string()).collect());
     for user in &local {
         assert_eq!(user_state(&user.user_id)["deactivated"], true);
@@ -147,15 +128,8 @@ fn an_interrupted_run_accounts_for_every_item_once() {
     let failed = cli.home().join("unsent.txt");
     let config = cli.config().to_str().unwrap().to_string();
     let mut child = Command::new(env!("CARGO_BIN_EXE_synadm"))
-        .args([
-            "-c", &config, "--batch", "-o", "minified", "room", "block", "-",
-        ])
-        .args([
-            "--concurrency",
-            "2",
-            "--failed-to",
-            failed.to_str().unwrap(),
-        ])
+        .args(["-c", &config, "--batch", "-o", "minified", "room", "block", "-"])
+        .args(["--concurrency", "2", "--failed-to", failed.to_str().unwrap()])
         .env_clear()
         .env("HOME", cli.home())
         .stdin(Stdio::piped())
@@ -163,21 +137,13 @@ fn an_interrupted_run_accounts_for_every_item_once() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(lines(&rooms).as_bytes())
-        .unwrap();
+    child.stdin.take().unwrap().write_all(lines(&rooms).as_bytes()).unwrap();
     // Interrupt once the first rooms are blocked.
     let started = Instant::now();
     while !blocked(&rooms[0]) && started.elapsed() < Duration::from_secs(30) {
         std::thread::sleep(Duration::from_millis(20));
     }
-    let status = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
+    let status = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
     assert!(status.success());
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -196,16 +162,9 @@ fn an_interrupted_run_accounts_for_every_item_once() {
             row["room_id"].as_str().unwrap().to_string()
         })
         .collect();
-    let unsent: Vec<String> = BufReader::new(std::fs::File::open(&failed).unwrap())
-        .lines()
-        .map(Result::unwrap)
-        .collect();
-    assert!(
-        !done.is_empty() && !unsent.is_empty(),
-        "{} done, {} unsent",
-        done.len(),
-        unsent.len()
-    );
+    let unsent: Vec<String> =
+        BufReader::new(std::fs::File::open(&failed).unwrap()).lines().map(Result::unwrap).collect();
+    assert!(!done.is_empty() && !unsent.is_empty(), "{} done, {} unsent", done.len(), unsent.len());
     let mut all: Vec<String> = done.iter().chain(&unsent).cloned().collect();
     all.sort();
     let mut expected = rooms.clone();

@@ -5,10 +5,7 @@ use serde_json::json;
 
 fn server_version() -> String {
     let body = server().admin_ok("GET", "/_synapse/admin/v1/server_version", None);
-    body["server_version"]
-        .as_str()
-        .expect("version")
-        .to_string()
+    body["server_version"].as_str().expect("version").to_string()
 }
 
 #[test]
@@ -25,27 +22,12 @@ fn version_prints_the_servers_version_in_every_format() {
         cli.format("minified", &["version"]).stdout,
         format!("{{\"server_version\":\"{v}\"}}\n")
     );
-    assert_eq!(
-        cli.format("yaml", &["version"]).stdout,
-        format!("server_version: {v}\n")
-    );
-    assert_eq!(
-        cli.format("pprint", &["version"]).stdout,
-        format!("{{'server_version': '{v}'}}\n")
-    );
-    assert_eq!(
-        cli.format("human", &["version"]).stdout,
-        format!("server_version  {v}\n")
-    );
+    assert_eq!(cli.format("yaml", &["version"]).stdout, format!("server_version: {v}\n"));
+    assert_eq!(cli.format("pprint", &["version"]).stdout, format!("{{'server_version': '{v}'}}\n"));
+    assert_eq!(cli.format("human", &["version"]).stdout, format!("server_version  {v}\n"));
     // One-letter aliases and the config's default format (json).
-    assert_eq!(
-        cli.format("m", &["version"]).stdout,
-        format!("{{\"server_version\":\"{v}\"}}\n")
-    );
-    assert_eq!(
-        cli.run(&["version"]).ok().json(),
-        json!({"server_version": v})
-    );
+    assert_eq!(cli.format("m", &["version"]).stdout, format!("{{\"server_version\":\"{v}\"}}\n"));
+    assert_eq!(cli.run(&["version"]).ok().json(), json!({"server_version": v}));
 }
 
 #[test]
@@ -109,13 +91,7 @@ fn batch_config_writes_a_private_config_that_works() {
     assert_eq!(written["homeserver"].as_str(), Some("test.local"));
 
     // The default config location (~/.config/synadm.yaml) is used without -c.
-    let run = run_in(
-        home.path(),
-        &["user", "details", "alice"],
-        "",
-        &s.admin_token,
-    )
-    .ok();
+    let run = run_in(home.path(), &["user", "details", "alice"], "", &s.admin_token).ok();
     assert_eq!(run.minified()["name"], "@alice:test.local");
 }
 
@@ -133,18 +109,14 @@ fn batch_config_changes_one_key_of_an_existing_file() {
     let after = read();
     // (Written with sorted keys, as synadm writes it.)
     let keys = |m: &serde_yaml::Mapping| {
-        let mut keys: Vec<String> = m
-            .keys()
-            .filter_map(|k| k.as_str().map(str::to_owned))
-            .collect();
+        let mut keys: Vec<String> =
+            m.keys().filter_map(|k| k.as_str().map(str::to_owned)).collect();
         keys.sort();
         keys
     };
     assert_eq!(keys(&after), keys(&before), "no key added or lost");
-    let changed: Vec<&serde_yaml::Value> = before
-        .keys()
-        .filter(|k| before.get(*k) != after.get(*k))
-        .collect();
+    let changed: Vec<&serde_yaml::Value> =
+        before.keys().filter(|k| before.get(*k) != after.get(*k)).collect();
     assert_eq!(changed, [&serde_yaml::Value::from("format")], "{after:?}");
     assert_eq!(after.get("format"), Some(&"yaml".into()));
 
@@ -166,50 +138,26 @@ fn interactive_config_reads_the_answers_from_stdin() {
         "{}\n{}\n\n{}\n\n\nhuman\n10\n{}\nno\n\n",
         s.admin_user, s.admin_token, s.base_url, s.server_name
     );
-    let run = run_in(
-        home.path(),
-        &["-c", &path_str, "config"],
-        &answers,
-        &s.admin_token,
-    )
-    .ok();
+    let run = run_in(home.path(), &["-c", &path_str, "config"], &answers, &s.admin_token).ok();
     assert!(run.stdout.is_empty(), "prompts go to stderr: {run:#?}");
     run.stderr_has("Synapse admin user name");
-    assert!(
-        !run.stderr.contains(&s.admin_token),
-        "the token prompt never echoes the token"
-    );
+    assert!(!run.stderr.contains(&s.admin_token), "the token prompt never echoes the token");
     let written: serde_yaml::Value =
         serde_yaml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     assert_eq!(written["timeout"].as_u64(), Some(10));
     assert_eq!(written["ssl_verify"].as_bool(), Some(false));
     assert_eq!(written["format"].as_str(), Some("human"));
 
-    let run = run_in(
-        home.path(),
-        &["-c", &path_str, "version"],
-        "",
-        &s.admin_token,
-    )
-    .ok();
-    assert_eq!(
-        run.stdout,
-        format!("server_version  {}\n", server_version())
-    );
+    let run = run_in(home.path(), &["-c", &path_str, "version"], "", &s.admin_token).ok();
+    assert_eq!(run.stdout, format!("server_version  {}\n", server_version()));
 }
 
 #[test]
 fn auto_retrieval_completes_localparts_from_the_server() {
     let cli = Cli::with("homeserver", "auto-retrieval");
-    assert_eq!(
-        cli.json(&["user", "details", "carol"])["name"],
-        "@carol:test.local"
-    );
+    assert_eq!(cli.json(&["user", "details", "carol"])["name"], "@carol:test.local");
     // Full IDs need no server name at all.
-    assert_eq!(
-        cli.json(&["user", "details", "@dave:test.local"])["displayname"],
-        "Dave Lister"
-    );
+    assert_eq!(cli.json(&["user", "details", "@dave:test.local"])["displayname"], "Dave Lister");
 }
 
 #[test]
@@ -217,8 +165,7 @@ fn verbose_logs_each_request_on_stderr_without_the_token() {
     let cli = Cli::admin();
     let run = cli.run(&["-vv", "user", "details", "alice"]).ok();
     assert_eq!(run.json()["name"], "@alice:test.local");
-    run.stderr_has("GET ")
-        .stderr_has("/_synapse/admin/v2/users/");
+    run.stderr_has("GET ").stderr_has("/_synapse/admin/v2/users/");
     assert!(run.stderr.contains("200"), "-vv shows the status: {run:#?}");
 }
 
@@ -237,9 +184,7 @@ fn token_and_config_path_can_come_from_the_environment() {
     )
     .ok();
     assert_eq!(run.json()["name"], "@alice:test.local");
-    stale
-        .run(&["user", "details", "alice"])
-        .fails(1, "M_UNKNOWN_TOKEN");
+    stale.run(&["user", "details", "alice"]).fails(1, "M_UNKNOWN_TOKEN");
 
     // SYNADM_CONFIG names the config file when -c is not given.
     let admin = Cli::admin();
@@ -259,19 +204,11 @@ fn token_and_config_path_can_come_from_the_environment() {
 #[test]
 fn global_options_work_after_the_command() {
     let cli = Cli::admin(); // its config says format: json
-    let yaml = cli
-        .run(&["user", "details", "alice", "-o", "YAML", "--verbose"])
-        .ok();
+    let yaml = cli.run(&["user", "details", "alice", "-o", "YAML", "--verbose"]).ok();
     assert_eq!(yaml.yaml()["name"], "@alice:test.local");
-    assert!(
-        !yaml.stdout.trim_start().starts_with('{'),
-        "YAML, not the config's JSON: {yaml:#?}"
-    );
+    assert!(!yaml.stdout.trim_start().starts_with('{'), "YAML, not the config's JSON: {yaml:#?}");
     yaml.stderr_has("GET ");
     let before = cli.run(&["-o", "yaml", "user", "details", "alice"]).ok();
     // (Synapse may record a login's last-seen time between the two reads.)
-    assert_eq!(
-        without_last_seen(&before.yaml()),
-        without_last_seen(&yaml.yaml())
-    );
+    assert_eq!(without_last_seen(&before.yaml()), without_last_seen(&yaml.yaml()));
 }

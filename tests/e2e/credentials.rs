@@ -5,35 +5,21 @@ use crate::support::{Cli, DAY_MS, eventually, fresh, login, now_ms, token_valid_
 use std::time::Duration;
 
 fn token_of(out: &serde_json::Value) -> String {
-    out["access_token"]
-        .as_str()
-        .unwrap_or_else(|| panic!("no access_token: {out}"))
-        .to_string()
+    out["access_token"].as_str().unwrap_or_else(|| panic!("no access_token: {out}")).to_string()
 }
 
 #[test]
 fn user_password_sets_a_new_password_and_logs_the_user_out() {
     let user = fresh("pwreset");
     let run = Cli::admin()
-        .run(&[
-            "--batch",
-            "user",
-            "password",
-            &user.localpart,
-            "-p",
-            "reset-pw-1",
-        ])
+        .run(&["--batch", "user", "password", &user.localpart, "-p", "reset-pw-1"])
         .ok();
     assert_eq!(run.json(), serde_json::json!({}));
     run.stderr_has(&format!("Password of {} changed.", user.user_id));
     assert!(!run.stderr.contains("reset-pw-1"), "{run:#?}");
 
     assert_eq!(whoami(&user.token).0, 401, "logged out of every device");
-    assert_eq!(
-        login(&user.localpart, &user.password, None),
-        Err(403),
-        "old password"
-    );
+    assert_eq!(login(&user.localpart, &user.password, None), Err(403), "old password");
     let token = login(&user.localpart, "reset-pw-1", None).expect("new password works");
     assert_eq!(whoami(&token), (200, Some(user.user_id.clone())));
 }
@@ -43,20 +29,9 @@ fn user_password_no_logout_keeps_the_sessions() {
     let user = fresh("pwkeep");
     let human = Cli::admin().format(
         "human",
-        &[
-            "--batch",
-            "user",
-            "password",
-            "--no-logout",
-            &user.user_id,
-            "--password",
-            "kept-pw",
-        ],
+        &["--batch", "user", "password", "--no-logout", &user.user_id, "--password", "kept-pw"],
     );
-    assert!(
-        human.stdout.trim().is_empty(),
-        "nothing to show: {human:#?}"
-    );
+    assert!(human.stdout.trim().is_empty(), "nothing to show: {human:#?}");
     assert_eq!(whoami(&user.token).0, 200, "still logged in");
     assert!(login(&user.localpart, "kept-pw", None).is_ok());
 }
@@ -66,10 +41,7 @@ fn user_password_asks_twice_on_stdin_when_not_given() {
     let user = fresh("pwprompt");
     let cli = Cli::admin();
     let run = cli
-        .run_with_input(
-            &["user", "password", &user.localpart, "-n"],
-            "prompted-pw\nprompted-pw\n",
-        )
+        .run_with_input(&["user", "password", &user.localpart, "-n"], "prompted-pw\nprompted-pw\n")
         .ok();
     run.stderr_has("New password");
     assert!(!run.stderr.contains("prompted-pw"), "{run:#?}");
@@ -77,39 +49,25 @@ fn user_password_asks_twice_on_stdin_when_not_given() {
 
     cli.run_with_input(&["user", "password", &user.localpart], "a-pw\nanother-pw\n")
         .fails(2, "differ");
-    cli.run(&["--batch", "user", "password", &user.localpart])
-        .fails(2, "--batch");
+    cli.run(&["--batch", "user", "password", &user.localpart]).fails(2, "--batch");
     cli.run(&["--batch", "user", "password", &user.localpart, "-p", ""])
         .fails(2, "must not be empty");
-    assert!(
-        login(&user.localpart, "prompted-pw", None).is_ok(),
-        "unchanged"
-    );
+    assert!(login(&user.localpart, "prompted-pw", None).is_ok(), "unchanged");
 }
 
 #[test]
 fn user_login_token_acts_as_the_user_until_it_expires() {
     let user = fresh("loginexp");
     let expiry = (now_ms() + 3000).to_string();
-    let out = Cli::admin().json(&[
-        "--batch",
-        "user",
-        "login",
-        &user.localpart,
-        "--expire-ts",
-        &expiry,
-    ]);
+    let out =
+        Cli::admin().json(&["--batch", "user", "login", &user.localpart, "--expire-ts", &expiry]);
     let token = token_of(&out);
     assert_ne!(token, user.token);
     assert_eq!(whoami(&token), (200, Some(user.user_id.clone())));
     eventually("the login token to expire", Duration::from_secs(20), || {
         (whoami(&token).0 == 401).then_some(())
     });
-    assert_eq!(
-        whoami(&user.token).0,
-        200,
-        "the user's own session is untouched"
-    );
+    assert_eq!(whoami(&user.token).0, 200, "the user's own session is untouched");
 }
 
 #[test]
@@ -128,11 +86,7 @@ fn user_login_tokens_with_other_expiries_work() {
         let mut all = vec!["--batch", "user", "login", &user.localpart];
         all.extend(args.iter().copied());
         let token = token_of(&cli.json(&all));
-        assert_eq!(
-            whoami(&token),
-            (200, Some(user.user_id.clone())),
-            "{args:?}"
-        );
+        assert_eq!(whoami(&token), (200, Some(user.user_id.clone())), "{args:?}");
     }
 }
 
@@ -163,45 +117,22 @@ fn user_login_tokens_expire_a_day_from_now_unless_told_otherwise() {
         }
         assert_eq!(whoami(&token).0, 200, "{args:?}");
     }
-    assert_eq!(
-        token_valid_until(&user.token),
-        None,
-        "the user's own token is untouched"
-    );
+    assert_eq!(token_valid_until(&user.token), None, "the user's own token is untouched");
 }
 
 #[test]
 fn user_login_refuses_expiries_in_the_past_and_conflicting_options() {
     let user = fresh("loginbad");
     let cli = Cli::admin();
-    for args in [
-        ["--expire-ts", "1"],
-        ["--expire", "2000-01-01"],
-        ["-d", "0"],
-    ] {
+    for args in [["--expire-ts", "1"], ["--expire", "2000-01-01"], ["-d", "0"]] {
         let mut all = vec!["--batch", "user", "login", &user.localpart];
         all.extend(args);
         cli.run(&all).fails(2, "in the past");
     }
-    cli.run(&[
-        "--batch",
-        "user",
-        "login",
-        &user.localpart,
-        "-d",
-        "1",
-        "--expire-never",
-    ])
-    .fails(2, "cannot be used with");
-    cli.run(&[
-        "--batch",
-        "user",
-        "login",
-        &user.localpart,
-        "--expire",
-        "tomorrow",
-    ])
-    .fails(2, "is not a date");
+    cli.run(&["--batch", "user", "login", &user.localpart, "-d", "1", "--expire-never"])
+        .fails(2, "cannot be used with");
+    cli.run(&["--batch", "user", "login", &user.localpart, "--expire", "tomorrow"])
+        .fails(2, "is not a date");
 }
 
 #[test]

@@ -7,9 +7,7 @@ use serde_json::json;
 #[test]
 fn user_deactivate_in_batch_mode_deactivates_without_erasing() {
     let user = fresh("deact");
-    let run = Cli::admin()
-        .run(&["--batch", "user", "deactivate", &user.localpart])
-        .ok();
+    let run = Cli::admin().run(&["--batch", "user", "deactivate", &user.localpart]).ok();
     assert_eq!(run.json(), json!({"id_server_unbind_result": "success"}));
     run.stderr_has(&format!("User {} deactivated.", user.user_id));
     let state = user_state(&user.user_id);
@@ -21,20 +19,14 @@ fn user_deactivate_in_batch_mode_deactivates_without_erasing() {
 #[test]
 fn user_deactivate_gdpr_erase_marks_the_user_erased() {
     let user = fresh("deacterase");
-    let human = Cli::admin().format(
-        "human",
-        &["--batch", "user", "deactivate", "-e", &user.user_id],
-    );
+    let human =
+        Cli::admin().format("human", &["--batch", "user", "deactivate", "-e", &user.user_id]);
     assert_eq!(human.stdout, "id_server_unbind_result  success\n");
     human.stderr_has("deactivated and GDPR-erased");
     let state = user_state(&user.user_id);
     assert_eq!(state["deactivated"], true);
     assert_eq!(state["erased"], true);
-    assert_eq!(
-        state["displayname"],
-        serde_json::Value::Null,
-        "erasure removes the profile"
-    );
+    assert_eq!(state["displayname"], serde_json::Value::Null, "erasure removes the profile");
 }
 
 #[test]
@@ -44,19 +36,12 @@ fn user_deactivate_asks_first_and_stops_on_no() {
     let no = cli.run_with_input(&["user", "deactivate", &user.localpart], "n\n");
     let no = no.fails(6, "aborted");
     no.stderr_has(&user.user_id).stderr_has("[y/N]");
-    assert!(
-        no.stderr.contains("(deactask)"),
-        "shows the display name: {no:#?}"
-    );
+    assert!(no.stderr.contains("(deactask)"), "shows the display name: {no:#?}");
     assert_eq!(user_state(&user.user_id)["deactivated"], false);
     assert_eq!(whoami(&user.token).0, 200);
 
-    let yes = cli
-        .run_with_input(
-            &["user", "deactivate", "--gdpr-erase", &user.localpart],
-            "yes\n",
-        )
-        .ok();
+    let yes =
+        cli.run_with_input(&["user", "deactivate", "--gdpr-erase", &user.localpart], "yes\n").ok();
     assert_eq!(yes.json()["id_server_unbind_result"], "success");
     assert_eq!(user_state(&user.user_id)["erased"], true);
 }
@@ -66,8 +51,7 @@ fn user_deactivate_of_an_unknown_user_fails_before_the_prompt() {
     let cli = Cli::admin();
     cli.run_with_input(&["user", "deactivate", "no-such-user-deact"], "y\n")
         .fails(1, "error: M_NOT_FOUND: User not found (HTTP 404)");
-    cli.run(&["--batch", "user", "deactivate", "no-such-user-deact"])
-        .fails(1, "(HTTP 404)");
+    cli.run(&["--batch", "user", "deactivate", "no-such-user-deact"]).fails(1, "(HTTP 404)");
 }
 
 /// Users `@<tag>-<n>-<pid>` plus one bystander whose name only starts like them.
@@ -91,39 +75,19 @@ fn user_deactivate_regex_dry_run_lists_matches_and_changes_nothing() {
     let (victims, bystander) = regex_victims("0dryregex", 3);
     let pattern = format!("@0dryregex-[0-9]+-{}:", std::process::id());
     let cli = Cli::admin();
-    let run = cli
-        .run(&[
-            "-o",
-            "json",
-            "user",
-            "deactivate-regex",
-            "--dry-run",
-            &pattern,
-        ])
-        .ok();
+    let run = cli.run(&["-o", "json", "user", "deactivate-regex", "--dry-run", &pattern]).ok();
     let mut listed: Vec<String> = serde_json::from_value(run.json()).unwrap();
     listed.sort();
     assert_eq!(listed, sorted_ids(&victims));
-    assert!(
-        run.stderr.contains("3 active user(s) match; dry run"),
-        "{run:#?}"
-    );
+    assert!(run.stderr.contains("3 active user(s) match; dry run"), "{run:#?}");
 
-    let human = cli.format(
-        "human",
-        &["user", "deactivate-regex", "-n", "-p", "2", &pattern],
-    );
+    let human = cli.format("human", &["user", "deactivate-regex", "-n", "-p", "2", &pattern]);
     let mut lines = human.lines();
     lines.sort();
     assert_eq!(lines, sorted_ids(&victims), "one ID per line");
 
     for user in victims.iter().chain([&bystander]) {
-        assert_eq!(
-            user_state(&user.user_id)["deactivated"],
-            false,
-            "{}",
-            user.user_id
-        );
+        assert_eq!(user_state(&user.user_id)["deactivated"], false, "{}", user.user_id);
     }
 }
 
@@ -132,15 +96,7 @@ fn user_deactivate_regex_deactivates_exactly_the_matching_users() {
     let (victims, bystander) = regex_victims("realregex", 3);
     let pattern = format!("@realregex-[0-9]+-{}:", std::process::id());
     let run = Cli::admin()
-        .run(&[
-            "--batch",
-            "-o",
-            "json",
-            "user",
-            "deactivate-regex",
-            "-e",
-            &pattern,
-        ])
+        .run(&["--batch", "-o", "json", "user", "deactivate-regex", "-e", &pattern])
         .ok();
     let report = run.json();
     let mut reported: Vec<String> = report
@@ -161,11 +117,7 @@ fn user_deactivate_regex_deactivates_exactly_the_matching_users() {
             (json!(true), json!(true))
         );
     }
-    assert_eq!(
-        user_state(&bystander.user_id)["deactivated"],
-        false,
-        "no match, untouched"
-    );
+    assert_eq!(user_state(&bystander.user_id)["deactivated"], false, "no match, untouched");
     assert_eq!(whoami(&bystander.token).0, 200);
 
     // Deactivated users are no longer candidates.
@@ -182,16 +134,12 @@ fn user_deactivate_regex_matches_only_at_the_start_of_the_id() {
     let cli = Cli::admin();
     // Without the '@' nothing starts with the pattern, though every ID contains it.
     let inner = format!("anchorspam-[0-9]+-{pid}:");
-    let none = cli
-        .run(&["--batch", "user", "deactivate-regex", &inner])
-        .ok();
+    let none = cli.run(&["--batch", "user", "deactivate-regex", &inner]).ok();
     assert_eq!(none.json(), json!([]));
     // "." takes the place of the '@': the victims match at the start, the bystander
     // (@noanchorspam-…) only two characters in.
     let dotted = format!(".anchorspam-[0-9]+-{pid}:");
-    let run = cli
-        .run(&["--batch", "user", "deactivate-regex", &dotted])
-        .ok();
+    let run = cli.run(&["--batch", "user", "deactivate-regex", &dotted]).ok();
     let mut done: Vec<String> = run
         .json()
         .as_array()
@@ -219,12 +167,8 @@ fn user_deactivate_regex_asks_once_for_all_matches() {
     for user in &victims {
         assert_eq!(user_state(&user.user_id)["deactivated"], false);
     }
-    let human = cli
-        .run_with_input(
-            &["-o", "human", "user", "deactivate-regex", &pattern],
-            "y\n",
-        )
-        .ok();
+    let human =
+        cli.run_with_input(&["-o", "human", "user", "deactivate-regex", &pattern], "y\n").ok();
     // Human output of a bulk run: failures (none here) and the summary, on stderr.
     assert_eq!(human.stdout, "");
     human.stderr_has("2 done.\n");
@@ -233,24 +177,15 @@ fn user_deactivate_regex_asks_once_for_all_matches() {
         assert_eq!(user_state(&user.user_id)["erased"], false);
     }
     let listed = names(&cli.json(&["user", "list", "-n", "askregex"]));
-    assert!(
-        victims.iter().all(|v| !listed.contains(&v.user_id)),
-        "{listed:?}"
-    );
+    assert!(victims.iter().all(|v| !listed.contains(&v.user_id)), "{listed:?}");
 }
 
 #[test]
 fn user_deactivate_regex_with_no_match_does_nothing_and_says_so() {
     let pattern = format!("@nomatch-{}-[0-9]+:", std::process::id());
-    let run = Cli::admin()
-        .run(&["--batch", "user", "deactivate-regex", &pattern])
-        .ok();
+    let run = Cli::admin().run(&["--batch", "user", "deactivate-regex", &pattern]).ok();
     assert_eq!(run.json(), json!([]));
-    assert!(
-        run.stderr
-            .contains("0 active user(s) match; nobody to deactivate."),
-        "{run:#?}"
-    );
+    assert!(run.stderr.contains("0 active user(s) match; nobody to deactivate."), "{run:#?}");
     // Not a dry run, so it must not claim to be one.
     assert!(!run.stderr.contains("dry run"), "{run:#?}");
 }
@@ -266,9 +201,7 @@ fn user_deactivate_regex_rejects_an_invalid_regex() {
 fn user_deactivate_regex_leaves_out_the_admin_running_it() {
     // Dry runs only: deactivating the shared admin would break every other test.
     let cli = Cli::admin();
-    let run = cli
-        .run(&["user", "deactivate-regex", "--dry-run", "@admin:"])
-        .ok();
+    let run = cli.run(&["user", "deactivate-regex", "--dry-run", "@admin:"]).ok();
     assert_eq!(run.json(), json!([]));
     assert!(
         run.stderr.contains(
@@ -278,11 +211,7 @@ fn user_deactivate_regex_leaves_out_the_admin_running_it() {
         "{run:#?}"
     );
     run.stderr_has("0 active user(s) match");
-    let with_self = cli
-        .run(&words(
-            "user deactivate-regex --dry-run --include-self @admin:",
-        ))
-        .ok();
+    let with_self = cli.run(&words("user deactivate-regex --dry-run --include-self @admin:")).ok();
     assert_eq!(with_self.json(), json!(["@admin:test.local"]));
     assert_eq!(whoami(&crate::support::server().admin_token).0, 200);
 }

@@ -18,11 +18,9 @@ fn user_with_devices(prefix: &str) -> (Fresh, String) {
     assert_eq!(whoami(&used).0, 200, "makes Synapse record USED as seen");
     // Synapse's device list misses the sighting while it moves it from memory to the
     // database; once stored, every read has it.
-    eventually(
-        "USED's sighting to be stored",
-        Duration::from_secs(30),
-        || stored_last_seen(&user.user_id, "USED"),
-    );
+    eventually("USED's sighting to be stored", Duration::from_secs(30), || {
+        stored_last_seen(&user.user_id, "USED")
+    });
     assert_eq!(device_ids(&user.user_id).len(), 4);
     (user, used)
 }
@@ -43,31 +41,14 @@ fn prune_devices_list_only_shows_candidates_and_deletes_nothing() {
     let (user, used) = user_with_devices("prunelist");
     let cli = Cli::admin();
     // Default: idle for 90 days or never seen, keeping at least one.
-    let run = cli
-        .run(&[
-            "-o",
-            "json",
-            "user",
-            "prune-devices",
-            "--list-only",
-            &user.localpart,
-        ])
-        .ok();
+    let run =
+        cli.run(&["-o", "json", "user", "prune-devices", "--list-only", &user.localpart]).ok();
     let candidates = listed(&run.json());
     assert_eq!(candidates.len(), 3, "{run:#?}");
     assert!(!candidates.contains(&"USED".to_string()), "{candidates:?}");
     run.stderr_has("has 3 device(s) marked for deletion and 1 to be kept");
     // -d 0 makes every device old enough; -s decides how many survive.
-    let all = cli.json(&[
-        "user",
-        "prune-devices",
-        "-l",
-        "-d",
-        "0",
-        "-s",
-        "0",
-        &user.localpart,
-    ]);
+    let all = cli.json(&["user", "prune-devices", "-l", "-d", "0", "-s", "0", &user.localpart]);
     assert_eq!(listed(&all).len(), 4);
     let three_stay = cli.json(&[
         "user",
@@ -81,16 +62,9 @@ fn prune_devices_list_only_shows_candidates_and_deletes_nothing() {
     ]);
     let one = listed(&three_stay);
     assert_eq!(one.len(), 1);
-    assert_ne!(
-        one[0], "USED",
-        "the most recently seen device survives longest"
-    );
+    assert_ne!(one[0], "USED", "the most recently seen device survives longest");
 
-    assert_eq!(
-        device_ids(&user.user_id).len(),
-        4,
-        "--list-only deletes nothing"
-    );
+    assert_eq!(device_ids(&user.user_id).len(), 4, "--list-only deletes nothing");
     assert_eq!(whoami(&user.token).0, 200);
     assert_eq!(whoami(&used).0, 200);
 }
@@ -102,11 +76,7 @@ fn prune_devices_deletes_never_seen_devices_and_keeps_recent_ones() {
     assert_eq!(listed(&out).len(), 3, "{out}");
     assert_eq!(device_ids(&user.user_id), ["USED"]);
     assert_eq!(whoami(&used).0, 200, "the surviving device stays logged in");
-    assert_eq!(
-        whoami(&user.token).0,
-        401,
-        "deleted devices lose their tokens"
-    );
+    assert_eq!(whoami(&user.token).0, 401, "deleted devices lose their tokens");
 }
 
 #[test]
@@ -152,19 +122,12 @@ fn prune_devices_device_id_limits_it_to_that_device() {
 fn prune_devices_asks_before_deleting() {
     let (user, _used) = user_with_devices("pruneask");
     let cli = Cli::admin();
-    let no = cli.run_with_input(
-        &["user", "prune-devices", "-d", "0", &user.localpart],
-        "n\n",
-    );
+    let no = cli.run_with_input(&["user", "prune-devices", "-d", "0", &user.localpart], "n\n");
     let no = no.fails(6, "aborted");
     no.stderr_has("Delete these 3 device(s)");
     assert_eq!(device_ids(&user.user_id).len(), 4);
 
-    cli.run_with_input(
-        &["user", "prune-devices", "-d", "0", &user.localpart],
-        "y\n",
-    )
-    .ok();
+    cli.run_with_input(&["user", "prune-devices", "-d", "0", &user.localpart], "y\n").ok();
     assert_eq!(device_ids(&user.user_id), ["USED"]);
 }
 
@@ -172,44 +135,15 @@ fn prune_devices_asks_before_deleting() {
 fn prune_devices_human_shows_a_device_table_with_readable_times() {
     let (user, _used) = user_with_devices("prunehuman");
     let cli = Cli::admin();
-    let human = cli.format(
-        "human",
-        &[
-            "user",
-            "prune-devices",
-            "-l",
-            "-d",
-            "0",
-            "-s",
-            "0",
-            &user.localpart,
-        ],
-    );
+    let human = cli
+        .format("human", &["user", "prune-devices", "-l", "-d", "0", "-s", "0", &user.localpart]);
     let lines = human.lines();
-    assert!(
-        lines[0].starts_with("device_id") && lines[0].contains("last_seen_ts"),
-        "{human:#?}"
-    );
+    assert!(lines[0].starts_with("device_id") && lines[0].contains("last_seen_ts"), "{human:#?}");
     assert_eq!(lines.len(), 2 + 4, "{human:#?}");
-    let used_row = lines
-        .iter()
-        .find(|l| l.starts_with("USED "))
-        .expect("USED row");
-    assert!(
-        used_row.contains("127.0.0.1") && used_row.contains("synadm-tests"),
-        "{human:#?}"
-    );
+    let used_row = lines.iter().find(|l| l.starts_with("USED ")).expect("USED row");
+    assert!(used_row.contains("127.0.0.1") && used_row.contains("synadm-tests"), "{human:#?}");
 
-    let args = [
-        "user",
-        "prune-devices",
-        "-l",
-        "-d",
-        "0",
-        "-s",
-        "0",
-        &user.localpart,
-    ];
+    let args = ["user", "prune-devices", "-l", "-d", "0", "-s", "0", &user.localpart];
     // As synadm: dates in JSON too; milliseconds with --ts.
     let dated = cli.json(&args);
     let used = |list: &Value| {
@@ -233,47 +167,20 @@ fn prune_devices_human_shows_a_device_table_with_readable_times() {
         .and_then(|d| d["last_seen_ts"].as_i64())
         .expect("USED was seen")
         .to_string();
-    assert!(
-        !used_row.contains(&seen),
-        "a date, not milliseconds: {used_row}"
-    );
+    assert!(!used_row.contains(&seen), "a date, not milliseconds: {used_row}");
     let raw = cli.format(
         "human",
-        &[
-            "user",
-            "prune-devices",
-            "-l",
-            "-d",
-            "0",
-            "-s",
-            "0",
-            "--ts",
-            &user.localpart,
-        ],
+        &["user", "prune-devices", "-l", "-d", "0", "-s", "0", "--ts", &user.localpart],
     );
-    assert!(
-        raw.stdout.contains(&seen),
-        "--ts shows milliseconds: {raw:#?}"
-    );
+    assert!(raw.stdout.contains(&seen), "--ts shows milliseconds: {raw:#?}");
 }
 
 #[test]
 fn prune_devices_of_a_user_without_devices_does_nothing() {
     let user = fresh("prunenone");
-    Cli::admin().json(&[
-        "--batch",
-        "user",
-        "prune-devices",
-        "-d",
-        "0",
-        "-s",
-        "0",
-        &user.localpart,
-    ]);
+    Cli::admin().json(&["--batch", "user", "prune-devices", "-d", "0", "-s", "0", &user.localpart]);
     assert!(device_ids(&user.user_id).is_empty());
-    let run = Cli::admin()
-        .run(&["--batch", "user", "prune-devices", &user.localpart])
-        .ok();
+    let run = Cli::admin().run(&["--batch", "user", "prune-devices", &user.localpart]).ok();
     assert_eq!(run.json(), serde_json::json!([]));
     run.stderr_has("0 device(s) marked for deletion");
 }
@@ -320,11 +227,7 @@ fn prune_devices_counts_the_days_back_from_now() {
     let out = cli.json(&["--batch", "user", "prune-devices", "-d", "5", &user.user_id]);
     assert_eq!(listed(&out).len(), 3, "{out}");
     assert_eq!(device_ids(&user.user_id), ["D1"]);
-    assert_eq!(
-        whoami(&d1).0,
-        200,
-        "the device seen yesterday stays logged in"
-    );
+    assert_eq!(whoami(&d1).0, 200, "the device seen yesterday stays logged in");
     assert_eq!(whoami(&d10).0, 401);
     assert_eq!(whoami(&d100).0, 401);
     assert_eq!(whoami(&user.token).0, 401);
@@ -345,19 +248,10 @@ fn user_device_creates_shows_renames_and_deletes_one_device() {
     assert_eq!(renamed["display_name"], "Bridge");
     let shown = cli.json(&["user", "device", "show", &user.localpart, id]);
     assert_eq!(shown["display_name"], "Bridge");
-    let renamed = cli.json(&[
-        "user",
-        "device",
-        "rename",
-        &user.localpart,
-        id,
-        "Bridge 2 \u{1b}",
-    ]);
+    let renamed = cli.json(&["user", "device", "rename", &user.localpart, id, "Bridge 2 \u{1b}"]);
     assert_eq!(renamed["display_name"], "Bridge 2 \u{1b}");
 
-    let human = cli
-        .format("human", &["user", "device", "list", &user.localpart])
-        .ok();
+    let human = cli.format("human", &["user", "device", "list", &user.localpart]).ok();
     human.stderr_has("Devices: 2");
     assert!(human.stdout.contains(id), "{human:#?}");
 
@@ -366,14 +260,10 @@ fn user_device_creates_shows_renames_and_deletes_one_device() {
     cli.run_with_input(&["user", "device", "delete", &user.localpart, id], "")
         .fails(6, "Delete device bridge/device #1? (Bridge 2 \\e) of");
     assert!(device_ids(&user.user_id).contains(&id.to_string()));
-    cli.run(&["--batch", "user", "device", "delete", &user.localpart, id])
-        .ok();
+    cli.run(&["--batch", "user", "device", "delete", &user.localpart, id]).ok();
     assert!(!device_ids(&user.user_id).contains(&id.to_string()));
     // Gone: showing or deleting it again is Synapse's 404, not a silent success.
-    cli.run(&["--batch", "user", "device", "delete", &user.localpart, id])
-        .fails(1, "(HTTP 404)");
-    cli.run(&["user", "device", "show", &user.localpart, id])
-        .fails(1, "M_NOT_FOUND");
-    cli.run(&["user", "device", "rename", &user.localpart, id])
-        .fails(2, "NAME");
+    cli.run(&["--batch", "user", "device", "delete", &user.localpart, id]).fails(1, "(HTTP 404)");
+    cli.run(&["user", "device", "show", &user.localpart, id]).fails(1, "M_NOT_FOUND");
+    cli.run(&["user", "device", "rename", &user.localpart, id]).fails(2, "NAME");
 }

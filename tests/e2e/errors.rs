@@ -45,10 +45,7 @@ fn unknown_users_are_matrix_not_found_errors() {
         let run = cli.run(&with_user(template, "ghost-of-e2e"));
         assert_eq!(run.code, 1, "{template:?}: {run:#?}");
         let run = run.fails(1, "(HTTP 404)\n");
-        assert!(
-            run.stderr.starts_with("error: M_"),
-            "{template:?}: {run:#?}"
-        );
+        assert!(run.stderr.starts_with("error: M_"), "{template:?}: {run:#?}");
         assert_eq!(run.stderr.lines().count(), 1, "one line: {run:#?}");
     }
     cli.run(&["user", "details", "@ghost-of-e2e:test.local"])
@@ -89,10 +86,7 @@ fn a_non_admin_token_is_forbidden() {
     }
     // whois is the exception: users may ask about themselves, not others.
     cli.run(&["user", "whois", "alice"]).fails(1, "(HTTP 403)");
-    assert_eq!(
-        cli.json(&["user", "whois", &user.localpart])["user_id"],
-        user.user_id.as_str()
-    );
+    assert_eq!(cli.json(&["user", "whois", &user.localpart])["user_id"], user.user_id.as_str());
     // Nothing changed on the server.
     let alice = crate::support::user_state("@alice:test.local");
     assert_eq!(alice["displayname"], "Alice Liddell");
@@ -111,18 +105,14 @@ fn a_bad_token_is_an_unknown_token_error() {
     ] {
         let run = cli.run(args);
         assert_eq!(run.code, 1, "{args:?}: {run:#?}");
-        run.fails(
-            1,
-            "error: M_UNKNOWN_TOKEN: Invalid access token passed. (HTTP 401)",
-        );
+        run.fails(1, "error: M_UNKNOWN_TOKEN: Invalid access token passed. (HTTP 401)");
     }
     // With auto-retrieval the token problem is reported as such, not as a naming problem.
     let auto = Cli::edited(|m| {
         m.insert("token".into(), "syt_not_a_real_token_e2e".into());
         m.insert("homeserver".into(), "auto-retrieval".into());
     });
-    auto.run(&["user", "details", "alice"])
-        .fails(1, "M_UNKNOWN_TOKEN");
+    auto.run(&["user", "details", "alice"]).fails(1, "M_UNKNOWN_TOKEN");
 }
 
 #[test]
@@ -154,12 +144,7 @@ fn malformed_user_ids_are_usage_errors_before_any_request() {
     // A config pointing nowhere: a request would be exit 4, so exit 2 proves none was sent.
     let offline = Cli::with("base_url", &format!("http://127.0.0.1:{}", closed_port()));
     let online = Cli::admin();
-    for bad in [
-        "@bad user:test.local",
-        "@alice:bad host",
-        "al ice",
-        "@:test.local",
-    ] {
+    for bad in ["@bad user:test.local", "@alice:bad host", "al ice", "@:test.local"] {
         for template in USER_COMMANDS {
             let args = with_user(template, bad);
             for cli in [&offline, &online] {
@@ -196,54 +181,34 @@ fn overlong_and_serverless_ids_are_usage_errors_before_any_request() {
 fn missing_and_broken_configs_are_config_errors() {
     let home = tempfile::tempdir().unwrap();
     let missing = home.path().join("nope.yaml");
-    let run = run_in(
-        home.path(),
-        &["-c", &missing.to_string_lossy(), "user", "list"],
-        "",
-        "",
-    );
+    let run = run_in(home.path(), &["-c", &missing.to_string_lossy(), "user", "list"], "", "");
     assert_eq!(run.code, 3, "{run:#?}");
-    let run = run.fails(
-        3,
-        &format!(
-            "error: config: the config file {} does not exist",
-            missing.display()
-        ),
-    );
+    let run = run
+        .fails(3, &format!("error: config: the config file {} does not exist", missing.display()));
     assert!(!run.stderr.contains("token"), "{run:#?}");
     // Without -c, ~/.config/synadm.yaml is used; an empty home has none.
     run_in(home.path(), &["version"], "", "")
         .fails(3, "does not exist; create it with `synadm config`");
 
-    Cli::with("format", "xml")
-        .run(&["version"])
-        .fails(3, "format");
-    Cli::with("base_url", "127.0.0.1:8008")
-        .run(&["version"])
-        .fails(3, "error: config: ");
+    Cli::with("format", "xml").run(&["version"]).fails(3, "format");
+    Cli::with("base_url", "127.0.0.1:8008").run(&["version"]).fails(3, "error: config: ");
 }
 
 #[test]
 fn command_line_mistakes_are_usage_errors() {
     let cli = Cli::admin();
-    cli.run(&["-o", "xml", "version"])
-        .fails(2, "invalid value 'xml'");
-    cli.run(&["user", "frobnicate"])
-        .fails(2, "unrecognized subcommand");
+    cli.run(&["-o", "xml", "version"]).fails(2, "invalid value 'xml'");
+    cli.run(&["user", "frobnicate"]).fails(2, "unrecognized subcommand");
     cli.run(&["user", "details"]).fails(2, "USER_ID");
-    cli.run(&["user", "list", "-l", "0"])
-        .fails(2, "'--limit <LIMIT>': it must be at least 1");
-    cli.run(&["user", "list", "-l", "-1"])
-        .fails(2, "negative numbers are not allowed");
-    cli.run(&["--batch", "user", "modify", "alice", "-a", "-u"])
-        .fails(2, "cannot be used with");
+    cli.run(&["user", "list", "-l", "0"]).fails(2, "'--limit <LIMIT>': it must be at least 1");
+    cli.run(&["user", "list", "-l", "-1"]).fails(2, "negative numbers are not allowed");
+    cli.run(&["--batch", "user", "modify", "alice", "-a", "-u"]).fails(2, "cannot be used with");
     cli.run(&["--batch", "user", "modify", "alice", "--user-type", "robot"])
         .fails(2, "[possible values: bot, support, regular]");
     cli.run(&["--batch", "user", "modify", "alice", "-v", "/avatar.png"])
         .fails(2, "is not an MXC URI");
     cli.run(&words("--batch user prune-devices alice -d 99999999999999"))
         .fails(2, "days is out of range");
-    cli.run(&["user", "list", "--sort-by", "shoe_size"])
-        .fails(2, "is not a user sort order");
+    cli.run(&["user", "list", "--sort-by", "shoe_size"]).fails(2, "is not a user sort order");
     assert_eq!(server().server_name, "test.local");
 }

@@ -31,25 +31,17 @@ fn a_failing_destination_is_listed_shown_and_reset() {
     );
     let shown = cli.json(&["federation", "show", UNREACHABLE]);
     assert_eq!(shown, listed);
-    let human = cli
-        .format("human", &["federation", "show", UNREACHABLE])
-        .ok();
+    let human = cli.format("human", &["federation", "show", UNREACHABLE]).ok();
     let failure = human
         .lines()
         .into_iter()
         .find(|l| l.starts_with("failure_ts"))
         .unwrap_or_default()
         .to_string();
-    assert!(
-        failure.contains(&chrono::Local::now().format("%Y-%m-%d").to_string()),
-        "{human:#?}"
-    );
+    assert!(failure.contains(&chrono::Local::now().format("%Y-%m-%d").to_string()), "{human:#?}");
     // Sorted by failure time, newest first, it leads (only failing ones have one).
     let by_failure = cli.json(&["federation", "list", "-s", "failure_ts", "-r", "-l", "1"]);
-    assert_eq!(
-        by_failure["destinations"][0]["destination"], UNREACHABLE,
-        "{by_failure}"
-    );
+    assert_eq!(by_failure["destinations"][0]["destination"], UNREACHABLE, "{by_failure}");
     let rooms = cli.json(&["federation", "rooms", UNREACHABLE]);
     assert_eq!(rooms["total"], 0, "no room has a member there: {rooms}");
 
@@ -61,10 +53,7 @@ fn a_failing_destination_is_listed_shown_and_reset() {
     let after: Value = cli.json(&["federation", "show", UNREACHABLE]);
     assert_eq!(after["failure_ts"], Value::Null, "{after}");
     // Not failing any more: Synapse has nothing to reset.
-    cli.run(&["--batch", "federation", "reset", UNREACHABLE])
-        .fails(1, "does not need to be reset");
-    cli.run(&["federation", "show", "never.seen.example"])
-        .fails(1, "M_NOT_FOUND");
-    cli.run(&["federation", "show", "a/b"])
-        .fails(2, "server name");
+    cli.run(&["--batch", "federation", "reset", UNREACHABLE]).fails(1, "does not need to be reset");
+    cli.run(&["federation", "show", "never.seen.example"]).fails(1, "M_NOT_FOUND");
+    cli.run(&["federation", "show", "a/b"]).fails(2, "server name");
 }

@@ -10,10 +10,7 @@ fn bodies(token: &str, room_id: &str) -> Vec<String> {
     let reply = server().ok_as(
         token,
         "GET",
-        &format!(
-            "/_matrix/client/v3/rooms/{}/messages?dir=b&limit=100",
-            enc(room_id)
-        ),
+        &format!("/_matrix/client/v3/rooms/{}/messages?dir=b&limit=100", enc(room_id)),
         None,
     );
     let mut bodies: Vec<String> = reply["chunk"]
@@ -66,9 +63,8 @@ fn stored_body(event_id: &str) -> Option<String> {
 fn history_purge_before_an_event_keeps_local_events_in_the_database_unless_delete_local() {
     let user = fresh("histpurge-event");
     let room = create_room(&user.token, "history by event");
-    let ids: Vec<String> = (1..=6)
-        .map(|i| send_text(&user.token, &room, &format!("m{i}")))
-        .collect();
+    let ids: Vec<String> =
+        (1..=6).map(|i| send_text(&user.token, &room, &format!("m{i}"))).collect();
     let all: Vec<String> = (1..=6).map(|i| format!("m{i}")).collect();
     assert_eq!(bodies(&user.token, &room), all);
     let cli = Cli::admin();
@@ -86,20 +82,14 @@ fn history_purge_before_an_event_keeps_local_events_in_the_database_unless_delet
     }
 
     // With --delete-local they are deleted from the database as well.
-    let out = purge_and_wait(
-        &cli,
-        &[&room, "--before-event-id", &ids[3], "--delete-local"],
-    );
+    let out = purge_and_wait(&cli, &[&room, "--before-event-id", &ids[3], "--delete-local"]);
     for id in &ids[..3] {
         assert_eq!(stored_body(id), None, "{id} is deleted");
     }
     assert_eq!(stored_body(&ids[3]).as_deref(), Some("m4"));
     assert_eq!(bodies(&user.token, &room), ["m4", "m5", "m6"]);
     let purge_id = out["purge_id"].as_str().expect("purge_id");
-    assert_eq!(
-        cli.json(&["history", "purge-status", purge_id])["status"],
-        "complete"
-    );
+    assert_eq!(cli.json(&["history", "purge-status", purge_id])["status"], "complete");
 }
 
 #[test]

@@ -38,11 +38,7 @@ fn the_count_users_example_streams_every_page_of_the_user_list() {
         .expect("run the example");
     let after = accounts_total();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
     let (accounts, admins) = stdout
         .trim()
         .strip_suffix(" admins")
@@ -50,20 +46,15 @@ fn the_count_users_example_streams_every_page_of_the_user_list() {
         .unwrap_or_else(|| panic!("unexpected output {stdout:?}"));
     let accounts: i64 = accounts.parse().expect("a count");
     assert!(before > 4, "the seed alone fills three pages");
-    assert!(
-        (before..=after).contains(&accounts),
-        "{before} ≤ {accounts} ≤ {after}"
-    );
+    assert!((before..=after).contains(&accounts), "{before} ≤ {accounts} ≤ {after}");
     // The seed's only admin is the harness's own.
     assert!(admins.parse::<i64>().expect("a count") >= 1, "{stdout}");
 }
 
 #[test]
 fn the_count_users_example_exits_with_the_library_exit_code_on_a_bad_token() {
-    let out = count_users()
-        .env("SYNAPSE_TOKEN", "syt_not_a_token")
-        .output()
-        .expect("run the example");
+    let out =
+        count_users().env("SYNAPSE_TOKEN", "syt_not_a_token").output().expect("run the example");
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("M_UNKNOWN_TOKEN"));
 }

@@ -26,11 +26,7 @@ fn ids(users: &[Fresh]) -> Vec<String> {
 }
 
 fn admin_put(user_id: &str, body: Value) {
-    server().admin_ok(
-        "PUT",
-        &format!("/_synapse/admin/v2/users/{}", enc(user_id)),
-        Some(&body),
-    );
+    server().admin_ok("PUT", &format!("/_synapse/admin/v2/users/{}", enc(user_id)), Some(&body));
 }
 
 #[test]
@@ -42,14 +38,7 @@ fn user_list_shows_active_users_and_hides_deactivated_ones() {
     }
     assert!(!listed.contains(&"@eve:test.local".to_string()), "{out}");
     assert!(out["total"].as_u64().unwrap() >= 5, "{out}");
-    assert!(
-        out["users"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|u| u["deactivated"] == false),
-        "{out}"
-    );
+    assert!(out["users"].as_array().unwrap().iter().all(|u| u["deactivated"] == false), "{out}");
 }
 
 #[test]
@@ -86,64 +75,31 @@ fn user_list_deactivation_is_a_three_way_filter() {
     assert_eq!(listed(&[]), [active.user_id.as_str()]);
     assert_eq!(listed(&["-d"]), ids(&users));
     assert_eq!(listed(&["-D"]), [gone.user_id.as_str()]);
-    assert_eq!(
-        listed(&["--only-deactivated", "--all"]),
-        [gone.user_id.as_str()]
-    );
+    assert_eq!(listed(&["--only-deactivated", "--all"]), [gone.user_id.as_str()]);
     let human = cli.format("human", &["user", "list", "-n", tag, "-D"]).ok();
     human.stderr_has("Deactivated users: 1");
-    cli.run(&["user", "list", "-d", "-D"])
-        .fails(2, "cannot be used with");
+    cli.run(&["user", "list", "-d", "-D"]).fails(2, "cannot be used with");
 }
 
 #[test]
 fn user_list_admin_filters_split_admins_from_the_rest() {
     let cli = Cli::admin();
     let admins = cli.json(&["user", "list", "-a"]);
-    assert!(
-        names(&admins).contains(&"@admin:test.local".to_string()),
-        "{admins}"
-    );
-    assert!(
-        admins["users"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|u| u["admin"] == true),
-        "{admins}"
-    );
+    assert!(names(&admins).contains(&"@admin:test.local".to_string()), "{admins}");
+    assert!(admins["users"].as_array().unwrap().iter().all(|u| u["admin"] == true), "{admins}");
     let others = cli.json(&["user", "list", "--non-admins"]);
     let listed = names(&others);
-    assert!(
-        listed.contains(&"@alice:test.local".to_string()),
-        "{others}"
-    );
-    assert!(
-        !listed.contains(&"@admin:test.local".to_string()),
-        "{others}"
-    );
-    assert!(
-        others["users"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|u| u["admin"] == false),
-        "{others}"
-    );
+    assert!(listed.contains(&"@alice:test.local".to_string()), "{others}");
+    assert!(!listed.contains(&"@admin:test.local".to_string()), "{others}");
+    assert!(others["users"].as_array().unwrap().iter().all(|u| u["admin"] == false), "{others}");
 }
 
 #[test]
 fn user_list_name_filter_matches_localpart_or_display_name() {
     let cli = Cli::admin();
-    assert_eq!(
-        names(&cli.json(&["user", "list", "-n", "Liddell"])),
-        ["@alice:test.local"]
-    );
+    assert_eq!(names(&cli.json(&["user", "list", "-n", "Liddell"])), ["@alice:test.local"]);
     let by_localpart = cli.json(&["user", "list", "--name", "caro"]);
-    assert!(
-        names(&by_localpart).contains(&"@carol:test.local".to_string()),
-        "{by_localpart}"
-    );
+    assert!(names(&by_localpart).contains(&"@carol:test.local".to_string()), "{by_localpart}");
     for u in by_localpart["users"].as_array().unwrap() {
         let hay = format!("{} {}", u["name"], u["displayname"]).to_lowercase();
         assert!(hay.contains("caro"), "{u} does not match the filter");
@@ -154,10 +110,7 @@ fn user_list_name_filter_matches_localpart_or_display_name() {
 fn user_list_user_id_filter_is_a_substring_of_the_full_id() {
     let cli = Cli::admin();
     // Not completed to @bob…:test.local: a part of the ID across the colon matches.
-    assert_eq!(
-        names(&cli.json(&["user", "list", "-i", "ob:test.lo"])),
-        ["@bob:test.local"]
-    );
+    assert_eq!(names(&cli.json(&["user", "list", "-i", "ob:test.lo"])), ["@bob:test.local"]);
     assert_eq!(
         names(&cli.json(&["user", "list", "--user-id", "@dave:test.local"])),
         ["@dave:test.local"]
@@ -166,9 +119,7 @@ fn user_list_user_id_filter_is_a_substring_of_the_full_id() {
 
 #[test]
 fn user_list_name_and_user_id_together_are_a_usage_error() {
-    Cli::admin()
-        .run(&["user", "list", "-n", "a", "-i", "b"])
-        .fails(2, "cannot be used with");
+    Cli::admin().run(&["user", "list", "-n", "a", "-i", "b"]).fails(2, "cannot be used with");
 }
 
 #[test]
@@ -182,39 +133,19 @@ fn user_list_all_with_small_pages_returns_every_user_exactly_once() {
     assert_eq!(listed, ids(&mine), "{out}");
 
     // Every format holds the same five users, each once.
-    let yaml = cli.format(
-        "yaml",
-        &["user", "list", "--all", "-l", "2", "-n", "pagesweep"],
-    );
+    let yaml = cli.format("yaml", &["user", "list", "--all", "-l", "2", "-n", "pagesweep"]);
     assert_eq!(names(&yaml.yaml()).len(), 5, "{yaml:#?}");
-    let minified = cli.format(
-        "minified",
-        &["user", "list", "--all", "-l", "2", "-n", "pagesweep"],
-    );
+    let minified = cli.format("minified", &["user", "list", "--all", "-l", "2", "-n", "pagesweep"]);
     assert_eq!(minified.stdout.lines().count(), 1, "{minified:#?}");
     assert_eq!(names(&minified.minified()).len(), 5);
     for format in ["human", "pprint"] {
-        let run = cli.format(
-            format,
-            &["user", "list", "--all", "-l", "2", "-n", "pagesweep"],
-        );
+        let run = cli.format(format, &["user", "list", "--all", "-l", "2", "-n", "pagesweep"]);
         for user in &mine {
-            assert_eq!(
-                run.stdout.matches(&user.user_id).count(),
-                1,
-                "{format}: {run:#?}"
-            );
+            assert_eq!(run.stdout.matches(&user.user_id).count(), 1, "{format}: {run:#?}");
         }
     }
-    let human = cli.format(
-        "human",
-        &["user", "list", "--all", "-l", "2", "-n", "pagesweep"],
-    );
-    assert_eq!(
-        human.lines().len(),
-        2 + 5,
-        "header, rule, five rows: {human:#?}"
-    );
+    let human = cli.format("human", &["user", "list", "--all", "-l", "2", "-n", "pagesweep"]);
+    assert_eq!(human.lines().len(), 2 + 5, "header, rule, five rows: {human:#?}");
 
     // Without a filter every seed user is there. Deactivated users are included so that
     // nobody drops out of the list while paging; users that other tests create meanwhile
@@ -232,9 +163,7 @@ fn user_list_pages_with_limit_and_from() {
     let first = cli.json(&["user", "list", "-l", "2", "-n", "pagestep"]);
     assert_eq!(first["total"], 3, "{first}");
     assert_eq!(names(&first), ids(&mine)[..2], "{first}");
-    let next = first["next_token"]
-        .as_str()
-        .expect("next_token on a partial page");
+    let next = first["next_token"].as_str().expect("next_token on a partial page");
     let second = cli.json(&["user", "list", "-l", "2", "-f", next, "-n", "pagestep"]);
     assert_eq!(names(&second), ids(&mine)[2..], "{second}");
     assert!(second.get("next_token").is_none(), "{second}");
@@ -261,27 +190,14 @@ fn user_list_excludes_user_types_and_includes_locked_users_on_request() {
     let cli = Cli::admin();
 
     let default = names(&cli.json(&["user", "list", "-n", "typelock"]));
-    assert!(
-        !default.contains(&locked.user_id),
-        "locked users are left out: {default:?}"
-    );
+    assert!(!default.contains(&locked.user_id), "locked users are left out: {default:?}");
     let with_locked = names(&cli.json(&["user", "list", "-L", "-n", "typelock"]));
     assert!(with_locked.contains(&locked.user_id), "{with_locked:?}");
 
     let no_bots = names(&cli.json(&words("user list -L --exclude-user-type bot -n typelock")));
-    assert!(
-        !no_bots.contains(&bot.user_id) && no_bots.contains(&plain.user_id),
-        "{no_bots:?}"
-    );
-    let only_typed = names(&cli.json(&[
-        "user",
-        "list",
-        "-L",
-        "--exclude-user-type",
-        "",
-        "-n",
-        "typelock",
-    ]));
+    assert!(!no_bots.contains(&bot.user_id) && no_bots.contains(&plain.user_id), "{no_bots:?}");
+    let only_typed =
+        names(&cli.json(&["user", "list", "-L", "--exclude-user-type", "", "-n", "typelock"]));
     assert_eq!(only_typed, [bot.user_id.as_str()]);
 }
 
@@ -294,24 +210,15 @@ fn user_list_human_is_a_table_with_totals_on_stderr() {
         assert!(lines[0].contains(column), "{column} missing: {run:#?}");
     }
     assert!(lines[1].starts_with("----"), "{run:#?}");
-    assert!(
-        lines[2].starts_with('@') && lines[3].starts_with('@'),
-        "{run:#?}"
-    );
+    assert!(lines[2].starts_with('@') && lines[3].starts_with('@'), "{run:#?}");
     run.stderr_has("Total users (excluding deactivated): ");
     assert!(run.stderr.contains("--from 2"), "pagination hint: {run:#?}");
 
     let alice = Cli::admin().format("human", &["user", "list", "-n", "Liddell"]);
     assert_eq!(alice.lines().len(), 3, "{alice:#?}");
-    assert!(
-        alice.lines()[2].starts_with("@alice:test.local  Alice Liddell  false"),
-        "{alice:#?}"
-    );
+    assert!(alice.lines()[2].starts_with("@alice:test.local  Alice Liddell  false"), "{alice:#?}");
     alice.stderr_has("Total users (excluding deactivated): 1");
-    assert!(
-        !alice.stderr.contains("--from"),
-        "one page, no hint: {alice:#?}"
-    );
+    assert!(!alice.stderr.contains("--from"), "one page, no hint: {alice:#?}");
 }
 
 #[test]
@@ -319,10 +226,7 @@ fn user_list_renders_in_yaml_minified_and_pprint() {
     let cli = Cli::admin();
     let args = ["user", "list", "-n", "Liddell"];
     let expected = without_last_seen(&cli.json(&args));
-    assert_eq!(
-        without_last_seen(&cli.format("yaml", &args).yaml()),
-        expected
-    );
+    assert_eq!(without_last_seen(&cli.format("yaml", &args).yaml()), expected);
     let minified = cli.format("minified", &args);
     assert_eq!(minified.stdout.lines().count(), 1);
     assert_eq!(without_last_seen(&minified.minified()), expected);
@@ -347,10 +251,7 @@ fn user_search_is_case_insensitive_and_includes_deactivated_users() {
     assert_eq!(eve["users"][0]["deactivated"], true);
 
     let human = cli.format("human", &["user", "search", "Polastri"]);
-    assert!(
-        human.lines()[2].starts_with("@eve:test.local  Eve Polastri"),
-        "{human:#?}"
-    );
+    assert!(human.lines()[2].starts_with("@eve:test.local  Eve Polastri"), "{human:#?}");
     human.stderr_has("Users matching \"Polastri\": 1");
 }
 

@@ -19,19 +19,15 @@ fn user_details_completes_localparts_to_the_configured_server() {
         assert_eq!(out["displayname"], full["displayname"], "{short}");
     }
     // An empty server part is a mistake, not a localpart to complete.
-    cli.run(&["user", "details", "alice:"])
-        .fails(2, "the server name after ':' is missing");
+    cli.run(&["user", "details", "alice:"]).fails(2, "the server name after ':' is missing");
 }
 
 #[test]
 fn user_details_prints_what_the_server_said_in_every_format() {
     let s = server();
     let cli = Cli::admin();
-    let truth = s.admin_ok(
-        "GET",
-        &format!("/_synapse/admin/v2/users/{}", enc("@bob:test.local")),
-        None,
-    );
+    let truth =
+        s.admin_ok("GET", &format!("/_synapse/admin/v2/users/{}", enc("@bob:test.local")), None);
     // Faithful: every field the server sent, unchanged (but last_seen_ts, which Synapse
     // may update in the background between two reads).
     let truth = without_last_seen(&truth);
@@ -45,41 +41,23 @@ fn user_details_prints_what_the_server_said_in_every_format() {
     assert_eq!(without_last_seen(&minified.minified()), truth);
 
     let pprint = cli.format("pprint", &["user", "details", "bob"]).stdout;
-    assert!(
-        pprint.starts_with("{'admin': False,\n"),
-        "sorted keys: {pprint}"
-    );
-    assert!(
-        pprint.contains(" 'displayname': 'Bob Builder',\n"),
-        "{pprint}"
-    );
+    assert!(pprint.starts_with("{'admin': False,\n"), "sorted keys: {pprint}");
+    assert!(pprint.contains(" 'displayname': 'Bob Builder',\n"), "{pprint}");
     assert!(pprint.contains(" 'user_type': None"), "{pprint}");
 
     let human = cli.format("human", &["user", "details", "bob"]);
     let lines = human.lines();
-    assert!(
-        lines[0].starts_with("name ") && lines[0].ends_with(" @bob:test.local"),
-        "{human:#?}"
-    );
+    assert!(lines[0].starts_with("name ") && lines[0].ends_with(" @bob:test.local"), "{human:#?}");
     assert!(
         lines[1].starts_with("displayname ") && lines[1].ends_with(" Bob Builder"),
         "{human:#?}"
     );
-    let admin_line = lines
-        .iter()
-        .find(|l| l.starts_with("admin "))
-        .expect("admin line");
+    let admin_line = lines.iter().find(|l| l.starts_with("admin ")).expect("admin line");
     assert!(admin_line.ends_with(" false"), "{human:#?}");
     // Timestamps are readable dates in human output, not raw numbers.
-    let created = lines
-        .iter()
-        .find(|l| l.starts_with("creation_ts "))
-        .expect("creation_ts");
+    let created = lines.iter().find(|l| l.starts_with("creation_ts ")).expect("creation_ts");
     let raw = truth["creation_ts"].as_i64().unwrap().to_string();
-    assert!(
-        !created.contains(&raw) && created.contains('-') && created.contains(':'),
-        "{created}"
-    );
+    assert!(!created.contains(&raw) && created.contains('-') && created.contains(':'), "{created}");
     human.stdout_has("bob@example.org");
 }
 
@@ -98,9 +76,7 @@ fn user_whois_shows_the_users_connections() {
         .flat_map(|s| s["connections"].as_array().unwrap())
         .collect();
     assert!(
-        connections
-            .iter()
-            .any(|c| c["ip"] == "127.0.0.1" && c["user_agent"] == "synadm-tests"),
+        connections.iter().any(|c| c["ip"] == "127.0.0.1" && c["user_agent"] == "synadm-tests"),
         "{out}"
     );
 
@@ -110,9 +86,7 @@ fn user_whois_shows_the_users_connections() {
         assert!(lines[0].contains(column), "{human:#?}");
     }
     assert!(
-        lines
-            .iter()
-            .any(|l| l.starts_with("127.0.0.1  ") && l.contains("synadm-tests")),
+        lines.iter().any(|l| l.starts_with("127.0.0.1  ") && l.contains("synadm-tests")),
         "{human:#?}"
     );
     human.stderr_has(&format!("{}: ", user.user_id));
@@ -145,13 +119,7 @@ fn user_membership_lists_rooms_with_their_aliases() {
     assert_eq!(entry["aliases"], json!(["#general:test.local"]));
 
     let ids = cli.json(&["user", "membership", "--ids", "alice"]);
-    assert!(
-        ids["joined_rooms"]
-            .as_array()
-            .unwrap()
-            .contains(&json!(general)),
-        "{ids}"
-    );
+    assert!(ids["joined_rooms"].as_array().unwrap().contains(&json!(general)), "{ids}");
     assert_eq!(ids["total"], out["total"]);
 
     let yaml = cli.format("yaml", &["user", "membership", "alice"]);
@@ -161,14 +129,9 @@ fn user_membership_lists_rooms_with_their_aliases() {
     assert!(human.lines().contains(&"#general:test.local"), "{human:#?}");
     let human = cli.format("human", &["user", "membership", "--detailed", "alice"]);
     let lines = human.lines();
+    assert!(lines[0].starts_with("room_id") && lines[0].contains("aliases"), "{human:#?}");
     assert!(
-        lines[0].starts_with("room_id") && lines[0].contains("aliases"),
-        "{human:#?}"
-    );
-    assert!(
-        lines
-            .iter()
-            .any(|l| l.starts_with(general) && l.ends_with("#general:test.local")),
+        lines.iter().any(|l| l.starts_with(general) && l.ends_with("#general:test.local")),
         "{human:#?}"
     );
     human.stderr_has("User is member of ");
@@ -182,12 +145,8 @@ fn user_membership_follows_joins_and_lists_rooms_without_aliases() {
     let cli = Cli::admin();
 
     let ids = cli.json(&["user", "membership", "--ids", &user.localpart]);
-    let mut listed: Vec<&str> = ids["joined_rooms"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r.as_str().unwrap())
-        .collect();
+    let mut listed: Vec<&str> =
+        ids["joined_rooms"].as_array().unwrap().iter().map(|r| r.as_str().unwrap()).collect();
     listed.sort();
     let mut expected = vec![general.as_str(), own.as_str()];
     expected.sort();
@@ -216,10 +175,7 @@ fn user_membership_follows_joins_and_lists_rooms_without_aliases() {
     let human = cli.format("human", &["user", "membership", "--ids", &user.localpart]);
     let mut lines = human.lines();
     lines.sort();
-    assert_eq!(
-        lines, expected,
-        "--ids in human output: one room ID per line"
-    );
+    assert_eq!(lines, expected, "--ids in human output: one room ID per line");
 }
 
 #[test]
@@ -245,10 +201,7 @@ fn user_media_lists_the_seeded_upload() {
     // As synadm: by default the times are dates in JSON too.
     let dated = cli.json(&["user", "media", "alice"]);
     let date = dated["media"][0]["created_ts"].as_str().unwrap_or_default();
-    assert!(
-        date.len() == 19 && date.as_bytes()[10] == b' ',
-        "a date: {dated}"
-    );
+    assert!(date.len() == 19 && date.as_bytes()[10] == b' ', "a date: {dated}");
     let item = &out["media"][0];
     assert_eq!(item["media_id"], png);
     assert_eq!(item["media_type"], "image/png");
@@ -259,33 +212,18 @@ fn user_media_lists_the_seeded_upload() {
     // human: readable dates by default, raw milliseconds with --ts.
     let human = cli.format("human", &["user", "media", "alice"]);
     let lines = human.lines();
-    assert!(
-        lines[0].starts_with("media_id") && lines[0].contains("created_ts"),
-        "{human:#?}"
-    );
-    assert!(
-        lines[2].starts_with(png) && lines[2].contains("pixel.png"),
-        "{human:#?}"
-    );
+    assert!(lines[0].starts_with("media_id") && lines[0].contains("created_ts"), "{human:#?}");
+    assert!(lines[2].starts_with(png) && lines[2].contains("pixel.png"), "{human:#?}");
     assert!(!lines[2].contains(&created.to_string()), "{human:#?}");
     human.stderr_has("@alice:test.local has uploaded 1 media.");
     for flag in ["--ts", "--timestamp"] {
         let raw = cli.format("human", &["user", "media", flag, "alice"]);
-        assert!(
-            raw.lines()[2].contains(&created.to_string()),
-            "{flag}: {raw:#?}"
-        );
+        assert!(raw.lines()[2].contains(&created.to_string()), "{flag}: {raw:#?}");
     }
     let dt = cli.format("human", &["user", "media", "--ts", "--dt", "alice"]);
-    assert!(
-        !dt.lines()[2].contains(&created.to_string()),
-        "--dt wins when last: {dt:#?}"
-    );
+    assert!(!dt.lines()[2].contains(&created.to_string()), "--dt wins when last: {dt:#?}");
     // Machine formats follow them too, as in synadm: --dt dates (the default), --ts ms.
-    assert_eq!(
-        cli.json(&["user", "media", "--dt", "alice"])["media"][0]["created_ts"],
-        date
-    );
+    assert_eq!(cli.json(&["user", "media", "--dt", "alice"])["media"][0]["created_ts"], date);
     assert_eq!(
         cli.json(&["user", "media", "--dt", "--ts", "alice"])["media"][0]["created_ts"],
         created
@@ -311,10 +249,7 @@ fn user_media_sorts_reverses_and_pages() {
             .map(|m| m["media_id"].as_str().unwrap().to_string())
             .collect()
     };
-    assert_eq!(
-        order(&["-s", "media_length"]),
-        [small.as_str(), medium.as_str(), large.as_str()]
-    );
+    assert_eq!(order(&["-s", "media_length"]), [small.as_str(), medium.as_str(), large.as_str()]);
     assert_eq!(
         order(&["-s", "media_length", "-r"]),
         [large.as_str(), medium.as_str(), small.as_str()]
@@ -327,31 +262,14 @@ fn user_media_sorts_reverses_and_pages() {
         order(&["--all", "-l", "1", "-s", "media_length"]),
         [small.as_str(), medium.as_str(), large.as_str()]
     );
-    assert_eq!(
-        order(&["-f", "1", "-l", "1", "-s", "media_length"]),
-        [medium.as_str()]
-    );
+    assert_eq!(order(&["-f", "1", "-l", "1", "-s", "media_length"]), [medium.as_str()]);
 
-    let page = cli.json(&[
-        "user",
-        "media",
-        "-l",
-        "2",
-        "-s",
-        "media_length",
-        &user.localpart,
-    ]);
+    let page = cli.json(&["user", "media", "-l", "2", "-s", "media_length", &user.localpart]);
     assert_eq!(page["total"], 3);
     assert_eq!(page["next_token"], 2, "{page}");
     let human = cli.format("human", &["user", "media", "-l", "2", &user.localpart]);
-    assert!(
-        human.stderr.contains("--from 2"),
-        "pagination hint: {human:#?}"
-    );
-    let all = cli.format(
-        "human",
-        &["user", "media", "--all", "-l", "1", &user.localpart],
-    );
+    assert!(human.stderr.contains("--from 2"), "pagination hint: {human:#?}");
+    let all = cli.format("human", &["user", "media", "--all", "-l", "1", &user.localpart]);
     assert_eq!(all.lines().len(), 2 + 3, "one table across pages: {all:#?}");
 
     cli.run(&["user", "media", "-s", "size", &user.localpart])
@@ -370,16 +288,11 @@ fn user_3pid_finds_the_user_by_email() {
         json!({"user_id": "@carol:test.local"})
     );
     assert_eq!(
-        cli.format(
-            "human",
-            &["user", "3pid", "--medium", "email", "dave@example.org"]
-        )
-        .stdout,
+        cli.format("human", &["user", "3pid", "--medium", "email", "dave@example.org"]).stdout,
         "user_id  @dave:test.local\n"
     );
     assert_eq!(
-        cli.format("yaml", &["user", "3pid", "bob@example.org"])
-            .stdout,
+        cli.format("yaml", &["user", "3pid", "bob@example.org"]).stdout,
         "user_id: '@bob:test.local'\n"
     );
     cli.run(&["user", "3pid", "nobody@example.org"])
@@ -390,19 +303,10 @@ fn user_3pid_finds_the_user_by_email() {
 fn user_auth_provider_without_sso_finds_nobody() {
     let cli = Cli::admin();
     for format in ["json", "human"] {
-        cli.run(&[
-            "-o",
-            format,
-            "user",
-            "auth-provider",
-            "-p",
-            "oidc",
-            "someone",
-        ])
-        .fails(1, "M_NOT_FOUND: User not found (HTTP 404)");
+        cli.run(&["-o", format, "user", "auth-provider", "-p", "oidc", "someone"])
+            .fails(1, "M_NOT_FOUND: User not found (HTTP 404)");
     }
-    cli.run(&["user", "auth-provider", "someone"])
-        .fails(2, "--provider");
+    cli.run(&["user", "auth-provider", "someone"]).fails(2, "--provider");
 }
 
 #[test]
@@ -410,13 +314,9 @@ fn user_details_keeps_synapses_key_order_as_synadm_does() {
     // synadm prints the reply as Synapse sent it: `name` first, then `admin`, …
     let run = Cli::admin().format("json", &["user", "details", "alice"]);
     assert!(
-        run.stdout
-            .starts_with("{\n    \"name\": \"@alice:test.local\",\n    \"admin\": false,\n"),
+        run.stdout.starts_with("{\n    \"name\": \"@alice:test.local\",\n    \"admin\": false,\n"),
         "{run:#?}"
     );
     let list = Cli::admin().format("minified", &["user", "list", "-l", "1"]);
-    assert!(
-        list.stdout.starts_with("{\"users\":[{\"name\":\"@"),
-        "{list:#?}"
-    );
+    assert!(list.stdout.starts_with("{\"users\":[{\"name\":\"@"), "{list:#?}");
 }

@@ -38,10 +38,7 @@ fn send_image(user: &Fresh, room: &str, media_id: &str) {
     server().ok_as(
         &user.token,
         "PUT",
-        &format!(
-            "/_matrix/client/v3/rooms/{}/send/m.room.message/img-{media_id}",
-            enc(room)
-        ),
+        &format!("/_matrix/client/v3/rooms/{}/send/m.room.message/img-{media_id}", enc(room)),
         Some(&json!({"msgtype": "m.image", "body": "image", "url": mxc(media_id)})),
     );
 }
@@ -68,23 +65,11 @@ fn media_list_by_user_and_by_room() {
 
     let page = cli.json(&["media", "list", "-u", &user.localpart, "-s", "media_length"]);
     assert_eq!(page["total"], 2, "{page}");
-    let listed: Vec<&str> = page["media"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["media_id"].as_str().unwrap())
-        .collect();
+    let listed: Vec<&str> =
+        page["media"].as_array().unwrap().iter().map(|m| m["media_id"].as_str().unwrap()).collect();
     assert_eq!(listed, [small.as_str(), large.as_str()]);
-    let reversed = cli.json(&[
-        "media",
-        "list",
-        "-u",
-        &user.user_id,
-        "-s",
-        "media_length",
-        "-R",
-        "--all",
-    ]);
+    let reversed =
+        cli.json(&["media", "list", "-u", &user.user_id, "-s", "media_length", "-R", "--all"]);
     assert_eq!(reversed[0]["media_id"], large.as_str(), "{reversed}");
 
     let human = cli.format("human", &["media", "list", "-u", &user.localpart]);
@@ -116,17 +101,13 @@ fn media_delete_by_id_removes_the_file() {
 
     let no = cli.run_with_input(&["media", "delete", "-i", &asked], "n\n");
     let no = no.fails(6, "aborted");
-    assert!(
-        no.stderr.contains("asked.json"),
-        "the question shows the media: {no:#?}"
-    );
+    assert!(no.stderr.contains("asked.json"), "the question shows the media: {no:#?}");
     assert!(info(&asked).is_some(), "declined: still there");
     let yes = cli.run_with_input(&["-o", "json", "media", "delete", "-i", &asked], "y\n");
     assert_eq!(yes.ok().json()["deleted_media"], json!([asked]));
     assert!(info(&asked).is_none());
 
-    cli.run(&["media", "delete", "-i", &asked])
-        .fails(1, "M_NOT_FOUND");
+    cli.run(&["media", "delete", "-i", &asked]).fails(1, "M_NOT_FOUND");
 }
 
 #[test]
@@ -146,10 +127,7 @@ fn media_delete_by_age_keeps_small_media_and_avatars_unless_told() {
     let out = cli.json(&["--batch", "media", "delete", "-d", "0", "--kib", "150"]);
     let deleted = ids(&out["deleted_media"]);
     assert!(deleted.contains(&big), "{out}");
-    assert!(
-        !deleted.contains(&avatar) && !deleted.contains(&small),
-        "{out}"
-    );
+    assert!(!deleted.contains(&avatar) && !deleted.contains(&small), "{out}");
     assert_eq!(out["total"], deleted.len());
     assert!(info(&big).is_none());
     assert!(info(&avatar).is_some() && info(&small).is_some());
@@ -175,10 +153,7 @@ fn media_purge_leaves_local_media_alone() {
     let local = upload_unique(&user, "local.json", 0);
     let cli = Cli::admin();
     // The test server has no remote media at all.
-    assert_eq!(
-        cli.json(&["media", "purge", "-d", "0"]),
-        json!({"deleted": 0})
-    );
+    assert_eq!(cli.json(&["media", "purge", "-d", "0"]), json!({"deleted": 0}));
     let human = cli.format("human", &["media", "purge", "-b", "2999-01-01"]);
     assert_eq!(human.stdout, "deleted  0\n");
     assert!(info(&local).is_some());
@@ -206,10 +181,7 @@ fn media_quarantine_and_unquarantine_by_id_uri_room_and_user() {
 
     let room = create_room(&user.token, "quarantine room");
     send_image(&user, &room, &in_room);
-    assert_eq!(
-        cli.json(&["media", "quarantine", "-r", &room]),
-        json!({"num_quarantined": 1})
-    );
+    assert_eq!(cli.json(&["media", "quarantine", "-r", &room]), json!({"num_quarantined": 1}));
     assert_eq!(quarantined_by(&in_room), s.admin_user.as_str());
     assert_eq!(quarantined_by(&by_user), Value::Null, "not in the room");
 
@@ -221,13 +193,8 @@ fn media_quarantine_and_unquarantine_by_id_uri_room_and_user() {
     for id in [&by_id, &by_uri, &by_user] {
         assert_eq!(quarantined_by(id), s.admin_user.as_str(), "{id}");
     }
-    cli.run(&[
-        "media",
-        "quarantine",
-        "-U",
-        &format!("https://{}/x", s.server_name),
-    ])
-    .fails(2, "must start with mxc://");
+    cli.run(&["media", "quarantine", "-U", &format!("https://{}/x", s.server_name)])
+        .fails(2, "must start with mxc://");
 }
 
 #[test]
@@ -253,9 +220,8 @@ fn media_delete_by_user_counts_asks_and_deletes_only_that_users_media() {
     let cli = Cli::admin();
     let user = fresh("mediauserdelete");
     let other = fresh("mediauserkeep");
-    let theirs: Vec<String> = (0..3)
-        .map(|i| upload_unique(&user, &format!("u{i}.json"), 1000 * i))
-        .collect();
+    let theirs: Vec<String> =
+        (0..3).map(|i| upload_unique(&user, &format!("u{i}.json"), 1000 * i)).collect();
     let kept = upload_unique(&other, "kept.json", 0);
 
     // The question names the count and the size; no answer deletes nothing.
@@ -280,17 +246,7 @@ fn media_delete_by_user_counts_asks_and_deletes_only_that_users_media() {
     assert!(info(&kept).is_some(), "another user's media stays");
 
     // Nothing left: a clear answer, no error.
-    let again = cli
-        .run(&[
-            "--batch",
-            "-o",
-            "json",
-            "media",
-            "delete",
-            "-u",
-            &user.localpart,
-        ])
-        .ok();
+    let again = cli.run(&["--batch", "-o", "json", "media", "delete", "-u", &user.localpart]).ok();
     assert_eq!(again.json(), json!({"deleted_media": [], "total": 0}));
     again.stderr_has("has no local media");
     cli.run(&["media", "delete", "-u", &user.localpart, "--size", "10"])
@@ -311,32 +267,17 @@ fn media_quarantine_changes_log_both_directions_in_order() {
         .expect("one list")
         .iter()
         .filter(|c| c["media_id"] == id.as_str())
-        .map(|c| {
-            (
-                c["origin"].clone(),
-                c["quarantined"] == true || c["quarantined"] == 1,
-            )
-        })
+        .map(|c| (c["origin"].clone(), c["quarantined"] == true || c["quarantined"] == 1))
         .collect();
     let origin = json!(server().server_name);
     assert_eq!(mine, [(origin.clone(), true), (origin, false)], "{all}");
-    let human = cli
-        .format("human", &["media", "quarantine-changes", "--all"])
-        .ok();
-    let rows: Vec<&str> = human
-        .lines()
-        .into_iter()
-        .filter(|l| l.contains(id.as_str()))
-        .collect();
+    let human = cli.format("human", &["media", "quarantine-changes", "--all"]).ok();
+    let rows: Vec<&str> = human.lines().into_iter().filter(|l| l.contains(id.as_str())).collect();
     assert_eq!(rows.len(), 2, "{human:#?}");
-    assert!(
-        rows[0].ends_with("true") && rows[1].ends_with("false"),
-        "{rows:?}"
-    );
+    assert!(rows[0].ends_with("true") && rows[1].ends_with("false"), "{rows:?}");
     // One page: the server's document, with where to go on.
     let page = cli.json(&["media", "quarantine-changes"]);
     assert!(page["next_batch"].as_i64().is_some(), "{page}");
     let past = (page["next_batch"].as_i64().unwrap() + 1000).to_string();
-    cli.run(&["media", "quarantine-changes", "--from", &past])
-        .fails(1, "M_INVALID_PARAM");
+    cli.run(&["media", "quarantine-changes", "--from", &past]).fails(1, "M_INVALID_PARAM");
 }

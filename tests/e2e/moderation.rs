@@ -10,11 +10,7 @@ fn event(token: &str, room_id: &str, event_id: &str) -> Value {
     server().ok_as(
         token,
         "GET",
-        &format!(
-            "/_matrix/client/v3/rooms/{}/event/{}",
-            enc(room_id),
-            enc(event_id)
-        ),
+        &format!("/_matrix/client/v3/rooms/{}/event/{}", enc(room_id), enc(event_id)),
         None,
     )
 }
@@ -52,10 +48,7 @@ fn user_redact_in_one_room_leaves_other_rooms_alone_then_redacts_everywhere() {
     let user = fresh("redactor");
     let general = join(&user.token, "#general:test.local");
     let own = create_room(&user.token, "redact me");
-    let in_own = [
-        send_text(&user.token, &own, "spam 1"),
-        send_text(&user.token, &own, "spam 2"),
-    ];
+    let in_own = [send_text(&user.token, &own, "spam 1"), send_text(&user.token, &own, "spam 2")];
     let in_general = send_text(&user.token, &general, "spam in general");
     let cli = Cli::admin();
 
@@ -64,16 +57,10 @@ fn user_redact_in_one_room_leaves_other_rooms_alone_then_redacts_everywhere() {
     for ev in &in_own {
         let seen = event(&user.token, &own, ev);
         assert!(is_redacted(&seen), "{seen}");
-        assert_eq!(
-            seen["unsigned"]["redacted_because"]["content"]["reason"],
-            "cleanup"
-        );
+        assert_eq!(seen["unsigned"]["redacted_because"]["content"]["reason"], "cleanup");
     }
     let untouched = event(&user.token, &general, &in_general);
-    assert_eq!(
-        untouched["content"]["body"], "spam in general",
-        "other rooms stay"
-    );
+    assert_eq!(untouched["content"]["body"], "spam in general", "other rooms stay");
 
     // Without --room: every room the user is in.
     let id = start_redaction(&cli, &[&user.user_id]);
@@ -93,10 +80,7 @@ fn user_redact_asks_first_without_batch() {
     assert_eq!(event(&user.token, &own, &ev)["content"]["body"], "innocent");
 
     let yes = cli
-        .run_with_input(
-            &["-o", "human", "user", "redact", &user.localpart, "-l", "5"],
-            "y\n",
-        )
+        .run_with_input(&["-o", "human", "user", "redact", &user.localpart, "-l", "5"], "y\n")
         .ok();
     let id = yes
         .stdout
@@ -118,14 +102,8 @@ fn user_redact_status_renders_in_human_and_yaml() {
     wait_for_redaction(&cli, &id);
     let human = cli.format("human", &["user", "redact-status", &id]);
     let first = human.lines()[0];
-    assert!(
-        first.starts_with("status  ") && first.ends_with(" complete"),
-        "{human:#?}"
-    );
-    assert_eq!(
-        cli.format("yaml", &["user", "redact-status", &id]).yaml()["status"],
-        "complete"
-    );
+    assert!(first.starts_with("status  ") && first.ends_with(" complete"), "{human:#?}");
+    assert_eq!(cli.format("yaml", &["user", "redact-status", &id]).yaml()["status"], "complete");
 }
 
 #[test]
@@ -141,11 +119,7 @@ fn user_redact_status_keeps_every_field_the_server_sent() {
         &format!("/_synapse/admin/v1/user/redact_status/{}", enc(&id)),
         None,
     );
-    assert_eq!(
-        truth["failed_redactions"],
-        json!({}),
-        "Synapse sends it: {truth}"
-    );
+    assert_eq!(truth["failed_redactions"], json!({}), "Synapse sends it: {truth}");
     assert_eq!(out, truth);
 }
 
@@ -153,10 +127,7 @@ fn user_redact_status_keeps_every_field_the_server_sent() {
 fn user_redact_status_of_an_unknown_task_is_not_found() {
     Cli::admin()
         .run(&["user", "redact-status", "NoSuchRedactTask"])
-        .fails(
-            1,
-            "M_NOT_FOUND: redact id 'NoSuchRedactTask' not found (HTTP 404)",
-        );
+        .fails(1, "M_NOT_FOUND: redact id 'NoSuchRedactTask' not found (HTTP 404)");
 }
 
 #[test]
@@ -183,20 +154,11 @@ fn user_suspend_and_unsuspend() {
     let user = fresh("suspend");
     let cli = Cli::admin();
     let out = cli.json(&["--batch", "user", "suspend", &user.localpart]);
-    assert_eq!(
-        out,
-        json!({format!("user_{}_suspended", user.user_id): true})
-    );
+    assert_eq!(out, json!({format!("user_{}_suspended", user.user_id): true}));
     assert_eq!(user_state(&user.user_id)["suspended"], true);
 
-    let human = cli.format(
-        "human",
-        &["--batch", "user", "suspend", "-U", &user.localpart],
-    );
-    assert_eq!(
-        human.stdout,
-        format!("user_{}_suspended  false\n", user.user_id)
-    );
+    let human = cli.format("human", &["--batch", "user", "suspend", "-U", &user.localpart]);
+    assert_eq!(human.stdout, format!("user_{}_suspended  false\n", user.user_id));
     assert_eq!(user_state(&user.user_id)["suspended"], false);
 
     cli.json(&["--batch", "user", "suspend", &user.user_id]);
@@ -210,13 +172,9 @@ fn user_suspend_asks_first_without_batch() {
     let cli = Cli::admin();
     let no = cli.run_with_input(&["user", "suspend", &user.localpart], "n\n");
     let no = no.fails(6, "aborted");
-    no.stderr_has(&format!(
-        "Are you sure you want to suspend {}?",
-        user.user_id
-    ));
+    no.stderr_has(&format!("Are you sure you want to suspend {}?", user.user_id));
     assert_eq!(user_state(&user.user_id)["suspended"], false);
 
-    cli.run_with_input(&["user", "suspend", &user.localpart], "y\n")
-        .ok();
+    cli.run_with_input(&["user", "suspend", &user.localpart], "y\n").ok();
     assert_eq!(user_state(&user.user_id)["suspended"], true);
 }

@@ -26,19 +26,12 @@ fn notice_as_seen_by(token: &str, event_id: &str) -> Value {
         let rooms = rooms_of(token);
         (!rooms.is_empty()).then_some(rooms)
     });
-    assert_eq!(
-        rooms.len(),
-        1,
-        "a fresh user is only in the notice room: {rooms:?}"
-    );
+    assert_eq!(rooms.len(), 1, "a fresh user is only in the notice room: {rooms:?}");
     let room = join(token, &rooms[0]);
     let reply = server().ok_as(
         token,
         "GET",
-        &format!(
-            "/_matrix/client/v3/rooms/{}/messages?dir=b&limit=20",
-            crate::common::enc(&room)
-        ),
+        &format!("/_matrix/client/v3/rooms/{}/messages?dir=b&limit=20", crate::common::enc(&room)),
         None,
     );
     let event = reply["chunk"]
@@ -88,14 +81,8 @@ fn notice_from_files_reaches_the_recipient() {
     let cli = Cli::admin();
     let plain = cli.home().join("notice.txt");
     std::fs::write(&plain, "From a file\n").unwrap();
-    let out = cli.json(&[
-        "--batch",
-        "notice",
-        "send",
-        "-f",
-        &carol.user_id,
-        plain.to_str().unwrap(),
-    ]);
+    let out =
+        cli.json(&["--batch", "notice", "send", "-f", &carol.user_id, plain.to_str().unwrap()]);
     let event = notice_as_seen_by(&carol.token, out[0]["event_id"].as_str().expect("event_id"));
     assert_eq!(event["content"]["body"], "From a file\n");
     assert_eq!(event["content"]["formatted_body"], "From a file\n");
@@ -110,26 +97,15 @@ fn regex_notices_reach_the_matching_active_users_only() {
     let other = fresh("noticerxno");
     let (status, body) = server().admin_request(
         "POST",
-        &format!(
-            "/_synapse/admin/v1/deactivate/{}",
-            crate::common::enc(&gone.user_id)
-        ),
+        &format!("/_synapse/admin/v1/deactivate/{}", crate::common::enc(&gone.user_id)),
         Some(&json!({"erase": false})),
     );
     assert_eq!(status, 200, "deactivating {}: {body}", gone.user_id);
 
     // Small pages, so that the scan has to follow next_token several times.
     let regex = format!("@noticerx-[0-9]+-{pid}:");
-    let out = Cli::admin().json(&[
-        "--batch",
-        "notice",
-        "send",
-        "-r",
-        "-p",
-        "3",
-        &regex,
-        "Team notice",
-    ]);
+    let out =
+        Cli::admin().json(&["--batch", "notice", "send", "-r", "-p", "3", &regex, "Team notice"]);
     let mut got: Vec<&str> = out
         .as_array()
         .expect("result list")
@@ -141,12 +117,7 @@ fn regex_notices_reach_the_matching_active_users_only() {
     want.sort();
     assert_eq!(got, want, "{out}");
     for (user, row) in [&first, &second].iter().map(|u| {
-        let row = out
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|r| r["user_id"] == u.user_id)
-            .unwrap();
+        let row = out.as_array().unwrap().iter().find(|r| r["user_id"] == u.user_id).unwrap();
         (u, row)
     }) {
         assert_eq!(row["sent"], true, "{row}");
@@ -176,10 +147,7 @@ fn notices_received(token: &str) -> Vec<Value> {
     let reply = server().ok_as(
         token,
         "GET",
-        &format!(
-            "/_matrix/client/v3/rooms/{}/messages?dir=b&limit=50",
-            crate::common::enc(&room)
-        ),
+        &format!("/_matrix/client/v3/rooms/{}/messages?dir=b&limit=50", crate::common::enc(&room)),
         None,
     );
     reply["chunk"]
@@ -212,28 +180,12 @@ fn a_repeated_run_with_its_run_id_delivers_nothing_twice() {
         ])
         .ok();
     run.stderr_has("Run ID e2e-repeat");
-    let sent = run.json()[0]["event_id"]
-        .as_str()
-        .expect("sent")
-        .to_string();
+    let sent = run.json()[0]["event_id"].as_str().expect("sent").to_string();
     // The repeat, to both: the first user's notice is the same event, the second's is new.
-    let again = cli.json(&[
-        "--batch",
-        "notice",
-        "send",
-        "-r",
-        &regex,
-        "Once",
-        "--txn-id",
-        "e2e-repeat",
-    ]);
+    let again =
+        cli.json(&["--batch", "notice", "send", "-r", &regex, "Once", "--txn-id", "e2e-repeat"]);
     let rows = again.as_array().expect("rows");
-    let row = |user: &str| {
-        rows.iter()
-            .find(|r| r["user_id"] == user)
-            .expect("a row")
-            .clone()
-    };
+    let row = |user: &str| rows.iter().find(|r| r["user_id"] == user).expect("a row").clone();
     assert_eq!(row(&first.user_id)["event_id"], sent.as_str(), "{again}");
     assert!(row(&second.user_id)["event_id"].is_string(), "{again}");
     assert_eq!(notices_received(&first.token).len(), 1, "delivered once");

@@ -30,14 +30,7 @@ fn raw_post_with_a_body_takes_effect() {
     // PUT, with the body from stdin.
     Cli::admin()
         .run_with_input(
-            &[
-                "raw",
-                "-m",
-                "put",
-                &format!("v2/users/{}", enc(&user.user_id)),
-                "-f",
-                "-",
-            ],
+            &["raw", "-m", "put", &format!("v2/users/{}", enc(&user.user_id)), "-f", "-"],
             r#"{"displayname": "Set by raw"}"#,
         )
         .ok();
@@ -49,9 +42,7 @@ fn raw_unknown_endpoint_is_a_matrix_error() {
     Cli::admin()
         .run(&["raw", "v1/no_such_endpoint"])
         .fails(1, "M_UNRECOGNIZED: Unrecognized request (HTTP 404)");
-    Cli::admin()
-        .run(&["matrix", "raw", "client/v3/no_such_endpoint"])
-        .fails(1, "(HTTP 404)");
+    Cli::admin().run(&["matrix", "raw", "client/v3/no_such_endpoint"]).fails(1, "(HTTP 404)");
 }
 
 #[test]
@@ -79,13 +70,7 @@ fn matrix_raw_post_and_get_round_trip() {
 fn matrix_raw_with_another_users_token_acts_as_that_user() {
     let dora = fresh("rawtoken");
     let cli = Cli::admin();
-    let me = cli.json(&[
-        "matrix",
-        "raw",
-        "client/v3/account/whoami",
-        "-t",
-        &dora.token,
-    ]);
+    let me = cli.json(&["matrix", "raw", "client/v3/account/whoami", "-t", &dora.token]);
     assert_eq!(me["user_id"], dora.user_id);
     let run = run_with_env(
         cli.home(),

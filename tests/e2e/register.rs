@@ -6,20 +6,13 @@ use std::os::unix::fs::PermissionsExt;
 
 /// The test server's homeserver.yaml (it sets registration_shared_secret).
 fn homeserver_yaml() -> String {
-    server()
-        .data_dir
-        .join("homeserver.yaml")
-        .to_string_lossy()
-        .into_owned()
+    server().data_dir.join("homeserver.yaml").to_string_lossy().into_owned()
 }
 
 fn shared_secret() -> String {
     let text = std::fs::read_to_string(homeserver_yaml()).expect("homeserver.yaml");
     let config: serde_yaml::Mapping = serde_yaml::from_str(&text).expect("YAML");
-    config["registration_shared_secret"]
-        .as_str()
-        .expect("a shared secret")
-        .to_string()
+    config["registration_shared_secret"].as_str().expect("a shared secret").to_string()
 }
 
 /// Runs `synadm -c CONFIG ARGS` from `cli`'s home, with `vars`, checking that the shared
@@ -41,18 +34,7 @@ fn register_creates_an_admin_from_homeserver_yaml_without_a_token() {
     let yaml = homeserver_yaml();
     let out = run(
         &cli,
-        &[
-            "user",
-            "register",
-            &name,
-            "-a",
-            "-p",
-            "pw-1",
-            "-n",
-            "First Admin",
-            "-s",
-            &yaml,
-        ],
+        &["user", "register", &name, "-a", "-p", "pw-1", "-n", "First Admin", "-s", &yaml],
         &[],
     )
     .ok();
@@ -66,10 +48,7 @@ fn register_creates_an_admin_from_homeserver_yaml_without_a_token() {
         (state["admin"].as_bool(), state["displayname"].as_str()),
         (Some(true), Some("First Admin"))
     );
-    assert!(
-        login(&name, "pw-1", None).is_ok(),
-        "the new user can log in"
-    );
+    assert!(login(&name, "pw-1", None).is_ok(), "the new user can log in");
     // The token works as an admin's.
     let token = reply["access_token"].as_str().unwrap();
     let as_new = Cli::with_token(token);
@@ -87,45 +66,17 @@ fn register_takes_the_secret_from_a_plain_file_or_the_environment() {
     std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
     let file = file.to_string_lossy().into_owned();
     let plain = unique_localpart("plain");
-    let out = run(
-        &cli,
-        &[
-            "user",
-            "register",
-            &plain,
-            "-p",
-            "pw",
-            "-s",
-            &file,
-            "--no-login",
-        ],
-        &[],
-    )
-    .ok();
+    let out =
+        run(&cli, &["user", "register", &plain, "-p", "pw", "-s", &file, "--no-login"], &[]).ok();
     assert!(!out.stderr.contains("warning"), "a private file: {out:#?}");
     let reply: Value = out.json();
     assert!(reply.get("access_token").is_none(), "--no-login: {reply}");
-    assert_eq!(
-        user_state(reply["user_id"].as_str().unwrap())["admin"],
-        false
-    );
+    assert_eq!(user_state(reply["user_id"].as_str().unwrap())["admin"], false);
     // A world-readable file works, with a warning.
     std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
-    run(
-        &cli,
-        &[
-            "user",
-            "register",
-            &unique_localpart("loose"),
-            "-p",
-            "pw",
-            "-s",
-            &file,
-        ],
-        &[],
-    )
-    .ok()
-    .stderr_has("is readable by every user of this machine");
+    run(&cli, &["user", "register", &unique_localpart("loose"), "-p", "pw", "-s", &file], &[])
+        .ok()
+        .stderr_has("is readable by every user of this machine");
 
     let env = unique_localpart("env");
     let secret = shared_secret();
@@ -156,33 +107,13 @@ fn register_with_a_wrong_secret_or_a_taken_name_creates_nothing() {
     );
     assert_eq!(status, 404);
     let yaml = homeserver_yaml();
-    run(
-        &cli,
-        &["user", "register", "alice", "-p", "pw", "-s", &yaml],
-        &[],
-    )
-    .fails(1, "M_USER_IN_USE");
+    run(&cli, &["user", "register", "alice", "-p", "pw", "-s", &yaml], &[])
+        .fails(1, "M_USER_IN_USE");
     // Nothing to sign with in --batch mode: refused before any request.
     run(&cli, &["user", "register", &name, "-p", "pw"], &[]).fails(2, "SYNADM_SHARED_SECRET");
     run(&cli, &["user", "register", &name, "-s", &yaml], &[]).fails(2, "-p/--password");
-    run(
-        &cli,
-        &["user", "register", "@x:test.local", "-p", "pw", "-s", &yaml],
-        &[],
-    )
-    .fails(2, "not a user ID");
-    run(
-        &cli,
-        &[
-            "user",
-            "register",
-            &name,
-            "-p",
-            "pw",
-            "-s",
-            "/nonexistent/secret",
-        ],
-        &[],
-    )
-    .fails(3, "cannot read /nonexistent/secret");
+    run(&cli, &["user", "register", "@x:test.local", "-p", "pw", "-s", &yaml], &[])
+        .fails(2, "not a user ID");
+    run(&cli, &["user", "register", &name, "-p", "pw", "-s", "/nonexistent/secret"], &[])
+        .fails(3, "cannot read /nonexistent/secret");
 }

@@ -51,24 +51,15 @@ fn regtok_new_details_and_list() {
     let random = cli.json(&["regtok", "new", "-l", "20"]);
     let random_name = random["token"].as_str().expect("token").to_string();
     assert_eq!(random_name.len(), 20);
-    assert_eq!(
-        read_back(&random_name).expect("created")["uses_allowed"],
-        Value::Null
-    );
+    assert_eq!(read_back(&random_name).expect("created")["uses_allowed"], Value::Null);
 
     let used_up = unique("e2e-used-up");
     cli.json(&["regtok", "new", "--token", &used_up, "--uses-allowed", "0"]);
     let valid = names(&cli.json(&["regtok", "list", "-v"]));
     let invalid = names(&cli.json(&["regtok", "list", "--invalid"]));
     let all = names(&cli.json(&["regtok", "list"]));
-    assert!(
-        valid.contains(&name) && !valid.contains(&used_up),
-        "{valid:?}"
-    );
-    assert!(
-        invalid.contains(&used_up) && !invalid.contains(&name),
-        "{invalid:?}"
-    );
+    assert!(valid.contains(&name) && !valid.contains(&used_up), "{valid:?}");
+    assert!(invalid.contains(&used_up) && !invalid.contains(&name), "{invalid:?}");
     assert!(all.contains(&name) && all.contains(&used_up) && all.contains(&"seedtoken".into()));
 
     let human = cli.format("human", &["regtok", "list"]);
@@ -84,24 +75,14 @@ fn regtok_new_details_and_list() {
     details.stdout_has("expiry_time     2999-01-01 00:00:00\n");
     details.stdout_has("remaining_uses  3\n");
 
-    cli.run(&["regtok", "new", "-n", &name])
-        .fails(1, "M_INVALID_PARAM");
+    cli.run(&["regtok", "new", "-n", &name]).fails(1, "M_INVALID_PARAM");
 }
 
 #[test]
 fn regtok_update_to_unlimited_and_never_expiring_sends_null() {
     let cli = Cli::admin();
     let name = unique("e2e-update");
-    cli.json(&[
-        "regtok",
-        "new",
-        "-n",
-        &name,
-        "-u",
-        "2",
-        "-t",
-        &FAR_FUTURE_MS.to_string(),
-    ]);
+    cli.json(&["regtok", "new", "-n", &name, "-u", "2", "-t", &FAR_FUTURE_MS.to_string()]);
 
     let open = cli.json(&["regtok", "update", &name, "-u", "-1", "-t", "-1"]);
     let stored = read_back(&name).expect("token");
@@ -117,38 +98,25 @@ fn regtok_update_to_unlimited_and_never_expiring_sends_null() {
     cli.json(&["regtok", "update", &name, "-u", "5"]);
     let stored = read_back(&name).expect("token");
     assert_eq!(
-        (
-            stored["uses_allowed"].clone(),
-            stored["expiry_time"].clone()
-        ),
+        (stored["uses_allowed"].clone(), stored["expiry_time"].clone()),
         (json!(5), Value::Null)
     );
     cli.json(&["regtok", "update", &name, "--expire-at", "2999-01-01"]);
     let stored = read_back(&name).expect("token");
     assert_eq!(
-        (
-            stored["uses_allowed"].clone(),
-            stored["expiry_time"].clone()
-        ),
+        (stored["uses_allowed"].clone(), stored["expiry_time"].clone()),
         (json!(5), json!(FAR_FUTURE_MS))
     );
     cli.json(&["regtok", "update", &name, "--expiry-ts", "-1"]);
     let stored = read_back(&name).expect("token");
     assert_eq!(
-        (
-            stored["uses_allowed"].clone(),
-            stored["expiry_time"].clone()
-        ),
+        (stored["uses_allowed"].clone(), stored["expiry_time"].clone()),
         (json!(5), Value::Null)
     );
     cli.json(&["regtok", "update", &name, "--uses-allowed=-1"]);
-    assert_eq!(
-        read_back(&name).expect("token")["uses_allowed"],
-        Value::Null
-    );
+    assert_eq!(read_back(&name).expect("token")["uses_allowed"], Value::Null);
 
-    cli.run(&["regtok", "update", &unique("e2e-missing"), "-u", "1"])
-        .fails(1, "M_NOT_FOUND");
+    cli.run(&["regtok", "update", &unique("e2e-missing"), "-u", "1"]).fails(1, "M_NOT_FOUND");
 }
 
 #[test]
@@ -157,16 +125,12 @@ fn regtok_delete_asks_and_deletes() {
     let name = unique("e2e-delete");
     cli.json(&["regtok", "new", "-n", &name]);
 
-    cli.run_with_input(&["regtok", "delete", &name], "n\n")
-        .fails(6, "aborted");
+    cli.run_with_input(&["regtok", "delete", &name], "n\n").fails(6, "aborted");
     assert!(read_back(&name).is_some(), "declined: still there");
-    let out = cli
-        .run_with_input(&["-o", "json", "regtok", "delete", &name], "y\n")
-        .ok();
+    let out = cli.run_with_input(&["-o", "json", "regtok", "delete", &name], "y\n").ok();
     assert_eq!(out.json(), json!({}));
     assert!(read_back(&name).is_none(), "deleted");
 
-    cli.run(&["--batch", "regtok", "delete", &name])
-        .fails(1, "M_NOT_FOUND");
+    cli.run(&["--batch", "regtok", "delete", &name]).fails(1, "M_NOT_FOUND");
     assert!(read_back("seedtoken").is_some(), "other tokens stay");
 }

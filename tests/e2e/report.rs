@@ -9,11 +9,7 @@ fn report_event(token: &str, room: &str, event_id: &str, reason: &str) {
     server().ok_as(
         token,
         "POST",
-        &format!(
-            "/_matrix/client/v3/rooms/{}/report/{}",
-            enc(room),
-            enc(event_id)
-        ),
+        &format!("/_matrix/client/v3/rooms/{}/report/{}", enc(room), enc(event_id)),
         Some(&json!({"reason": reason, "score": -100})),
     );
 }
@@ -59,13 +55,7 @@ fn reports_are_listed_shown_with_the_event_and_deleted() {
     let both = cli.json(&["report", "list", "-u", &reporter.user_id]);
     let ev = find(&both["event_reports"]["event_reports"], "event_id", &event).clone();
     assert_eq!(
-        (
-            &ev["room_id"],
-            &ev["sender"],
-            &ev["user_id"],
-            &ev["score"],
-            &ev["name"]
-        ),
+        (&ev["room_id"], &ev["sender"], &ev["user_id"], &ev["score"], &ev["name"]),
         (
             &json!(room),
             &json!(spammer.user_id),
@@ -74,33 +64,17 @@ fn reports_are_listed_shown_with_the_event_and_deleted() {
             &json!("reported room")
         )
     );
-    let us = find(
-        &both["user_reports"]["user_reports"],
-        "target_user_id",
-        &spammer.user_id,
-    )
-    .clone();
+    let us =
+        find(&both["user_reports"]["user_reports"], "target_user_id", &spammer.user_id).clone();
     assert_eq!(us["reason"], "a spammer");
     // Human: both tables, the reason's control characters escaped.
-    let human = cli
-        .format("human", &["report", "list", "-u", &reporter.user_id])
-        .ok();
-    human
-        .stderr_has("Event reports: 1")
-        .stderr_has("User reports: 1");
+    let human = cli.format("human", &["report", "list", "-u", &reporter.user_id]).ok();
+    human.stderr_has("Event reports: 1").stderr_has("User reports: 1");
     assert!(human.stdout.contains("spam \\e[31m"), "{human:#?}");
     assert!(!human.stdout.contains('\u{1b}'));
 
     // One kind, streamed; filters narrow it.
-    let events = cli.json(&[
-        "report",
-        "list",
-        "-k",
-        "event",
-        "--all",
-        "-s",
-        &spammer.user_id,
-    ]);
+    let events = cli.json(&["report", "list", "-k", "event", "--all", "-s", &spammer.user_id]);
     assert_eq!(events.as_array().map(Vec::len), Some(1), "{events}");
     let none = cli.json(&["report", "list", "-k", "user", "-t", &reporter.user_id]);
     assert_eq!(none["total"], 0, "{none}");
@@ -108,35 +82,21 @@ fn reports_are_listed_shown_with_the_event_and_deleted() {
     // One report, with the reported event.
     let id = ev["id"].as_i64().expect("id").to_string();
     let shown = cli.json(&["report", "show", &id]);
-    assert_eq!(
-        shown["event_json"]["content"]["body"], "buy cheap watches",
-        "{shown}"
-    );
+    assert_eq!(shown["event_json"]["content"]["body"], "buy cheap watches", "{shown}");
     let user_id = us["id"].as_i64().expect("id").to_string();
-    assert_eq!(
-        cli.json(&["report", "show", &user_id, "-k", "user"])["reason"],
-        "a spammer"
-    );
+    assert_eq!(cli.json(&["report", "show", &user_id, "-k", "user"])["reason"], "a spammer");
 
     // Delete: asked first (naming the report), then gone; the event stays.
-    cli.run_with_input(&["report", "delete", &id], "").fails(
-        6,
-        &format!("Delete event report {id} by {} of", reporter.user_id),
-    );
+    cli.run_with_input(&["report", "delete", &id], "")
+        .fails(6, &format!("Delete event report {id} by {} of", reporter.user_id));
     cli.run(&["--batch", "report", "delete", &id]).ok();
     cli.run(&["report", "show", &id]).fails(1, "M_NOT_FOUND");
-    cli.run(&["--batch", "report", "delete", &user_id, "--kind", "user"])
-        .ok();
-    cli.run(&["report", "show", &user_id, "-k", "user"])
-        .fails(1, "(HTTP 404)");
+    cli.run(&["--batch", "report", "delete", &user_id, "--kind", "user"]).ok();
+    cli.run(&["report", "show", &user_id, "-k", "user"]).fails(1, "(HTTP 404)");
     let _ = server().ok_as(
         &reporter.token,
         "GET",
-        &format!(
-            "/_matrix/client/v3/rooms/{}/event/{}",
-            enc(&room),
-            enc(&event)
-        ),
+        &format!("/_matrix/client/v3/rooms/{}/event/{}", enc(&room), enc(&event)),
         None,
     );
     cli.run(&["report", "list", "--all"]).fails(2, "--kind");

@@ -12,22 +12,13 @@ static TAGS: AtomicUsize = AtomicUsize::new(0);
 
 /// A word no other room name contains (room search matches substrings).
 fn tag(prefix: &str) -> String {
-    format!(
-        "{prefix}q{}z{}",
-        TAGS.fetch_add(1, Ordering::SeqCst),
-        std::process::id()
-    )
+    format!("{prefix}q{}z{}", TAGS.fetch_add(1, Ordering::SeqCst), std::process::id())
 }
 
 /// Creates a room as `user` with this createRoom body; the room ID.
 #[track_caller]
 fn new_room(user: &Fresh, body: Value) -> String {
-    let reply = server().ok_as(
-        &user.token,
-        "POST",
-        "/_matrix/client/v3/createRoom",
-        Some(&body),
-    );
+    let reply = server().ok_as(&user.token, "POST", "/_matrix/client/v3/createRoom", Some(&body));
     reply["room_id"].as_str().expect("room_id").to_string()
 }
 
@@ -36,10 +27,7 @@ fn new_room(user: &Fresh, body: Value) -> String {
 fn state_content(room_id: &str, event_type: &str) -> Value {
     let body = server().admin_ok(
         "GET",
-        &format!(
-            "/_synapse/admin/v1/rooms/{}/state?type={event_type}",
-            enc(room_id)
-        ),
+        &format!("/_synapse/admin/v1/rooms/{}/state?type={event_type}", enc(room_id)),
         None,
     );
     body["state"]
@@ -56,31 +44,21 @@ fn power_users(room_id: &str) -> Value {
 
 /// The membership of `user_id` in the room (`join`, `invite`, …), or null.
 fn membership(room_id: &str, user_id: &str) -> Value {
-    let body = server().admin_ok(
-        "GET",
-        &format!("/_synapse/admin/v1/rooms/{}/state", enc(room_id)),
-        None,
-    );
+    let body =
+        server().admin_ok("GET", &format!("/_synapse/admin/v1/rooms/{}/state", enc(room_id)), None);
     body["state"]
         .as_array()
-        .and_then(|s| {
-            s.iter()
-                .find(|e| e["type"] == "m.room.member" && e["state_key"] == user_id)
-        })
+        .and_then(|s| s.iter().find(|e| e["type"] == "m.room.member" && e["state_key"] == user_id))
         .map(|e| e["content"]["membership"].clone())
         .unwrap_or(Value::Null)
 }
 
 /// `room list -n TAG` once the room statistics have caught up with `expected` rooms.
 fn list_tagged(cli: &Cli, tag: &str, expected: u64) -> Value {
-    eventually(
-        "the room list to show new rooms",
-        Duration::from_secs(30),
-        || {
-            let out = cli.json(&["room", "list", "-n", tag]);
-            (out["total_rooms"] == expected).then_some(out)
-        },
-    )
+    eventually("the room list to show new rooms", Duration::from_secs(30), || {
+        let out = cli.json(&["room", "list", "-n", tag]);
+        (out["total_rooms"] == expected).then_some(out)
+    })
 }
 
 fn room_ids(list: &Value) -> Vec<String> {
@@ -113,12 +91,7 @@ fn room_list_and_search_find_new_rooms_with_their_filters() {
     let mut both = vec![public.clone(), private.clone()];
     both.sort();
     assert_eq!(room_ids(&out), both);
-    let entry = out["rooms"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["room_id"] == public)
-        .unwrap();
+    let entry = out["rooms"].as_array().unwrap().iter().find(|r| r["room_id"] == public).unwrap();
     assert_eq!(entry["name"], format!("Pub {t}"));
     assert_eq!(entry["canonical_alias"], format!("#{t}:test.local"));
     assert_eq!(entry["version"], "12");
@@ -165,10 +138,7 @@ fn room_list_and_search_find_new_rooms_with_their_filters() {
         lines[2].starts_with(&private) && lines[2].contains(&format!("Priv {t}")),
         "{human:#?}"
     );
-    assert!(
-        lines[3].starts_with(&public) && lines[3].contains("1 / 1"),
-        "{human:#?}"
-    );
+    assert!(lines[3].starts_with(&public) && lines[3].contains("1 / 1"), "{human:#?}");
     assert_eq!(human.stderr, format!("Rooms matching {t:?}: 2\n"));
     let human = cli.format("human", &["room", "search", &t]);
     assert_eq!(human.lines().len(), 4, "{human:#?}");
@@ -198,16 +168,11 @@ fn room_details_state_and_members_show_a_new_room() {
 
     let state = cli.json(&["room", "state", &room]);
     let events = state["state"].as_array().unwrap();
-    let create = events
-        .iter()
-        .find(|e| e["type"] == "m.room.create")
-        .unwrap();
+    let create = events.iter().find(|e| e["type"] == "m.room.create").unwrap();
     assert_eq!(create["sender"], owner.user_id);
     assert_eq!(create["content"]["room_version"], "12");
     assert!(
-        events
-            .iter()
-            .any(|e| e["type"] == "m.room.member" && e["state_key"] == guest.user_id),
+        events.iter().any(|e| e["type"] == "m.room.member" && e["state_key"] == guest.user_id),
         "{state}"
     );
     let human = cli.format("human", &["room", "state", &room]);
@@ -217,9 +182,7 @@ fn room_details_state_and_members_show_a_new_room() {
         ["type", "state_key", "sender", "origin_server_ts"]
     );
     assert!(
-        lines
-            .iter()
-            .any(|l| l.starts_with("m.room.create") && l.contains(&owner.user_id)),
+        lines.iter().any(|l| l.starts_with("m.room.create") && l.contains(&owner.user_id)),
         "{human:#?}"
     );
     assert!(
@@ -227,10 +190,7 @@ fn room_details_state_and_members_show_a_new_room() {
             && l.contains(&format!("{}  {}", guest.user_id, guest.user_id))),
         "{human:#?}"
     );
-    assert_eq!(
-        human.stderr,
-        format!("State events in room: {}\n", events.len())
-    );
+    assert_eq!(human.stderr, format!("State events in room: {}\n", events.len()));
 
     let members = cli.json(&["room", "members", &room]);
     let mut expected = vec![owner.user_id.clone(), guest.user_id.clone()];
@@ -257,10 +217,7 @@ fn room_details_of_an_unknown_room_fails() {
 fn room_resolve_goes_from_alias_to_id_and_back() {
     let owner = fresh("resolver");
     let t = tag("res");
-    let room = new_room(
-        &owner,
-        json!({"preset": "public_chat", "room_alias_name": t}),
-    );
+    let room = new_room(&owner, json!({"preset": "public_chat", "room_alias_name": t}));
     let alias = format!("#{t}:test.local");
     let cli = Cli::admin();
     let run = cli.format("json", &["room", "resolve", &alias]);
@@ -274,8 +231,7 @@ fn room_resolve_goes_from_alias_to_id_and_back() {
     let human = cli.format("human", &["room", "resolve", "--reverse", &room]);
     assert_eq!(human.stdout, format!("{alias}\n"));
 
-    cli.run(&["room", "resolve", &format!("#no{t}:test.local")])
-        .fails(1, "M_NOT_FOUND");
+    cli.run(&["room", "resolve", &format!("#no{t}:test.local")]).fails(1, "M_NOT_FOUND");
 }
 
 #[test]
@@ -285,25 +241,15 @@ fn room_block_and_unblock_take_effect() {
     let room = new_room(&owner, json!({"preset": "public_chat"}));
     let cli = Cli::admin();
     let read_back = || {
-        server().admin_ok(
-            "GET",
-            &format!("/_synapse/admin/v1/rooms/{}/block", enc(&room)),
-            None,
-        )
+        server().admin_ok("GET", &format!("/_synapse/admin/v1/rooms/{}/block", enc(&room)), None)
     };
     assert_eq!(read_back(), json!({"block": false}));
-    assert_eq!(
-        cli.json(&["room", "block-status", &room]),
-        json!({"block": false})
-    );
+    assert_eq!(cli.json(&["room", "block-status", &room]), json!({"block": false}));
 
     let run = cli.format("json", &["room", "block", &room]);
     assert_eq!(run.json(), json!({"block": true}));
     assert_eq!(run.stderr, format!("Room {room} is blocked.\n"));
-    assert_eq!(
-        read_back(),
-        json!({"block": true, "user_id": server().admin_user})
-    );
+    assert_eq!(read_back(), json!({"block": true, "user_id": server().admin_user}));
     // Blocked: a local user can no longer join.
     let (status, body) = server().request_as(
         &joiner.token,
@@ -313,15 +259,9 @@ fn room_block_and_unblock_take_effect() {
     );
     assert_eq!(status, 403, "{body}");
     let status = cli.json(&["room", "block-status", &room]);
-    assert_eq!(
-        status,
-        json!({"block": true, "user_id": server().admin_user})
-    );
+    assert_eq!(status, json!({"block": true, "user_id": server().admin_user}));
     let human = cli.format("human", &["room", "block-status", &room]);
-    assert_eq!(
-        human.stdout,
-        format!("block    true\nuser_id  {}\n", server().admin_user)
-    );
+    assert_eq!(human.stdout, format!("block    true\nuser_id  {}\n", server().admin_user));
 
     let run = cli.format("human", &["room", "block", "-u", &room]);
     assert_eq!(run.stdout, "block  false\n");
@@ -335,20 +275,15 @@ fn room_join_makes_a_local_user_join_by_id_and_by_alias() {
     let first = fresh("joinfirst");
     let second = fresh("joinsecond");
     let t = tag("join");
-    let room = new_room(
-        &owner,
-        json!({"preset": "public_chat", "room_alias_name": t}),
-    );
+    let room = new_room(&owner, json!({"preset": "public_chat", "room_alias_name": t}));
     let cli = Cli::admin();
     let run = cli.format("json", &["room", "join", &room, &first.localpart]);
     assert_eq!(run.json(), json!({"room_id": room}));
     assert_eq!(run.stderr, format!("{} joined {room}.\n", first.user_id));
     assert_eq!(membership(&room, &first.user_id), "join");
 
-    let human = cli.format(
-        "human",
-        &["room", "join", &format!("#{t}:test.local"), &second.user_id],
-    );
+    let human =
+        cli.format("human", &["room", "join", &format!("#{t}:test.local"), &second.user_id]);
     assert_eq!(human.stdout, format!("room_id  {room}\n"));
     assert_eq!(membership(&room, &second.user_id), "join");
 
@@ -372,10 +307,7 @@ fn make_admin_in_a_v12_room_grants_non_creators_and_leaves_creators_alone() {
     assert!(before.get(&owner.user_id).is_none(), "{before}");
 
     // A non-creator gets 100 (the level of a creator acting for them), and an invite.
-    let run = cli.format(
-        "json",
-        &["room", "make-admin", &room, "-u", &target.localpart],
-    );
+    let run = cli.format("json", &["room", "make-admin", &room, "-u", &target.localpart]);
     assert_eq!(run.json(), json!({}));
     run.stderr_has("now has the power level");
     let after = power_users(&room);
@@ -386,10 +318,8 @@ fn make_admin_in_a_v12_room_grants_non_creators_and_leaves_creators_alone() {
 
     // Creators, the sender and the additional one: nothing to do, success, a note.
     for creator in [&owner, &co_creator] {
-        let run = cli.format(
-            "human",
-            &["room", "make-admin", &room, "--user-id", &creator.user_id],
-        );
+        let run =
+            cli.format("human", &["room", "make-admin", &room, "--user-id", &creator.user_id]);
         assert_eq!(run.stdout, "");
         assert_eq!(
             run.stderr,
@@ -411,28 +341,19 @@ fn make_admin_in_a_v12_room_grants_non_creators_and_leaves_creators_alone() {
 fn make_admin_in_a_v10_room_grants_anyone_including_the_creator() {
     let owner = fresh("v10owner");
     let target = fresh("v10target");
-    let room = new_room(
-        &owner,
-        json!({"preset": "private_chat", "room_version": "10"}),
-    );
+    let room = new_room(&owner, json!({"preset": "private_chat", "room_version": "10"}));
     assert_eq!(state_content(&room, "m.room.create")["room_version"], "10");
     let cli = Cli::admin();
     assert_eq!(power_users(&room), json!({owner.user_id.clone(): 100}));
 
-    let run = cli.format(
-        "human",
-        &["room", "make-admin", &room, "-u", &target.user_id],
-    );
+    let run = cli.format("human", &["room", "make-admin", &room, "-u", &target.user_id]);
     run.stderr_has("now has the power level");
     assert_eq!(
         power_users(&room),
         json!({owner.user_id.clone(): 100, target.user_id.clone(): 100})
     );
     // The creator of a v10 room has no implicit power: Synapse is asked, and succeeds.
-    let run = cli.format(
-        "json",
-        &["room", "make-admin", &room, "-u", &owner.localpart],
-    );
+    let run = cli.format("json", &["room", "make-admin", &room, "-u", &owner.localpart]);
     assert_eq!(run.json(), json!({}));
     assert!(!run.stderr.contains("creator"), "{run:#?}");
     assert_eq!(power_users(&room)[&owner.user_id], 100);
@@ -444,23 +365,11 @@ fn make_admin_by_alias_and_when_no_local_user_has_power() {
     let member = fresh("nopowermember");
     let target = fresh("nopowertarget");
     let t = tag("mka");
-    let room = new_room(
-        &owner,
-        json!({"preset": "public_chat", "room_alias_name": t}),
-    );
+    let room = new_room(&owner, json!({"preset": "public_chat", "room_alias_name": t}));
     join(&member.token, &room);
     let cli = Cli::admin();
     // By alias.
-    cli.format(
-        "json",
-        &[
-            "room",
-            "make-admin",
-            &format!("#{t}:test.local"),
-            "-u",
-            &target.user_id,
-        ],
-    );
+    cli.format("json", &["room", "make-admin", &format!("#{t}:test.local"), "-u", &target.user_id]);
     assert_eq!(power_users(&room)[&target.user_id], 100);
 
     // The creator leaves; the member left joined has no power, the target is only invited.
@@ -475,8 +384,7 @@ fn make_admin_by_alias_and_when_no_local_user_has_power() {
         .run(&["room", "make-admin", &room, "-u", &other.user_id])
         .fails(1, "No local admin user in room");
     assert!(
-        run.stderr
-            .starts_with("Synapse grants power through a local user who is joined"),
+        run.stderr.starts_with("Synapse grants power through a local user who is joined"),
         "{run:#?}"
     );
     assert!(power_users(&room).get(&other.user_id).is_none());
@@ -508,14 +416,8 @@ fn power_levels_show_levels_and_v12_creators() {
     assert_eq!(out["rooms_w_power_levels_curr_batch"], 2);
     let rooms = out["rooms"].as_array().unwrap();
     assert_eq!(rooms[0]["room_id"], v12, "sorted by name: {out}");
-    assert_eq!(
-        rooms[0]["power_levels"],
-        json!({moderator.user_id.clone(): 50})
-    );
-    assert_eq!(
-        rooms[0]["creators"],
-        json!([owner.user_id.clone(), co_creator.user_id.clone()])
-    );
+    assert_eq!(rooms[0]["power_levels"], json!({moderator.user_id.clone(): 50}));
+    assert_eq!(rooms[0]["creators"], json!([owner.user_id.clone(), co_creator.user_id.clone()]));
     assert!(rooms[0].get("version").is_none(), "{out}");
     assert_eq!(rooms[1]["room_id"], v10);
     assert_eq!(
@@ -551,8 +453,5 @@ fn power_levels_show_levels_and_v12_creators() {
             && lines[3].ends_with(&format!("{} 100, {} 50", owner.user_id, moderator.user_id)),
         "{human:#?}"
     );
-    assert_eq!(
-        human.stderr,
-        "Rooms with power levels found in current batch: 2\nTotal rooms: 2\n"
-    );
+    assert_eq!(human.stderr, "Rooms with power levels found in current batch: 2\nTotal rooms: 2\n");
 }

@@ -9,20 +9,13 @@ use std::time::Duration;
 
 /// `GET /_synapse/admin/v1/rooms/{id}`: status and body.
 fn room_details(room_id: &str) -> (u16, Value) {
-    server().admin_request(
-        "GET",
-        &format!("/_synapse/admin/v1/rooms/{}", enc(room_id)),
-        None,
-    )
+    server().admin_request("GET", &format!("/_synapse/admin/v1/rooms/{}", enc(room_id)), None)
 }
 
 /// Whether the server has the room blocked.
 fn blocked(room_id: &str) -> bool {
-    let body = server().admin_ok(
-        "GET",
-        &format!("/_synapse/admin/v1/rooms/{}/block", enc(room_id)),
-        None,
-    );
+    let body =
+        server().admin_ok("GET", &format!("/_synapse/admin/v1/rooms/{}/block", enc(room_id)), None);
     body["block"].as_bool().expect("block")
 }
 
@@ -40,10 +33,7 @@ fn join_status(user: &Fresh, room_id: &str) -> u16 {
 
 /// The key/value lines of a human block.
 fn fields(stdout: &str) -> Vec<(&str, &str)> {
-    stdout
-        .lines()
-        .map(|l| l.split_once(' ').map_or((l, ""), |(k, v)| (k, v.trim())))
-        .collect()
+    stdout.lines().map(|l| l.split_once(' ').map_or((l, ""), |(k, v)| (k, v.trim()))).collect()
 }
 
 /// A fresh user's room with a message in it.
@@ -61,21 +51,14 @@ fn room_delete_wait_blocks_and_purges_the_room_json() {
     let task = cli.json(&["--batch", "room", "delete", &room, "-b", "--wait"]);
     assert_eq!(task["status"], "complete", "{task}");
     assert_eq!(task["room_id"], room.as_str());
-    assert_eq!(
-        task["shutdown_room"]["kicked_users"],
-        json!([owner.user_id])
-    );
+    assert_eq!(task["shutdown_room"]["kicked_users"], json!([owner.user_id]));
     assert_eq!(task["shutdown_room"]["failed_to_kick_users"], json!([]));
     assert!(task["delete_id"].as_str().is_some_and(|d| !d.is_empty()));
 
     let (status, body) = room_details(&room);
     assert_eq!(status, 404, "the room is purged: {body}");
     assert!(blocked(&room), "-b blocks the room");
-    assert_eq!(
-        join_status(&owner, &room),
-        403,
-        "nobody may join a blocked room"
-    );
+    assert_eq!(join_status(&owner, &room), 403, "nobody may join a blocked room");
 
     // The task is still there by its ID and by the room.
     let id = task["delete_id"].as_str().unwrap_or_default();
@@ -139,9 +122,7 @@ fn room_delete_asks_first_showing_the_room_and_declining_keeps_it() {
     assert_eq!(status, 200, "declined: the room stays");
     assert_eq!(body["joined_members"], 1);
 
-    let run = cli
-        .run_with_input(&["-o", "json", "room", "delete", &room, "--wait"], "y\n")
-        .ok();
+    let run = cli.run_with_input(&["-o", "json", "room", "delete", &room, "--wait"], "y\n").ok();
     assert_eq!(run.json()["status"], "complete", "{run:#?}");
     assert_eq!(room_details(&room).0, 404);
 }
@@ -177,12 +158,8 @@ fn room_delete_moves_the_members_to_a_new_room() {
         &format!("/_synapse/admin/v1/rooms/{}/members", enc(&new_room)),
         None,
     );
-    let members: Vec<&str> = members["members"]
-        .as_array()
-        .expect("members")
-        .iter()
-        .filter_map(Value::as_str)
-        .collect();
+    let members: Vec<&str> =
+        members["members"].as_array().expect("members").iter().filter_map(Value::as_str).collect();
     assert!(members.contains(&owner.user_id.as_str()), "{members:?}");
     assert_eq!(room_details(&room).0, 404);
 }
@@ -191,14 +168,10 @@ fn room_delete_moves_the_members_to_a_new_room() {
 fn room_delete_of_an_unknown_room_fails_clearly() {
     let cli = Cli::admin();
     let nowhere = "!nosuchroom:test.local";
-    let run = cli
-        .run(&["--batch", "room", "delete", nowhere])
-        .fails(1, "M_NOT_FOUND");
+    let run = cli.run(&["--batch", "room", "delete", nowhere]).fails(1, "M_NOT_FOUND");
     assert!(!run.stderr.contains("[y/N]"), "{run:#?}");
-    cli.run(&["room", "delete-status", "-r", nowhere])
-        .fails(1, "M_NOT_FOUND");
-    cli.run(&["room", "delete-status", "-d", "nosuchdeletion"])
-        .fails(1, "M_NOT_FOUND");
+    cli.run(&["room", "delete-status", "-r", nowhere]).fails(1, "M_NOT_FOUND");
+    cli.run(&["room", "delete-status", "-d", "nosuchdeletion"]).fails(1, "M_NOT_FOUND");
     // Blocking an unknown room needs `room block`; delete never blocks one.
     assert!(!blocked(nowhere));
 }

@@ -36,19 +36,12 @@ impl Cli {
         let text = std::fs::read_to_string(server().config_file()).expect("harness config");
         let mut map: serde_yaml::Mapping = serde_yaml::from_str(&text).expect("config is YAML");
         edit(&mut map);
-        let token = map
-            .get("token")
-            .and_then(serde_yaml::Value::as_str)
-            .unwrap_or_default()
-            .to_string();
+        let token =
+            map.get("token").and_then(serde_yaml::Value::as_str).unwrap_or_default().to_string();
         let home = tempfile::tempdir().expect("temp dir");
         let config = home.path().join("synadm.yaml");
         std::fs::write(&config, serde_yaml::to_string(&map).expect("YAML")).expect("write config");
-        Cli {
-            home,
-            config,
-            token,
-        }
+        Cli { home, config, token }
     }
 
     /// The admin config with one key replaced.
@@ -134,22 +127,13 @@ pub fn fresh(prefix: &str) -> Fresh {
         .and_then(|s| s.split(':').next())
         .expect("fresh user ID")
         .to_string();
-    Fresh {
-        password: format!("password-{localpart}"),
-        user_id,
-        localpart,
-        token,
-    }
+    Fresh { password: format!("password-{localpart}"), user_id, localpart, token }
 }
 
 /// The admin API's view of a user (`GET /_synapse/admin/v2/users/…`).
 #[track_caller]
 pub fn user_state(user_id: &str) -> Value {
-    server().admin_ok(
-        "GET",
-        &format!("/_synapse/admin/v2/users/{}", enc(user_id)),
-        None,
-    )
+    server().admin_ok("GET", &format!("/_synapse/admin/v2/users/{}", enc(user_id)), None)
 }
 
 /// `value` without its `last_seen_ts` fields (at any depth): Synapse updates them in the
@@ -196,11 +180,7 @@ pub fn set_last_seen(user_id: &str, device_id: &str, ms: i64) {
         sql_text(user_id),
         sql_text(device_id)
     ));
-    assert_eq!(
-        rows,
-        [[Some(device_id.to_string())]],
-        "{user_id}'s device {device_id}"
-    );
+    assert_eq!(rows, [[Some(device_id.to_string())]], "{user_id}'s device {device_id}");
 }
 
 /// When the server's database says `device_id` of `user_id` was last seen (ms), if ever.
@@ -214,9 +194,7 @@ pub fn stored_last_seen(user_id: &str, device_id: &str) -> Option<i64> {
         sql_text(device_id)
     ));
     assert_eq!(rows.len(), 1, "{user_id}'s device {device_id}: {rows:?}");
-    rows[0][0]
-        .as_deref()
-        .map(|ms| ms.parse().expect("last_seen"))
+    rows[0][0].as_deref().map(|ms| ms.parse().expect("last_seen"))
 }
 
 /// When the access token `token` expires (ms since the epoch; `None`: never), as the
@@ -228,9 +206,7 @@ pub fn token_valid_until(token: &str) -> Option<i64> {
         sql_text(token)
     ));
     assert_eq!(rows.len(), 1, "one access token row: {rows:?}");
-    rows[0][0]
-        .as_deref()
-        .map(|ms| ms.parse().expect("valid_until_ms"))
+    rows[0][0].as_deref().map(|ms| ms.parse().expect("valid_until_ms"))
 }
 
 /// A password login through the client API; the access token, or the status and error.
@@ -267,10 +243,7 @@ pub fn eventually<T>(what: &str, limit: Duration, mut probe: impl FnMut() -> Opt
         if let Some(v) = probe() {
             return v;
         }
-        assert!(
-            Instant::now() < deadline,
-            "timed out after {limit:?} waiting for {what}"
-        );
+        assert!(Instant::now() < deadline, "timed out after {limit:?} waiting for {what}");
         std::thread::sleep(pause);
         pause = (pause * 2).min(Duration::from_millis(200));
     }
@@ -281,18 +254,11 @@ static TXN: AtomicUsize = AtomicUsize::new(0);
 /// Sends a text message as `token` into `room_id`; the event ID.
 #[track_caller]
 pub fn send_text(token: &str, room_id: &str, body: &str) -> String {
-    let txn = format!(
-        "e2e{}-{}",
-        std::process::id(),
-        TXN.fetch_add(1, Ordering::SeqCst)
-    );
+    let txn = format!("e2e{}-{}", std::process::id(), TXN.fetch_add(1, Ordering::SeqCst));
     let reply = server().ok_as(
         token,
         "PUT",
-        &format!(
-            "/_matrix/client/v3/rooms/{}/send/m.room.message/{txn}",
-            enc(room_id)
-        ),
+        &format!("/_matrix/client/v3/rooms/{}/send/m.room.message/{txn}", enc(room_id)),
         Some(&json!({"msgtype": "m.text", "body": body})),
     );
     reply["event_id"].as_str().expect("event_id").to_string()
@@ -347,10 +313,7 @@ pub fn names(list: &Value) -> Vec<String> {
         .unwrap_or(list)
         .as_array()
         .unwrap_or_else(|| panic!("not a user list: {list}"));
-    items
-        .iter()
-        .map(|u| u["name"].as_str().expect("name").to_string())
-        .collect()
+    items.iter().map(|u| u["name"].as_str().expect("name").to_string()).collect()
 }
 
 /// A local TCP port nobody listens on (bound, then released).
@@ -363,11 +326,7 @@ static NAMES: AtomicUsize = AtomicUsize::new(0);
 
 /// A localpart nobody has used yet (`<prefix>-x<n>-<pid>`), for users the CLI creates.
 pub fn unique_localpart(prefix: &str) -> String {
-    format!(
-        "{prefix}-x{}-{}",
-        NAMES.fetch_add(1, Ordering::SeqCst),
-        std::process::id()
-    )
+    format!("{prefix}-x{}-{}", NAMES.fetch_add(1, Ordering::SeqCst), std::process::id())
 }
 
 /// Waits (once per run) until the server can re-activate accounts.
@@ -385,14 +344,12 @@ pub fn wait_until_reactivation_works() {
             server().admin_request("PUT", &path, Some(&json!({"deactivated": true})));
         assert_eq!(status, 200, "deactivating the probe: {body}");
         let reactivate = json!({"deactivated": false, "password": "probe-password"});
-        eventually(
-            "Synapse to be able to re-activate users",
-            Duration::from_secs(60),
-            || match server().admin_request("PUT", &path, Some(&reactivate)) {
+        eventually("Synapse to be able to re-activate users", Duration::from_secs(60), || {
+            match server().admin_request("PUT", &path, Some(&reactivate)) {
                 (200, _) => Some(()),
                 (500, _) => None,
                 (status, body) => panic!("re-activating the probe: HTTP {status}: {body}"),
-            },
-        );
+            }
+        });
     });
 }

@@ -15,13 +15,7 @@ fn block_path(room: &str) -> String {
 
 /// A mock of blocking `room`.
 fn blocked<'a>(env: &'a Env, room: &str) -> httpmock::Mock<'a> {
-    env.reply_to_body(
-        PUT,
-        &block_path(room),
-        json!({"block": true}),
-        200,
-        json!({"block": true}),
-    )
+    env.reply_to_body(PUT, &block_path(room), json!({"block": true}), 200, json!({"block": true}))
 }
 
 #[test]
@@ -41,9 +35,7 @@ fn room_block_reads_room_ids_from_stdin_and_blocks_each() {
         })
         .collect();
     let input = "# spam rooms\n!a:example.org\n\n!b:example.org\n  !c:example.org  \n";
-    let run = env
-        .run_with_input(&["--batch", "room", "block", "-"], input)
-        .ok();
+    let run = env.run_with_input(&["--batch", "room", "block", "-"], input).ok();
     assert_eq!(
         sorted(&run, "room_id"),
         rooms.map(|r| json!({"room_id": r, "block": true, "outcome": "done"}))
@@ -61,8 +53,7 @@ fn room_block_reads_room_ids_from_stdin_and_blocks_each() {
         200,
         json!({"block": false}),
     );
-    env.run_with_input(&["--batch", "room", "block", "-u", "-"], "!a:example.org\n")
-        .ok();
+    env.run_with_input(&["--batch", "room", "block", "-u", "-"], "!a:example.org\n").ok();
     unblock.assert_calls(1);
 }
 
@@ -71,12 +62,10 @@ fn a_list_with_bad_lines_sends_nothing_and_names_each_line() {
     let env = Env::new();
     let any = env.any_request();
     let input = "!a:example.org\n@user:example.org\n!b:example.org\nnot a room\n";
-    let run = env
-        .run_with_input(&["--batch", "room", "block", "-"], input)
-        .fails(
-            2,
-            "error: 2 lines of the list are not a room ID (the first on line 2); nothing was sent\n",
-        );
+    let run = env.run_with_input(&["--batch", "room", "block", "-"], input).fails(
+        2,
+        "error: 2 lines of the list are not a room ID (the first on line 2); nothing was sent\n",
+    );
     run.stderr_has("line 2: ");
     run.stderr_has("line 4: ");
     assert!(!run.stderr.contains("line 1:"), "{run:#?}");
@@ -94,10 +83,7 @@ fn a_list_with_many_bad_lines_names_twenty_and_counts_the_rest() {
     let bad = |n: usize| -> String { (1..=n).map(|i| format!("bad {i}\n")).collect() };
     let run = env
         .run_with_input(&["--batch", "room", "block", "-"], &bad(22))
-        .fails(
-            2,
-            "22 lines of the list are not a room ID (the first on line 1)",
-        );
+        .fails(2, "22 lines of the list are not a room ID (the first on line 1)");
     run.stderr_has("line 20: ");
     assert!(!run.stderr.contains("line 21:"), "{run:#?}");
     run.stderr_has("… and 2 more\n");
@@ -174,10 +160,7 @@ fn failed_items_are_rows_and_go_to_the_failed_to_file_for_a_re_run() {
         "1 done, 1 failed. They are in {failed_arg}: run again with it to retry exactly them.\n"
     ));
     run.stderr_has("error: M_FORBIDDEN: nope (HTTP 403)\n");
-    assert_eq!(
-        std::fs::read_to_string(&failed).unwrap(),
-        "!b:example.org\n"
-    );
+    assert_eq!(std::fs::read_to_string(&failed).unwrap(), "!b:example.org\n");
     // The file is never written over.
     env.run_with_input(
         &["--batch", "room", "block", "-", "--failed-to", failed_arg],
@@ -185,10 +168,8 @@ fn failed_items_are_rows_and_go_to_the_failed_to_file_for_a_re_run() {
     )
     .fails(7, "cannot create");
     // Human output: the failure and the summary on stderr, nothing on stdout.
-    let human = env.run_with_input(
-        &["--batch", "-o", "human", "room", "block", "-"],
-        "!b:example.org\n",
-    );
+    let human =
+        env.run_with_input(&["--batch", "-o", "human", "room", "block", "-"], "!b:example.org\n");
     assert_eq!(human.code, 1);
     assert_eq!(human.stdout, "");
     human.stderr_has("!b:example.org: failed: M_FORBIDDEN: nope (HTTP 403)\n");
@@ -206,15 +187,9 @@ fn user_deactivate_reads_users_from_stdin_completing_localparts() {
             json!({"id_server_unbind_result": "success", "outcome": "done"}),
         )
     };
-    let (a, b) = (
-        deactivated("@spam1:example.org"),
-        deactivated("@spam2:other.org"),
-    );
+    let (a, b) = (deactivated("@spam1:example.org"), deactivated("@spam2:other.org"));
     let run = env
-        .run_with_input(
-            &["--batch", "user", "deactivate", "-", "-e"],
-            "spam1\n@spam2:other.org\n",
-        )
+        .run_with_input(&["--batch", "user", "deactivate", "-", "-e"], "spam1\n@spam2:other.org\n")
         .ok();
     assert_eq!(
         sorted(&run, "user_id"),
@@ -227,10 +202,7 @@ fn user_deactivate_reads_users_from_stdin_completing_localparts() {
     b.assert_calls(1);
     let any = env.any_request();
     env.run_with_input(&["--batch", "user", "deactivate", "-"], "spam 1\n")
-        .fails(
-            2,
-            "1 line of the list is not a user ID (the first on line 1)",
-        );
+        .fails(2, "1 line of the list is not a user ID (the first on line 1)");
     any.assert_calls(0);
 }
 
@@ -245,10 +217,7 @@ fn media_quarantine_reads_media_ids_and_mxc_uris_from_stdin() {
             json!({}),
         )
     };
-    let (local, remote) = (
-        quarantined("example.org", "abc"),
-        quarantined("other.org", "xyz"),
-    );
+    let (local, remote) = (quarantined("example.org", "abc"), quarantined("other.org", "xyz"));
     let run = env
         .run_with_input(
             &["--batch", "media", "quarantine", "-i", "-"],
@@ -266,8 +235,7 @@ fn media_quarantine_reads_media_ids_and_mxc_uris_from_stdin() {
     remote.assert_calls(1);
     // -s names the server of the listed media IDs.
     let elsewhere = quarantined("third.org", "m1");
-    env.run_with_input(&words("--batch media quarantine -i - -s third.org"), "m1\n")
-        .ok();
+    env.run_with_input(&words("--batch media quarantine -i - -s third.org"), "m1\n").ok();
     elsewhere.assert_calls(1);
 }
 
@@ -275,10 +243,8 @@ fn media_quarantine_reads_media_ids_and_mxc_uris_from_stdin() {
 fn media_protect_reads_local_media_from_stdin_and_refuses_remote_ones() {
     let env = Env::with_config("homeserver: example.org\n");
     let protect = env.reply(POST, "/_synapse/admin/v1/media/protect/abc", 200, json!({}));
-    let run = env.run_with_input(
-        &["--batch", "media", "protect", "-"],
-        "abc\nmxc://other.org/xyz\n",
-    );
+    let run =
+        env.run_with_input(&["--batch", "media", "protect", "-"], "abc\nmxc://other.org/xyz\n");
     assert_eq!(run.code, 2, "{run:#?}");
     assert_eq!(
         sorted(&run, "media"),
@@ -308,10 +274,7 @@ fn a_rate_limited_item_is_sent_again_after_the_wait_and_the_run_goes_on() {
     let ok: Vec<_> = rooms.iter().map(|r| blocked(&env, r)).collect();
     let input: String = rooms.iter().map(|r| format!("{r}\n")).collect();
     let started = Instant::now();
-    let run = env.run_with_input(
-        &["--batch", "room", "block", "-", "--concurrency", "1"],
-        &input,
-    );
+    let run = env.run_with_input(&["--batch", "room", "block", "-", "--concurrency", "1"], &input);
     let run = run.ok();
     limited.assert_calls(1);
     run.stderr_has("rate-limited by the server; retrying in 1.5 s");
@@ -327,11 +290,8 @@ fn concurrency_is_checked_before_anything_is_sent() {
     let env = Env::new();
     let any = env.any_request();
     for n in ["0", "65", "x"] {
-        env.run_with_input(
-            &["--batch", "room", "block", "-", "--concurrency", n],
-            "!a:x.org\n",
-        )
-        .fails(2, "--concurrency");
+        env.run_with_input(&["--batch", "room", "block", "-", "--concurrency", n], "!a:x.org\n")
+            .fails(2, "--concurrency");
     }
     any.assert_calls(0);
 }
@@ -346,26 +306,13 @@ fn suspend_shadow_ban_and_room_delete_take_lists_too() {
         200,
         json!({"user_@s1:example.org_suspended": true}),
     );
-    let run = env
-        .run_with_input(&["--batch", "user", "suspend", "-"], "s1\n")
-        .ok();
-    assert_eq!(
-        run.json(),
-        json!([{"user_id": "@s1:example.org", "outcome": "done"}])
-    );
+    let run = env.run_with_input(&["--batch", "user", "suspend", "-"], "s1\n").ok();
+    assert_eq!(run.json(), json!([{"user_id": "@s1:example.org", "outcome": "done"}]));
     suspend.assert_calls(1);
 
-    let unban = env.reply(
-        DELETE,
-        "/_synapse/admin/v1/users/@s2:example.org/shadow_ban",
-        200,
-        json!({}),
-    );
-    env.run_with_input(
-        &["--batch", "user", "shadow-ban", "-u", "-"],
-        "@s2:example.org\n",
-    )
-    .ok();
+    let unban =
+        env.reply(DELETE, "/_synapse/admin/v1/users/@s2:example.org/shadow_ban", 200, json!({}));
+    env.run_with_input(&["--batch", "user", "shadow-ban", "-u", "-"], "@s2:example.org\n").ok();
     unban.assert_calls(1);
 
     let deletions: Vec<_> = ["!d1:example.org", "!d2:example.org"]
@@ -407,10 +354,8 @@ fn media_delete_reads_local_media_from_stdin() {
         200,
         json!({"deleted_media": ["abc"], "total": 1}),
     );
-    let run = env.run_with_input(
-        &["--batch", "media", "delete", "-i", "-"],
-        "abc\nmxc://other.org/xyz\n",
-    );
+    let run = env
+        .run_with_input(&["--batch", "media", "delete", "-i", "-"], "abc\nmxc://other.org/xyz\n");
     assert_eq!(run.code, 2, "{run:#?}");
     assert_eq!(
         sorted(&run, "media"),
@@ -452,10 +397,7 @@ fn a_rate_limit_beyond_the_bound_stops_the_run_cleanly() {
         ],
         &input,
     );
-    assert!(
-        started.elapsed() < Duration::from_secs(30),
-        "it did not wait an hour"
-    );
+    assert!(started.elapsed() < Duration::from_secs(30), "it did not wait an hour");
     assert_eq!(run.code, 1, "{run:#?}");
     run.stderr_has("0 done, 1 failed, 5 not sent.");
     run.stderr_has("Stopped: the server asked to wait 3600 s after a rate limit.");
@@ -464,11 +406,8 @@ fn a_rate_limit_beyond_the_bound_stops_the_run_cleanly() {
     for m in &others {
         m.assert_calls(0);
     }
-    let left: Vec<String> = std::fs::read_to_string(&failed)
-        .unwrap()
-        .lines()
-        .map(str::to_owned)
-        .collect();
+    let left: Vec<String> =
+        std::fs::read_to_string(&failed).unwrap().lines().map(str::to_owned).collect();
     let mut expected = rooms.clone();
     expected.sort();
     let mut left_sorted = left.clone();

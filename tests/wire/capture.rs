@@ -86,15 +86,9 @@ fn serve<S: Connection + Send + 'static>(
             let mut reader = BufReader::new(stream.blocking_clone());
             let mut head = read_head(&mut reader);
             let line = head.remove(0);
-            let mut request = Seen {
-                line,
-                headers: head,
-                body: String::new(),
-            };
-            let length: usize = request
-                .header("content-length")
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(0);
+            let mut request = Seen { line, headers: head, body: String::new() };
+            let length: usize =
+                request.header("content-length").and_then(|v| v.parse().ok()).unwrap_or(0);
             let mut payload = vec![0; length];
             reader.read_exact(&mut payload).unwrap();
             request.body = String::from_utf8(payload).unwrap();

@@ -23,8 +23,7 @@ fn global_options_work_after_the_command_too() {
         assert_eq!(run.yaml()["name"], "@alice:example.org", "{args:?}");
         // YAML, not the config's JSON, keys in the server's order (name first).
         assert!(
-            run.stdout
-                .starts_with("name: '@alice:example.org'\ndisplayname: Alice Ä\n"),
+            run.stdout.starts_with("name: '@alice:example.org'\ndisplayname: Alice Ä\n"),
             "{args:?}: {run:#?}"
         );
     }
@@ -34,18 +33,14 @@ fn global_options_work_after_the_command_too() {
 
     // -v after the command logs the request on stderr.
     let verbose = env.run(&["user", "details", "alice", "-v"]).ok();
-    verbose
-        .stderr_has("GET ")
-        .stderr_has("/v2/users/@alice:example.org");
+    verbose.stderr_has("GET ").stderr_has("/v2/users/@alice:example.org");
 
     // -c after the command picks the file.
     let other = env.home.path().join("other.yaml");
     std::fs::copy(env.config_path(), &other).unwrap();
     std::fs::remove_file(env.config_path()).unwrap();
-    env.run(&["user", "details", "alice", "-c", other.to_str().unwrap()])
-        .ok();
-    env.run(&["user", "details", "alice"])
-        .fails(3, "does not exist");
+    env.run(&["user", "details", "alice", "-c", other.to_str().unwrap()]).ok();
+    env.run(&["user", "details", "alice"]).fails(3, "does not exist");
 }
 
 #[test]
@@ -76,11 +71,7 @@ fn user_modify_keeps_v_for_the_avatar_and_takes_long_verbose() {
         200,
         admin_user("@alice:example.org"),
     );
-    let run = env
-        .run(&words(
-            "user modify alice -v mxc://example.org/abc --verbose --batch",
-        ))
-        .ok();
+    let run = env.run(&words("user modify alice -v mxc://example.org/abc --verbose --batch")).ok();
     assert!(run.stderr.contains("PUT "), "--verbose logs: {run:#?}");
     put.assert();
 }
@@ -89,17 +80,8 @@ fn user_modify_keeps_v_for_the_avatar_and_takes_long_verbose() {
 fn config_keeps_its_own_o_for_the_format_to_store() {
     let env = Env::new();
     let path = env.home.path().join("c.yaml");
-    env.run(&[
-        "config",
-        "--batch",
-        "-c",
-        path.to_str().unwrap(),
-        "-t",
-        "syt_x",
-        "-o",
-        "HUMAN",
-    ])
-    .ok();
+    env.run(&["config", "--batch", "-c", path.to_str().unwrap(), "-t", "syt_x", "-o", "HUMAN"])
+        .ok();
     let written: serde_yaml::Value =
         serde_yaml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     assert_eq!(written["format"], "human");
@@ -121,8 +103,7 @@ fn completions_and_man_page_need_no_config() {
         assert!(run.stdout.contains("deactivate-regex"), "{shell}: {run:#?}");
         assert!(run.stderr.is_empty(), "{shell}: {run:#?}");
     }
-    env.run(&["completions", "tcsh"])
-        .fails(2, "invalid value 'tcsh'");
+    env.run(&["completions", "tcsh"]).fails(2, "invalid value 'tcsh'");
     let man = env.run(&["man"]).ok();
     man.stdout_has(".TH synadm 1");
     man.stdout_has("completions");

@@ -15,19 +15,13 @@ fn a_python_synadm_config_works_unchanged() {
     let env = Env::new();
     env.write_config(&PYTHON_CONFIG.replace("BASE", &env.server.base_url()));
     env.server_version("1.163.2");
-    assert_eq!(
-        env.run(&["version"]).ok().stdout,
-        "server_version: 1.163.2\n"
-    );
+    assert_eq!(env.run(&["version"]).ok().stdout, "server_version: 1.163.2\n");
 }
 
 #[test]
 fn a_config_without_format_uses_the_default() {
     let env = Env::new();
-    env.write_config(&format!(
-        "base_url: {}\ntoken: {TOKEN}\n",
-        env.server.base_url()
-    ));
+    env.write_config(&format!("base_url: {}\ntoken: {TOKEN}\n", env.server.base_url()));
     env.server_version("1");
     assert_eq!(env.run(&["version"]).ok().stdout, "server_version: '1'\n");
 }
@@ -43,13 +37,9 @@ fn config_problems_exit_3_before_any_request() {
     env.write_config("token: [unclosed\n");
     env.run(&["version"]).fails(3, "not a valid synadm config");
     env.write_config("token: \"syt_a\\nb\"\n");
-    env.run(&["version"])
-        .fails(3, "the access token may only contain");
+    env.run(&["version"]).fails(3, "the access token may only contain");
     std::fs::remove_file(env.config_path()).unwrap();
-    env.run(&["version"]).fails(
-        3,
-        "synadm.yaml does not exist; create it with `synadm config`",
-    );
+    env.run(&["version"]).fails(3, "synadm.yaml does not exist; create it with `synadm config`");
     any.assert_calls(0);
 }
 
@@ -57,14 +47,9 @@ fn config_problems_exit_3_before_any_request() {
 fn an_explicit_config_file_that_does_not_exist_is_named_not_blamed_on_the_token() {
     let env = Env::new();
     let any = env.any_request();
-    for args in [
-        &["-c", "missing.yaml", "version"][..],
-        &["version", "-c", "missing.yaml"],
-    ] {
-        let run = env.run(args).fails(
-            3,
-            "error: config: the config file missing.yaml does not exist",
-        );
+    for args in [&["-c", "missing.yaml", "version"][..], &["version", "-c", "missing.yaml"]] {
+        let run =
+            env.run(args).fails(3, "error: config: the config file missing.yaml does not exist");
         assert!(!run.stderr.contains("token"), "{run:#?}");
     }
     any.assert_calls(0);
@@ -76,19 +61,11 @@ fn config_yaml_errors_say_what_was_expected_without_rust_type_names() {
     for (text, expected) in [
         ("just a string\n", "it must consist of `key: value` lines"),
         ("- a\n- list\n", "it must consist of `key: value` lines"),
-        (
-            "token: t\ntimeout: -1\n",
-            "expected a whole number of at least 0",
-        ),
-        (
-            "token: t\nssl_verify: [1]\n",
-            "invalid type: sequence, expected a boolean",
-        ),
+        ("token: t\ntimeout: -1\n", "expected a whole number of at least 0"),
+        ("token: t\nssl_verify: [1]\n", "invalid type: sequence, expected a boolean"),
     ] {
         env.write_config(text);
-        let run = env
-            .run(&["version"])
-            .fails(3, "is not a valid synadm config");
+        let run = env.run(&["version"]).fails(3, "is not a valid synadm config");
         assert!(run.stderr.contains(expected), "{text:?}: {run:#?}");
         for rust in ["struct", "ConfigFile", "u64"] {
             assert!(!run.stderr.contains(rust), "{text:?}: {run:#?}");
@@ -102,36 +79,15 @@ fn config_refuses_to_save_a_token_every_command_would_reject() {
     let path = env.home.path().join("tokens.yaml");
     let path_s = path.to_str().unwrap();
     for bad in ["syt_a\nb", "syt_a\u{1b}[2Jb", "syt a", "syt_ä"] {
-        env.run(&[
-            "--batch",
-            "-c",
-            path_s,
-            "config",
-            "-t",
-            bad,
-            "-b",
-            "https://h",
-        ])
-        .fails(3, "the access token may only contain printable ASCII");
+        env.run(&["--batch", "-c", path_s, "config", "-t", bad, "-b", "https://h"])
+            .fails(3, "the access token may only contain printable ASCII");
         assert!(!path.exists(), "{bad:?} was saved");
     }
     // An existing, working file is left as it was.
-    env.run(&[
-        "--batch",
-        "-c",
-        path_s,
-        "config",
-        "-t",
-        "syt_ok",
-        "-b",
-        "https://h",
-    ])
-    .ok();
+    env.run(&["--batch", "-c", path_s, "config", "-t", "syt_ok", "-b", "https://h"]).ok();
     let before = std::fs::read_to_string(&path).unwrap();
-    env.run(&[
-        "--batch", "-c", path_s, "config", "-t", "syt_a\nb", "-w", "99",
-    ])
-    .fails(3, "access token");
+    env.run(&["--batch", "-c", path_s, "config", "-t", "syt_a\nb", "-w", "99"])
+        .fails(3, "access token");
     env.run(&["--batch", "-c", path_s, "config", "-p", "/admin api"])
         .fails(3, "admin_path must be a URL path");
     assert_eq!(std::fs::read_to_string(&path).unwrap(), before);
@@ -147,21 +103,11 @@ fn config_writes_through_a_symlink_and_keeps_it() {
     std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o644)).unwrap();
     let link = env.home.path().join("link.yaml");
     std::os::unix::fs::symlink("dotfiles/synadm.yaml", &link).unwrap();
-    let run = env.run(&[
-        "--batch",
-        "-c",
-        link.to_str().unwrap(),
-        "config",
-        "-w",
-        "77",
-    ]);
+    let run = env.run(&["--batch", "-c", link.to_str().unwrap(), "config", "-w", "77"]);
     assert_eq!(run.code, 0, "{run:#?}");
     let meta = std::fs::symlink_metadata(&link).unwrap();
     assert!(meta.file_type().is_symlink(), "the link was replaced");
-    assert_eq!(
-        std::fs::read_link(&link).unwrap(),
-        std::path::Path::new("dotfiles/synadm.yaml")
-    );
+    assert_eq!(std::fs::read_link(&link).unwrap(), std::path::Path::new("dotfiles/synadm.yaml"));
     let written: serde_yaml::Value =
         serde_yaml::from_str(&std::fs::read_to_string(&real).unwrap()).unwrap();
     assert_eq!(written["timeout"], 77);
@@ -246,10 +192,8 @@ fn batch_config_refuses_an_incomplete_or_invalid_config() {
     let env = Env::new();
     let path = env.home.path().join("other.yaml");
     let path_s = path.to_str().unwrap();
-    env.run(&["--batch", "-c", path_s, "config", "-b", "https://h"])
-        .fails(3, "token");
-    env.run(&["--batch", "-c", path_s, "config", "-t", "x", "-b", "nope"])
-        .fails(3, "base_url");
+    env.run(&["--batch", "-c", path_s, "config", "-b", "https://h"]).fails(3, "token");
+    env.run(&["--batch", "-c", path_s, "config", "-t", "x", "-b", "nope"]).fails(3, "base_url");
     assert!(!path.exists());
 }
 
@@ -298,10 +242,7 @@ fn interactive_config_offers_the_current_certificate_check_as_the_default() {
 #[test]
 fn token_from_the_environment_overrides_the_file() {
     let env = Env::new();
-    env.write_config(&format!(
-        "base_url: {}\nformat: json\n",
-        env.server.base_url()
-    ));
+    env.write_config(&format!("base_url: {}\nformat: json\n", env.server.base_url()));
     // Not `env.mock`, which expects the file's token.
     let m = env.server.mock(|when, then| {
         when.method(GET)

@@ -21,31 +21,17 @@ fn user_device_encodes_the_device_id_and_reads_the_device_back() {
         json!({}),
     );
     let delete = env.reply(DELETE, path, 200, json!({}));
-    assert_eq!(
-        env.run(&["user", "device", "show", "alice", "a/b c?"])
-            .ok()
-            .json(),
-        device
-    );
-    env.run(&["user", "device", "rename", "alice", "a/b c?", "Phone"])
-        .ok();
-    env.run(&["user", "device", "create", "alice", "a/b c?"])
-        .ok();
-    let human = env
-        .run(&[
-            "-o", "human", "user", "device", "show", "alice", "a/b c?", "--ts",
-        ])
-        .ok();
+    assert_eq!(env.run(&["user", "device", "show", "alice", "a/b c?"]).ok().json(), device);
+    env.run(&["user", "device", "rename", "alice", "a/b c?", "Phone"]).ok();
+    env.run(&["user", "device", "create", "alice", "a/b c?"]).ok();
+    let human = env.run(&["-o", "human", "user", "device", "show", "alice", "a/b c?", "--ts"]).ok();
     human.stdout_has("last_seen_ts          1700000000000");
-    env.run(&["--batch", "user", "device", "delete", "alice", "a/b c?"])
-        .ok();
+    env.run(&["--batch", "user", "device", "delete", "alice", "a/b c?"]).ok();
     for (mock, calls) in [(&put, 1), (&create, 1), (&delete, 1), (&get, 5)] {
         mock.assert_calls(calls);
     }
     let any = env.any_request();
-    env.run(&["user", "device", "show", "alice", ""])
-        .fails(2, "empty");
-    env.run(&["user", "device", "rename", "alice", "X"])
-        .fails(2, "<NAME>");
+    env.run(&["user", "device", "show", "alice", ""]).fails(2, "empty");
+    env.run(&["user", "device", "rename", "alice", "X"]).fails(2, "<NAME>");
     any.assert_calls(0);
 }

@@ -28,9 +28,7 @@ fn matrix_id_sigils_go_out_as_synapse_accepts_them() {
         "GET /_synapse/admin/v1/auth_providers/oidc/users/sub%2F1%23x%3Fy%20z$!@:+%C3%A4 HTTP/1.1"
     );
     assert!(
-        headers
-            .iter()
-            .any(|h| h.eq_ignore_ascii_case(&format!("authorization: Bearer {TOKEN}")))
+        headers.iter().any(|h| h.eq_ignore_ascii_case(&format!("authorization: Bearer {TOKEN}")))
     );
 }
 
@@ -40,22 +38,14 @@ fn base_url_trailing_slash_does_not_double_the_slash() {
         &["user", "details", "@alice:example.org"],
         &crate::support::admin_user("@alice:example.org").to_string(),
     );
-    assert_eq!(
-        line,
-        "GET /_synapse/admin/v2/users/@alice:example.org HTTP/1.1"
-    );
+    assert_eq!(line, "GET /_synapse/admin/v2/users/@alice:example.org HTTP/1.1");
 }
 
 #[test]
 fn dollar_ids_keep_their_sigil_in_the_path() {
-    let (line, _) = capture(
-        &["user", "redact-status", "$event:example.org"],
-        r#"{"status": "active"}"#,
-    );
-    assert_eq!(
-        line,
-        "GET /_synapse/admin/v1/user/redact_status/$event:example.org HTTP/1.1"
-    );
+    let (line, _) =
+        capture(&["user", "redact-status", "$event:example.org"], r#"{"status": "active"}"#);
+    assert_eq!(line, "GET /_synapse/admin/v1/user/redact_status/$event:example.org HTTP/1.1");
 }
 
 #[test]
@@ -78,13 +68,7 @@ fn unix_socket_transport_serves_every_request_of_a_command() {
     let run = env.run(&["user", "details", "bob"]);
     assert_eq!(run.code, 0, "{run:#?}");
     let seen = server.join().unwrap();
-    assert_eq!(
-        seen[0].line,
-        "GET /_matrix/client/v3/account/whoami HTTP/1.1"
-    );
-    assert_eq!(
-        seen[1].line,
-        "GET /_synapse/admin/v2/users/@bob:sock.example HTTP/1.1"
-    );
+    assert_eq!(seen[0].line, "GET /_matrix/client/v3/account/whoami HTTP/1.1");
+    assert_eq!(seen[1].line, "GET /_synapse/admin/v2/users/@bob:sock.example HTTP/1.1");
     assert_eq!(seen[1].header("x-forwarded-proto"), Some("https"));
 }

@@ -27,10 +27,8 @@ fn matrix_errors_name_errcode_and_status() {
         (500, "M_UNKNOWN", "Internal server error"),
     ];
     for (status, errcode, message) in cases {
-        let env = replying(
-            status,
-            json!({"errcode": errcode, "error": message, "retry_after_ms": 10}),
-        );
+        let env =
+            replying(status, json!({"errcode": errcode, "error": message, "retry_after_ms": 10}));
         let run = env.run(&["user", "details", "alice"]);
         run.fails(1, &format!("error: {errcode}: {message} (HTTP {status})\n"));
     }
@@ -73,9 +71,7 @@ fn a_proxy_html_page_is_a_non_matrix_reply_with_status_and_first_bytes() {
             .header("content-type", "text/html")
             .body("<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>");
     });
-    let run = env
-        .run(&["user", "details", "alice"])
-        .fails(5, "(HTTP 502)");
+    let run = env.run(&["user", "details", "alice"]).fails(5, "(HTTP 502)");
     run.stderr_has("<title>502 Bad Gateway</title>");
     assert_eq!(run.stderr.lines().count(), 1, "{run:#?}");
 }
@@ -83,18 +79,16 @@ fn a_proxy_html_page_is_a_non_matrix_reply_with_status_and_first_bytes() {
 #[test]
 fn a_success_reply_of_the_wrong_shape_is_reported() {
     let env = replying(200, json!({"unexpected": true}));
-    env.run(&["user", "details", "alice"])
-        .fails(5, "unexpected reply shape");
+    env.run(&["user", "details", "alice"]).fails(5, "unexpected reply shape");
 }
 
 #[test]
 fn a_reply_of_the_wrong_shape_says_what_was_expected_in_words() {
     let env = Env::new();
     env.reply(GET, "/_synapse/admin/v1/server_version", 200, json!([1, 2]));
-    let run = env.run(&["version"]).fails(
-        5,
-        "unexpected reply shape (invalid type: sequence, expected an object",
-    );
+    let run = env
+        .run(&["version"])
+        .fails(5, "unexpected reply shape (invalid type: sequence, expected an object");
     assert!(!run.stderr.contains("struct"), "{run:#?}");
     assert!(!run.stderr.contains("ServerVersion"), "{run:#?}");
 }
@@ -110,10 +104,7 @@ fn a_missing_unix_socket_is_named() {
     ));
     env.run(&["version"]).fails(
         4,
-        &format!(
-            "network: cannot connect: the Unix socket {} does not exist",
-            socket.display()
-        ),
+        &format!("network: cannot connect: the Unix socket {} does not exist", socket.display()),
     );
 }
 
@@ -131,9 +122,7 @@ fn a_slow_server_times_out_per_the_config() {
     let env = Env::with_config("homeserver: example.org\ntimeout: 1\n");
     env.mock(|when, then| {
         when.method(GET).path("/_synapse/admin/v1/server_version");
-        then.status(200)
-            .delay(Duration::from_secs(4))
-            .json_body(json!({"server_version": "1"}));
+        then.status(200).delay(Duration::from_secs(4)).json_body(json!({"server_version": "1"}));
     });
     let started = Instant::now();
     env.run(&["version"]).fails(4, "timed out");
@@ -184,16 +173,10 @@ fn version_rate_limited<'a>(env: &'a Env, retry_after: &str) -> httpmock::Mock<'
 fn a_rate_limit_that_persists_fails_after_three_retries() {
     let env = Env::new();
     let limited = version_rate_limited(&env, "1");
-    let run = env
-        .run(&["version"])
-        .fails(1, "error: M_LIMIT_EXCEEDED: Too Many Requests (HTTP 429)\n");
+    let run =
+        env.run(&["version"]).fails(1, "error: M_LIMIT_EXCEEDED: Too Many Requests (HTTP 429)\n");
     assert_eq!(limited.calls(), 4);
-    assert_eq!(
-        run.stderr
-            .matches("rate-limited by the server; retrying in 1 s")
-            .count(),
-        3
-    );
+    assert_eq!(run.stderr.matches("rate-limited by the server; retrying in 1 s").count(), 3);
 }
 
 #[test]
@@ -201,8 +184,7 @@ fn verbose_logging_shows_requests_but_never_the_token() {
     let env = Env::new();
     env.mock(|when, then| {
         when.method(GET).path(DETAILS);
-        then.status(200)
-            .json_body(crate::support::admin_user("@alice:example.org"));
+        then.status(200).json_body(crate::support::admin_user("@alice:example.org"));
     });
     let run = env.run(&["-vv", "user", "details", "alice"]).ok();
     run.stderr_has("GET http://127.0.0.1");
@@ -238,10 +220,8 @@ fn an_endpoint_an_older_server_lacks_names_the_release_it_needs() {
 fn an_unknown_endpoint_on_a_new_enough_server_keeps_the_servers_error() {
     // Then it is not the release: a wrong admin_path, or a proxy that drops the path.
     let env = without_suspend("1.110.0");
-    env.run(&["--batch", "user", "suspend", "alice"]).fails(
-        1,
-        "error: M_UNRECOGNIZED: Unrecognized request (HTTP 404)\n",
-    );
+    env.run(&["--batch", "user", "suspend", "alice"])
+        .fails(1, "error: M_UNRECOGNIZED: Unrecognized request (HTTP 404)\n");
 }
 
 #[test]
@@ -279,8 +259,7 @@ fn the_server_version_is_asked_only_after_an_unrecognized_request() {
         404,
         json!({"errcode": "M_NOT_FOUND", "error": "User not found"}),
     );
-    env.run(&["user", "details", "bob"])
-        .fails(1, "M_NOT_FOUND: User not found (HTTP 404)");
+    env.run(&["user", "details", "bob"]).fails(1, "M_NOT_FOUND: User not found (HTTP 404)");
     version.assert_calls(0);
     // An unrecognized request asks it once.
     env.mock(|when, then| {
@@ -288,8 +267,7 @@ fn the_server_version_is_asked_only_after_an_unrecognized_request() {
         then.status(404)
             .json_body(json!({"errcode": "M_UNRECOGNIZED", "error": "Unrecognized request"}));
     });
-    env.run(&["--batch", "user", "suspend", "alice"])
-        .fails(1, "needs Synapse ≥ 1.110");
+    env.run(&["--batch", "user", "suspend", "alice"]).fails(1, "needs Synapse ≥ 1.110");
     version.assert_calls(1);
 }
 
@@ -302,18 +280,12 @@ fn a_proxy_that_echoes_the_request_does_not_leak_the_token() {
     );
     env.mock(|when, then| {
         when.any_request();
-        then.status(502)
-            .header("content-type", "text/html")
-            .body(echo);
+        then.status(502).header("content-type", "text/html").body(echo);
     });
     // Generated calls and raw requests alike (Run checks that the token appears nowhere).
-    let run = env
-        .run(&["user", "details", "alice"])
-        .fails(5, "(HTTP 502)");
+    let run = env.run(&["user", "details", "alice"]).fails(5, "(HTTP 502)");
     run.stderr_has("authorization: Bearer <redacted> x-forwarded-token: <redacted></pre>");
-    let run = env
-        .run(&["raw", "v2/users/@alice:example.org"])
-        .fails(5, "(HTTP 502)");
+    let run = env.run(&["raw", "v2/users/@alice:example.org"]).fails(5, "(HTTP 502)");
     run.stderr_has("Bearer <redacted>");
 }
 
@@ -322,10 +294,9 @@ fn a_proxy_that_echoes_the_request_does_not_leak_the_token() {
 #[test]
 fn a_rate_limit_is_waited_as_the_header_date_or_body_asks() {
     let soon = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(2));
-    for (header, body_ms, says) in [
-        (Some(soon.as_str()), None, "retrying in "),
-        (None, Some(1500), "retrying in 1.5 s"),
-    ] {
+    for (header, body_ms, says) in
+        [(Some(soon.as_str()), None, "retrying in "), (None, Some(1500), "retrying in 1.5 s")]
+    {
         let env = Env::new();
         let mut limited = env.mock(|when, then| {
             when.method(GET).path("/_synapse/admin/v1/server_version");
@@ -354,15 +325,9 @@ fn a_rate_limit_is_waited_as_the_header_date_or_body_asks() {
         env.server_version("1.163.2");
         let out = child.wait_with_output().unwrap();
         assert!(out.status.success(), "{out:?}");
-        assert!(
-            String::from_utf8_lossy(&out.stderr).contains(says),
-            "{out:?}"
-        );
+        assert!(String::from_utf8_lossy(&out.stderr).contains(says), "{out:?}");
         // Waited (at least a second) before asking again.
-        assert!(
-            started.elapsed() >= Duration::from_secs(1),
-            "{header:?} {body_ms:?}"
-        );
+        assert!(started.elapsed() >= Duration::from_secs(1), "{header:?} {body_ms:?}");
     }
 }
 

@@ -43,27 +43,16 @@ fn list_sends_the_filter_and_order_and_all_follows_string_tokens() {
         200,
         json!({"destinations": [dest("b.example", false)], "total": 2}),
     );
-    let out = env
-        .run(&words("federation list --all -n example -s failure_ts -r"))
-        .ok()
-        .json();
-    assert_eq!(
-        out,
-        json!([dest("a.example", true), dest("b.example", false)])
-    );
+    let out = env.run(&words("federation list --all -n example -s failure_ts -r")).ok().json();
+    assert_eq!(out, json!([dest("a.example", true), dest("b.example", false)]));
     // A zero retry time is "none", not 1970; failure times are dates.
-    let human = env
-        .run(&words(
-            "-o human federation list --all -n example -s failure_ts -r",
-        ))
-        .ok();
+    let human = env.run(&words("-o human federation list --all -n example -s failure_ts -r")).ok();
     let lines = human.lines();
     assert!(lines[2].starts_with("a.example    2023-11-1"), "{human:#?}");
     assert_eq!(lines[3], "b.example");
     first.assert_calls(2);
     second.assert_calls(2);
-    env.run(&["federation", "list", "-s", "size"])
-        .fails(2, "not a destination sort order");
+    env.run(&["federation", "list", "-s", "size"]).fails(2, "not a destination sort order");
 }
 
 #[test]
@@ -76,25 +65,14 @@ fn rooms_and_reset_address_the_destination() {
         200,
         json!({"rooms": [{"room_id": "!r:x", "stream_ordering": 7}], "total": 1}),
     );
-    let human = env
-        .run(&["-o", "human", "federation", "rooms", "a.example", "-r"])
-        .ok();
-    assert_eq!(
-        human.stdout,
-        "room_id  stream_ordering\n-------  ---------------\n!r:x     7\n"
-    );
+    let human = env.run(&["-o", "human", "federation", "rooms", "a.example", "-r"]).ok();
+    assert_eq!(human.stdout, "room_id  stream_ordering\n-------  ---------------\n!r:x     7\n");
     human.stderr_has("Rooms shared with a.example: 1");
-    let reset = env.reply(
-        POST,
-        &format!("{DESTS}/a.example/reset_connection"),
-        200,
-        json!({}),
-    );
+    let reset = env.reply(POST, &format!("{DESTS}/a.example/reset_connection"), 200, json!({}));
     env.run_with_input(&["federation", "reset", "a.example"], "n\n")
         .fails(6, "Forget the failures of a.example");
     reset.assert_calls(0);
-    env.run(&["--batch", "federation", "reset", "a.example"])
-        .ok();
+    env.run(&["--batch", "federation", "reset", "a.example"]).ok();
     reset.assert_calls(1);
     rooms.assert_calls(1);
 }
@@ -102,24 +80,12 @@ fn rooms_and_reset_address_the_destination() {
 #[test]
 fn show_prints_one_destination_with_dates_and_blank_zero_times() {
     let env = Env::new();
-    let failing = env.reply(
-        GET,
-        &format!("{DESTS}/a.example"),
-        200,
-        dest("a.example", true),
-    );
-    let healthy = env.reply(
-        GET,
-        &format!("{DESTS}/b.example"),
-        200,
-        dest("b.example", false),
-    );
+    let failing = env.reply(GET, &format!("{DESTS}/a.example"), 200, dest("a.example", true));
+    let healthy = env.reply(GET, &format!("{DESTS}/b.example"), 200, dest("b.example", false));
     let out = env.run(&["federation", "show", "a.example"]).ok().json();
     assert_eq!(out, dest("a.example", true));
     let human = |args: &[&str]| {
-        env.run(&[&["-o", "human", "federation", "show"][..], args].concat())
-            .ok()
-            .stdout
+        env.run(&[&["-o", "human", "federation", "show"][..], args].concat()).ok().stdout
     };
     assert_eq!(
         human(&["a.example"]),
@@ -143,8 +109,7 @@ fn show_prints_one_destination_with_dates_and_blank_zero_times() {
     );
     let any = env.any_request();
     for bad in ["", "a/b.example"] {
-        env.run(&["federation", "show", bad])
-            .fails(2, "a destination is a server name");
+        env.run(&["federation", "show", bad]).fails(2, "a destination is a server name");
     }
     any.assert_calls(0);
     failing.assert_calls(3);

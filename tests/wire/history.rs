@@ -11,15 +11,7 @@ const ROOM: &str = "!old:example.org";
 const PURGE_PATH: &str = "/_synapse/admin/v1/purge_history/!old:example.org";
 const STATUS_PATH: &str = "/_synapse/admin/v1/purge_history_status/p1";
 /// `history purge ROOM --before-ts 5000 --wait`, without asking.
-const PURGE_WAIT: &[&str] = &[
-    "--batch",
-    "history",
-    "purge",
-    ROOM,
-    "--before-ts",
-    "5000",
-    "--wait",
-];
+const PURGE_WAIT: &[&str] = &["--batch", "history", "purge", ROOM, "--before-ts", "5000", "--wait"];
 
 /// A purge of ROOM with exactly `body`, answered with purge ID p1.
 fn purge(env: &Env, body: Value) -> Mock<'_> {
@@ -30,9 +22,7 @@ fn purge(env: &Env, body: Value) -> Mock<'_> {
 fn history_purge_sends_the_event_cut_off_and_prints_the_purge_id() {
     let env = Env::new();
     let m = purge(&env, json!({"purge_up_to_event_id": "$ev1:example.org"}));
-    let run = env
-        .run_with_input(&["history", "purge", ROOM, "-i", "$ev1:example.org"], "y\n")
-        .ok();
+    let run = env.run_with_input(&["history", "purge", ROOM, "-i", "$ev1:example.org"], "y\n").ok();
     assert_eq!(run.json(), json!({"purge_id": "p1"}));
     for shown in [
         "Purging the history of !old:example.org before event $ev1:example.org removes \
@@ -41,10 +31,7 @@ fn history_purge_sends_the_event_cut_off_and_prints_the_purge_id() {
         "Are you sure you want to purge room history? [y/N]",
         "follow it with `synadm history purge-status p1`",
     ] {
-        assert!(
-            run.stderr.contains(shown),
-            "stderr lacks {shown:?}: {run:#?}"
-        );
+        assert!(run.stderr.contains(shown), "stderr lacks {shown:?}: {run:#?}");
     }
     assert!(!run.stderr.contains("Warning"), "{run:#?}");
     m.assert_calls(1);
@@ -59,10 +46,7 @@ fn history_purge_sends_each_date_form_as_purge_up_to_ts() {
         (&["--before", "2024-05-01"][..], 1_714_521_600_000),
         (&["--before", "2024-05-01T12:30:00"][..], 1_714_566_600_000),
         (&["--before", "2024-05-01 12:30:00"][..], 1_714_566_600_000),
-        (
-            &["--before", "2024-05-01T12:00:00+02:00"][..],
-            1_714_557_600_000,
-        ),
+        (&["--before", "2024-05-01T12:00:00+02:00"][..], 1_714_557_600_000),
     ] {
         let env = Env::new();
         let m = purge(&env, json!({"purge_up_to_ts": ts}));
@@ -79,51 +63,26 @@ fn history_purge_before_days_counts_back_from_now() {
         let env = Env::new();
         let (m, seen) = env.recording(POST, PURGE_PATH, 200, json!({"purge_id": "p1"}));
         let before = now_ms();
-        env.run(&[
-            "--batch",
-            "history",
-            "purge",
-            ROOM,
-            "--before-days",
-            &days.to_string(),
-        ])
-        .ok();
+        env.run(&["--batch", "history", "purge", ROOM, "--before-days", &days.to_string()]).ok();
         let after = now_ms();
         m.assert_calls(1);
         let request = seen.one();
         assert!(request.query.is_empty(), "{request:?}");
         let body = request.body;
-        assert_eq!(
-            body.as_object().map(|o| o.len()),
-            Some(1),
-            "only the cut-off: {body}"
-        );
+        assert_eq!(body.as_object().map(|o| o.len()), Some(1), "only the cut-off: {body}");
         let ts = body["purge_up_to_ts"].as_i64().expect("purge_up_to_ts");
         let (low, high) = (before - days * DAY_MS, after - days * DAY_MS);
-        assert!(
-            (low..=high).contains(&ts),
-            "--before-days {days}: {ts} not in {low}..={high}"
-        );
+        assert!((low..=high).contains(&ts), "--before-days {days}: {ts} not in {low}..={high}");
     }
 }
 
 #[test]
 fn history_purge_delete_local_is_sent_and_warned_about() {
     let env = Env::new();
-    let m = purge(
-        &env,
-        json!({"purge_up_to_ts": 5000, "delete_local_events": true}),
-    );
+    let m = purge(&env, json!({"purge_up_to_ts": 5000, "delete_local_events": true}));
     let run = env
         .run_with_input(
-            &[
-                "history",
-                "purge",
-                ROOM,
-                "--before-ts",
-                "5000",
-                "--delete-local",
-            ],
+            &["history", "purge", ROOM, "--before-ts", "5000", "--delete-local"],
             "yes\n",
         )
         .ok();
@@ -131,15 +90,7 @@ fn history_purge_delete_local_is_sent_and_warned_about() {
     run.stderr_has("Warning: --delete-local deletes the messages of this server's own users");
     // The warning is shown in batch mode too, where nobody is asked.
     let batch = env
-        .run(&[
-            "--batch",
-            "history",
-            "purge",
-            ROOM,
-            "--before-ts",
-            "5000",
-            "--delete-local",
-        ])
+        .run(&["--batch", "history", "purge", ROOM, "--before-ts", "5000", "--delete-local"])
         .ok();
     batch.stderr_has("Warning: --delete-local");
     assert!(!batch.stderr.contains("[y/N]"), "{batch:#?}");
@@ -152,8 +103,7 @@ fn history_purge_declined_sends_nothing() {
     let m = purge(&env, json!({"purge_up_to_ts": 5000}));
     env.run_with_input(&["history", "purge", ROOM, "--before-ts", "5000"], "n\n")
         .fails(6, "aborted");
-    env.run(&["history", "purge", ROOM, "--before-ts", "5000"])
-        .fails(6, "stdin closed");
+    env.run(&["history", "purge", ROOM, "--before-ts", "5000"]).fails(6, "stdin closed");
     m.assert_calls(0);
 }
 
@@ -163,22 +113,10 @@ fn history_purge_usage_errors_send_no_request() {
     let any = env.any_request();
     for (args, says) in [
         (&[ROOM][..], "required"),
-        (
-            &[ROOM, "--before-ts", "1", "--before-days", "2"][..],
-            "cannot be used with",
-        ),
-        (
-            &[ROOM, "-i", "$e:example.org", "--before", "2024-01-01"][..],
-            "cannot be used with",
-        ),
-        (
-            &["old:example.org", "--before-ts", "1"][..],
-            "not a room ID",
-        ),
-        (
-            &["#old:example.org", "--before-ts", "1"][..],
-            "not a room ID",
-        ),
+        (&[ROOM, "--before-ts", "1", "--before-days", "2"][..], "cannot be used with"),
+        (&[ROOM, "-i", "$e:example.org", "--before", "2024-01-01"][..], "cannot be used with"),
+        (&["old:example.org", "--before-ts", "1"][..], "not a room ID"),
+        (&["#old:example.org", "--before-ts", "1"][..], "not a room ID"),
         // An unquoted `$ev` the shell expanded to nothing.
         (&[ROOM, "-i", ""][..], "not an event ID"),
         (&[ROOM, "-i", "ev1:example.org"][..], "not an event ID"),
@@ -215,9 +153,7 @@ fn history_purge_wait_polls_until_complete() {
     purge(&env, json!({"purge_up_to_ts": 5000}));
     let active = env.mock(|when, then| {
         when.method(GET).path(STATUS_PATH);
-        then.status(200)
-            .json_body(json!({"status": "active"}))
-            .up_to_n_times(2);
+        then.status(200).json_body(json!({"status": "active"})).up_to_n_times(2);
     });
     let complete = env.reply(GET, STATUS_PATH, 200, json!({"status": "complete"}));
     let run = env.run(PURGE_WAIT).ok();
@@ -231,14 +167,8 @@ fn history_purge_wait_polls_until_complete() {
 fn history_purge_wait_fails_with_exit_8_and_the_servers_error() {
     let env = Env::new();
     purge(&env, json!({"purge_up_to_ts": 5000}));
-    env.reply(
-        GET,
-        STATUS_PATH,
-        200,
-        json!({"status": "failed", "error": "disk full"}),
-    );
-    env.run(PURGE_WAIT)
-        .fails(8, "the history purge p1 failed: disk full");
+    env.reply(GET, STATUS_PATH, 200, json!({"status": "failed", "error": "disk full"}));
+    env.run(PURGE_WAIT).fails(8, "the history purge p1 failed: disk full");
 }
 
 #[test]
@@ -247,9 +177,7 @@ fn history_purge_wait_gives_up_when_the_server_stops_answering() {
     purge(&env, json!({"purge_up_to_ts": 5000}));
     let slow = env.mock(|when, then| {
         when.method(GET).path(STATUS_PATH);
-        then.status(200)
-            .delay(Duration::from_secs(3))
-            .json_body(json!({"status": "active"}));
+        then.status(200).delay(Duration::from_secs(3)).json_body(json!({"status": "active"}));
     });
     let started = Instant::now();
     let run = env.run(PURGE_WAIT).fails(4, "timed out");
@@ -281,14 +209,9 @@ fn history_purge_status_prints_the_servers_reply() {
     let env = Env::new();
     let reply = json!({"status": "failed", "error": "disk full"});
     let m = env.reply(GET, STATUS_PATH, 200, reply.clone());
+    assert_eq!(env.run(&["history", "purge-status", "p1"]).ok().json(), reply);
     assert_eq!(
-        env.run(&["history", "purge-status", "p1"]).ok().json(),
-        reply
-    );
-    assert_eq!(
-        env.run(&["-o", "human", "history", "purge-status", "p1"])
-            .ok()
-            .stdout,
+        env.run(&["-o", "human", "history", "purge-status", "p1"]).ok().stdout,
         "status  failed\nerror   disk full\n"
     );
     env.reply(
@@ -297,7 +220,6 @@ fn history_purge_status_prints_the_servers_reply() {
         404,
         json!({"errcode": "M_NOT_FOUND", "error": "purge id 'nope' not found"}),
     );
-    env.run(&["history", "purge-status", "nope"])
-        .fails(1, "M_NOT_FOUND");
+    env.run(&["history", "purge-status", "nope"]).fails(1, "M_NOT_FOUND");
     m.assert_calls(2);
 }

@@ -9,11 +9,8 @@ use httpmock::Mock;
 use serde_json::{Value, json};
 
 const USERS: &str = "/_synapse/admin/v2/users";
-const EVERYONE: [(&str, &str); 3] = [
-    ("deactivated", "true"),
-    ("locked", "true"),
-    ("guests", "true"),
-];
+const EVERYONE: [(&str, &str); 3] =
+    [("deactivated", "true"), ("locked", "true"), ("guests", "true")];
 
 /// The first question of an import: how many users the server has (all of them).
 fn user_count(env: &Env, total: i64) -> Mock<'_> {
@@ -111,10 +108,7 @@ fn import_stop_reads_each_user_once_and_creates_them() {
             "id,displayname\nnew1,New One\n",
         )
         .ok();
-    assert_eq!(
-        run.json(),
-        json!([{"user_id": "@new1:example.org", "outcome": "created"}])
-    );
+    assert_eq!(run.json(), json!([{"user_id": "@new1:example.org", "outcome": "created"}]));
     assert!(!run.stderr.contains("Ignoring"), "{run:#?}");
     read.assert_calls(1);
     create.assert_calls(1);
@@ -128,13 +122,7 @@ fn import_stop_reads_each_user_once_and_creates_them() {
 fn import_lists_a_small_servers_users_instead_of_reading_each_row() {
     let env = Env::with_config("homeserver: example.org\n");
     let count = user_count(&env, 3);
-    let first = list_page(
-        &env,
-        "0",
-        &["@old:example.org", "@x:example.org"],
-        3,
-        Some("2"),
-    );
+    let first = list_page(&env, "0", &["@old:example.org", "@x:example.org"], 3, Some("2"));
     let second = list_page(&env, "2", &["@y:example.org"], 3, None);
     let read_old = old_user(&env);
     let not_read = [read_user(&env, "new1", None), read_user(&env, "new2", None)];
@@ -250,12 +238,8 @@ fn generated_passwords_are_the_ones_sent_and_only_those() {
     let mut created = admin_user("@new1:example.org");
     created["displayname"] = json!("New");
     let (put, sent) = env.recording(PUT, &account("new1"), 201, created);
-    let put_given = put_user(
-        &env,
-        "new2",
-        json!({"displayname": "Given", "password": "chosen-pw"}),
-        201,
-    );
+    let put_given =
+        put_user(&env, "new2", json!({"displayname": "Given", "password": "chosen-pw"}), 201);
     let file = env.home.path().join("passwords.csv");
     let retry = env.home.path().join("retry.csv");
     let run = env.run_with_input(
@@ -279,10 +263,7 @@ fn generated_passwords_are_the_ones_sent_and_only_those() {
     ));
     failing.assert_calls(1);
     // The failed row under the file's own header, for a re-run.
-    assert_eq!(
-        std::fs::read_to_string(&retry).unwrap(),
-        "id,displayname,password\nnew3,Three,\n"
-    );
+    assert_eq!(std::fs::read_to_string(&retry).unwrap(), "id,displayname,password\nnew3,Three,\n");
     put.assert_calls(1);
     put_given.assert_calls(1);
     let password = sent.one().body["password"].as_str().unwrap().to_string();
@@ -323,18 +304,8 @@ fn on_existing_update_sends_only_what_differs() {
     let (_count, _page) = listed(&env, &["@old:example.org", "@same:example.org"]);
     let _read_old = old_user(&env);
     let _read_same = read_user(&env, "same", Some("Same"));
-    let update = put_user(
-        &env,
-        "old",
-        json!({"displayname": "Old Renamed", "admin": true}),
-        200,
-    );
-    let create = put_user(
-        &env,
-        "new1",
-        json!({"displayname": "New", "password": "pw"}),
-        201,
-    );
+    let update = put_user(&env, "old", json!({"displayname": "Old Renamed", "admin": true}), 200);
+    let create = put_user(&env, "new1", json!({"displayname": "New", "password": "pw"}), 201);
     // Every row has a password: none is generated, and nothing is said of the file.
     let unused = env.home.path().join("passwords.csv");
     let run = env

@@ -39,19 +39,7 @@ fn media_list_by_user_pages_sorts_and_shows_sizes() {
             .query_param("dir", "b");
         then.status(200).json_body(page.clone());
     });
-    let args = [
-        "media",
-        "list",
-        "-u",
-        "alice",
-        "-f",
-        "5",
-        "-l",
-        "1",
-        "-s",
-        "media_length",
-        "-R",
-    ];
+    let args = ["media", "list", "-u", "alice", "-f", "5", "-l", "1", "-s", "media_length", "-R"];
     let mut json_args = vec!["-o", "json"];
     json_args.extend_from_slice(&args);
     // As synadm: times as dates in JSON too, unless --timestamp.
@@ -83,11 +71,7 @@ fn media_list_by_user_pages_sorts_and_shows_sizes() {
     assert_eq!(row[2].trim(), "1.2 KiB", "{human:#?}");
     assert_eq!(row[3].trim(), "2023-11-14 22:13:20", "{human:#?}");
     assert_eq!(row[5].trim(), "true", "0/1 from SQLite shows as a boolean");
-    assert!(
-        human
-            .stderr
-            .contains("@alice:example.org has uploaded 3 media.")
-    );
+    assert!(human.stderr.contains("@alice:example.org has uploaded 3 media."));
     human.stderr_has("--from 6");
 
     let mut raw_args = human_args.clone();
@@ -113,13 +97,9 @@ fn media_list_all_streams_every_page() {
         when.method(GET)
             .path("/_synapse/admin/v1/users/@bob:example.org/media")
             .query_param("from", "1");
-        then.status(200)
-            .json_body(json!({"media": [local_media("a2", 2)], "total": 2}));
+        then.status(200).json_body(json!({"media": [local_media("a2", 2)], "total": 2}));
     });
-    let out = env
-        .run(&["media", "list", "--user-id", "@bob:example.org", "--all"])
-        .ok()
-        .json();
+    let out = env.run(&["media", "list", "--user-id", "@bob:example.org", "--all"]).ok().json();
     assert_eq!(out, json!([dated_media("a1", 1), dated_media("a2", 2)]));
     first.assert();
     second.assert();
@@ -129,21 +109,9 @@ fn media_list_all_streams_every_page() {
 fn media_list_by_room_prints_the_mxc_uris() {
     let env = Env::new();
     let reply = json!({"local": ["mxc://example.org/l1"], "remote": ["mxc://else.org/r1"]});
-    let m = env.reply(
-        GET,
-        "/_synapse/admin/v1/room/!room:example.org/media",
-        200,
-        reply.clone(),
-    );
-    assert_eq!(
-        env.run(&["media", "list", "-r", "!room:example.org"])
-            .ok()
-            .json(),
-        reply
-    );
-    let human = env
-        .run(&["-o", "human", "media", "list", "-r", "!room:example.org"])
-        .ok();
+    let m = env.reply(GET, "/_synapse/admin/v1/room/!room:example.org/media", 200, reply.clone());
+    assert_eq!(env.run(&["media", "list", "-r", "!room:example.org"]).ok().json(), reply);
+    let human = env.run(&["-o", "human", "media", "list", "-r", "!room:example.org"]).ok();
     assert_eq!(
         human.stdout,
         "mxc_uri               origin\n\
@@ -151,11 +119,7 @@ fn media_list_by_room_prints_the_mxc_uris() {
          mxc://example.org/l1  local\n\
          mxc://else.org/r1     remote\n"
     );
-    assert!(
-        human
-            .stderr
-            .contains("The room has 1 local and 1 remote media.")
-    );
+    assert!(human.stderr.contains("The room has 1 local and 1 remote media."));
     m.assert_calls(2);
 }
 
@@ -165,30 +129,12 @@ fn media_list_usage_errors_send_nothing() {
     let any = env.any_request();
     for (args, message) in [
         (&["media", "list"][..], "required"),
-        (
-            &["media", "list", "-r", "!r:example.org", "-u", "alice"],
-            "cannot be used with",
-        ),
-        (
-            &["media", "list", "-r", "!r:example.org", "-l", "5"],
-            "only apply to --user-id",
-        ),
-        (
-            &["media", "list", "-r", "!r:example.org", "-s", "media_id"],
-            "only apply to --user-id",
-        ),
-        (
-            &["media", "list", "-r", "#alias:example.org"],
-            "is not a room ID",
-        ),
-        (
-            &["media", "list", "-u", "al ice"],
-            "is not a Matrix user ID",
-        ),
-        (
-            &["media", "list", "-u", "alice", "-s", "size"],
-            "is not a media sort order",
-        ),
+        (&["media", "list", "-r", "!r:example.org", "-u", "alice"], "cannot be used with"),
+        (&["media", "list", "-r", "!r:example.org", "-l", "5"], "only apply to --user-id"),
+        (&["media", "list", "-r", "!r:example.org", "-s", "media_id"], "only apply to --user-id"),
+        (&["media", "list", "-r", "#alias:example.org"], "is not a room ID"),
+        (&["media", "list", "-u", "al ice"], "is not a Matrix user ID"),
+        (&["media", "list", "-u", "alice", "-s", "size"], "is not a media sort order"),
     ] {
         env.run(args).fails(2, message);
     }
@@ -211,16 +157,10 @@ fn media_delete_by_id_shows_the_media_and_asks_first() {
         }}),
     );
     let deleted = json!({"deleted_media": ["abc"], "total": 1});
-    let delete = env.reply(
-        DELETE,
-        "/_synapse/admin/v1/media/example.org/abc",
-        200,
-        deleted.clone(),
-    );
+    let delete =
+        env.reply(DELETE, "/_synapse/admin/v1/media/example.org/abc", 200, deleted.clone());
 
-    let declined = env
-        .run_with_input(&["media", "delete", "-i", "abc"], "n\n")
-        .fails(6, "aborted");
+    let declined = env.run_with_input(&["media", "delete", "-i", "abc"], "n\n").fails(6, "aborted");
     declined.stderr_has(
         "mxc://example.org/abc: image/png, 1.2 KiB, \"pixel.png\", uploaded by \
              @alice:example.org on 2023-11-14 22:13:20",
@@ -249,11 +189,7 @@ fn media_delete_by_age_sends_cutoff_size_and_profiles() {
     let by_ts = env.reply_to_query(
         POST,
         "/_synapse/admin/v1/media/delete",
-        &[
-            ("before_ts", "1906547400000"),
-            ("size_gt", "2048"),
-            ("keep_profiles", "false"),
-        ],
+        &[("before_ts", "1906547400000"), ("size_gt", "2048"), ("keep_profiles", "false")],
         200,
         reply.clone(),
     );
@@ -265,25 +201,19 @@ fn media_delete_by_age_sends_cutoff_size_and_profiles() {
         reply.clone(),
     );
 
-    let asked = env
-        .run_with_input(&words("media delete -t 1906547400000 --kib 2 --all"), "y\n")
-        .ok();
+    let asked =
+        env.run_with_input(&words("media delete -t 1906547400000 --kib 2 --all"), "y\n").ok();
     assert_eq!(asked.json(), reply);
     asked.stderr_has(
         "Delete every local media item last accessed before 2030-06-01 12:30:00 and \
              larger than 2 KiB, avatars of users and rooms included? Quarantined and \
              protected media are kept.",
     );
-    let human = env
-        .run(&["--batch", "-o", "h", "media", "delete", "-b", "2024-01-01"])
-        .ok();
+    let human = env.run(&["--batch", "-o", "h", "media", "delete", "-b", "2024-01-01"]).ok();
     assert_eq!(human.stdout, "a\nb\n");
     assert!(human.stderr.contains("Deleted 2 media."));
-    env.run_with_input(
-        &["media", "delete", "-b", "2024-01-01", "--size", "1"],
-        "n\n",
-    )
-    .fails(6, "aborted");
+    env.run_with_input(&["media", "delete", "-b", "2024-01-01", "--size", "1"], "n\n")
+        .fails(6, "aborted");
     by_ts.assert();
     by_date.assert();
 }
@@ -291,23 +221,14 @@ fn media_delete_by_age_sends_cutoff_size_and_profiles() {
 #[test]
 fn media_delete_and_purge_before_days_count_back_from_now() {
     for (command, path, reply) in [
-        (
-            "delete",
-            "/_synapse/admin/v1/media/delete",
-            json!({"deleted_media": [], "total": 0}),
-        ),
-        (
-            "purge",
-            "/_synapse/admin/v1/purge_media_cache",
-            json!({"deleted": 0}),
-        ),
+        ("delete", "/_synapse/admin/v1/media/delete", json!({"deleted_media": [], "total": 0})),
+        ("purge", "/_synapse/admin/v1/purge_media_cache", json!({"deleted": 0})),
     ] {
         for days in [0_i64, 1, 30] {
             let env = Env::new();
             let (m, seen) = env.recording(POST, path, 200, reply.clone());
             let before = now_ms();
-            env.run(&["--batch", "media", command, "-d", &days.to_string()])
-                .ok();
+            env.run(&["--batch", "media", command, "-d", &days.to_string()]).ok();
             let after = now_ms();
             m.assert_calls(1);
             let request = seen.one();
@@ -333,39 +254,17 @@ fn media_delete_usage_errors_send_nothing() {
     for (args, message) in [
         (&["media", "delete"][..], "required"),
         (&["media", "delete", "--size", "5"], "required"),
-        (
-            &["media", "delete", "-i", "abc", "--size", "5"],
-            "cannot be used with",
-        ),
-        (
-            &["media", "delete", "-i", "abc", "--delete-profiles"],
-            "cannot be used with",
-        ),
-        (
-            &["media", "delete", "-i", "abc", "-d", "1"],
-            "cannot be used with",
-        ),
-        (
-            &["media", "delete", "-d", "1", "-t", "1906547400000"],
-            "cannot be used with",
-        ),
+        (&["media", "delete", "-i", "abc", "--size", "5"], "cannot be used with"),
+        (&["media", "delete", "-i", "abc", "--delete-profiles"], "cannot be used with"),
+        (&["media", "delete", "-i", "abc", "-d", "1"], "cannot be used with"),
+        (&["media", "delete", "-d", "1", "-t", "1906547400000"], "cannot be used with"),
         (&["media", "delete", "-i", "a/b"], "is not a media ID"),
-        (
-            &["media", "delete", "-i", "mxc://example.org/abc"],
-            "-U/--mxc-uri",
-        ),
-        (
-            &["media", "delete", "-d", "-1"],
-            "negative numbers are not allowed",
-        ),
+        (&["media", "delete", "-i", "mxc://example.org/abc"], "-U/--mxc-uri"),
+        (&["media", "delete", "-d", "-1"], "negative numbers are not allowed"),
         (&["media", "delete", "-b", "last week"], "is not a date"),
-        (
-            &words("media delete -t 1906547400000 --kib 9007199254740992"),
-            "out of range",
-        ),
+        (&words("media delete -t 1906547400000 --kib 9007199254740992"), "out of range"),
     ] {
-        env.run(&[&["--batch"][..], args].concat())
-            .fails(2, message);
+        env.run(&[&["--batch"][..], args].concat()).fails(2, message);
     }
     any.assert_calls(0);
 }
@@ -381,40 +280,27 @@ fn media_purge_sends_the_cutoff() {
         json!({"deleted": 4}),
     );
     assert_eq!(
-        env.run(&["media", "purge", "-t", "1704067200000"])
-            .ok()
-            .json(),
+        env.run(&["media", "purge", "-t", "1704067200000"]).ok().json(),
         json!({"deleted": 4})
     );
-    let human = env
-        .run(&["-o", "human", "media", "purge", "--before", "2024-01-01"])
-        .ok();
+    let human = env.run(&["-o", "human", "media", "purge", "--before", "2024-01-01"]).ok();
     assert_eq!(human.stdout, "deleted  4\n");
     assert!(human.stderr.contains("Purged 4 cached remote media files."));
     ts.assert_calls(2);
 
     let any = env.any_request();
     env.run(&["media", "purge"]).fails(2, "required");
-    env.run(&["media", "purge", "-d", "1", "-b", "2024-01-01"])
-        .fails(2, "cannot be used with");
+    env.run(&["media", "purge", "-d", "1", "-b", "2024-01-01"]).fails(2, "cannot be used with");
     any.assert_calls(0);
 }
 
 #[test]
 fn media_quarantine_by_id_uri_room_and_user() {
     let env = Env::new();
-    let local = env.reply(
-        POST,
-        "/_synapse/admin/v1/media/quarantine/example.org/abc",
-        200,
-        json!({}),
-    );
-    let remote = env.reply(
-        POST,
-        "/_synapse/admin/v1/media/quarantine/other.org:8448/xyz",
-        200,
-        json!({}),
-    );
+    let local =
+        env.reply(POST, "/_synapse/admin/v1/media/quarantine/example.org/abc", 200, json!({}));
+    let remote =
+        env.reply(POST, "/_synapse/admin/v1/media/quarantine/other.org:8448/xyz", 200, json!({}));
     let room = env.reply(
         POST,
         "/_synapse/admin/v1/room/!room:example.org/media/quarantine",
@@ -430,25 +316,15 @@ fn media_quarantine_by_id_uri_room_and_user() {
     let one = env.run(&["media", "quarantine", "-i", "abc"]).ok();
     assert_eq!(one.json(), json!({}));
     assert!(one.stderr.contains("Quarantined mxc://example.org/abc."));
-    env.run(&["media", "quarantine", "-i", "xyz", "-s", "other.org:8448"])
-        .ok();
-    env.run(&["media", "quarantine", "-U", "mxc://other.org:8448/xyz"])
-        .ok();
+    env.run(&["media", "quarantine", "-i", "xyz", "-s", "other.org:8448"]).ok();
+    env.run(&["media", "quarantine", "-U", "mxc://other.org:8448/xyz"]).ok();
     assert_eq!(
-        env.run(&["media", "quarantine", "-r", "!room:example.org"])
-            .ok()
-            .json(),
+        env.run(&["media", "quarantine", "-r", "!room:example.org"]).ok().json(),
         json!({"num_quarantined": 3})
     );
-    let by_user = env
-        .run(&["-o", "human", "media", "quarantine", "--user-id", "alice"])
-        .ok();
+    let by_user = env.run(&["-o", "human", "media", "quarantine", "--user-id", "alice"]).ok();
     assert_eq!(by_user.stdout, "num_quarantined  2\n");
-    assert!(
-        by_user
-            .stderr
-            .contains("Quarantined 2 media uploaded by @alice:example.org.")
-    );
+    assert!(by_user.stderr.contains("Quarantined 2 media uploaded by @alice:example.org."));
     local.assert();
     remote.assert_calls(2);
     room.assert();
@@ -458,28 +334,15 @@ fn media_quarantine_by_id_uri_room_and_user() {
 #[test]
 fn media_unquarantine_by_id_and_uri() {
     let env = Env::new();
-    let local = env.reply(
-        POST,
-        "/_synapse/admin/v1/media/unquarantine/example.org/abc",
-        200,
-        json!({}),
-    );
-    let remote = env.reply(
-        POST,
-        "/_synapse/admin/v1/media/unquarantine/other.org/xyz",
-        200,
-        json!({}),
-    );
+    let local =
+        env.reply(POST, "/_synapse/admin/v1/media/unquarantine/example.org/abc", 200, json!({}));
+    let remote =
+        env.reply(POST, "/_synapse/admin/v1/media/unquarantine/other.org/xyz", 200, json!({}));
     let out = env.run(&["media", "unquarantine", "-i", "abc"]).ok();
     assert_eq!(out.json(), json!({}));
-    assert!(
-        out.stderr
-            .contains("Removed mxc://example.org/abc from quarantine.")
-    );
-    env.run(&["media", "unquarantine", "--mxc-uri", "mxc://other.org/xyz"])
-        .ok();
-    env.run(&words("media unquarantine -i xyz --server-name other.org"))
-        .ok();
+    assert!(out.stderr.contains("Removed mxc://example.org/abc from quarantine."));
+    env.run(&["media", "unquarantine", "--mxc-uri", "mxc://other.org/xyz"]).ok();
+    env.run(&words("media unquarantine -i xyz --server-name other.org")).ok();
     local.assert();
     remote.assert_calls(2);
 }
@@ -491,43 +354,16 @@ fn media_quarantine_usage_errors_send_nothing() {
     for (args, message) in [
         (&["media", "quarantine"][..], "required"),
         (&["media", "quarantine", "-s", "other.org"], "required"),
-        (
-            &["media", "quarantine", "-r", "!r:x.org", "-s", "other.org"],
-            "--media-id",
-        ),
-        (
-            &["media", "quarantine", "-i", "abc", "-u", "alice"],
-            "cannot be used with",
-        ),
-        (
-            &["media", "quarantine", "-U", "https://x.org/abc"],
-            "must start with mxc://",
-        ),
-        (
-            &["media", "quarantine", "-U", "mxc://x.org"],
-            "the media ID is missing",
-        ),
-        (
-            &["media", "quarantine", "-U", "mxc://bad host/abc"],
-            "not a valid server name",
-        ),
-        (
-            &["media", "quarantine", "-i", "abc", "-s", "bad host"],
-            "not a valid server name",
-        ),
-        (
-            &["media", "quarantine", "-i", "mxc://x.org/abc"],
-            "-U/--mxc-uri",
-        ),
+        (&["media", "quarantine", "-r", "!r:x.org", "-s", "other.org"], "--media-id"),
+        (&["media", "quarantine", "-i", "abc", "-u", "alice"], "cannot be used with"),
+        (&["media", "quarantine", "-U", "https://x.org/abc"], "must start with mxc://"),
+        (&["media", "quarantine", "-U", "mxc://x.org"], "the media ID is missing"),
+        (&["media", "quarantine", "-U", "mxc://bad host/abc"], "not a valid server name"),
+        (&["media", "quarantine", "-i", "abc", "-s", "bad host"], "not a valid server name"),
+        (&["media", "quarantine", "-i", "mxc://x.org/abc"], "-U/--mxc-uri"),
         (&["media", "unquarantine"], "required"),
-        (
-            &["media", "unquarantine", "-i", "a", "-U", "mxc://x.org/b"],
-            "cannot be used with",
-        ),
-        (
-            &["media", "unquarantine", "-U", "mxc://x.org/a/b"],
-            "is not a media ID",
-        ),
+        (&["media", "unquarantine", "-i", "a", "-U", "mxc://x.org/b"], "cannot be used with"),
+        (&["media", "unquarantine", "-U", "mxc://x.org/a/b"], "is not a media ID"),
         (&["media", "protect", "a b"], "is not a media ID"),
         (&["media", "protect"], "required"),
     ] {
@@ -540,26 +376,13 @@ fn media_quarantine_usage_errors_send_nothing() {
 fn media_protect_and_unprotect() {
     let env = Env::new();
     let protect = env.reply(POST, "/_synapse/admin/v1/media/protect/abc", 200, json!({}));
-    let unprotect = env.reply(
-        POST,
-        "/_synapse/admin/v1/media/unprotect/abc",
-        200,
-        json!({}),
-    );
+    let unprotect = env.reply(POST, "/_synapse/admin/v1/media/unprotect/abc", 200, json!({}));
     let on = env.run(&["media", "protect", "abc"]).ok();
     assert_eq!(on.json(), json!({}));
-    assert!(
-        on.stderr
-            .contains("Local media abc is now protected from quarantine.")
-    );
-    let off = env
-        .run(&["-o", "human", "media", "protect", "abc", "--unprotect"])
-        .ok();
+    assert!(on.stderr.contains("Local media abc is now protected from quarantine."));
+    let off = env.run(&["-o", "human", "media", "protect", "abc", "--unprotect"]).ok();
     assert_eq!(off.stdout, "");
-    assert!(
-        off.stderr
-            .contains("Local media abc is no longer protected from quarantine.")
-    );
+    assert!(off.stderr.contains("Local media abc is no longer protected from quarantine."));
     env.run(&["media", "protect", "-u", "abc"]).ok();
     protect.assert();
     unprotect.assert_calls(2);
@@ -580,8 +403,7 @@ fn media_matrix_errors_exit_1() {
         404,
         json!({"errcode": "M_NOT_FOUND", "error": "Unknown media"}),
     );
-    env.run(&["media", "delete", "-i", "gone"])
-        .fails(1, "M_NOT_FOUND: Unknown media (HTTP 404)");
+    env.run(&["media", "delete", "-i", "gone"]).fails(1, "M_NOT_FOUND: Unknown media (HTTP 404)");
     delete.assert_calls(0);
     env.run(&["--batch", "media", "delete", "-i", "gone"])
         .fails(1, "M_NOT_FOUND: Unknown media (HTTP 404)");
@@ -599,21 +421,14 @@ fn media_delete_one_on_a_server_before_1_140_asks_without_describing_the_item() 
     );
     env.server_version("1.120.2");
     let deleted = json!({"deleted_media": ["abc"], "total": 1});
-    let delete = env.reply(
-        DELETE,
-        "/_synapse/admin/v1/media/example.org/abc",
-        200,
-        deleted.clone(),
-    );
+    let delete =
+        env.reply(DELETE, "/_synapse/admin/v1/media/example.org/abc", 200, deleted.clone());
     let yes = env.run_with_input(&["media", "delete", "-i", "abc"], "y\n");
     let yes = yes.ok();
     yes.stderr_has(
         "mxc://example.org/abc: (Synapse 1.120.2 cannot describe media before deleting it)",
     );
-    assert!(
-        yes.stderr
-            .contains("Delete the local media mxc://example.org/abc?")
-    );
+    assert!(yes.stderr.contains("Delete the local media mxc://example.org/abc?"));
     assert_eq!(yes.json(), deleted);
     delete.assert_calls(1);
 }
@@ -634,9 +449,7 @@ fn media_delete_by_user_counts_then_deletes_oldest_first_no_more_than_counted() 
         200,
         json!({"deleted_media": ["a", "b"], "total": 2}),
     );
-    let run = env
-        .run_with_input(&["media", "delete", "-u", "alice"], "y\n")
-        .ok();
+    let run = env.run_with_input(&["media", "delete", "-u", "alice"], "y\n").ok();
     run.stderr_has("Delete all 2 local media items of @alice:example.org (3.0 KiB in all)?");
     assert_eq!(run.json(), json!({"deleted_media": ["a", "b"], "total": 2}));
     let sent = seen.one();
@@ -674,9 +487,7 @@ fn quarantine_changes_all_follows_next_batch_until_an_empty_page() {
         200,
         json!({"next_batch": 6, "changes": []}),
     );
-    let all = env
-        .run(&["-o", "minified", "media", "quarantine-changes", "--all"])
-        .ok();
+    let all = env.run(&["-o", "minified", "media", "quarantine-changes", "--all"]).ok();
     // (Streamed items are written from their types: keys in the type's order.)
     assert_eq!(
         all.stdout,
@@ -684,17 +495,13 @@ fn quarantine_changes_all_follows_next_batch_until_an_empty_page() {
          {\"media_id\":\"a\",\"origin\":\"example.org\",\"quarantined\":0},\
          {\"media_id\":\"b\",\"origin\":\"example.org\",\"quarantined\":1}]\n"
     );
-    let human = env
-        .run(&["-o", "human", "media", "quarantine-changes", "--all"])
-        .ok();
+    let human = env.run(&["-o", "human", "media", "quarantine-changes", "--all"]).ok();
     assert_eq!(
         human.stdout,
         "origin       media_id  quarantined\n-----------  --------  -----------\n\
          example.org  a         true\nexample.org  a         false\nexample.org  b         true\n"
     );
-    let one = env
-        .run(&["-o", "human", "media", "quarantine-changes", "-f", "5"])
-        .ok();
+    let one = env.run(&["-o", "human", "media", "quarantine-changes", "-f", "5"]).ok();
     one.stderr_has("1 change(s); the next page starts at --from 6.");
     first.assert_calls(2);
     second.assert_calls(3);

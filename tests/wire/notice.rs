@@ -97,8 +97,7 @@ fn without_formatted_the_plain_body_is_used_for_both() {
         200,
         json!({"event_id": "$n"}),
     );
-    env.run(&["--batch", "notice", "send", "@bob:example.org", "Hello"])
-        .ok();
+    env.run(&["--batch", "notice", "send", "@bob:example.org", "Hello"]).ok();
     m.assert();
 }
 
@@ -150,18 +149,12 @@ fn regex_scans_every_page_with_the_given_size_and_sends_to_matches_only() {
     let pages = [
         page(
             "0",
-            json!([
-                list_entry("@team-a:example.org"),
-                list_entry("@alice:example.org")
-            ]),
+            json!([list_entry("@team-a:example.org"), list_entry("@alice:example.org")]),
             Some("2"),
         ),
         page(
             "2",
-            json!([
-                list_entry("@ateam-x:example.org"),
-                list_entry("@team-b:example.org")
-            ]),
+            json!([list_entry("@ateam-x:example.org"), list_entry("@team-b:example.org")]),
             Some("4"),
         ),
         page("4", json!([list_entry("@team-c:example.org")]), None),
@@ -171,12 +164,8 @@ fn regex_scans_every_page_with_the_given_size_and_sends_to_matches_only() {
         accepts(&env, "@team-b:example.org", "Hi team", "$b"),
         accepts(&env, "@team-c:example.org", "Hi team", "$c"),
     ];
-    let out = env
-        .run(&[
-            "--batch", "notice", "send", "-r", "-p", "2", "@team-", "Hi team",
-        ])
-        .ok()
-        .json();
+    let out =
+        env.run(&["--batch", "notice", "send", "-r", "-p", "2", "@team-", "Hi team"]).ok().json();
     assert_eq!(
         out,
         json!([
@@ -195,9 +184,7 @@ fn a_regex_nobody_matches_sends_nothing() {
     let env = Env::new();
     let users = all_users(&env, &["@alice:example.org"]);
     let send = accepts(&env, "@alice:example.org", "Hi", "$x");
-    let run = env
-        .run(&["notice", "send", "--regex", "@nobody", "Hi"])
-        .ok();
+    let run = env.run(&["notice", "send", "--regex", "@nobody", "Hi"]).ok();
     assert_eq!(run.json(), json!([]));
     run.stderr_has("No local user matches");
     users.assert_calls(1);
@@ -244,9 +231,7 @@ fn failed_sends_are_listed_and_make_the_command_fail() {
 fn silent_prints_nothing_on_success() {
     let env = Env::new();
     let m = accepts(&env, "@alice:example.org", "Hi", "$s");
-    let run = env
-        .run(&["--batch", "notice", "send", "-s", "alice", "Hi"])
-        .ok();
+    let run = env.run(&["--batch", "notice", "send", "-s", "alice", "Hi"]).ok();
     assert_eq!(run.stdout, "");
     run.stderr_has("1 done.");
     m.assert();
@@ -259,9 +244,8 @@ fn the_preview_lists_ten_recipients_unless_told_otherwise() {
     let users: Vec<&str> = users.iter().map(String::as_str).collect();
     all_users(&env, &users);
     let any = env.any_request();
-    let declined = env
-        .run_with_input(&["notice", "send", "-r", "@u", "Hi"], "n\n")
-        .fails(6, "not confirmed");
+    let declined =
+        env.run_with_input(&["notice", "send", "-r", "@u", "Hi"], "n\n").fails(6, "not confirmed");
     let listed: String = users[..10].iter().map(|u| format!(" - {u}\n")).collect();
     declined.stderr_has(&format!("Recipients (12):\n{listed} - … and 2 more\n"));
     assert!(!declined.stderr.contains("@u11"), "{declined:#?}");
@@ -283,16 +267,7 @@ fn one_confirmation_after_a_preview_of_recipients_and_bodies() {
         .map(|u| notice_to(&env, u, content("plain text", "<i>html</i>"), "$p"))
         .collect();
     let sent = || sends.iter().map(Mock::calls).sum::<usize>();
-    let args = [
-        "notice",
-        "send",
-        "-r",
-        "-l",
-        "1",
-        "@u",
-        "plain text",
-        "<i>html</i>",
-    ];
+    let args = ["notice", "send", "-r", "-l", "1", "@u", "plain text", "<i>html</i>"];
     let declined = env.run_with_input(&args, "n\n").fails(6, "not confirmed");
     for expected in [
         "Recipients (3):\n - @u1:example.org\n - … and 2 more\n",
@@ -300,10 +275,7 @@ fn one_confirmation_after_a_preview_of_recipients_and_bodies() {
         "Formatted message:\n---\n<i>html</i>\n---",
         "Send now? [y/N]",
     ] {
-        assert!(
-            declined.stderr.contains(expected),
-            "{expected:?}: {declined:#?}"
-        );
+        assert!(declined.stderr.contains(expected), "{expected:?}: {declined:#?}");
     }
     assert!(!declined.stderr.contains("@u2"), "{declined:#?}");
     assert_eq!(sent(), 0);
@@ -323,36 +295,20 @@ fn one_confirmation_after_a_preview_of_recipients_and_bodies() {
 fn bad_input_is_a_usage_error_before_any_request() {
     let env = Env::new();
     let any = env.any_request();
-    env.run(&["--batch", "notice", "send", "alice", ""])
-        .fails(2, "plain-text body is empty");
-    env.run(&["--batch", "notice", "send", "alice", "  \n"])
-        .fails(2, "plain-text body is empty");
-    env.run(&["--batch", "notice", "send", "alice", "Hi", ""])
-        .fails(2, "formatted body is empty");
-    env.run(&["--batch", "notice", "send", "alice"])
-        .fails(2, "<PLAIN>");
+    env.run(&["--batch", "notice", "send", "alice", ""]).fails(2, "plain-text body is empty");
+    env.run(&["--batch", "notice", "send", "alice", "  \n"]).fails(2, "plain-text body is empty");
+    env.run(&["--batch", "notice", "send", "alice", "Hi", ""]).fails(2, "formatted body is empty");
+    env.run(&["--batch", "notice", "send", "alice"]).fails(2, "<PLAIN>");
     env.run(&["--batch", "notice", "send"]).fails(2, "<TO>");
     let empty = env.home.path().join("empty.txt");
     std::fs::write(&empty, "").unwrap();
-    env.run(&[
-        "--batch",
-        "notice",
-        "send",
-        "-f",
-        "alice",
-        empty.to_str().unwrap(),
-    ])
-    .fails(2, "plain-text body is empty");
-    env.run(&words(
-        "--batch notice send -f alice /nonexistent/notice.txt",
-    ))
-    .fails(2, "cannot read the plain body");
-    env.run(&["--batch", "notice", "send", "-r", "(", "Hi"])
-        .fails(2, "invalid regular expression");
-    env.run(&["--batch", "notice", "send", "-p", "0", "-r", "x", "Hi"])
-        .fails(2, "invalid value");
-    env.run(&["--batch", "notice", "send", "not a user!", "Hi"])
-        .fails(2, "");
+    env.run(&["--batch", "notice", "send", "-f", "alice", empty.to_str().unwrap()])
+        .fails(2, "plain-text body is empty");
+    env.run(&words("--batch notice send -f alice /nonexistent/notice.txt"))
+        .fails(2, "cannot read the plain body");
+    env.run(&["--batch", "notice", "send", "-r", "(", "Hi"]).fails(2, "invalid regular expression");
+    env.run(&["--batch", "notice", "send", "-p", "0", "-r", "x", "Hi"]).fails(2, "invalid value");
+    env.run(&["--batch", "notice", "send", "not a user!", "Hi"]).fails(2, "");
     any.assert_calls(0);
 }
 
@@ -360,9 +316,7 @@ fn bad_input_is_a_usage_error_before_any_request() {
 fn verbose_output_names_requests_but_never_the_token_or_the_notice() {
     let env = Env::new();
     accepts(&env, "@alice:example.org", "secret-notice-words", "$v");
-    let run = env
-        .run(&words("-vv --batch notice send alice secret-notice-words"))
-        .ok();
+    let run = env.run(&words("-vv --batch notice send alice secret-notice-words")).ok();
     run.stderr_has(&format!("PUT {}{SEND}/synadm.", env.server.base_url()));
     assert!(!run.stderr.contains("secret-notice-words"), "{run:#?}");
     assert!(!run.stdout.contains("secret-notice-words"), "{run:#?}");
@@ -377,9 +331,7 @@ fn a_given_run_id_makes_the_transaction_ids_and_is_checked_first() {
             .json_body(json!({"user_id": "@alice:example.org", "content": content("Hi", "Hi")}));
         then.status(200).json_body(json!({"event_id": "$same"}));
     });
-    let run = env
-        .run(&words("--batch notice send alice Hi --txn-id run-7"))
-        .ok();
+    let run = env.run(&words("--batch notice send alice Hi --txn-id run-7")).ok();
     run.stderr_has("Run ID run-7: to repeat this run");
     m.assert_calls(1);
     // Without one, a new run ID each time, named on stderr.

@@ -25,19 +25,10 @@ const FLAGS: &[(&str, &str)] = &[
         "-p --password-prompt -P --password -n --display-name -t --threepid --clear-threepids -v --avatar-url -a --admin -u --no-admin --activate --deactivate --user-type --no-logout -l --lock -L --unlock",
     ),
     ("user deactivate", "-e --gdpr-erase"),
-    (
-        "user deactivate-regex",
-        "-e --gdpr-erase -n --dry-run -p --batch-size --paginate",
-    ),
+    ("user deactivate-regex", "-e --gdpr-erase -n --dry-run -p --batch-size --paginate"),
     ("user password", "-n --no-logout -p --password"),
-    (
-        "user login",
-        "-d --expire-days --expire --expire-ts --expire-never",
-    ),
-    (
-        "user media",
-        "-f --from -l --limit -s --sort -r --reverse --datetime --dt --timestamp --ts",
-    ),
+    ("user login", "-d --expire-days --expire --expire-ts --expire-never"),
+    ("user media", "-f --from -l --limit -s --sort -r --reverse --datetime --dt --timestamp --ts"),
     ("user membership", "--aliases --ids"),
     ("user whois", ""),
     ("user 3pid", "-m --medium"),
@@ -72,10 +63,7 @@ const FLAGS: &[(&str, &str)] = &[
         "-f --from-file -p --batch-size --paginate -r --regex -l --preview-length -s --silent",
     ),
     ("matrix login", "-p --password"),
-    (
-        "matrix raw",
-        "-m --method -d --data -f --data-file -t --token -p --prompt",
-    ),
+    ("matrix raw", "-m --method -d --data -f --data-file -t --token -p --prompt"),
     ("raw", "-m --method -d --data -f --data-file"),
     ("group delete", ""),
     (
@@ -87,42 +75,21 @@ const FLAGS: &[(&str, &str)] = &[
         "-i --media-id -d --before-days -b --before -t --before-ts --size --kib --delete-profiles --all",
     ),
     ("media purge", "-d --before-days -b --before -t --before-ts"),
-    (
-        "media quarantine",
-        "-i --media-id -r --room-id -u --user-id -U --mxc-uri -s --server-name",
-    ),
-    (
-        "media unquarantine",
-        "-i --media-id -U --mxc-uri -s --server-name",
-    ),
+    ("media quarantine", "-i --media-id -r --room-id -u --user-id -U --mxc-uri -s --server-name"),
+    ("media unquarantine", "-i --media-id -U --mxc-uri -s --server-name"),
     ("media protect", "-u --unprotect"),
-    (
-        "regtok list",
-        "-v --valid -V --invalid --datetime --dt --timestamp --ts",
-    ),
+    ("regtok list", "-v --valid -V --invalid --datetime --dt --timestamp --ts"),
     ("regtok details", "--datetime --dt --timestamp --ts"),
-    (
-        "regtok new",
-        "-n --token -l --length -u --uses-allowed -t --expiry-ts -e --expire-at",
-    ),
-    (
-        "regtok update",
-        "-u --uses-allowed -t --expiry-ts -e --expire-at",
-    ),
+    ("regtok new", "-n --token -l --length -u --uses-allowed -t --expiry-ts -e --expire-at"),
+    ("regtok update", "-u --uses-allowed -t --expiry-ts -e --expire-at"),
     ("regtok delete", ""),
     (
         "room delete",
         "-u --new-room-user-id -n --room-name -m --message -b --block --no-purge --force-purge --v1",
     ),
     ("room delete-status", "-r --room-id -d --delete-id"),
-    (
-        "room purge-empty",
-        "--no-purge --force-purge --v1 --dry-run -p --batch-size --paginate",
-    ),
-    (
-        "history purge",
-        "-i --before-event-id -d --before-days --before --before-ts --delete-local",
-    ),
+    ("room purge-empty", "--no-purge --force-purge --v1 --dry-run -p --batch-size --paginate"),
+    ("history purge", "-i --before-event-id -d --before-days --before --before-ts --delete-local"),
 ];
 
 #[test]

@@ -32,15 +32,10 @@ fn env_at(base: &str, extra: &str) -> Env {
 fn raw_get_goes_below_the_admin_mount_verbatim_and_sends_no_body() {
     let (base, server) = capture::tcp(vec![capture::ok(r#"{"users": [], "total": 0}"#)]);
     let env = env_at(&base, "admin_path: /admin-api\n");
-    let run = env
-        .run(&["raw", "v2/users/%40u%3Aexample.org?from=0&limit=5"])
-        .ok();
+    let run = env.run(&["raw", "v2/users/%40u%3Aexample.org?from=0&limit=5"]).ok();
     assert_eq!(run.json(), json!({"users": [], "total": 0}));
     let seen = server.join().unwrap();
-    assert_eq!(
-        seen[0].line,
-        "GET /admin-api/v2/users/%40u%3Aexample.org?from=0&limit=5 HTTP/1.1"
-    );
+    assert_eq!(seen[0].line, "GET /admin-api/v2/users/%40u%3Aexample.org?from=0&limit=5 HTTP/1.1");
     assert_eq!(seen[0].header("authorization"), Some(AUTH));
     assert_eq!(seen[0].header("accept"), Some("application/json"));
     assert_eq!(seen[0].header("content-type"), None);
@@ -88,9 +83,7 @@ fn raw_post_put_delete_send_the_data_default_to_an_empty_object() {
     post.assert();
     // Methods are case-insensitive; no data is `{}`.
     assert_eq!(
-        env.run(&["raw", "-m", "PUT", "v1/rooms/x/block"])
-            .ok()
-            .json(),
+        env.run(&["raw", "-m", "PUT", "v1/rooms/x/block"]).ok().json(),
         json!({"block": true})
     );
     put.assert();
@@ -121,12 +114,9 @@ fn raw_data_on_a_get_is_checked_but_not_sent() {
             .path("/_synapse/admin/v1/server_version")
             .header_missing("content-type")
             .header_missing("content-length");
-        then.status(200)
-            .json_body(json!({"server_version": "1.163.2"}));
+        then.status(200).json_body(json!({"server_version": "1.163.2"}));
     });
-    let run = env
-        .run(&["raw", "v1/server_version", "-d", r#"{"a": 1}"#])
-        .ok();
+    let run = env.run(&["raw", "v1/server_version", "-d", r#"{"a": 1}"#]).ok();
     assert_eq!(run.json(), json!({"server_version": "1.163.2"}));
     run.stderr_has("not sent");
     m.assert();
@@ -136,33 +126,20 @@ fn raw_data_on_a_get_is_checked_but_not_sent() {
 fn invalid_json_data_is_a_usage_error_and_nothing_is_sent() {
     let env = Env::new();
     let any = env.any_request();
-    env.run(&["raw", "-m", "post", "v1/x", "-d", "{not json"])
-        .fails(2, "not valid JSON");
-    env.run(&["raw", "v1/x", "-d", "{not json"])
-        .fails(2, "not valid JSON");
+    env.run(&["raw", "-m", "post", "v1/x", "-d", "{not json"]).fails(2, "not valid JSON");
+    env.run(&["raw", "v1/x", "-d", "{not json"]).fails(2, "not valid JSON");
     let file = env.home.path().join("bad.json");
     std::fs::write(&file, "[1, 2").unwrap();
-    env.run(&["raw", "-m", "put", "v1/x", "-f", file.to_str().unwrap()])
+    env.run(&["raw", "-m", "put", "v1/x", "-f", file.to_str().unwrap()]).fails(2, "not valid JSON");
+    env.run(&["raw", "-m", "put", "v1/x", "-f", "/nonexistent/body.json"]).fails(2, "cannot read");
+    env.run_with_input(&["matrix", "raw", "-m", "post", "client/x", "-f", "-"], "nope")
         .fails(2, "not valid JSON");
-    env.run(&["raw", "-m", "put", "v1/x", "-f", "/nonexistent/body.json"])
-        .fails(2, "cannot read");
-    env.run_with_input(
-        &["matrix", "raw", "-m", "post", "client/x", "-f", "-"],
-        "nope",
-    )
-    .fails(2, "not valid JSON");
     env.run(&["raw", "-m", "post", "v1/x", "-d", "{}", "-f", "x.json"])
         .fails(2, "cannot be used with");
-    env.run(&["raw", "-m", "patch", "v1/x"])
-        .fails(2, "invalid value");
-    env.run(&["raw", "v1/rooms/#alias:example.org/x"])
-        .fails(2, "%23");
-    env.run(&[
-        "matrix",
-        "raw",
-        "client/v3/sync?timeout=0&access_token=syt_x",
-    ])
-    .fails(2, "access_token in the endpoint is refused");
+    env.run(&["raw", "-m", "patch", "v1/x"]).fails(2, "invalid value");
+    env.run(&["raw", "v1/rooms/#alias:example.org/x"]).fails(2, "%23");
+    env.run(&["matrix", "raw", "client/v3/sync?timeout=0&access_token=syt_x"])
+        .fails(2, "access_token in the endpoint is refused");
     any.assert_calls(0);
 }
 
@@ -171,9 +148,7 @@ fn a_reply_that_is_not_json_is_printed_as_a_string() {
     let env = Env::new();
     env.mock(|when, then| {
         when.method(GET).path("/_synapse/admin/v1/plain");
-        then.status(200)
-            .header("content-type", "text/plain")
-            .body("OK\nfine");
+        then.status(200).header("content-type", "text/plain").body("OK\nfine");
     });
     let run = env.run(&["raw", "v1/plain"]).ok();
     assert_eq!(run.json(), json!("OK\nfine"));
@@ -198,12 +173,9 @@ fn raw_errors_map_like_every_other_command() {
             .header("content-type", "text/html")
             .body("<html><body>Bad Gateway</body></html>");
     });
-    env.run(&["raw", "v1/nothing"])
-        .fails(1, "M_UNRECOGNIZED: Unrecognized request (HTTP 404)");
-    env.run(&["matrix", "raw", "../_synapse/admin/v1/nothing"])
-        .fails(1, "(HTTP 404)");
-    env.run(&["raw", "v1/proxy"])
-        .fails(5, "(HTTP 502): <html><body>Bad Gateway");
+    env.run(&["raw", "v1/nothing"]).fails(1, "M_UNRECOGNIZED: Unrecognized request (HTTP 404)");
+    env.run(&["matrix", "raw", "../_synapse/admin/v1/nothing"]).fails(1, "(HTTP 404)");
+    env.run(&["raw", "v1/proxy"]).fails(5, "(HTTP 502): <html><body>Bad Gateway");
 }
 
 #[test]
@@ -217,9 +189,7 @@ fn raw_is_retried_after_a_rate_limit() {
         capture::ok(r#"{"done": true}"#),
     ]);
     let env = env_at(&base, "");
-    let run = env
-        .run(&["raw", "-m", "post", "v1/thing", "-d", r#"{"n": 1}"#])
-        .ok();
+    let run = env.run(&["raw", "-m", "post", "v1/thing", "-d", r#"{"n": 1}"#]).ok();
     assert_eq!(run.json(), json!({"done": true}));
     run.stderr_has("rate-limited");
     let seen = server.join().unwrap();
@@ -241,22 +211,13 @@ fn raw_works_over_a_unix_socket() {
     ));
     let run = env.run(&["matrix", "raw", "client/versions"]).ok();
     assert_eq!(run.json(), json!({"versions": ["v1.11"]}));
-    assert_eq!(
-        server.join().unwrap()[0].line,
-        "GET /mx/client/versions HTTP/1.1"
-    );
+    assert_eq!(server.join().unwrap()[0].line, "GET /mx/client/versions HTTP/1.1");
 }
 
 /// Runs `synadm ARGS` in `env`'s home with extra environment variables; `OTHER` and the
 /// config token must never show up in the output.
 fn run_with(env: &Env, args: &[&str], input: &str, vars: &[(&str, &str)]) -> crate::support::Run {
-    synadm(
-        env.home.path(),
-        args,
-        input,
-        vars,
-        &[TOKEN, OTHER, "prompted-token"],
-    )
+    synadm(env.home.path(), args, input, vars, &[TOKEN, OTHER, "prompted-token"])
 }
 
 #[test]
@@ -272,17 +233,10 @@ fn matrix_raw_token_precedence_prompt_then_token_or_mtoken_then_config() {
                 .json_body(json!({"user_id": "@someone:example.org", "is_guest": false}));
         })
     };
-    let (config, other, env_token, prompted) = (
-        with(TOKEN),
-        with(OTHER),
-        with("syt_from_mtoken"),
-        with("prompted-token"),
-    );
+    let (config, other, env_token, prompted) =
+        (with(TOKEN), with(OTHER), with("syt_from_mtoken"), with("prompted-token"));
     let args = ["matrix", "raw", "client/v3/account/whoami"];
-    assert_eq!(
-        run_with(&env, &args, "", &[]).ok().json()["user_id"],
-        "@someone:example.org"
-    );
+    assert_eq!(run_with(&env, &args, "", &[]).ok().json()["user_id"], "@someone:example.org");
     config.assert_calls(1);
     run_with(&env, &[&args[..], &["-t", OTHER]].concat(), "", &[]).ok();
     other.assert_calls(1);
@@ -351,10 +305,7 @@ fn verbose_raw_logs_requests_but_no_token_and_no_body() {
         &[],
     )
     .ok();
-    run.stderr_has(&format!(
-        "POST {}/_matrix/client/v3/somewhere",
-        env.server.base_url()
-    ));
+    run.stderr_has(&format!("POST {}/_matrix/client/v3/somewhere", env.server.base_url()));
     run.stderr_has("200 OK");
     assert!(!run.stderr.contains("hunter2"), "{run:#?}");
     assert!(!run.stdout.contains("hunter2"), "{run:#?}");
@@ -407,10 +358,8 @@ fn matrix_login_posts_a_password_login_below_the_matrix_mount() {
 fn matrix_login_without_a_password_in_batch_mode_sends_nothing() {
     let env = Env::new();
     let any = env.any_request();
-    env.run(&["--batch", "matrix", "login", "alice"])
-        .fails(2, "-p/--password");
-    env.run_with_input(&["matrix", "login", "alice"], "\n")
-        .fails(2, "empty");
+    env.run(&["--batch", "matrix", "login", "alice"]).fails(2, "-p/--password");
+    env.run_with_input(&["matrix", "login", "alice"], "\n").fails(2, "empty");
     any.assert_calls(0);
 }
 
@@ -442,11 +391,9 @@ fn group_delete_fails_clearly_without_a_request_or_a_config() {
         .fails(2, "no longer exist in Synapse");
     run.stderr_has("1.61");
     run.stderr_has("+community:example.org");
-    env.run(&["--batch", "group", "delete", "+c:example.org"])
-        .fails(2, "1.61");
+    env.run(&["--batch", "group", "delete", "+c:example.org"]).fails(2, "1.61");
     any.assert_calls(0);
     // No config is needed to learn that.
     std::fs::remove_file(env.config_path()).unwrap();
-    env.run(&["group", "delete", "+c:example.org"])
-        .fails(2, "no longer exist");
+    env.run(&["group", "delete", "+c:example.org"]).fails(2, "no longer exist");
 }

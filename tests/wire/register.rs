@@ -8,9 +8,7 @@ use serde_json::json;
 fn register_signs_the_servers_nonce_and_sends_no_token() {
     let env = Env::new();
     let nonce = env.server.mock(|when, then| {
-        when.method(GET)
-            .path("/_synapse/admin/v1/register")
-            .header_missing("authorization");
+        when.method(GET).path("/_synapse/admin/v1/register").header_missing("authorization");
         then.status(200).json_body(json!({"nonce": "abcd"}));
     });
     // The MAC of this body is the known vector (see api::shared_secret's tests).
@@ -43,13 +41,10 @@ fn register_asks_for_the_secret_hidden_and_refuses_bad_input_before_any_request(
     let env = Env::new();
     let any = env.any_request();
     // No secret in --batch mode; an empty one at the prompt; half a flag.
-    env.run(&["--batch", "user", "register", "bob", "-p", "pw"])
-        .fails(2, "SYNADM_SHARED_SECRET");
+    env.run(&["--batch", "user", "register", "bob", "-p", "pw"]).fails(2, "SYNADM_SHARED_SECRET");
     env.run_with_input(&["user", "register", "bob", "-p", "pw"], "\n")
         .fails(2, "the shared secret must not be empty");
-    env.run(&["user", "register", "", "-p", "pw"])
-        .fails(2, "empty");
-    env.run(&["user", "register", &"b".repeat(256), "-p", "pw"])
-        .fails(2, "256 bytes; at most 255");
+    env.run(&["user", "register", "", "-p", "pw"]).fails(2, "empty");
+    env.run(&["user", "register", &"b".repeat(256), "-p", "pw"]).fails(2, "256 bytes; at most 255");
     any.assert_calls(0);
 }

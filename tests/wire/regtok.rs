@@ -28,13 +28,11 @@ fn regtok_list_filters_and_shows_validity_and_remaining_uses() {
     });
     let valid = env.mock(|when, then| {
         when.method(GET).path(TOKENS).query_param("valid", "true");
-        then.status(200)
-            .json_body(json!({"registration_tokens": []}));
+        then.status(200).json_body(json!({"registration_tokens": []}));
     });
     let invalid = env.mock(|when, then| {
         when.method(GET).path(TOKENS).query_param("valid", "false");
-        then.status(200)
-            .json_body(json!({"registration_tokens": []}));
+        then.status(200).json_body(json!({"registration_tokens": []}));
     });
     // Machine formats: the server's document with its times as dates, as synadm prints
     // it; with --timestamp, in ms.
@@ -44,10 +42,7 @@ fn regtok_list_filters_and_shows_validity_and_remaining_uses() {
     assert_eq!(env.run(&["regtok", "list"]).ok().json(), dated);
     assert_eq!(env.run(&["regtok", "list", "--ts"]).ok().json(), reply);
     let yaml = env.run(&["-o", "yaml", "regtok", "list"]).ok().stdout;
-    assert!(
-        yaml.contains("expiry_time: 2999-01-01 00:00:00\n"),
-        "{yaml}"
-    );
+    assert!(yaml.contains("expiry_time: 2999-01-01 00:00:00\n"), "{yaml}");
 
     let human = env.run(&["-o", "human", "regtok", "list"]).ok();
     assert_eq!(
@@ -83,9 +78,7 @@ fn regtok_details_prints_one_token() {
     let m = env.reply(GET, &format!("{TOKENS}/abc"), 200, reply.clone());
     assert_eq!(env.run(&["regtok", "details", "abc"]).ok().json(), reply);
     assert_eq!(
-        env.run(&["-o", "human", "regtok", "details", "abc"])
-            .ok()
-            .stdout,
+        env.run(&["-o", "human", "regtok", "details", "abc"]).ok().stdout,
         "token           abc\n\
          valid           true\n\
          remaining_uses  2\n\
@@ -101,22 +94,16 @@ fn regtok_details_prints_one_token() {
         404,
         json!({"errcode": "M_NOT_FOUND", "error": "No such registration token: nope"}),
     );
-    env.run(&["regtok", "details", "nope"]).fails(
-        1,
-        "M_NOT_FOUND: No such registration token: nope (HTTP 404)",
-    );
+    env.run(&["regtok", "details", "nope"])
+        .fails(1, "M_NOT_FOUND: No such registration token: nope (HTTP 404)");
 }
 
 #[test]
 fn regtok_new_sends_only_what_was_given() {
     let env = Env::new();
     let random = env.mock(|when, then| {
-        when.method(POST)
-            .path(format!("{TOKENS}/new"))
-            .no_query()
-            .body(r#"{"length":16}"#);
-        then.status(200)
-            .json_body(token("Rnd0123456789abc", json!(null), 0, 0, json!(null)));
+        when.method(POST).path(format!("{TOKENS}/new")).no_query().body(r#"{"length":16}"#);
+        then.status(200).json_body(token("Rnd0123456789abc", json!(null), 0, 0, json!(null)));
     });
     let short = env.reply_to_body(
         POST,
@@ -134,19 +121,11 @@ fn regtok_new_sends_only_what_was_given() {
     );
     let out = env.run(&["regtok", "new"]).ok();
     assert_eq!(out.json()["token"], "Rnd0123456789abc");
-    assert!(
-        out.stderr
-            .contains("Registration token Rnd0123456789abc created.")
-    );
+    assert!(out.stderr.contains("Registration token Rnd0123456789abc created."));
     env.run(&["regtok", "new", "-l", "8", "-u", "0"]).ok();
-    let made = env
-        .run(&words("regtok new -n my.tok-1 -l 20 -u 5 -e 2999-01-01"))
-        .ok();
+    let made = env.run(&words("regtok new -n my.tok-1 -l 20 -u 5 -e 2999-01-01")).ok();
     assert_eq!(made.json()["expiry_time"], 32_472_144_000_000_i64);
-    env.run(&words(
-        "regtok new --token my.tok-1 --uses-allowed 5 --expiry-ts 32472144000000",
-    ))
-    .ok();
+    env.run(&words("regtok new --token my.tok-1 --uses-allowed 5 --expiry-ts 32472144000000")).ok();
     random.assert();
     short.assert();
     named.assert_calls(2);
@@ -158,17 +137,11 @@ fn regtok_update_sends_null_for_unlimited_and_never() {
     let path = format!("{TOKENS}/abc");
     let reply = token("abc", json!(null), 0, 0, json!(null));
     let unlimited = env.mock(|when, then| {
-        when.method(PUT)
-            .path(path.as_str())
-            .no_query()
-            .body(r#"{"uses_allowed":null}"#);
+        when.method(PUT).path(path.as_str()).no_query().body(r#"{"uses_allowed":null}"#);
         then.status(200).json_body(reply.clone());
     });
     let never = env.mock(|when, then| {
-        when.method(PUT)
-            .path(path.as_str())
-            .no_query()
-            .body(r#"{"expiry_time":null}"#);
+        when.method(PUT).path(path.as_str()).no_query().body(r#"{"expiry_time":null}"#);
         then.status(200).json_body(reply.clone());
     });
     let both = env.mock(|when, then| {
@@ -183,29 +156,18 @@ fn regtok_update_sends_null_for_unlimited_and_never() {
             .path(path.as_str())
             .no_query()
             .body(r#"{"uses_allowed":3,"expiry_time":32472144000000}"#);
-        then.status(200)
-            .json_body(token("abc", json!(3), 0, 0, json!(32_472_144_000_000_i64)));
+        then.status(200).json_body(token("abc", json!(3), 0, 0, json!(32_472_144_000_000_i64)));
     });
     let nothing = env.mock(|when, then| {
         when.method(PUT).path(path.as_str()).no_query().body("{}");
         then.status(200).json_body(reply.clone());
     });
-    assert_eq!(
-        env.run(&["regtok", "update", "abc", "-u", "-1"])
-            .ok()
-            .json(),
-        reply
-    );
-    env.run(&["regtok", "update", "abc", "--expiry-ts", "-1"])
-        .ok();
-    env.run(&["regtok", "update", "abc", "-u=-1", "-t", "-1"])
-        .ok();
-    let human = env
-        .run(&words("-o human regtok update abc -u 3 -e 2999-01-01"))
-        .ok();
+    assert_eq!(env.run(&["regtok", "update", "abc", "-u", "-1"]).ok().json(), reply);
+    env.run(&["regtok", "update", "abc", "--expiry-ts", "-1"]).ok();
+    env.run(&["regtok", "update", "abc", "-u=-1", "-t", "-1"]).ok();
+    let human = env.run(&words("-o human regtok update abc -u 3 -e 2999-01-01")).ok();
     human.stdout_has("expiry_time     2999-01-01 00:00:00\n");
-    env.run(&["regtok", "update", "abc", "-t", "32472144000000", "-u", "3"])
-        .ok();
+    env.run(&["regtok", "update", "abc", "-t", "32472144000000", "-u", "3"]).ok();
     env.run(&["regtok", "update", "abc"]).ok();
     unlimited.assert();
     never.assert();
@@ -218,9 +180,7 @@ fn regtok_update_sends_null_for_unlimited_and_never() {
 fn regtok_delete_asks_first() {
     let env = Env::new();
     let delete = env.reply(DELETE, &format!("{TOKENS}/abc"), 200, json!({}));
-    let declined = env
-        .run_with_input(&["regtok", "delete", "abc"], "n\n")
-        .fails(6, "aborted");
+    let declined = env.run_with_input(&["regtok", "delete", "abc"], "n\n").fails(6, "aborted");
     declined.stderr_has("Delete the registration token abc?");
     delete.assert_calls(0);
     let yes = env.run_with_input(&["regtok", "delete", "abc"], "y\n").ok();
@@ -235,63 +195,26 @@ fn regtok_usage_errors_send_nothing() {
     let env = Env::new();
     let any = env.any_request();
     for (args, message) in [
-        (
-            &["regtok", "new", "-n", "bad token"][..],
-            "only letters, digits and . _ ~ -",
-        ),
-        (
-            &["regtok", "new", "-n", &"x".repeat(65)],
-            "1 to 64 characters",
-        ),
+        (&["regtok", "new", "-n", "bad token"][..], "only letters, digits and . _ ~ -"),
+        (&["regtok", "new", "-n", &"x".repeat(65)], "1 to 64 characters"),
         (&["regtok", "new", "-l", "0"], "not in 1..=64"),
         (&["regtok", "new", "-l", "65"], "not in 1..=64"),
-        (
-            &["regtok", "new", "-u", "-1"],
-            "negative numbers are not allowed",
-        ),
-        (
-            &["regtok", "update", "abc", "-u", "-2"],
-            "it must be at least -1",
-        ),
+        (&["regtok", "new", "-u", "-1"], "negative numbers are not allowed"),
+        (&["regtok", "update", "abc", "-u", "-2"], "it must be at least -1"),
         (&["regtok", "new", "-t", "1000"], "lies in the past"),
         (&["regtok", "new", "-e", "2001-01-01"], "lies in the past"),
         (&["regtok", "new", "-e", "soon"], "is not a date"),
-        (
-            &["regtok", "new", "-t", "32472144000000", "-e", "2999-01-01"],
-            "cannot be used with",
-        ),
-        (
-            &["regtok", "update", "abc", "-u", "-2"],
-            "it must be at least -1",
-        ),
-        (
-            &["regtok", "update", "abc", "-t", "-5"],
-            "it must be at least -1",
-        ),
-        (
-            &["regtok", "update", "abc", "-t", "1000"],
-            "lies in the past",
-        ),
-        (
-            &["regtok", "update", "abc", "-t", "-1", "-e", "2999-01-01"],
-            "cannot be used with",
-        ),
-        (
-            &["regtok", "update", "new", "-u", "1"],
-            "cannot be read, changed or deleted",
-        ),
-        (
-            &["regtok", "details", "new"],
-            "cannot be read, changed or deleted",
-        ),
-        (
-            &["regtok", "details", "a/b"],
-            "only letters, digits and . _ ~ -",
-        ),
+        (&["regtok", "new", "-t", "32472144000000", "-e", "2999-01-01"], "cannot be used with"),
+        (&["regtok", "update", "abc", "-u", "-2"], "it must be at least -1"),
+        (&["regtok", "update", "abc", "-t", "-5"], "it must be at least -1"),
+        (&["regtok", "update", "abc", "-t", "1000"], "lies in the past"),
+        (&["regtok", "update", "abc", "-t", "-1", "-e", "2999-01-01"], "cannot be used with"),
+        (&["regtok", "update", "new", "-u", "1"], "cannot be read, changed or deleted"),
+        (&["regtok", "details", "new"], "cannot be read, changed or deleted"),
+        (&["regtok", "details", "a/b"], "only letters, digits and . _ ~ -"),
         (&["regtok", "delete", ""], "1 to 64 characters"),
     ] {
-        env.run(&[&["--batch"][..], args].concat())
-            .fails(2, message);
+        env.run(&[&["--batch"][..], args].concat()).fails(2, message);
     }
     any.assert_calls(0);
 }

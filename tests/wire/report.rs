@@ -21,39 +21,24 @@ fn both_kinds_are_one_document_of_the_two_pages() {
     let events = env.reply_to_query(
         GET,
         EVENTS,
-        &[
-            ("from", "0"),
-            ("limit", "100"),
-            ("dir", "b"),
-            ("user_id", "@rep:example.org"),
-        ],
+        &[("from", "0"), ("limit", "100"), ("dir", "b"), ("user_id", "@rep:example.org")],
         200,
         json!({"event_reports": [event_report()], "total": 1}),
     );
     let users = env.reply_to_query(
         GET,
         USERS,
-        &[
-            ("from", "0"),
-            ("limit", "100"),
-            ("dir", "b"),
-            ("user_id", "@rep:example.org"),
-        ],
+        &[("from", "0"), ("limit", "100"), ("dir", "b"), ("user_id", "@rep:example.org")],
         200,
         json!({"user_reports": [], "total": 0}),
     );
-    let out = env
-        .run(&["report", "list", "-u", "@rep:example.org"])
-        .ok()
-        .json();
+    let out = env.run(&["report", "list", "-u", "@rep:example.org"]).ok().json();
     assert_eq!(
         out,
         json!({"event_reports": {"event_reports": [event_report()], "total": 1},
                "user_reports": {"user_reports": [], "total": 0}})
     );
-    let human = env
-        .run(&words("-o human report list -u @rep:example.org --ts"))
-        .ok();
+    let human = env.run(&words("-o human report list -u @rep:example.org --ts")).ok();
     assert_eq!(
         human.lines()[2],
         "3   1700000000000  Lobby  @bad:example.org  spam\\x07  @rep:example.org  !r:example.org  $e"
@@ -78,24 +63,15 @@ fn one_kind_sends_its_own_filters_and_oldest_first() {
         200,
         json!({"event_reports": [], "total": 0}),
     );
-    env.run(&words(
-        "report list -k event -f 5 -l 2 --oldest-first -r !r -s @bad:example.org",
-    ))
-    .ok();
+    env.run(&words("report list -k event -f 5 -l 2 --oldest-first -r !r -s @bad:example.org")).ok();
     let u = env.reply_to_query(
         GET,
         USERS,
-        &[
-            ("from", "0"),
-            ("limit", "100"),
-            ("dir", "b"),
-            ("target_user_id", "@bad:example.org"),
-        ],
+        &[("from", "0"), ("limit", "100"), ("dir", "b"), ("target_user_id", "@bad:example.org")],
         200,
         json!({"user_reports": [], "total": 0}),
     );
-    env.run(&["report", "list", "-k", "user", "-t", "@bad:example.org"])
-        .ok();
+    env.run(&["report", "list", "-k", "user", "-t", "@bad:example.org"]).ok();
     m.assert_calls(1);
     u.assert_calls(1);
 }
@@ -139,8 +115,7 @@ fn delete_reads_the_report_first_and_an_unknown_id_asks_nothing() {
         json!({"errcode": "M_NOT_FOUND", "error": "User report not found"}),
     );
     let any_delete = env.any_request_with(DELETE);
-    env.run(&["report", "delete", "9", "-k", "user"])
-        .fails(1, "User report not found (HTTP 404)");
+    env.run(&["report", "delete", "9", "-k", "user"]).fails(1, "User report not found (HTTP 404)");
     any_delete.assert_calls(0);
     env.run(&["report", "show", "-1"]).fails(2, "-1");
 }
@@ -155,10 +130,7 @@ fn show_prints_one_report_of_either_kind() {
         "target_user_id": "@bad:example.org", "user_id": "@rep:example.org", "reason": "rude"});
     let user = env.reply(GET, &format!("{USERS}/9"), 200, user_report.clone());
     assert_eq!(env.run(&["report", "show", "3"]).ok().json(), detail);
-    assert_eq!(
-        env.run(&["report", "show", "9", "-k", "user"]).ok().json(),
-        user_report
-    );
+    assert_eq!(env.run(&["report", "show", "9", "-k", "user"]).ok().json(), user_report);
     // The reported event is shown too, its control characters escaped.
     let human = env.run(&["-o", "human", "report", "show", "3"]).ok();
     assert_eq!(
@@ -175,9 +147,7 @@ fn show_prints_one_report_of_either_kind() {
          canonical_alias\n\
          event_json       type=m.room.message content=body=buy\\e[31m\n"
     );
-    let human = env
-        .run(&["-o", "human", "report", "show", "9", "-k", "user"])
-        .ok();
+    let human = env.run(&["-o", "human", "report", "show", "9", "-k", "user"]).ok();
     assert_eq!(
         human.stdout,
         "id              9\n\

@@ -61,12 +61,7 @@ fn request_lines(args: &[&str], replies: &[&str]) -> (crate::support::Run, Vec<S
         "base_url: {base}\ntoken: {TOKEN}\nformat: json\nhomeserver: example.org\n"
     ));
     let run = env.run(args);
-    let lines = server
-        .join()
-        .unwrap()
-        .into_iter()
-        .map(|seen| seen.line)
-        .collect();
+    let lines = server.join().unwrap().into_iter().map(|seen| seen.line).collect();
     (run, lines)
 }
 
@@ -128,10 +123,7 @@ fn room_list_sends_the_defaults_and_renders_json_and_human() {
     );
     assert!(lines[3].starts_with(V12_ROOM), "{human:#?}");
     assert!(lines[3].contains("2 / 2"), "{human:#?}");
-    assert_eq!(
-        human.stderr,
-        "Total rooms: 3\nThere are more than shown; use --from 2 or --all.\n"
-    );
+    assert_eq!(human.stderr, "Total rooms: 3\nThere are more than shown; use --from 2 or --all.\n");
     m.assert_calls(2);
 }
 
@@ -148,8 +140,7 @@ fn room_list_filters_map_to_query_parameters() {
             .query_param("dir", "b")
             .query_param("empty_rooms", "true")
             .query_param("public_rooms", "false");
-        then.status(200)
-            .json_body(json!({"rooms": [], "offset": 5, "total_rooms": 0}));
+        then.status(200).json_body(json!({"rooms": [], "offset": 5, "total_rooms": 0}));
     });
     let run = env
         .run(&[
@@ -170,8 +161,7 @@ fn room_list_filters_map_to_query_parameters() {
         .ok();
     // Synapse's query ORs the search with these filters; the person is told.
     assert!(
-        run.stderr
-            .starts_with("Note: Synapse (as of 1.163) ignores --empty/--not-empty"),
+        run.stderr.starts_with("Note: Synapse (as of 1.163) ignores --empty/--not-empty"),
         "{run:#?}"
     );
     filtered.assert();
@@ -183,13 +173,10 @@ fn room_list_filters_map_to_query_parameters() {
             .query_param("public_rooms", "true")
             .query_param("order_by", "state_events")
             .query_param_missing("dir");
-        then.status(200)
-            .json_body(json!({"rooms": [], "offset": 0, "total_rooms": 0}));
+        then.status(200).json_body(json!({"rooms": [], "offset": 0, "total_rooms": 0}));
     });
     let run = env
-        .run(&words(
-            "room list --empty --not-empty --not-public --public --sort state_events",
-        ))
+        .run(&words("room list --empty --not-empty --not-public --public --sort state_events"))
         .ok();
     assert_eq!(run.stderr, "", "no search term, no note");
     opposite.assert();
@@ -199,24 +186,13 @@ fn room_list_filters_map_to_query_parameters() {
 fn room_list_warns_about_either_filter_with_a_search_term() {
     let env = Env::new();
     // Loose: this test is about the note; the queries are pinned in the test above.
-    env.reply_loose(
-        GET,
-        ROOMS,
-        200,
-        json!({"rooms": [], "offset": 0, "total_rooms": 0}),
-    );
+    env.reply_loose(GET, ROOMS, 200, json!({"rooms": [], "offset": 0, "total_rooms": 0}));
     for filter in ["-e", "-E", "--public", "--not-public"] {
         let run = env.run(&["room", "list", "-n", "x", filter]).ok();
-        assert!(
-            run.stderr.contains("Note: Synapse (as of 1.163) ignores"),
-            "{filter}: {run:#?}"
-        );
+        assert!(run.stderr.contains("Note: Synapse (as of 1.163) ignores"), "{filter}: {run:#?}");
     }
     let run = env.run(&["room", "list", "-n", "x"]).ok();
-    assert!(
-        !run.stderr.contains("Note:"),
-        "no filter, no note: {run:#?}"
-    );
+    assert!(!run.stderr.contains("Note:"), "no filter, no note: {run:#?}");
 }
 
 #[test]
@@ -240,8 +216,7 @@ fn room_list_accepts_every_synadm_sort_order() {
     for order in orders {
         let m = env.mock(|when, then| {
             when.method(GET).path(ROOMS).query_param("order_by", order);
-            then.status(200)
-                .json_body(json!({"rooms": [], "offset": 0, "total_rooms": 0}));
+            then.status(200).json_body(json!({"rooms": [], "offset": 0, "total_rooms": 0}));
         });
         env.run(&["room", "list", "-s", order]).ok();
         m.assert();
@@ -285,37 +260,25 @@ fn room_list_all_follows_next_batch_and_prints_one_document() {
         }));
     });
     let second = env.mock(|when, then| {
-        when.method(GET)
-            .path(ROOMS)
-            .query_param("from", "2")
-            .query_param("limit", "2");
+        when.method(GET).path(ROOMS).query_param("from", "2").query_param("limit", "2");
         then.status(200).json_body(json!({
             "rooms": [room_entry("!c:example.org", "C", "12", 0, 0)],
             "offset": 2, "total_rooms": 3, "prev_batch": 0
         }));
     });
     let out = env.run(&["room", "list", "--all", "-l", "2"]).ok().json();
-    let ids: Vec<&str> = out
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["room_id"].as_str().unwrap())
-        .collect();
+    let ids: Vec<&str> =
+        out.as_array().unwrap().iter().map(|r| r["room_id"].as_str().unwrap()).collect();
     assert_eq!(ids, ["!a:example.org", "!b:example.org", "!c:example.org"]);
     assert_eq!(out[2], room_entry("!c:example.org", "C", "12", 0, 0));
 
     // Streamed human output is reshaped like one page: the members column, no state_events.
-    let human = env
-        .run(&["-o", "human", "room", "list", "--all", "-l", "2"])
-        .ok();
+    let human = env.run(&["-o", "human", "room", "list", "--all", "-l", "2"]).ok();
     let lines = human.lines();
     assert_eq!(lines.len(), 5, "{human:#?}");
     assert!(lines[0].contains("members"), "{human:#?}");
     assert!(!lines[0].contains("state_events"), "{human:#?}");
-    assert!(
-        lines[4].starts_with("!c:example.org") && lines[4].contains("0 / 0"),
-        "{human:#?}"
-    );
+    assert!(lines[4].starts_with("!c:example.org") && lines[4].contains("0 / 0"), "{human:#?}");
     first.assert_calls(2);
     second.assert_calls(2);
 }
@@ -324,12 +287,8 @@ fn room_list_all_follows_next_batch_and_prints_one_document() {
 fn room_list_all_default_page_is_1000() {
     let env = Env::new();
     let m = env.mock(|when, then| {
-        when.method(GET)
-            .path(ROOMS)
-            .query_param("from", "0")
-            .query_param("limit", "1000");
-        then.status(200)
-            .json_body(json!({"rooms": [], "offset": 0, "total_rooms": 0}));
+        when.method(GET).path(ROOMS).query_param("from", "0").query_param("limit", "1000");
+        then.status(200).json_body(json!({"rooms": [], "offset": 0, "total_rooms": 0}));
     });
     assert_eq!(env.run(&["room", "list", "--all"]).ok().json(), json!([]));
     m.assert();
@@ -351,9 +310,7 @@ fn room_search_is_list_with_a_search_term() {
             .query_param_missing("public_rooms");
         then.status(200).json_body(reply.clone());
     });
-    let args = [
-        "room", "search", "GEN", "-f", "3", "-l", "1", "-s", "version", "-r",
-    ];
+    let args = ["room", "search", "GEN", "-f", "3", "-l", "1", "-s", "version", "-r"];
     assert_eq!(env.run(&args).ok().json(), reply);
     let mut human_args = vec!["-o", "human"];
     human_args.extend(args);
@@ -382,30 +339,21 @@ fn room_ids_go_out_raw_and_aliases_with_an_encoded_hash() {
         &[&room_details(V12_ROOM, "New", "12").to_string()],
     );
     assert_eq!(run.code, 0, "{run:#?}");
-    assert_eq!(
-        lines,
-        [format!("GET /_synapse/admin/v1/rooms/{V12_ROOM} HTTP/1.1")]
-    );
+    assert_eq!(lines, [format!("GET /_synapse/admin/v1/rooms/{V12_ROOM} HTTP/1.1")]);
 
     let (run, lines) = request_lines(
         &["room", "join", "#général:example.org", "bob"],
         &[r#"{"room_id": "!abc:example.org"}"#],
     );
     assert_eq!(run.code, 0, "{run:#?}");
-    assert_eq!(
-        lines,
-        ["POST /_synapse/admin/v1/join/%23g%C3%A9n%C3%A9ral:example.org HTTP/1.1"]
-    );
+    assert_eq!(lines, ["POST /_synapse/admin/v1/join/%23g%C3%A9n%C3%A9ral:example.org HTTP/1.1"]);
 
     let (run, lines) = request_lines(
         &["room", "resolve", "#general:example.org"],
         &[r#"{"room_id": "!abc:example.org", "servers": ["example.org"]}"#],
     );
     assert_eq!(run.code, 0, "{run:#?}");
-    assert_eq!(
-        lines,
-        ["GET /_matrix/client/v3/directory/room/%23general:example.org HTTP/1.1"]
-    );
+    assert_eq!(lines, ["GET /_matrix/client/v3/directory/room/%23general:example.org HTTP/1.1"]);
 }
 
 #[test]
@@ -427,11 +375,8 @@ fn room_details_prints_the_room_with_unknown_fields() {
 #[test]
 fn room_state_is_a_table_of_type_key_sender_and_time() {
     let env = Env::new();
-    let mut member = state_event(
-        "m.room.member",
-        "@bob:example.org",
-        json!({"membership": "join"}),
-    );
+    let mut member =
+        state_event("m.room.member", "@bob:example.org", json!({"membership": "join"}));
     member["state_key"] = json!("@bob:example.org");
     member["origin_server_ts"] = json!(1700000100000_i64);
     let reply = json!({"state": [
@@ -439,9 +384,7 @@ fn room_state_is_a_table_of_type_key_sender_and_time() {
         member
     ]});
     let m = env.mock(|when, then| {
-        when.method(GET)
-            .path(format!("{ROOMS}/{ROOM}/state"))
-            .query_param_missing("type");
+        when.method(GET).path(format!("{ROOMS}/{ROOM}/state")).query_param_missing("type");
         then.status(200).json_body(reply.clone());
     });
     assert_eq!(env.run(&["room", "state", ROOM]).ok().json(), reply);
@@ -472,12 +415,7 @@ fn room_state_is_a_table_of_type_key_sender_and_time() {
 fn room_members_human_is_one_id_per_line_with_the_total_on_stderr() {
     let env = Env::new();
     let reply = json!({"members": ["@alice:example.org", "@bob:remote.example"], "total": 2});
-    let m = env.reply(
-        GET,
-        &format!("{ROOMS}/{V12_ROOM}/members"),
-        200,
-        reply.clone(),
-    );
+    let m = env.reply(GET, &format!("{ROOMS}/{V12_ROOM}/members"), 200, reply.clone());
     assert_eq!(env.run(&["room", "members", V12_ROOM]).ok().json(), reply);
     let human = env.run(&["-o", "human", "room", "members", V12_ROOM]).ok();
     assert_eq!(human.stdout, "@alice:example.org\n@bob:remote.example\n");
@@ -497,9 +435,7 @@ fn room_resolve_prints_the_room_id_string_like_synadm() {
     let run = env.run(&["room", "resolve", "#general:example.org"]).ok();
     assert_eq!(run.stdout, format!("\"{ROOM}\"\n"));
     assert_eq!(run.json(), json!(ROOM));
-    let human = env
-        .run(&["-o", "human", "room", "resolve", "#general:example.org"])
-        .ok();
+    let human = env.run(&["-o", "human", "room", "resolve", "#general:example.org"]).ok();
     assert_eq!(human.stdout, format!("{ROOM}\n"));
     m.assert_calls(2);
 }
@@ -508,27 +444,18 @@ fn room_resolve_prints_the_room_id_string_like_synadm() {
 fn room_resolve_reverse_lists_aliases_of_an_id_or_of_an_alias() {
     let env = Env::new();
     let aliases = json!({"aliases": ["#general:example.org", "#lobby:example.org"]});
-    let list = env.reply(
-        GET,
-        &format!("/_matrix/client/v3/rooms/{ROOM}/aliases"),
-        200,
-        aliases.clone(),
-    );
+    let list =
+        env.reply(GET, &format!("/_matrix/client/v3/rooms/{ROOM}/aliases"), 200, aliases.clone());
     let lookup = env.reply(
         GET,
         "/_matrix/client/v3/directory/room/%23lobby:example.org",
         200,
         json!({"room_id": ROOM, "servers": ["example.org"]}),
     );
-    assert_eq!(
-        env.run(&["room", "resolve", "-r", ROOM]).ok().json(),
-        aliases
-    );
+    assert_eq!(env.run(&["room", "resolve", "-r", ROOM]).ok().json(), aliases);
     lookup.assert_calls(0);
     assert_eq!(
-        env.run(&["room", "resolve", "--reverse", "#lobby:example.org"])
-            .ok()
-            .json(),
+        env.run(&["room", "resolve", "--reverse", "#lobby:example.org"]).ok().json(),
         aliases
     );
     lookup.assert_calls(1);
@@ -547,10 +474,8 @@ fn room_resolve_of_an_unknown_alias_fails_with_the_servers_error() {
         404,
         json!({"errcode": "M_NOT_FOUND", "error": "Room alias #nope:example.org not found"}),
     );
-    env.run(&["room", "resolve", "#nope:example.org"]).fails(
-        1,
-        "M_NOT_FOUND: Room alias #nope:example.org not found (HTTP 404)",
-    );
+    env.run(&["room", "resolve", "#nope:example.org"])
+        .fails(1, "M_NOT_FOUND: Room alias #nope:example.org not found (HTTP 404)");
 }
 
 #[test]
@@ -635,8 +560,7 @@ fn room_block_blocks_by_default_and_unblocks_with_u() {
     let run = env.run(&["room", "block", "-u", ROOM]).ok();
     assert_eq!(run.json(), json!({"block": false}));
     assert_eq!(run.stderr, format!("Room {ROOM} is not blocked.\n"));
-    env.run(&["room", "block", "--block", "--unblock", ROOM])
-        .ok();
+    env.run(&["room", "block", "--block", "--unblock", ROOM]).ok();
     unblock.assert_calls(2);
     let human = env.run(&["-o", "human", "room", "block", ROOM]).ok();
     assert_eq!(human.stdout, "block  true\n");
@@ -647,19 +571,9 @@ fn room_block_blocks_by_default_and_unblocks_with_u() {
 fn room_block_status_shows_who_blocked() {
     let env = Env::new();
     let reply = json!({"block": true, "user_id": "@admin:example.org"});
-    let m = env.reply(
-        GET,
-        &format!("{ROOMS}/{V12_ROOM}/block"),
-        200,
-        reply.clone(),
-    );
-    assert_eq!(
-        env.run(&["room", "block-status", V12_ROOM]).ok().json(),
-        reply
-    );
-    let human = env
-        .run(&["-o", "human", "room", "block-status", V12_ROOM])
-        .ok();
+    let m = env.reply(GET, &format!("{ROOMS}/{V12_ROOM}/block"), 200, reply.clone());
+    assert_eq!(env.run(&["room", "block-status", V12_ROOM]).ok().json(), reply);
+    let human = env.run(&["-o", "human", "room", "block-status", V12_ROOM]).ok();
     assert_eq!(human.stdout, "block    true\nuser_id  @admin:example.org\n");
     m.assert_calls(2);
 }
@@ -677,9 +591,7 @@ fn room_join_completes_the_user_and_prints_the_room() {
     let run = env.run(&["room", "join", ROOM, "bob"]).ok();
     assert_eq!(run.json(), json!({"room_id": ROOM}));
     assert_eq!(run.stderr, format!("@bob:example.org joined {ROOM}.\n"));
-    let human = env
-        .run(&["-o", "human", "room", "join", ROOM, "@bob:example.org"])
-        .ok();
+    let human = env.run(&["-o", "human", "room", "join", ROOM, "@bob:example.org"]).ok();
     assert_eq!(human.stdout, format!("room_id  {ROOM}\n"));
     m.assert_calls(2);
 }
@@ -694,8 +606,7 @@ fn room_join_reports_a_refusal() {
         404,
         json!({"errcode": "M_NOT_FOUND", "error": "User not found"}),
     );
-    env.run(&["room", "join", ROOM, "ghost"])
-        .fails(1, "M_NOT_FOUND: User not found (HTTP 404)");
+    env.run(&["room", "join", ROOM, "ghost"]).fails(1, "M_NOT_FOUND: User not found (HTTP 404)");
 }
 
 // ---------------------------------------------------------------- make-admin
@@ -721,13 +632,7 @@ fn mock_whoami<'a>(env: &'a Env, user: &str) -> httpmock::Mock<'a> {
 }
 
 fn mock_make_admin<'a>(env: &'a Env, room: &str, body: Value) -> httpmock::Mock<'a> {
-    env.reply_to_body(
-        POST,
-        &format!("{ROOMS}/{room}/make_room_admin"),
-        body,
-        200,
-        json!({}),
-    )
+    env.reply_to_body(POST, &format!("{ROOMS}/{room}/make_room_admin"), body, 200, json!({}))
 }
 
 #[test]
@@ -751,14 +656,8 @@ fn make_admin_of_a_v12_creator_changes_nothing_and_says_why() {
         )
     );
     // An additional creator, given as a localpart.
-    let run = env
-        .run(&["-o", "human", "room", "make-admin", V12_ROOM, "-u", "dave"])
-        .ok();
-    assert!(
-        run.stderr
-            .starts_with("@dave:example.org is a creator of room"),
-        "{run:#?}"
-    );
+    let run = env.run(&["-o", "human", "room", "make-admin", V12_ROOM, "-u", "dave"]).ok();
+    assert!(run.stderr.starts_with("@dave:example.org is a creator of room"), "{run:#?}");
     whoami.assert_calls(1);
     create.assert_calls(2);
     post.assert_calls(0);
@@ -773,9 +672,7 @@ fn make_admin_of_a_non_creator_in_v12_asks_synapse() {
         create_state("@alice:example.org", "12", &["@dave:example.org"]),
     );
     let post = mock_make_admin(&env, V12_ROOM, json!({"user_id": "@bob:example.org"}));
-    let run = env
-        .run(&["room", "make-admin", V12_ROOM, "--user-id", "bob"])
-        .ok();
+    let run = env.run(&["room", "make-admin", V12_ROOM, "--user-id", "bob"]).ok();
     assert_eq!(run.json(), json!({}));
     assert_eq!(
         run.stderr,
@@ -794,10 +691,7 @@ fn make_admin_of_the_creator_of_an_older_room_asks_synapse_with_synadms_empty_bo
     let whoami = mock_whoami(&env, "@alice:example.org");
     let create = mock_create(&env, ROOM, create_state("@alice:example.org", "10", &[]));
     let post = mock_make_admin(&env, ROOM, json!({}));
-    assert_eq!(
-        env.run(&["room", "make-admin", ROOM]).ok().json(),
-        json!({})
-    );
+    assert_eq!(env.run(&["room", "make-admin", ROOM]).ok().json(), json!({}));
     whoami.assert_calls(1);
     create.assert_calls(1);
     post.assert_calls(1);
@@ -811,10 +705,8 @@ fn make_admin_of_an_alias_resolves_it_first() {
         "{}".to_string(),
     ];
     let replies: Vec<&str> = replies.iter().map(String::as_str).collect();
-    let (run, lines) = request_lines(
-        &words("room make-admin #general:example.org -u @bob:example.org"),
-        &replies,
-    );
+    let (run, lines) =
+        request_lines(&words("room make-admin #general:example.org -u @bob:example.org"), &replies);
     assert_eq!(run.code, 0, "{run:#?}");
     assert_eq!(
         lines,
@@ -836,11 +728,7 @@ fn make_admin_explains_why_synapse_refused() {
             "No local admin user in room",
             "Synapse grants power through a local user who is joined",
         ),
-        (
-            json!({"state": []}),
-            "Server not in room",
-            "No local user is in the room any more",
-        ),
+        (json!({"state": []}), "Server not in room", "No local user is in the room any more"),
     ];
     for (state, error, hint) in cases {
         let env = Env::new();
@@ -882,10 +770,7 @@ fn mock_levels<'a>(env: &'a Env, room: &str, users: Option<Value>) -> httpmock::
 fn power_levels_are_the_event_with_the_empty_state_key() {
     let env = Env::new();
     env.mock(|when, then| {
-        when.method(GET)
-            .path(ROOMS)
-            .query_param("from", "0")
-            .query_param("limit", "10");
+        when.method(GET).path(ROOMS).query_param("from", "0").query_param("limit", "10");
         then.status(200).json_body(json!({
             "rooms": [room_entry(ROOM, "Old", "10", 2, 2)], "offset": 0, "total_rooms": 1
         }));
@@ -911,20 +796,14 @@ fn power_levels_are_the_event_with_the_empty_state_key() {
     );
     mock_create(&env, ROOM, create_state("@alice:example.org", "10", &[]));
     let out = env.run(&["room", "power-levels"]).ok().json();
-    assert_eq!(
-        out["rooms"][0]["power_levels"],
-        json!({"@alice:example.org": 100})
-    );
+    assert_eq!(out["rooms"][0]["power_levels"], json!({"@alice:example.org": 100}));
 }
 
 #[test]
 fn power_levels_reads_levels_per_room_and_creators_of_v12_rooms() {
     let env = Env::new();
     let list = env.mock(|when, then| {
-        when.method(GET)
-            .path(ROOMS)
-            .query_param("from", "0")
-            .query_param("limit", "10");
+        when.method(GET).path(ROOMS).query_param("from", "0").query_param("limit", "10");
         then.status(200).json_body(json!({
             "rooms": [
                 room_entry(ROOM, "Old", "10", 2, 2),
@@ -934,11 +813,8 @@ fn power_levels_reads_levels_per_room_and_creators_of_v12_rooms() {
             "offset": 0, "total_rooms": 13, "next_batch": 10
         }));
     });
-    let old_levels = mock_levels(
-        &env,
-        ROOM,
-        Some(json!({"@alice:example.org": 100, "@bob:example.org": 50})),
-    );
+    let old_levels =
+        mock_levels(&env, ROOM, Some(json!({"@alice:example.org": 100, "@bob:example.org": 50})));
     let new_levels = mock_levels(&env, V12_ROOM, Some(json!({"@bob:example.org": 100})));
     let bare_levels = mock_levels(&env, "!bare:example.org", None);
     let old_create = mock_create(&env, ROOM, create_state("@alice:example.org", "10", &[]));
@@ -1043,12 +919,8 @@ fn power_levels_options_map_to_the_room_list_and_all_details_keeps_fields() {
     assert_eq!(out["prev_batch"], 2);
 
     let named = env.mock(|when, then| {
-        when.method(GET)
-            .path(ROOMS)
-            .query_param("search_term", "old")
-            .query_param("limit", "10");
-        then.status(200)
-            .json_body(json!({"rooms": [], "offset": 0, "total_rooms": 0}));
+        when.method(GET).path(ROOMS).query_param("search_term", "old").query_param("limit", "10");
+        then.status(200).json_body(json!({"rooms": [], "offset": 0, "total_rooms": 0}));
     });
     let out = env.run(&["room", "power-levels", "-n", "old"]).ok().json();
     assert_eq!(out["rooms_w_power_levels_curr_batch"], 0);
@@ -1086,50 +958,28 @@ fn power_levels_of_a_room_gone_since_listing_are_empty() {
 fn power_levels_all_streams_every_page() {
     let env = Env::new();
     let first = env.mock(|when, then| {
-        when.method(GET)
-            .path(ROOMS)
-            .query_param("from", "0")
-            .query_param("limit", "1");
+        when.method(GET).path(ROOMS).query_param("from", "0").query_param("limit", "1");
         then.status(200).json_body(json!({
             "rooms": [room_entry(ROOM, "Old", "10", 2, 2)], "offset": 0, "total_rooms": 2,
             "next_batch": 1
         }));
     });
     let second = env.mock(|when, then| {
-        when.method(GET)
-            .path(ROOMS)
-            .query_param("from", "1")
-            .query_param("limit", "1");
+        when.method(GET).path(ROOMS).query_param("from", "1").query_param("limit", "1");
         then.status(200).json_body(json!({
             "rooms": [room_entry(V12_ROOM, "New", "12", 1, 1)], "offset": 1, "total_rooms": 2,
             "prev_batch": 0
         }));
     });
     // The first page sets the column widths.
-    mock_levels(
-        &env,
-        ROOM,
-        Some(json!({"@alice:example.org": 100, "@bob:example.org": 50})),
-    );
+    mock_levels(&env, ROOM, Some(json!({"@alice:example.org": 100, "@bob:example.org": 50})));
     mock_levels(&env, V12_ROOM, Some(json!({})));
-    mock_create(
-        &env,
-        V12_ROOM,
-        create_state("@alice:example.org", "12", &[]),
-    );
-    let out = env
-        .run(&["room", "power-levels", "--all", "-l", "1"])
-        .ok()
-        .json();
+    mock_create(&env, V12_ROOM, create_state("@alice:example.org", "12", &[]));
+    let out = env.run(&["room", "power-levels", "--all", "-l", "1"]).ok().json();
     assert_eq!(out.as_array().unwrap().len(), 2, "{out}");
     assert_eq!(out[1]["creators"], json!(["@alice:example.org"]));
-    let human = env
-        .run(&["-o", "h", "room", "power-levels", "--all", "-l", "1"])
-        .ok();
-    assert!(
-        human.lines()[3].ends_with("@alice:example.org creator"),
-        "{human:#?}"
-    );
+    let human = env.run(&["-o", "h", "room", "power-levels", "--all", "-l", "1"]).ok();
+    assert!(human.lines()[3].ends_with("@alice:example.org creator"), "{human:#?}");
     first.assert_calls(2);
     second.assert_calls(2);
 }

@@ -85,10 +85,7 @@ fn room_delete_shows_the_room_asks_and_sends_synadms_default_body() {
         "Delete room !doomed:example.org? [y/N]",
         "synadm room delete-status -d d1",
     ] {
-        assert!(
-            run.stderr.contains(shown),
-            "stderr lacks {shown:?}: {run:#?}"
-        );
+        assert!(run.stderr.contains(shown), "stderr lacks {shown:?}: {run:#?}");
     }
     room.assert_calls(1);
     people.assert_calls(1);
@@ -100,8 +97,7 @@ fn room_delete_declined_deletes_nothing() {
     let env = Env::new();
     let (room, _) = room_known(&env);
     let delete = v2_delete(&env, json!({"block": false, "purge": true}));
-    env.run_with_input(&["room", "delete", ROOM], "n\n")
-        .fails(6, "aborted");
+    env.run_with_input(&["room", "delete", ROOM], "n\n").fails(6, "aborted");
     room.assert_calls(1);
     delete.assert_calls(0);
 }
@@ -143,12 +139,8 @@ fn room_delete_sends_every_flag_and_completes_the_new_rooms_user() {
 fn room_delete_force_purge_is_sent_only_when_given() {
     let env = Env::new();
     room_known(&env);
-    let delete = v2_delete(
-        &env,
-        json!({"block": false, "purge": true, "force_purge": true}),
-    );
-    env.run(&["--batch", "room", "delete", ROOM, "--force-purge"])
-        .ok();
+    let delete = v2_delete(&env, json!({"block": false, "purge": true, "force_purge": true}));
+    env.run(&["--batch", "room", "delete", ROOM, "--force-purge"]).ok();
     delete.assert_calls(1);
 }
 
@@ -163,16 +155,10 @@ fn room_delete_v1_is_synchronous_and_prints_the_shutdown_result() {
         200,
         shutdown(),
     );
-    let run = env
-        .run(&["--batch", "room", "delete", ROOM, "--v1", "-b"])
-        .ok();
+    let run = env.run(&["--batch", "room", "delete", ROOM, "--v1", "-b"]).ok();
     assert_eq!(run.json(), shutdown());
     run.stderr_has("Room !doomed:example.org deleted.");
-    let human = env
-        .run(&[
-            "--batch", "-o", "human", "room", "delete", ROOM, "--v1", "-b",
-        ])
-        .ok();
+    let human = env.run(&["--batch", "-o", "human", "room", "delete", ROOM, "--v1", "-b"]).ok();
     assert_eq!(
         human.stdout,
         "kicked_users          2\n\
@@ -197,8 +183,7 @@ fn room_delete_of_an_unknown_room_fails_before_asking() {
         .run_with_input(&["room", "delete", ROOM], "y\n")
         .fails(1, "M_NOT_FOUND: Room not found (HTTP 404)");
     assert!(!run.stderr.contains("[y/N]"), "{run:#?}");
-    env.run(&["--batch", "room", "delete", ROOM])
-        .fails(1, "M_NOT_FOUND");
+    env.run(&["--batch", "room", "delete", ROOM]).fails(1, "M_NOT_FOUND");
     room.assert_calls(2);
     delete.assert_calls(0);
 }
@@ -208,40 +193,16 @@ fn room_delete_usage_errors_send_no_request() {
     let env = Env::new();
     let any = env.any_request();
     for (args, says) in [
-        (
-            &["room", "delete", "doomed:example.org"][..],
-            "not a room ID",
-        ),
-        (
-            &["room", "delete", "!doomed:exa mple.org"][..],
-            "not a room ID",
-        ),
-        (
-            &["room", "delete", ROOM, "--no-purge", "--force-purge"][..],
-            "cannot be used with",
-        ),
-        (
-            &["room", "delete", ROOM, "--v1", "--wait"][..],
-            "cannot be used with",
-        ),
+        (&["room", "delete", "doomed:example.org"][..], "not a room ID"),
+        (&["room", "delete", "!doomed:exa mple.org"][..], "not a room ID"),
+        (&["room", "delete", ROOM, "--no-purge", "--force-purge"][..], "cannot be used with"),
+        (&["room", "delete", ROOM, "--v1", "--wait"][..], "cannot be used with"),
         (&["room", "delete"][..], "ROOM_ID"),
         (&["room", "delete-status"][..], "required"),
-        (
-            &["room", "delete-status", "-r", ROOM, "-d", "d1"][..],
-            "cannot be used with",
-        ),
-        (
-            &["room", "delete-status", "-r", "#alias:x"][..],
-            "not a room ID",
-        ),
-        (
-            &["room", "purge-empty", "--no-purge", "--force-purge"][..],
-            "cannot be used with",
-        ),
-        (
-            &["room", "purge-empty", "--v1", "--wait"][..],
-            "cannot be used with",
-        ),
+        (&["room", "delete-status", "-r", ROOM, "-d", "d1"][..], "cannot be used with"),
+        (&["room", "delete-status", "-r", "#alias:x"][..], "not a room ID"),
+        (&["room", "purge-empty", "--no-purge", "--force-purge"][..], "cannot be used with"),
+        (&["room", "purge-empty", "--v1", "--wait"][..], "cannot be used with"),
         (&["room", "purge-empty", "-p", "0"][..], "0"),
     ] {
         let mut all = vec!["--batch"];
@@ -297,20 +258,11 @@ fn room_delete_wait_shows_its_progress_on_a_terminal_and_clears_it() {
     let shown = env.run_on_terminal(None, &["--batch", "room", "delete", ROOM, "--wait"]);
     // One line (a spinner, the job and its status) redrawn at each poll …
     for status in ["scheduled", "active"] {
-        assert!(
-            shown.contains(&format!(" room deletion d1: {status} (0 s)")),
-            "{shown:?}"
-        );
+        assert!(shown.contains(&format!(" room deletion d1: {status} (0 s)")), "{shown:?}");
     }
     // … messages above it, and the line erased before the data.
-    assert!(
-        shown.contains("The room deletion d1 is complete ("),
-        "{shown:?}"
-    );
-    assert!(
-        shown.contains("\r\x1b[2K{\r\n    \"delete_id\": \"d1\""),
-        "{shown:?}"
-    );
+    assert!(shown.contains("The room deletion d1 is complete ("), "{shown:?}");
+    assert!(shown.contains("\r\x1b[2K{\r\n    \"delete_id\": \"d1\""), "{shown:?}");
 }
 
 #[test]
@@ -320,16 +272,10 @@ fn room_delete_wait_fails_with_exit_8_when_the_task_fails() {
     v2_delete(&env, json!({"block": false, "purge": true}));
     status_sequence(
         &env,
-        &[
-            (200, task("active", Value::Null)),
-            (200, task("failed", Value::Null)),
-        ],
+        &[(200, task("active", Value::Null)), (200, task("failed", Value::Null))],
     );
     env.run(&["--batch", "room", "delete", ROOM, "--wait"])
-        .fails(
-            8,
-            "the room deletion d1 failed: failed (Synapse gave no reason",
-        );
+        .fails(8, "the room deletion d1 failed: failed (Synapse gave no reason");
     // A server that does say why: its error is the message.
     let env = Env::new();
     room_known(&env);
@@ -348,14 +294,10 @@ fn room_delete_wait_gives_up_when_the_server_stops_answering() {
     v2_delete(&env, json!({"block": false, "purge": true}));
     let slow = env.mock(|when, then| {
         when.method(GET).path(STATUS_PATH);
-        then.status(200)
-            .delay(Duration::from_secs(3))
-            .json_body(task("active", Value::Null));
+        then.status(200).delay(Duration::from_secs(3)).json_body(task("active", Value::Null));
     });
     let started = Instant::now();
-    let run = env
-        .run(&["--batch", "room", "delete", ROOM, "--wait"])
-        .fails(4, "timed out");
+    let run = env.run(&["--batch", "room", "delete", ROOM, "--wait"]).fails(4, "timed out");
     run.stderr_has("check with `synadm room delete-status -d d1`");
     // Three polls of one second each (plus the pauses), not one per delayed reply.
     assert!(started.elapsed() < Duration::from_secs(9), "{run:#?}");
@@ -390,19 +332,9 @@ fn room_delete_status_by_delete_id_and_by_room() {
     let by_id = env.reply(GET, STATUS_PATH, 200, one.clone());
     let all = json!({"results": [one.clone(), task("failed", Value::Null)]});
     let by_room = env.reply(GET, &format!("{V2_PATH}/delete_status"), 200, all.clone());
-    assert_eq!(
-        env.run(&["room", "delete-status", "-d", "d1"]).ok().json(),
-        one
-    );
-    assert_eq!(
-        env.run(&["room", "delete-status", "--room-id", ROOM])
-            .ok()
-            .json(),
-        all
-    );
-    let human = env
-        .run(&["-o", "human", "room", "delete-status", "--delete-id", "d1"])
-        .ok();
+    assert_eq!(env.run(&["room", "delete-status", "-d", "d1"]).ok().json(), one);
+    assert_eq!(env.run(&["room", "delete-status", "--room-id", ROOM]).ok().json(), all);
+    let human = env.run(&["-o", "human", "room", "delete-status", "--delete-id", "d1"]).ok();
     assert_eq!(
         human.stdout,
         "status                complete\n\
@@ -413,9 +345,7 @@ fn room_delete_status_by_delete_id_and_by_room() {
          local_aliases         #doomed:example.org\n\
          new_room_id\n"
     );
-    let table = env
-        .run(&["-o", "human", "room", "delete-status", "-r", ROOM])
-        .ok();
+    let table = env.run(&["-o", "human", "room", "delete-status", "-r", ROOM]).ok();
     let lines = table.lines();
     assert!(lines[0].starts_with("status"), "{table:#?}");
     assert!(lines[2].starts_with("complete  d1"), "{table:#?}");
@@ -471,18 +401,12 @@ fn room_pages(env: &Env) -> (Mock<'_>, Mock<'_>, Mock<'_>) {
     (
         page(
             "0",
-            json!([
-                list_entry("!e1:example.org", 0, 0),
-                list_entry("!e2:example.org", 0, 1)
-            ]),
+            json!([list_entry("!e1:example.org", 0, 0), list_entry("!e2:example.org", 0, 1)]),
             Some(2),
         ),
         page(
             "2",
-            json!([
-                list_entry("!e3:example.org", 0, 0),
-                list_entry("!busy:example.org", 1, 1)
-            ]),
+            json!([list_entry("!e3:example.org", 0, 0), list_entry("!busy:example.org", 1, 1)]),
             Some(4),
         ),
         page("4", json!([list_entry("!busier:example.org", 3, 3)]), None),
@@ -497,12 +421,7 @@ fn default_first_page(env: &Env, rooms: Vec<Value>) -> Mock<'_> {
     env.reply_to_query(
         GET,
         "/_synapse/admin/v1/rooms",
-        &[
-            ("from", "0"),
-            ("limit", "100"),
-            ("order_by", "joined_local_members"),
-            ("dir", "b"),
-        ],
+        &[("from", "0"), ("limit", "100"), ("order_by", "joined_local_members"), ("dir", "b")],
         200,
         json!({"rooms": rooms, "offset": 0, "total_rooms": total}),
     )
@@ -513,10 +432,7 @@ fn room_purge_empty_scans_100_rooms_per_request_by_default() {
     let env = Env::new();
     let page = default_first_page(
         &env,
-        vec![
-            list_entry("!e1:example.org", 0, 0),
-            list_entry("!busy:example.org", 1, 1),
-        ],
+        vec![list_entry("!e1:example.org", 0, 0), list_entry("!busy:example.org", 1, 1)],
     );
     let run = env.run(&["room", "purge-empty", "--dry-run"]).ok();
     assert_eq!(run.json(), json!(["!e1:example.org"]));
@@ -528,9 +444,7 @@ fn room_purge_empty_dry_run_lists_rooms_without_local_members_and_deletes_nothin
     let env = Env::new();
     let (p0, p2, p4) = room_pages(&env);
     let any_delete = env.any_request_with(DELETE);
-    let run = env
-        .run(&["room", "purge-empty", "--dry-run", "--paginate", "2"])
-        .ok();
+    let run = env.run(&["room", "purge-empty", "--dry-run", "--paginate", "2"]).ok();
     assert_eq!(run.json(), json!(EMPTY));
     run.stderr_has("3 room(s) have no local members");
     // Remote members are counted only where there are some.
@@ -547,14 +461,10 @@ fn room_purge_empty_dry_run_lists_rooms_without_local_members_and_deletes_nothin
 
 #[test]
 fn room_purge_empty_previews_30_rooms_and_counts_the_rest() {
-    for (empty, more) in [
-        (30, None),
-        (31, Some("  … and 1 more (--dry-run lists them all)")),
-    ] {
+    for (empty, more) in [(30, None), (31, Some("  … and 1 more (--dry-run lists them all)"))] {
         let env = Env::new();
-        let mut rooms: Vec<Value> = (1..=empty)
-            .map(|i| list_entry(&format!("!e{i}:example.org"), 0, 0))
-            .collect();
+        let mut rooms: Vec<Value> =
+            (1..=empty).map(|i| list_entry(&format!("!e{i}:example.org"), 0, 0)).collect();
         rooms.push(list_entry("!busy:example.org", 1, 1));
         default_first_page(&env, rooms);
         let run = env.run(&["room", "purge-empty", "--dry-run"]).ok();
@@ -585,13 +495,8 @@ fn room_purge_empty_asks_once_deletes_each_empty_room_and_prints_one_list() {
     let env = Env::new();
     room_pages(&env);
     let body = json!({"block": false, "purge": true});
-    let deletes: Vec<Mock> = EMPTY
-        .iter()
-        .map(|r| delete_any(&env, r, body.clone()))
-        .collect();
-    let run = env
-        .run_with_input(&["room", "purge-empty", "-p", "2"], "y\n")
-        .ok();
+    let deletes: Vec<Mock> = EMPTY.iter().map(|r| delete_any(&env, r, body.clone())).collect();
+    let run = env.run_with_input(&["room", "purge-empty", "-p", "2"], "y\n").ok();
     assert_eq!(
         run.json(),
         json!([
@@ -601,9 +506,7 @@ fn room_purge_empty_asks_once_deletes_each_empty_room_and_prints_one_list() {
         ])
     );
     assert_eq!(
-        run.stderr
-            .matches("Delete these 3 rooms and purge them from the database? [y/N]")
-            .count(),
+        run.stderr.matches("Delete these 3 rooms and purge them from the database? [y/N]").count(),
         1,
         "{run:#?}"
     );
@@ -617,8 +520,7 @@ fn room_purge_empty_declined_deletes_nothing() {
     let env = Env::new();
     room_pages(&env);
     let any_delete = env.any_request_with(DELETE);
-    env.run_with_input(&["room", "purge-empty", "-p", "2"], "n\n")
-        .fails(6, "aborted");
+    env.run_with_input(&["room", "purge-empty", "-p", "2"], "n\n").fails(6, "aborted");
     any_delete.assert_calls(0);
 }
 
@@ -627,10 +529,7 @@ fn room_purge_empty_v1_sends_purge_as_asked_not_inverted() {
     for (flag, body) in [
         (None, json!({"block": false, "purge": true})),
         (Some("--no-purge"), json!({"block": false, "purge": false})),
-        (
-            Some("--force-purge"),
-            json!({"block": false, "purge": true, "force_purge": true}),
-        ),
+        (Some("--force-purge"), json!({"block": false, "purge": true, "force_purge": true})),
     ] {
         let env = Env::new();
         room_pages(&env);
@@ -715,9 +614,7 @@ fn room_purge_empty_wait_waits_for_every_deletion() {
         });
         env.reply(GET, &path, 200, done);
     }
-    let run = env
-        .run(&["--batch", "room", "purge-empty", "-p", "2", "--wait"])
-        .ok();
+    let run = env.run(&["--batch", "room", "purge-empty", "-p", "2", "--wait"]).ok();
     let rows = run.json();
     for (i, room) in EMPTY.iter().enumerate() {
         assert_eq!(rows[i]["room_id"], *room, "{run:#?}");

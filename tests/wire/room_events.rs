@@ -28,12 +28,7 @@ fn messages_send_the_filter_and_follow_end_tokens_with_all() {
     let second = env.reply_to_query(
         GET,
         &path,
-        &[
-            ("dir", "b"),
-            ("limit", "1000"),
-            ("filter", filter),
-            ("from", "t1"),
-        ],
+        &[("dir", "b"), ("limit", "1000"), ("filter", filter), ("from", "t1")],
         200,
         json!({"chunk": [event("$1", "one")], "start": "t1"}),
     );
@@ -53,12 +48,8 @@ fn messages_send_the_filter_and_follow_end_tokens_with_all() {
         ])
         .ok();
     let list: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
-    let ids: Vec<&str> = list
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["event_id"].as_str().unwrap())
-        .collect();
+    let ids: Vec<&str> =
+        list.as_array().unwrap().iter().map(|e| e["event_id"].as_str().unwrap()).collect();
     assert_eq!(ids, ["$2", "$1"]);
     first.assert_calls(1);
     second.assert_calls(1);
@@ -75,24 +66,11 @@ fn event_at_and_extremities_address_the_room() {
         json!({"event_id": "$e", "origin_server_ts": 1699999999000i64}),
     );
     let human = env
-        .run(&[
-            "-o",
-            "human",
-            "room",
-            "event-at",
-            ROOM,
-            "2023-11-14T22:13:20Z",
-            "-b",
-            "--ts",
-        ])
+        .run(&["-o", "human", "room", "event-at", ROOM, "2023-11-14T22:13:20Z", "-b", "--ts"])
         .ok();
-    assert_eq!(
-        human.stdout,
-        "event_id          $e\norigin_server_ts  1699999999000\n"
-    );
+    assert_eq!(human.stdout, "event_id          $e\norigin_server_ts  1699999999000\n");
     // Digits alone are milliseconds.
-    env.run(&["room", "event-at", ROOM, "1700000000000", "-b"])
-        .ok();
+    env.run(&["room", "event-at", ROOM, "1700000000000", "-b"]).ok();
     at.assert_calls(2);
     let path = "/_synapse/admin/v1/rooms/%23big:example.org/forward_extremities";
     env.reply(GET, path, 200, json!({"count": 40, "results": []}));
@@ -101,14 +79,11 @@ fn event_at_and_extremities_address_the_room() {
         .fails(6, "(40 now)");
     delete.assert_calls(0);
     assert_eq!(
-        env.run(&["--batch", "room", "extremities", "#big:example.org", "-d"])
-            .ok()
-            .json(),
+        env.run(&["--batch", "room", "extremities", "#big:example.org", "-d"]).ok().json(),
         json!({"deleted": 39})
     );
     delete.assert_calls(1);
-    env.run(&["room", "event-at", ROOM, "yesterday"])
-        .fails(2, "not a date");
+    env.run(&["room", "event-at", ROOM, "yesterday"]).fails(2, "not a date");
 }
 
 #[test]
@@ -124,11 +99,7 @@ fn messages_in_human_output_are_one_line_an_event() {
     let chunk = [
         event("$m", "hi\u{1b}[2J there"),
         state("m.room.topic", "", json!({"topic": "news"})),
-        state(
-            "m.room.member",
-            "@b:example.org",
-            json!({"membership": "join"}),
-        ),
+        state("m.room.member", "@b:example.org", json!({"membership": "join"})),
     ];
     env.reply_to_query(
         GET,
@@ -160,20 +131,11 @@ fn context_asks_around_the_event_and_shows_it_in_order() {
         json!({"events_before": [event("$e1", "before")], "event": event("$e2", "it"),
                "events_after": [event("$e3", "after")], "state": [], "start": "s", "end": "t"}),
     );
-    let doc = env
-        .run(&["room", "context", ROOM, "$e2", "-l", "2"])
-        .ok()
-        .json();
+    let doc = env.run(&["room", "context", ROOM, "$e2", "-l", "2"]).ok().json();
     assert_eq!(doc["event"]["event_id"], "$e2");
-    let human = env
-        .run(&["-o", "human", "room", "context", ROOM, "$e2", "-l", "2"])
-        .ok();
-    let bodies: Vec<&str> = human
-        .lines()
-        .iter()
-        .skip(2)
-        .map(|l| l.split_whitespace().last().unwrap())
-        .collect();
+    let human = env.run(&["-o", "human", "room", "context", ROOM, "$e2", "-l", "2"]).ok();
+    let bodies: Vec<&str> =
+        human.lines().iter().skip(2).map(|l| l.split_whitespace().last().unwrap()).collect();
     assert_eq!(bodies, ["before", "it", "after"]);
     m.assert_calls(2);
 }
@@ -226,19 +188,10 @@ fn hierarchy_follows_next_batch_and_shows_an_indented_tree() {
                "next_batch": "n1"}),
     );
     let doc = env.run(&["room", "hierarchy", ROOM, "-d", "3"]).ok().json();
-    let ids: Vec<&str> = doc["rooms"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["room_id"].as_str().unwrap())
-        .collect();
-    assert_eq!(
-        ids,
-        [ROOM, "!sub:example.org", "!b:example.org", "!a:example.org"]
-    );
-    let human = env
-        .run(&["-o", "human", "room", "hierarchy", ROOM, "-d", "3"])
-        .ok();
+    let ids: Vec<&str> =
+        doc["rooms"].as_array().unwrap().iter().map(|r| r["room_id"].as_str().unwrap()).collect();
+    assert_eq!(ids, [ROOM, "!sub:example.org", "!b:example.org", "!a:example.org"]);
+    let human = env.run(&["-o", "human", "room", "hierarchy", ROOM, "-d", "3"]).ok();
     assert_eq!(
         human.stdout,
         format!(
@@ -281,16 +234,7 @@ fn messages_since_a_date_start_before_the_event_found_there() {
         200,
         json!({"chunk": [event("$near", "x")], "start": "tok-before"}),
     );
-    env.run(&[
-        "room",
-        "messages",
-        ROOM,
-        "-s",
-        "2023-11-14T22:13:20Z",
-        "-t",
-        "m.room.message",
-    ])
-    .ok();
+    env.run(&["room", "messages", ROOM, "-s", "2023-11-14T22:13:20Z", "-t", "m.room.message"]).ok();
     at.assert_calls(1);
     context.assert_calls(1);
     page.assert_calls(1);
@@ -315,9 +259,7 @@ fn messages_all_stops_at_an_empty_page_or_a_repeated_token() {
         200,
         json!({"chunk": [], "start": "e1", "end": "e2"}),
     );
-    let all = env
-        .run(&["-o", "json", "room", "messages", ROOM, "--all"])
-        .ok();
+    let all = env.run(&["-o", "json", "room", "messages", ROOM, "--all"]).ok();
     assert_eq!(all.json().as_array().map(Vec::len), Some(1));
     first.assert_calls(1);
     empty.assert_calls(1);

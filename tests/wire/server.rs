@@ -27,10 +27,7 @@ fn tasks_send_repeated_filters_and_a_time_in_ms() {
     let run = env
         .run(&words("-o human server tasks -a a1 -a a2 -s failed -s active -r !r:x -b 2023-11-14T22:13:20Z --ts"))
         .ok();
-    assert_eq!(
-        run.lines()[2],
-        "1700000000000  failed  a1      !r:x         boom   t1"
-    );
+    assert_eq!(run.lines()[2], "1700000000000  failed  a1      !r:x         boom   t1");
     run.stderr_has("Scheduled tasks: 1");
     m.assert_calls(1);
 }
@@ -45,13 +42,8 @@ fn updates_show_one_row_per_database_and_send_the_switch_and_job() {
         json!({"enabled": true, "current_updates": {"master": {"name": "event_stats",
             "total_item_count": 50, "total_duration_ms": 1234.5, "average_items_per_ms": 0.1}}}),
     );
-    let human = env
-        .run(&["-o", "human", "server", "updates", "status"])
-        .ok();
-    assert_eq!(
-        human.lines()[2],
-        "master    event_stats  50                1234.5             0.1"
-    );
+    let human = env.run(&["-o", "human", "server", "updates", "status"]).ok();
+    assert_eq!(human.lines()[2], "master    event_stats  50                1234.5             0.1");
     human.stderr_has("Background updates are enabled; 1 running.");
     let off = env.reply_to_body(
         POST,
@@ -68,8 +60,7 @@ fn updates_show_one_row_per_database_and_send_the_switch_and_job() {
         200,
         json!({}),
     );
-    env.run(&["server", "updates", "start", "populate_stats_process_rooms"])
-        .ok();
+    env.run(&["server", "updates", "start", "populate_stats_process_rooms"]).ok();
     off.assert_calls(1);
     job.assert_calls(1);
 }
@@ -114,28 +105,13 @@ fn empty_server(env: &Env) {
     for (path, reply) in [
         ("/v1/server_version", json!({"server_version": "1.163.2"})),
         ("/v2/users", json!({"users": [], "total": 0})),
-        (
-            "/v1/rooms",
-            json!({"rooms": [], "offset": 0, "total_rooms": 0}),
-        ),
+        ("/v1/rooms", json!({"rooms": [], "offset": 0, "total_rooms": 0})),
         ("/v1/statistics/database/rooms", json!({"rooms": []})),
-        (
-            "/v1/statistics/users/media",
-            json!({"users": [], "total": 0}),
-        ),
-        (
-            "/v1/event_reports",
-            json!({"event_reports": [], "total": 0}),
-        ),
+        ("/v1/statistics/users/media", json!({"users": [], "total": 0})),
+        ("/v1/event_reports", json!({"event_reports": [], "total": 0})),
         ("/v1/user_reports", json!({"user_reports": [], "total": 0})),
-        (
-            "/v1/federation/destinations",
-            json!({"destinations": [], "total": 0}),
-        ),
-        (
-            "/v1/background_updates/status",
-            json!({"enabled": true, "current_updates": {}}),
-        ),
+        ("/v1/federation/destinations", json!({"destinations": [], "total": 0})),
+        ("/v1/background_updates/status", json!({"enabled": true, "current_updates": {}})),
         ("/v1/scheduled_tasks", json!({"scheduled_tasks": []})),
     ] {
         env.reply_loose(GET, &format!("{admin}{path}"), 200, reply);
@@ -170,35 +146,13 @@ fn overview_marks_refused_sections_and_fails_after_printing_the_rest() {
     let doc = run.json();
     assert_eq!(doc["version"], json!({"server_version": "1.163.2"}));
     assert_eq!(doc["users"]["total"], 0);
-    assert!(
-        doc["reports"]["unavailable"]
-            .as_str()
-            .unwrap()
-            .contains("M_FORBIDDEN"),
-        "{doc}"
-    );
-    assert!(
-        doc["federation"]["unavailable"]
-            .as_str()
-            .unwrap()
-            .contains("(HTTP 404)"),
-        "{doc}"
-    );
+    assert!(doc["reports"]["unavailable"].as_str().unwrap().contains("M_FORBIDDEN"), "{doc}");
+    assert!(doc["federation"]["unavailable"].as_str().unwrap().contains("(HTTP 404)"), "{doc}");
     assert!(doc["scheduled_tasks"]["unavailable"].is_string(), "{doc}");
     run.stderr_has("3 of 8 failed; the first error follows.");
     let human = env.run(&["-o", "human", "server", "overview"]);
-    assert!(
-        human
-            .stdout
-            .contains("reports             unavailable: M_FORBIDDEN"),
-        "{human:#?}"
-    );
-    assert!(
-        human
-            .stdout
-            .contains("users               0 (0 active, 0 deactivated)"),
-        "{human:#?}"
-    );
+    assert!(human.stdout.contains("reports             unavailable: M_FORBIDDEN"), "{human:#?}");
+    assert!(human.stdout.contains("users               0 (0 active, 0 deactivated)"), "{human:#?}");
 }
 
 /// A user entry of the list, shadow-banned or not.
@@ -273,12 +227,7 @@ fn overview_counts_each_section_from_the_totals() {
         "media_count": 1, "media_length": bytes})
     };
     let media_page = |from: &'static str| {
-        [
-            ("from", from),
-            ("limit", "1000"),
-            ("order_by", "media_length"),
-            ("dir", "b"),
-        ]
+        [("from", from), ("limit", "1000"), ("order_by", "media_length"), ("dir", "b")]
     };
     env.reply_to_query(
         GET,
@@ -368,10 +317,7 @@ fn overview_counts_each_section_from_the_totals() {
         ),
         (&json!(900), &json!(true), &json!(3))
     );
-    assert_eq!(
-        doc["media"]["top_uploaders"].as_array().map(Vec::len),
-        Some(2)
-    );
+    assert_eq!(doc["media"]["top_uploaders"].as_array().map(Vec::len), Some(2));
     assert_eq!(doc["reports"]["event_reports"], 4);
     assert_eq!(doc["reports"]["user_reports"], 1);
     assert_eq!(
@@ -397,12 +343,7 @@ fn overview_media_stops_at_an_empty_page() {
     let env = Env::with_config("homeserver: example.org\n");
     let media = "/_synapse/admin/v1/statistics/users/media";
     let page = |from: &'static str| {
-        [
-            ("from", from),
-            ("limit", "1000"),
-            ("order_by", "media_length"),
-            ("dir", "b"),
-        ]
+        [("from", from), ("limit", "1000"), ("order_by", "media_length"), ("dir", "b")]
     };
     let uploader = json!({"user_id": "@a:example.org", "displayname": null, "media_count": 2,
                           "media_length": 700});

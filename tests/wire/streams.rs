@@ -84,10 +84,7 @@ fn a_full_disk_on_stdout_is_an_error() {
     for args in [&["man"][..], &["completions", "zsh"]] {
         let out = run_sh(&env, ">/dev/full", args);
         assert_eq!(out.status.code(), Some(7), "{args:?}: {out:?}");
-        assert!(
-            String::from_utf8_lossy(&out.stderr).contains("cannot write output"),
-            "{out:?}"
-        );
+        assert!(String::from_utf8_lossy(&out.stderr).contains("cannot write output"), "{out:?}");
     }
 }
 
@@ -135,16 +132,11 @@ fn human_output_neutralises_control_characters_from_the_server() {
         json!({"users": [evil, list_entry("@b:example.org")], "total": 2}),
     );
     let run = env.run(&["-o", "human", "user", "list"]).ok();
-    assert!(
-        !run.stdout.chars().any(|c| c.is_control() && c != '\n'),
-        "{:?}",
-        run.stdout
-    );
+    assert!(!run.stdout.chars().any(|c| c.is_control() && c != '\n'), "{:?}", run.stdout);
     // Header, rule, and exactly one line per user: the newline did not split a row.
     assert_eq!(run.stdout.lines().count(), 4, "{:?}", run.stdout);
     assert!(
-        run.stdout
-            .contains("Mallory\\e[2J\\e]0;pwned\\x07\\nroot  admin  true"),
+        run.stdout.contains("Mallory\\e[2J\\e]0;pwned\\x07\\nroot  admin  true"),
         "{:?}",
         run.stdout
     );
@@ -175,9 +167,7 @@ fn human_tables_fit_the_terminal_they_are_shown_on() {
     assert!(widest(&piped.stdout) > 80, "{piped:#?}");
     assert!(!piped.stdout.contains('…'));
     // … and cut to the width of the terminal (last columns first).
-    let shown = env
-        .run_on_terminal(None, &["-o", "human", "user", "list"])
-        .replace('\r', "");
+    let shown = env.run_on_terminal(None, &["-o", "human", "user", "list"]).replace('\r', "");
     assert!(shown.contains("@a:example.org"), "{shown}");
     assert!(shown.contains('…'), "{shown}");
     assert_eq!(widest(&shown), 80, "{shown}");
@@ -196,37 +186,22 @@ fn columns_that_cannot_fit_even_narrowed_are_left_out_with_a_note() {
     ] {
         user[key] = value;
     }
-    env.reply_loose(
-        GET,
-        "/_synapse/admin/v2/users",
-        200,
-        json!({"users": [user], "total": 1}),
-    );
-    let shown = env
-        .run_on_terminal(None, &["-o", "human", "user", "list"])
-        .replace('\r', "");
+    env.reply_loose(GET, "/_synapse/admin/v2/users", 200, json!({"users": [user], "total": 1}));
+    let shown = env.run_on_terminal(None, &["-o", "human", "user", "list"]).replace('\r', "");
     let (note, table): (Vec<&str>, Vec<&str>) = shown.lines().partition(|l| l.contains("left out"));
     assert_eq!(
         note,
-        [
-            "5 columns left out to fit the terminal's 80 columns: creation_ts, last_seen_ts, \
-          avatar_url, approved, suspended (-o json shows everything)"
-        ],
+        ["5 columns left out to fit the terminal's 80 columns: creation_ts, last_seen_ts, \
+          avatar_url, approved, suspended (-o json shows everything)"],
         "{shown}"
     );
     // The ID whole, eight more columns of at least six characters, every row within the
     // terminal.
     assert!(table.iter().all(|l| l.chars().count() <= 80), "{shown}");
-    assert!(
-        table.iter().any(|l| l.starts_with("@a:example.org")),
-        "{shown}"
-    );
+    assert!(table.iter().any(|l| l.starts_with("@a:example.org")), "{shown}");
     // Piped, nothing is left out.
     let piped = env.run(&["-o", "human", "user", "list"]).ok();
-    assert!(
-        piped.stderr.is_empty() || !piped.stderr.contains("left out"),
-        "{piped:#?}"
-    );
+    assert!(piped.stderr.is_empty() || !piped.stderr.contains("left out"), "{piped:#?}");
     piped.stdout_has("approved");
 }
 
@@ -235,25 +210,17 @@ fn output_redirected_from_a_terminal_is_not_cut_to_its_width() {
     let env = env_with_users();
     let file = env.home.path().join("users.txt");
     let shown = env.run_on_terminal(Some(&file), &["-o", "human", "user", "list"]);
-    assert!(
-        !shown.contains("@a:example.org"),
-        "the data went to the file: {shown}"
-    );
+    assert!(!shown.contains("@a:example.org"), "the data went to the file: {shown}");
     let saved = std::fs::read_to_string(&file).unwrap();
     let piped = env.run(&["-o", "human", "user", "list"]).ok();
-    assert_eq!(
-        saved, piped.stdout,
-        "a file gets what a pipe gets: the whole table"
-    );
+    assert_eq!(saved, piped.stdout, "a file gets what a pipe gets: the whole table");
     assert!(widest(&saved) > 80);
 }
 
 #[test]
 fn json_on_a_terminal_is_never_cut() {
     let env = env_with_users();
-    let shown = env
-        .run_on_terminal(None, &["-o", "json", "user", "list"])
-        .replace('\r', "");
+    let shown = env.run_on_terminal(None, &["-o", "json", "user", "list"]).replace('\r', "");
     let piped = env.run(&["-o", "json", "user", "list"]).ok();
     assert_eq!(shown, piped.stdout);
 }
@@ -265,9 +232,7 @@ fn a_page_printed_unchanged_keeps_the_servers_bytes_in_order() {
     let body = r#"{"users":[{"name":"@a:example.org","user_type":null,"is_guest":false,"admin":false,"deactivated":false,"shadow_banned":false,"displayname":"A","avatar_url":null,"creation_ts":1,"approved":true,"erased":false,"last_seen_ts":null,"locked":false,"suspended":false,"zz_new":[1,2.5,"x"]}],"next_token":"1","total":2}"#;
     env.mock(|when, then| {
         when.method(GET).path("/_synapse/admin/v2/users");
-        then.status(200)
-            .header("content-type", "application/json")
-            .body(body);
+        then.status(200).header("content-type", "application/json").body(body);
     });
     let minified = env.run(&["-o", "minified", "user", "list"]).ok();
     assert_eq!(minified.stdout, format!("{body}\n"));
@@ -279,20 +244,15 @@ fn a_page_printed_unchanged_keeps_the_servers_bytes_in_order() {
         "{json:#?}"
     );
     assert!(
-        json.stdout
-            .ends_with("    \"next_token\": \"1\",\n    \"total\": 2\n}\n"),
+        json.stdout.ends_with("    \"next_token\": \"1\",\n    \"total\": 2\n}\n"),
         "{json:#?}"
     );
     let yaml = env.run(&["-o", "yaml", "user", "list"]).ok();
     assert!(
-        yaml.stdout
-            .starts_with("users:\n- name: '@a:example.org'\n  user_type: null\n"),
+        yaml.stdout.starts_with("users:\n- name: '@a:example.org'\n  user_type: null\n"),
         "{yaml:#?}"
     );
-    assert!(
-        yaml.stdout.contains("  zz_new:\n  - 1\n  - 2.5\n  - x\n"),
-        "{yaml:#?}"
-    );
+    assert!(yaml.stdout.contains("  zz_new:\n  - 1\n  - 2.5\n  - x\n"), "{yaml:#?}");
     // The same bytes through `raw`.
     let raw = env.run(&["-o", "minified", "raw", "v2/users"]).ok();
     assert_eq!(raw.stdout, format!("{body}\n"));

@@ -66,10 +66,7 @@ pub struct Seen {
 impl Seen {
     /// The value of query parameter `key`, if sent.
     pub fn query(&self, key: &str) -> Option<&str> {
-        self.query
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
+        self.query.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
     }
 }
 
@@ -115,8 +112,7 @@ impl Env {
 
     /// A mock like `server.mock`, that also expects `Authorization: Bearer TOKEN`.
     pub fn mock(&self, config: impl FnOnce(When, Then)) -> Mock<'_> {
-        self.server
-            .mock(|when, then| config(when.header("authorization", AUTH), then))
+        self.server.mock(|when, then| config(when.header("authorization", AUTH), then))
     }
 
     /// Answers `method path` with no query and no body with `status` and a JSON `reply`.
@@ -243,10 +239,8 @@ impl Env {
     /// file. Returns what the terminal showed, byte for byte (lines end in `\r\n`).
     pub fn run_on_terminal(&self, stdout_to: Option<&Path>, args: &[&str]) -> String {
         let quote = |s: &str| format!("'{}'", s.replace('\'', "'\\''"));
-        let mut command = format!(
-            "stty cols 80 rows 20; exec {}",
-            quote(env!("CARGO_BIN_EXE_synadm"))
-        );
+        let mut command =
+            format!("stty cols 80 rows 20; exec {}", quote(env!("CARGO_BIN_EXE_synadm")));
         for arg in args {
             command.push(' ');
             command.push_str(&quote(arg));
@@ -275,9 +269,8 @@ impl Env {
     /// Runs the binary with extra environment variables (their values count as secrets:
     /// the run fails if one reaches stdout or stderr).
     pub fn run_with_env(&self, args: &[&str], vars: &[(&str, &str)]) -> Run {
-        let secrets: Vec<&str> = std::iter::once(TOKEN)
-            .chain(vars.iter().map(|(_, v)| v.trim()))
-            .collect();
+        let secrets: Vec<&str> =
+            std::iter::once(TOKEN).chain(vars.iter().map(|(_, v)| v.trim())).collect();
         synadm(self.home.path(), args, "", vars, &secrets)
     }
 }
@@ -293,8 +286,7 @@ pub fn assert_each_reports_a_server_error(commands: &[&[&str]]) {
     });
     for args in commands {
         let full: Vec<&str> = ["--batch"].iter().chain(args.iter()).copied().collect();
-        env.run(&full)
-            .fails(1, "M_UNKNOWN: Internal server error (HTTP 500)");
+        env.run(&full).fails(1, "M_UNKNOWN: Internal server error (HTTP 500)");
     }
 }
 

@@ -71,18 +71,9 @@ fn tls_server() -> TlsServer {
         .spawn()
         .expect("python3 is needed for the TLS tests");
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let port = line
-        .trim()
-        .parse()
-        .expect("the TLS test server did not start");
-    TlsServer {
-        child,
-        port,
-        _dir: dir,
-    }
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let port = line.trim().parse().expect("the TLS test server did not start");
+    TlsServer { child, port, _dir: dir }
 }
 
 fn env_for(server: &TlsServer, extra: &str) -> Env {
@@ -106,8 +97,5 @@ fn self_signed_certificates_are_refused_by_default() {
 fn ssl_verify_false_accepts_a_self_signed_certificate() {
     let server = tls_server();
     let env = env_for(&server, "ssl_verify: false\n");
-    assert_eq!(
-        env.run(&["version"]).ok().json()["server_version"],
-        "over-tls"
-    );
+    assert_eq!(env.run(&["version"]).ok().json()["server_version"], "over-tls");
 }

@@ -12,26 +12,14 @@ const DETAILS: &str = "/_synapse/admin/v2/users/@alice:example.org";
 fn version_prints_the_server_version() {
     let env = Env::new();
     let m = env.server_version("1.163.2");
-    assert_eq!(
-        env.run(&["version"]).ok().json(),
-        json!({"server_version": "1.163.2"})
-    );
-    assert_eq!(
-        env.run(&["-o", "human", "version"]).ok().stdout,
-        "server_version  1.163.2\n"
-    );
-    assert_eq!(
-        env.run(&["-o", "yaml", "version"]).ok().stdout,
-        "server_version: 1.163.2\n"
-    );
+    assert_eq!(env.run(&["version"]).ok().json(), json!({"server_version": "1.163.2"}));
+    assert_eq!(env.run(&["-o", "human", "version"]).ok().stdout, "server_version  1.163.2\n");
+    assert_eq!(env.run(&["-o", "yaml", "version"]).ok().stdout, "server_version: 1.163.2\n");
     assert_eq!(
         env.run(&["-o", "minified", "version"]).ok().stdout,
         "{\"server_version\":\"1.163.2\"}\n"
     );
-    assert_eq!(
-        env.run(&["-o", "p", "version"]).ok().stdout,
-        "{'server_version': '1.163.2'}\n"
-    );
+    assert_eq!(env.run(&["-o", "p", "version"]).ok().stdout, "{'server_version': '1.163.2'}\n");
     m.assert_calls(5);
 }
 
@@ -69,23 +57,10 @@ fn user_list_sends_the_defaults_and_renders_json_and_human() {
     assert_eq!(env.run(&["user", "list"]).ok().json(), reply);
     let human = env.run(&["-o", "h", "user", "list"]).ok();
     let lines: Vec<&str> = human.stdout.lines().collect();
-    assert!(
-        lines[0].starts_with("name") && lines[0].contains("displayname"),
-        "{human:#?}"
-    );
-    assert!(
-        lines[2].starts_with("@alice:example.org  Someone"),
-        "{human:#?}"
-    );
-    assert!(
-        lines[2].contains("2023-11-14"),
-        "creation_ts readable: {human:#?}"
-    );
-    assert!(
-        human
-            .stderr
-            .contains("Total users (excluding deactivated): 1")
-    );
+    assert!(lines[0].starts_with("name") && lines[0].contains("displayname"), "{human:#?}");
+    assert!(lines[2].starts_with("@alice:example.org  Someone"), "{human:#?}");
+    assert!(lines[2].contains("2023-11-14"), "creation_ts readable: {human:#?}");
+    assert!(human.stderr.contains("Total users (excluding deactivated): 1"));
     m.assert_calls(2);
 }
 
@@ -160,25 +135,14 @@ fn user_list_all_follows_next_token_and_prints_one_document() {
             .path("/_synapse/admin/v2/users")
             .query_param("from", "2")
             .query_param("limit", "2");
-        then.status(200)
-            .json_body(json!({"users": [list_entry("@c:example.org")], "total": 3}));
+        then.status(200).json_body(json!({"users": [list_entry("@c:example.org")], "total": 3}));
     });
     let out = env.run(&["user", "list", "--all", "-l", "2"]).ok().json();
-    let names: Vec<&str> = out
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|u| u["name"].as_str().unwrap())
-        .collect();
-    assert_eq!(
-        names,
-        ["@a:example.org", "@b:example.org", "@c:example.org"]
-    );
+    let names: Vec<&str> =
+        out.as_array().unwrap().iter().map(|u| u["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["@a:example.org", "@b:example.org", "@c:example.org"]);
     // Every format holds the same three users, each in its own form.
-    let run = |format| {
-        env.run(&["-o", format, "user", "list", "--all", "-l", "2"])
-            .ok()
-    };
+    let run = |format| env.run(&["-o", format, "user", "list", "--all", "-l", "2"]).ok();
     assert_eq!(run("yaml").yaml(), out);
     assert_eq!(run("minified").minified(), out);
     for format in ["human", "pprint"] {
@@ -227,29 +191,16 @@ fn user_search_is_one_case_insensitive_request() {
 fn user_details_completes_a_localpart_and_keeps_unknown_fields() {
     let env = Env::new();
     let m = env.mock(|when, then| {
-        when.method(GET)
-            .path("/_synapse/admin/v2/users/@alice:example.org");
+        when.method(GET).path("/_synapse/admin/v2/users/@alice:example.org");
         then.status(200).json_body(admin_user("@alice:example.org"));
     });
     let out = env.run(&["user", "details", "alice"]).ok().json();
     assert_eq!(out, admin_user("@alice:example.org"));
-    let human = env
-        .run(&["-o", "human", "user", "details", "@alice:example.org"])
-        .ok()
-        .stdout;
+    let human = env.run(&["-o", "human", "user", "details", "@alice:example.org"]).ok().stdout;
     assert!(human.starts_with("name "), "{human}");
-    assert!(
-        human.contains("displayname                 Alice Ä\n"),
-        "{human}"
-    );
-    assert!(
-        human.contains("brand_new_field             kept\n"),
-        "{human}"
-    );
-    assert!(
-        human.contains("creation_ts                 2023-11-14 22:13:20\n"),
-        "{human}"
-    );
+    assert!(human.contains("displayname                 Alice Ä\n"), "{human}");
+    assert!(human.contains("brand_new_field             kept\n"), "{human}");
+    assert!(human.contains("creation_ts                 2023-11-14 22:13:20\n"), "{human}");
     m.assert_calls(2);
 }
 
@@ -290,8 +241,7 @@ fn failed_discovery_stops_before_sending_a_wrong_user_id() {
     let keys = asked("/_matrix/key/v2/server");
     // (Each unrecognized request also asks the server's release, to explain the error.)
     let version = asked("/_synapse/admin/v1/server_version");
-    env.run(&["user", "details", "bob"])
-        .fails(3, "set `homeserver` in the config");
+    env.run(&["user", "details", "bob"]).fails(3, "set `homeserver` in the config");
     whoami.assert_calls(1);
     keys.assert_calls(1);
     version.assert_calls(2);
@@ -303,8 +253,7 @@ fn malformed_user_ids_fail_before_any_request() {
     let env = Env::new();
     let any = env.any_request();
     for bad in ["al ice", "@:example.org", "@bob:bad host", "bob#1"] {
-        env.run(&["user", "details", bad])
-            .fails(2, "is not a Matrix user ID");
+        env.run(&["user", "details", bad]).fails(2, "is not a Matrix user ID");
     }
     any.assert_calls(0);
 }
@@ -374,13 +323,10 @@ fn user_modify_existing_user_asks_first_and_stops_on_no() {
         200,
         admin_user("@alice:example.org"),
     );
-    env.run_with_input(&["user", "modify", "alice", "-n", "X"], "n\n")
-        .fails(6, "aborted");
-    env.run(&["user", "modify", "alice", "-n", "X"])
-        .fails(6, "--batch");
+    env.run_with_input(&["user", "modify", "alice", "-n", "X"], "n\n").fails(6, "aborted");
+    env.run(&["user", "modify", "alice", "-n", "X"]).fails(6, "--batch");
     put.assert_calls(0);
-    env.run_with_input(&["user", "modify", "alice", "-n", "X"], "y\n")
-        .ok();
+    env.run_with_input(&["user", "modify", "alice", "-n", "X"], "y\n").ok();
     put.assert_calls(1);
 }
 
@@ -419,9 +365,7 @@ fn user_modify_clears_threepids_and_creates_a_missing_user_without_asking() {
         admin_user("@new:example.org"),
     );
     for clear in [&["--clear-threepids"][..], &["-t", "", ""]] {
-        let run = env
-            .run(&[&["user", "modify", "new"][..], clear].concat())
-            .ok();
+        let run = env.run(&[&["user", "modify", "new"][..], clear].concat()).ok();
         run.stderr_has("will be created");
         assert!(!run.stderr.contains("warning"), "{run:#?}");
     }
@@ -457,10 +401,8 @@ fn user_modify_threepid_pairs_like_synadm() {
 fn user_modify_password_prompt_is_refused_in_batch_mode() {
     let env = Env::new();
     let any = env.any_request();
-    env.run(&["--batch", "user", "modify", "@a:example.org", "-p"])
-        .fails(2, "-P/--password");
-    env.run(&["user", "modify", "@a:example.org"])
-        .fails(2, "required");
+    env.run(&["--batch", "user", "modify", "@a:example.org", "-p"]).fails(2, "-P/--password");
+    env.run(&["user", "modify", "@a:example.org"]).fails(2, "required");
     any.assert_calls(0);
 }
 
@@ -469,9 +411,7 @@ fn user_deactivate_in_batch_mode_posts_erase() {
     let env = Env::new();
     let details = env.reply(GET, DETAILS, 200, admin_user("@alice:example.org"));
     let m = deactivation(&env, true);
-    let out = env
-        .run(&["--batch", "user", "deactivate", "alice", "-e"])
-        .ok();
+    let out = env.run(&["--batch", "user", "deactivate", "alice", "-e"]).ok();
     assert_eq!(out.json(), json!({"id_server_unbind_result": "success"}));
     assert!(!out.stderr.contains("already"), "{out:#?}");
     m.assert();
@@ -525,12 +465,9 @@ fn user_deactivate_interactive_shows_the_user_then_asks() {
         json!({"joined_rooms": ["!r:example.org"], "total": 1}),
     );
     let post = deactivation(&env, false);
-    env.run_with_input(&["user", "deactivate", "alice"], "no\n")
-        .fails(6, "aborted");
+    env.run_with_input(&["user", "deactivate", "alice"], "no\n").fails(6, "aborted");
     post.assert_calls(0);
-    let run = env
-        .run_with_input(&["-o", "human", "user", "deactivate", "alice"], "y\n")
-        .ok();
+    let run = env.run_with_input(&["-o", "human", "user", "deactivate", "alice"], "y\n").ok();
     run.stderr_has("Alice Ä").stderr_has(" account in 1 room. ");
     assert!(
         run.stderr.contains("deactivate @alice:example.org? "),
@@ -564,44 +501,25 @@ fn user_deactivate_regex_matches_the_start_of_ids() {
             .path_matches(r"^/_synapse/admin/v1/deactivate/@spam[12]:example\.org$")
             .no_query()
             .json_body(json!({"erase": false}));
-        then.status(200)
-            .json_body(json!({"id_server_unbind_result": "success"}));
+        then.status(200).json_body(json!({"id_server_unbind_result": "success"}));
     });
-    let dry = env
-        .run(&["user", "deactivate-regex", "@spam", "--dry-run"])
-        .ok()
-        .json();
+    let dry = env.run(&["user", "deactivate-regex", "@spam", "--dry-run"]).ok().json();
     assert_eq!(dry, json!(["@spam1:example.org", "@spam2:example.org"]));
     post.assert_calls(0);
-    let done = env
-        .run(&["--batch", "user", "deactivate-regex", "@spam"])
-        .ok()
-        .json();
+    let done = env.run(&["--batch", "user", "deactivate-regex", "@spam"]).ok().json();
     assert_eq!(done.as_array().unwrap().len(), 2);
     assert_eq!(done[0]["deactivated"], true);
     post.assert_calls(2);
     // Every ID contains "spam", none starts with it (IDs start with '@'): nobody goes.
-    let none = env
-        .run(&["--batch", "user", "deactivate-regex", "spam"])
-        .ok();
+    let none = env.run(&["--batch", "user", "deactivate-regex", "spam"]).ok();
     assert_eq!(none.json(), json!([]));
-    assert!(
-        none.stderr
-            .contains("0 active user(s) match; nobody to deactivate."),
-        "{none:#?}"
-    );
+    assert!(none.stderr.contains("0 active user(s) match; nobody to deactivate."), "{none:#?}");
     // "." stands for the '@': @spam1 and @spam2 match at the start; @notspam only further in.
-    let dotted = env
-        .run(&["user", "deactivate-regex", ".spam", "--dry-run"])
-        .ok();
-    assert_eq!(
-        dotted.json(),
-        json!(["@spam1:example.org", "@spam2:example.org"])
-    );
+    let dotted = env.run(&["user", "deactivate-regex", ".spam", "--dry-run"]).ok();
+    assert_eq!(dotted.json(), json!(["@spam1:example.org", "@spam2:example.org"]));
     post.assert_calls(2);
     list.assert_calls(4);
-    env.run(&["user", "deactivate-regex", "("])
-        .fails(2, "invalid regular expression");
+    env.run(&["user", "deactivate-regex", "("]).fails(2, "invalid regular expression");
 }
 
 #[test]
@@ -614,15 +532,9 @@ fn user_password_sends_new_password_and_no_logout() {
         200,
         json!({}),
     );
-    assert_eq!(
-        env.run(&["user", "password", "alice", "-p", "pw", "-n"])
-            .ok()
-            .json(),
-        json!({})
-    );
+    assert_eq!(env.run(&["user", "password", "alice", "-p", "pw", "-n"]).ok().json(), json!({}));
     m.assert();
-    env.run(&["--batch", "user", "password", "alice"])
-        .fails(2, "-p/--password");
+    env.run(&["--batch", "user", "password", "alice"]).fails(2, "-p/--password");
     env.run(&["user", "password", "alice", "-p", "", "-n"])
         .fails(2, "the password must not be empty");
 }
@@ -642,11 +554,8 @@ fn user_password_prompt_asks_twice_and_sends_only_a_confirmed_password() {
     env.run_with_input(&["user", "password", "alice"], "\n\n")
         .fails(2, "the password must not be empty");
     m.assert_calls(0);
-    let run = env
-        .run_with_input(&["user", "password", "alice"], "typed pw\ntyped pw\n")
-        .ok();
-    run.stderr_has("New password: ")
-        .stderr_has("Repeat the new password: ");
+    let run = env.run_with_input(&["user", "password", "alice"], "typed pw\ntyped pw\n").ok();
+    run.stderr_has("New password: ").stderr_has("Repeat the new password: ");
     assert!(!run.stderr.contains("typed pw"), "{run:#?}");
     m.assert();
 }
@@ -683,11 +592,7 @@ fn user_login_defaults_to_one_day_and_supports_never() {
     let request = sent.one();
     assert!(request.query.is_empty(), "{request:?}");
     let until = request.body["valid_until_ms"].as_i64().unwrap_or_default();
-    assert_eq!(
-        request.body,
-        json!({"valid_until_ms": until}),
-        "only the expiry"
-    );
+    assert_eq!(request.body, json!({"valid_until_ms": until}), "only the expiry");
     assert!(
         (before + DAY_MS..=after + DAY_MS).contains(&until),
         "now + 1 day is in {}..={}, not {until}",
@@ -699,23 +604,15 @@ fn user_login_defaults_to_one_day_and_supports_never() {
         .format("The token for @alice:example.org expires at %Y-%m-%d %H:%M:%S.")
         .to_string();
     assert!(run.stderr.contains(&told), "{told:?}: {run:#?}");
-    let run = env
-        .run(&["--batch", "user", "login", "bob", "--expire-never"])
-        .ok();
+    let run = env.run(&["--batch", "user", "login", "bob", "--expire-never"]).ok();
     run.stderr_has("never expires");
-    env.run(&words("--batch user login carol --expire 2030-01-01"))
-        .ok();
-    env.run(&words(
-        "--batch user login carol --expire 2030-01-01T00:00:00Z",
-    ))
-    .ok();
-    env.run(&words("--batch user login carol --expire-ts 1893456000000"))
-        .ok();
+    env.run(&words("--batch user login carol --expire 2030-01-01")).ok();
+    env.run(&words("--batch user login carol --expire 2030-01-01T00:00:00Z")).ok();
+    env.run(&words("--batch user login carol --expire-ts 1893456000000")).ok();
     day.assert_calls(1);
     never.assert();
     at.assert_calls(3);
-    env.run(&["user", "login", "carol", "--expire", "tomorrow"])
-        .fails(2, "is not a date");
+    env.run(&["user", "login", "carol", "--expire", "tomorrow"]).fails(2, "is not a date");
     env.run(&["user", "login", "carol", "-d", "1", "--expire-never"])
         .fails(2, "cannot be used with");
 }
@@ -731,18 +628,12 @@ fn user_login_expire_days_counts_whole_days_from_now() {
             json!({"access_token": "syt_alice"}),
         );
         let before = now_ms();
-        env.run(&["--batch", "user", "login", "alice", flag, &days.to_string()])
-            .ok();
+        env.run(&["--batch", "user", "login", "alice", flag, &days.to_string()]).ok();
         let after = now_ms();
         m.assert_calls(1);
-        let until = sent.one().body["valid_until_ms"]
-            .as_i64()
-            .unwrap_or_default();
+        let until = sent.one().body["valid_until_ms"].as_i64().unwrap_or_default();
         let (low, high) = (before + days * DAY_MS, after + days * DAY_MS);
-        assert!(
-            (low..=high).contains(&until),
-            "{flag} {days}: {until} not in {low}..={high}"
-        );
+        assert!((low..=high).contains(&until), "{flag} {days}: {until} not in {low}..={high}");
     }
 }
 
@@ -757,33 +648,18 @@ fn user_media_pages_sorts_and_humanizes() {
     let m = env.reply_to_query(
         GET,
         "/_synapse/admin/v1/users/@alice:example.org/media",
-        &[
-            ("from", "0"),
-            ("limit", "100"),
-            ("order_by", "media_length"),
-            ("dir", "b"),
-        ],
+        &[("from", "0"), ("limit", "100"), ("order_by", "media_length"), ("dir", "b")],
         200,
         json!({"media": [media.clone()], "total": 3, "next_token": 1}),
     );
-    let out = env
-        .run(&["user", "media", "alice", "-s", "media_length", "-r"])
-        .ok()
-        .json();
+    let out = env.run(&["user", "media", "alice", "-s", "media_length", "-r"]).ok().json();
     let mut dated = media.clone();
     dated["created_ts"] = json!("2023-11-14 22:13:20");
-    assert_eq!(
-        out["media"][0], dated,
-        "times as dates (as synadm), SQLite 0/1 booleans unchanged"
-    );
-    let human = env
-        .run(&words("-o h user media alice -s media_length -r"))
-        .ok();
+    assert_eq!(out["media"][0], dated, "times as dates (as synadm), SQLite 0/1 booleans unchanged");
+    let human = env.run(&words("-o h user media alice -s media_length -r")).ok();
     human.stdout_has("2023-11-14 22:13:20");
     human.stderr_has("--from 1");
-    let raw = env
-        .run(&words("-o h user media alice -s media_length -r --ts"))
-        .ok();
+    let raw = env.run(&words("-o h user media alice -s media_length -r --ts")).ok();
     raw.stdout_has("1700000000000");
     m.assert_calls(3);
 }
@@ -801,20 +677,15 @@ fn user_media_all_follows_integer_next_token() {
         when.method(GET)
             .path("/_synapse/admin/v1/users/@alice:example.org/media")
             .query_param("from", "0");
-        then.status(200)
-            .json_body(json!({"media": [item("a")], "total": 2, "next_token": 1}));
+        then.status(200).json_body(json!({"media": [item("a")], "total": 2, "next_token": 1}));
     });
     env.mock(|when, then| {
         when.method(GET)
             .path("/_synapse/admin/v1/users/@alice:example.org/media")
             .query_param("from", "1");
-        then.status(200)
-            .json_body(json!({"media": [item("b")], "total": 2}));
+        then.status(200).json_body(json!({"media": [item("b")], "total": 2}));
     });
-    let out = env
-        .run(&["user", "media", "alice", "--all", "-l", "1"])
-        .ok()
-        .json();
+    let out = env.run(&["user", "media", "alice", "--all", "-l", "1"]).ok().json();
     assert_eq!(out.as_array().unwrap().len(), 2);
 }
 
@@ -839,22 +710,13 @@ fn user_membership_with_ids_and_with_aliases() {
         403,
         json!({"errcode": "M_FORBIDDEN", "error": "not in room"}),
     );
-    let ids = env
-        .run(&["user", "membership", "alice", "--ids"])
-        .ok()
-        .json();
+    let ids = env.run(&["user", "membership", "alice", "--ids"]).ok().json();
     assert_eq!(ids["total"], 2);
     aliases.assert_calls(0);
     // synadm's shape: aliases where the room has any, else the room ID.
     let out = env.run(&["user", "membership", "alice"]).ok().json();
-    assert_eq!(
-        out,
-        json!({"joined_rooms": ["#general:example.org", "!HrU8private"], "total": 2})
-    );
-    let detailed = env
-        .run(&["user", "membership", "alice", "--detailed"])
-        .ok()
-        .json();
+    assert_eq!(out, json!({"joined_rooms": ["#general:example.org", "!HrU8private"], "total": 2}));
+    let detailed = env.run(&["user", "membership", "alice", "--detailed"]).ok().json();
     assert_eq!(
         detailed["joined_rooms"],
         json!([
@@ -865,9 +727,7 @@ fn user_membership_with_ids_and_with_aliases() {
     let human = env.run(&["-o", "h", "user", "membership", "alice"]).ok();
     assert_eq!(human.stdout, "#general:example.org\n!HrU8private\n");
     human.stderr_has("User is member of 2 rooms.");
-    let human = env
-        .run(&["-o", "h", "user", "membership", "alice", "--detailed"])
-        .ok();
+    let human = env.run(&["-o", "h", "user", "membership", "alice", "--detailed"]).ok();
     human.stdout_has("!pub:example.org  #general:example.org");
     rooms.assert_calls(5);
 }
@@ -877,17 +737,9 @@ fn user_whois_json_is_raw_and_human_is_a_connection_table() {
     let env = Env::new();
     let reply = json!({"user_id": "@alice:example.org", "devices": {"": {"sessions": [{"connections": [
         {"ip": "10.1.2.3", "last_seen": 1700000000000_i64, "user_agent": "Element"}]}]}}});
-    let m = env.reply(
-        GET,
-        "/_synapse/admin/v1/whois/@alice:example.org",
-        200,
-        reply.clone(),
-    );
+    let m = env.reply(GET, "/_synapse/admin/v1/whois/@alice:example.org", 200, reply.clone());
     assert_eq!(env.run(&["user", "whois", "alice"]).ok().json(), reply);
-    let human = env
-        .run(&["-o", "human", "user", "whois", "alice"])
-        .ok()
-        .stdout;
+    let human = env.run(&["-o", "human", "user", "whois", "alice"]).ok().stdout;
     assert!(
         human.contains("10.1.2.3") && human.contains("2023-11-14") && human.contains("Element"),
         "{human}"
@@ -915,15 +767,12 @@ fn user_3pid_and_auth_provider_encode_path_segments() {
         "@a:example.org"
     );
     assert_eq!(
-        env.run(&["user", "auth-provider", "-p", "oidc", "sub/1#x?y z"])
-            .ok()
-            .json()["user_id"],
+        env.run(&["user", "auth-provider", "-p", "oidc", "sub/1#x?y z"]).ok().json()["user_id"],
         "@b:example.org"
     );
     threepid.assert();
     sso.assert();
-    env.run(&["user", "auth-provider", "x"])
-        .fails(2, "--provider");
+    env.run(&["user", "auth-provider", "x"]).fails(2, "--provider");
 }
 
 /// A device of alice as the device list shows it, last seen `days_ago` (None: never).
@@ -966,14 +815,10 @@ fn user_prune_devices_deletes_old_devices_of_the_completed_id() {
         json!({}),
     );
     // Default: not seen for 90 days (or never), oldest first.
-    let listed = env
-        .run(&["user", "prune-devices", "alice", "--list-only"])
-        .ok()
-        .json();
+    let listed = env.run(&["user", "prune-devices", "alice", "--list-only"]).ok().json();
     assert_eq!(device_ids(&listed), ["NEVER", "D100"]);
     delete.assert_calls(0);
-    env.run(&["user", "prune-devices", "alice"])
-        .fails(6, "aborted");
+    env.run(&["user", "prune-devices", "alice"]).fails(6, "aborted");
     delete.assert_calls(0);
     let run = env.run(&["--batch", "user", "prune-devices", "alice"]).ok();
     assert_eq!(device_ids(&run.json()), ["NEVER", "D100"]);
@@ -999,10 +844,7 @@ fn user_prune_devices_min_days_moves_the_cut_off_and_one_device_survives() {
         // -d 0: every device qualifies, but the most recently seen one survives…
         (&["-d", "0"], &["NEVER", "D100", "D89", "D10"]),
         // …unless -s 0 says otherwise; -s 3 keeps three.
-        (
-            &["-d", "0", "-s", "0"],
-            &["NEVER", "D100", "D89", "D10", "D1"],
-        ),
+        (&["-d", "0", "-s", "0"], &["NEVER", "D100", "D89", "D10", "D1"]),
         (&["-d", "0", "--min-surviving", "3"], &["NEVER", "D100"]),
     ] {
         let all = [&["--batch", "user", "prune-devices", "alice"][..], args].concat();
@@ -1034,29 +876,21 @@ fn user_redact_sends_rooms_reason_limit_and_asks_first() {
         200,
         json!({"redact_id": "r2"}),
     );
-    env.run(&["user", "redact", "alice", "-r", "!a:example.org"])
-        .fails(6, "aborted");
-    let out = env.run(&words(
-        "--batch user redact alice -r !a:example.org -r !b --reason spam -l 5",
-    ));
+    env.run(&["user", "redact", "alice", "-r", "!a:example.org"]).fails(6, "aborted");
+    let out =
+        env.run(&words("--batch user redact alice -r !a:example.org -r !b --reason spam -l 5"));
     assert_eq!(out.ok().json(), json!({"redact_id": "r1"}));
     env.run_with_input(&["user", "redact", "bob"], "y\n").ok();
     m.assert();
     all.assert();
-    env.run(&words("--batch user redact alice -r #alias:example.org"))
-        .fails(2, "is not a room ID");
+    env.run(&words("--batch user redact alice -r #alias:example.org")).fails(2, "is not a room ID");
 }
 
 #[test]
 fn user_redact_status_prints_the_task() {
     let env = Env::new();
     let reply = json!({"status": "complete", "failed_redactions": {"$e": "boom"}});
-    env.reply(
-        GET,
-        "/_synapse/admin/v1/user/redact_status/r1",
-        200,
-        reply.clone(),
-    );
+    env.reply(GET, "/_synapse/admin/v1/user/redact_status/r1", 200, reply.clone());
     assert_eq!(env.run(&["user", "redact-status", "r1"]).ok().json(), reply);
     assert!(
         env.run(&["-o", "human", "user", "redact-status", "r1"])
@@ -1069,28 +903,12 @@ fn user_redact_status_prints_the_task() {
 #[test]
 fn user_shadow_ban_posts_and_unban_deletes() {
     let env = Env::new();
-    let ban = env.reply(
-        POST,
-        "/_synapse/admin/v1/users/@alice:example.org/shadow_ban",
-        200,
-        json!({}),
-    );
-    let unban = env.reply(
-        DELETE,
-        "/_synapse/admin/v1/users/@alice:example.org/shadow_ban",
-        200,
-        json!({}),
-    );
-    assert_eq!(
-        env.run(&["user", "shadow-ban", "alice"]).ok().json(),
-        json!({})
-    );
-    assert_eq!(
-        env.run(&["-o", "human", "user", "shadow-ban", "alice", "-u"])
-            .ok()
-            .stdout,
-        ""
-    );
+    let ban =
+        env.reply(POST, "/_synapse/admin/v1/users/@alice:example.org/shadow_ban", 200, json!({}));
+    let unban =
+        env.reply(DELETE, "/_synapse/admin/v1/users/@alice:example.org/shadow_ban", 200, json!({}));
+    assert_eq!(env.run(&["user", "shadow-ban", "alice"]).ok().json(), json!({}));
+    assert_eq!(env.run(&["-o", "human", "user", "shadow-ban", "alice", "-u"]).ok().stdout, "");
     ban.assert();
     unban.assert();
 }
@@ -1112,14 +930,10 @@ fn user_suspend_and_capital_u_unsuspends() {
         200,
         json!({"user_@alice:example.org_suspended": false}),
     );
-    let out = env
-        .run(&["--batch", "user", "suspend", "alice"])
-        .ok()
-        .json();
+    let out = env.run(&["--batch", "user", "suspend", "alice"]).ok().json();
     assert_eq!(out, json!({"user_@alice:example.org_suspended": true}));
     env.run(&["--batch", "user", "suspend", "alice", "-U"]).ok();
-    env.run_with_input(&["user", "suspend", "alice", "--unsuspend"], "y\n")
-        .ok();
+    env.run_with_input(&["user", "suspend", "alice", "--unsuspend"], "y\n").ok();
     suspend.assert_calls(1);
     unsuspend.assert_calls(2);
 }

@@ -56,11 +56,7 @@ fn ask(question: &str, current: &str) -> Result<String, Error> {
     let answer = prompt::ask(&format!("{question} [{current}]: "))?
         .ok_or_else(|| Error::Aborted("no answer (stdin closed); use --batch with flags".into()))?;
     let answer = answer.trim();
-    Ok(if answer.is_empty() {
-        current.to_string()
-    } else {
-        answer.to_string()
-    })
+    Ok(if answer.is_empty() { current.to_string() } else { answer.to_string() })
 }
 
 fn parse_bool(s: &str) -> Result<bool, Error> {
@@ -84,10 +80,7 @@ pub fn run(path: &Path, batch: bool, args: ConfigArgs) -> Result<(), Error> {
     set(&mut file.protocol, args.protocol);
     set(&mut file.admin_path, args.admin_path);
     set(&mut file.matrix_path, args.matrix_path);
-    set(
-        &mut file.format,
-        args.output.and_then(|o| o.0).map(|f| f.to_string()),
-    );
+    set(&mut file.format, args.output.and_then(|o| o.0).map(|f| f.to_string()));
     set(&mut file.server_discovery, args.server_discovery);
     set(&mut file.homeserver, args.homeserver);
     if args.timeout.is_some() {
@@ -117,33 +110,20 @@ pub fn run(path: &Path, batch: bool, args: ConfigArgs) -> Result<(), Error> {
             path.display()
         ));
         file.user = Some(ask("Synapse admin user name", &or(&file.user, ""))?);
-        let state = if or(&file.token, "").is_empty() {
-            "NOT SET"
-        } else {
-            "REDACTED"
-        };
+        let state = if or(&file.token, "").is_empty() { "NOT SET" } else { "REDACTED" };
         let token = prompt::secret(&format!("Synapse admin user token [{state}]: "))?;
         if !token.trim().is_empty() {
             file.token = Some(token.trim().to_string());
         }
-        file.protocol = Some(ask(
-            "Synapse protocol (http, unix)",
-            &or(&file.protocol, "http"),
-        )?);
-        file.base_url = Some(ask(
-            "Synapse base URL (or path to socket)",
-            &or(&file.base_url, ""),
-        )?);
+        file.protocol = Some(ask("Synapse protocol (http, unix)", &or(&file.protocol, "http"))?);
+        file.base_url = Some(ask("Synapse base URL (or path to socket)", &or(&file.base_url, ""))?);
         file.admin_path = Some(ask("Synapse Admin API path", &or(&file.admin_path, ""))?);
         file.matrix_path = Some(ask("Matrix API path", &or(&file.matrix_path, ""))?);
         file.format = Some(ask(
             "Default output format (yaml, json, minified, human, pprint)",
             &or(&file.format, ""),
         )?);
-        let timeout = ask(
-            "Default http timeout",
-            &file.timeout.unwrap_or_default().to_string(),
-        )?;
+        let timeout = ask("Default http timeout", &file.timeout.unwrap_or_default().to_string())?;
         file.timeout = Some(
             timeout
                 .parse()
@@ -153,28 +133,17 @@ pub fn run(path: &Path, batch: bool, args: ConfigArgs) -> Result<(), Error> {
             "Homeserver name (\"auto-retrieval\" or the domain part in your MXID)",
             &or(&file.homeserver, ""),
         )?);
-        let verify = ask(
-            "Verify certificate",
-            if file.ssl_verify == Some(false) {
-                "no"
-            } else {
-                "yes"
-            },
-        )?;
+        let verify =
+            ask("Verify certificate", if file.ssl_verify == Some(false) { "no" } else { "yes" })?;
         file.ssl_verify = Some(parse_bool(&verify)?);
-        file.server_discovery = Some(ask(
-            "Server discovery mode (well-known, dns)",
-            &or(&file.server_discovery, ""),
-        )?);
+        file.server_discovery =
+            Some(ask("Server discovery mode (well-known, dns)", &or(&file.server_discovery, ""))?);
     }
 
     // Refuse to write a config that would not work; nothing is half-written.
     file.resolve(path, None, None)?;
     file.save(path)?;
-    stderr::line(&format!(
-        "Saved the configuration to {} (readable by you only).",
-        path.display()
-    ));
+    stderr::line(&format!("Saved the configuration to {} (readable by you only).", path.display()));
     Ok(())
 }
 

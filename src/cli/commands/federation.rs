@@ -146,10 +146,7 @@ impl Run for RoomsArgs {
     async fn run(self, ctx: &Ctx) -> Result<(), Error> {
         let limit = self.paging.limit();
         let fetch = |at| {
-            let mut b = ctx
-                .client
-                .list_destination_rooms()
-                .destination(&self.destination);
+            let mut b = ctx.client.list_destination_rooms().destination(&self.destination);
             b = b.from(at).limit(limit);
             if self.reverse {
                 b = b.dir(types::Direction::B);

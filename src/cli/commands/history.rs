@@ -77,23 +77,16 @@ enum Cutoff {
 
 impl PurgeArgs {
     fn cutoff(&self) -> Result<Cutoff, Error> {
-        Ok(
-            match (
-                &self.before_event_id,
-                self.before_days,
-                self.before,
-                self.before_ts,
-            ) {
-                (Some(event), ..) => Cutoff::Event(event.clone()),
-                (_, Some(days), ..) => Cutoff::Time(synadm::time::days_from_now_ms(-days)?),
-                (_, _, Some(ms), _) | (_, _, _, Some(ms)) => Cutoff::Time(ms),
-                _ => {
-                    return Err(Error::Usage(
-                        "give one cut-off (-i, -d, --before or --before-ts)".into(),
-                    ));
-                }
-            },
-        )
+        Ok(match (&self.before_event_id, self.before_days, self.before, self.before_ts) {
+            (Some(event), ..) => Cutoff::Event(event.clone()),
+            (_, Some(days), ..) => Cutoff::Time(synadm::time::days_from_now_ms(-days)?),
+            (_, _, Some(ms), _) | (_, _, _, Some(ms)) => Cutoff::Time(ms),
+            _ => {
+                return Err(Error::Usage(
+                    "give one cut-off (-i, -d, --before or --before-ts)".into(),
+                ));
+            }
+        })
     }
 }
 
@@ -133,23 +126,16 @@ impl Run for PurgeArgs {
                 purge_up_to_event_id: Some(event),
                 ..Default::default()
             },
-            Cutoff::Time(ms) => types::PurgeHistoryRequest {
-                purge_up_to_ts: Some(ms),
-                ..Default::default()
-            },
+            Cutoff::Time(ms) => {
+                types::PurgeHistoryRequest { purge_up_to_ts: Some(ms), ..Default::default() }
+            }
         };
         let body = types::PurgeHistoryRequest {
             delete_local_events: a.delete_local.then_some(true),
             ..body
         };
-        let started = call(
-            ctx.client
-                .purge_history()
-                .room_id(&a.room_id)
-                .body(body)
-                .send(),
-        )
-        .await?;
+        let started =
+            call(ctx.client.purge_history().room_id(&a.room_id).body(body).send()).await?;
         if !a.wait.wait {
             ctx.note(&format!(
                 "History purge started; follow it with `synadm history purge-status {}` \
@@ -163,24 +149,16 @@ impl Run for PurgeArgs {
             id: started.purge_id.clone(),
             status_command: format!("synadm history purge-status {}", started.purge_id),
         };
-        let poll = || {
-            call(
-                ctx.client
-                    .get_purge_history_status()
-                    .purge_id(&job.id)
-                    .send(),
-            )
-        };
+        let poll = || call(ctx.client.get_purge_history_status().purge_id(&job.id).send());
         let status = wait(&job, poll, |s: &types::PurgeStatus| {
             job_state(&s.status.to_string(), s.error.as_deref())
         })
         .await?;
         // The final status, with the ID the purge had (as printed without --wait).
         let mut out = serde_json::json!({"purge_id": job.id});
-        if let (Some(out), serde_json::Value::Object(fields)) = (
-            out.as_object_mut(),
-            serde_json::to_value(&status).unwrap_or_default(),
-        ) {
+        if let (Some(out), serde_json::Value::Object(fields)) =
+            (out.as_object_mut(), serde_json::to_value(&status).unwrap_or_default())
+        {
             out.extend(fields);
         }
         ctx.print(&out, &PURGE_STATUS)
@@ -189,13 +167,8 @@ impl Run for PurgeArgs {
 
 impl Run for PurgeStatusArgs {
     async fn run(self, ctx: &Ctx) -> Result<(), Error> {
-        let status = call(
-            ctx.client
-                .get_purge_history_status()
-                .purge_id(self.purge_id)
-                .send(),
-        )
-        .await?;
+        let status =
+            call(ctx.client.get_purge_history_status().purge_id(self.purge_id).send()).await?;
         ctx.print(&status, &PURGE_STATUS)
     }
 }

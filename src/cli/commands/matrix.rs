@@ -100,19 +100,12 @@ impl Run for MatrixRawArgs {
         } else {
             // Read here rather than by clap, so that --prompt can override it.
             // An empty $MTOKEN counts as unset.
-            a.token
-                .or_else(|| std::env::var(MTOKEN_ENV).ok().filter(|t| !t.is_empty()))
+            a.token.or_else(|| std::env::var(MTOKEN_ENV).ok().filter(|t| !t.is_empty()))
         };
         if token.as_deref().is_some_and(|t| t.trim().is_empty()) {
             return Err(Error::Usage("the Matrix token is empty".into()));
         }
-        send_and_print(
-            ctx,
-            Api::Matrix,
-            &a.endpoint,
-            &a.body,
-            token.as_deref().map(str::trim),
-        )
-        .await
+        send_and_print(ctx, Api::Matrix, &a.endpoint, &a.body, token.as_deref().map(str::trim))
+            .await
     }
 }

@@ -71,9 +71,7 @@ pub struct SendArgs {
 /// A run ID: 1-64 characters of `A-Za-z0-9._~-` (it becomes part of a URL path).
 fn run_id(input: &str) -> Result<String, String> {
     let ok = (1..=64).contains(&input.len())
-        && input
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "._~-".contains(c));
+        && input.chars().all(|c| c.is_ascii_alphanumeric() || "._~-".contains(c));
     if ok {
         Ok(input.to_string())
     } else {
@@ -93,10 +91,7 @@ fn new_run_id() -> String {
 /// recipient (a user ID has characters a path would have to encode, and may be long).
 fn txn_id(run: &str, user_id: &str) -> String {
     let digest = ring::digest::digest(&ring::digest::SHA256, user_id.as_bytes());
-    let hex: String = digest.as_ref()[..8]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let hex: String = digest.as_ref()[..8].iter().map(|b| format!("{b:02x}")).collect();
     format!("synadm.{run}.{hex}")
 }
 
@@ -112,10 +107,7 @@ fn bodies(a: &SendArgs) -> Result<(String, String), Error> {
     let (plain, formatted) = if a.from_file {
         (
             read("plain", &a.plain)?,
-            a.formatted
-                .as_deref()
-                .map(|f| read("formatted", f))
-                .transpose()?,
+            a.formatted.as_deref().map(|f| read("formatted", f)).transpose()?,
         )
     } else {
         (a.plain.clone(), a.formatted.clone())
@@ -165,14 +157,7 @@ async fn send(
         state_key: None,
     };
     let txn = txn_id(run, user_id);
-    call(
-        ctx.client
-            .send_server_notice_txn()
-            .txn_id(txn)
-            .body(body)
-            .send(),
-    )
-    .await
+    call(ctx.client.send_server_notice_txn().txn_id(txn).body(body).send()).await
 }
 
 impl Run for SendArgs {
@@ -244,10 +229,7 @@ mod tests {
         assert_eq!(a, "synadm.run1.86f01aef21b1acd3");
         let run = new_run_id();
         assert!(run_id(&run).is_ok());
-        assert!(
-            run.ends_with(&format!("-{:x}", std::process::id())),
-            "{run}"
-        );
+        assert!(run.ends_with(&format!("-{:x}", std::process::id())), "{run}");
         std::thread::sleep(std::time::Duration::from_millis(2));
         assert_ne!(new_run_id(), run, "a new run, a new ID");
         assert!(run_id("a/b").is_err() && run_id("").is_err() && run_id(&"x".repeat(65)).is_err());

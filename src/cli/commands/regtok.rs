@@ -41,10 +41,7 @@ fn parse_token(input: &str) -> Result<String, String> {
             "{input:?} is not a registration token: it must have 1 to 64 characters"
         ));
     }
-    if !input
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || ".-_~".contains(c))
-    {
+    if !input.chars().all(|c| c.is_ascii_alphanumeric() || ".-_~".contains(c)) {
         return Err(format!(
             "{input:?} is not a registration token: only letters, digits and . _ ~ - are allowed"
         ));
@@ -181,15 +178,8 @@ fn annotated(token: &Value, now: i64) -> Value {
     row
 }
 
-const TOKEN_COLUMNS: &[&str] = &[
-    "token",
-    "valid",
-    "remaining_uses",
-    "uses_allowed",
-    "pending",
-    "completed",
-    "expiry_time",
-];
+const TOKEN_COLUMNS: &[&str] =
+    &["token", "valid", "remaining_uses", "uses_allowed", "pending", "completed", "expiry_time"];
 
 /// One token (details, new, update) as a key/value block.
 const TOKEN: View = View::new(TOKEN_COLUMNS)
@@ -201,10 +191,7 @@ const TOKENS: View = View::new(TOKEN_COLUMNS)
     .times(&["expiry_time"])
     .reshape(|reply| {
         let now = time::now_ms();
-        let rows = reply["registration_tokens"]
-            .as_array()
-            .into_iter()
-            .flatten();
+        let rows = reply["registration_tokens"].as_array().into_iter().flatten();
         Value::Array(rows.map(|t| annotated(t, now)).collect())
     })
     .summary(|reply| {
@@ -224,10 +211,7 @@ impl Run for ListArgs {
         }
         let tokens = call(b.send()).await?;
         // As synadm: dates in every format unless --timestamp (list and details only).
-        ctx.print(
-            &tokens,
-            &TOKENS.dates_everywhere().raw_times(self.time.raw()),
-        )
+        ctx.print(&tokens, &TOKENS.dates_everywhere().raw_times(self.time.raw()))
     }
 }
 
@@ -272,18 +256,9 @@ impl Run for UpdateArgs {
             (Some(ms), _) | (_, Some(ms)) => Some(Some(future(ms)?)),
             (None, None) => None,
         };
-        let body = RegistrationTokenUpdate {
-            uses_allowed,
-            expiry_time,
-        };
-        let token = call(
-            ctx.client
-                .update_registration_token()
-                .token(a.token)
-                .body(body)
-                .send(),
-        )
-        .await?;
+        let body = RegistrationTokenUpdate { uses_allowed, expiry_time };
+        let token =
+            call(ctx.client.update_registration_token().token(a.token).body(body).send()).await?;
         ctx.print(&token, &TOKEN.raw_times(a.time.raw()))
     }
 }
@@ -295,13 +270,7 @@ impl Run for DeleteArgs {
              complete.",
             self.token
         ))?;
-        let reply = call(
-            ctx.client
-                .delete_registration_token()
-                .token(&self.token)
-                .send(),
-        )
-        .await?;
+        let reply = call(ctx.client.delete_registration_token().token(&self.token).send()).await?;
         ctx.note(&format!("Registration token {} deleted.", self.token));
         ctx.print(&reply, &View::PLAIN)
     }

@@ -104,11 +104,7 @@ fn tree<T: serde::Serialize>(reply: &Reply<T>) -> Result<Value, Error> {
 
 impl ListArgs {
     fn direction(&self) -> types::Direction {
-        if self.oldest_first {
-            types::Direction::F
-        } else {
-            types::Direction::B
-        }
+        if self.oldest_first { types::Direction::F } else { types::Direction::B }
     }
 
     async fn event_page(
@@ -192,26 +188,12 @@ impl Run for ListArgs {
             Some(Kind::Event) => {
                 let fetch = |at| self.event_page(ctx, at);
                 let summary = |total| format!("Event reports: {total}");
-                print_paged(
-                    ctx,
-                    &self.paging,
-                    EVENT_REPORT.raw_times(raw),
-                    summary,
-                    fetch,
-                )
-                .await
+                print_paged(ctx, &self.paging, EVENT_REPORT.raw_times(raw), summary, fetch).await
             }
             Some(Kind::User) => {
                 let fetch = |at| self.user_page(ctx, at);
                 let summary = |total| format!("User reports: {total}");
-                print_paged(
-                    ctx,
-                    &self.paging,
-                    USER_REPORT.raw_times(raw),
-                    summary,
-                    fetch,
-                )
-                .await
+                print_paged(ctx, &self.paging, USER_REPORT.raw_times(raw), summary, fetch).await
             }
         }
     }

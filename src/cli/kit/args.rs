@@ -35,9 +35,7 @@ impl TypedValueParser for OutputParser {
         if value.is_empty() {
             return Ok(OutputArg(None));
         }
-        format_parser()
-            .parse_ref(cmd, arg, value)
-            .map(|f| OutputArg(Some(f)))
+        format_parser().parse_ref(cmd, arg, value).map(|f| OutputArg(Some(f)))
     }
 
     fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {

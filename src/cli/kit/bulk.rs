@@ -175,9 +175,7 @@ where
 /// A row with its `outcome`, unless the command set a finer one (`created`, `skipped`, …).
 fn with_outcome(mut row: Value, outcome: &str) -> Value {
     if let Value::Object(fields) = &mut row {
-        fields
-            .entry("outcome")
-            .or_insert_with(|| Value::String(outcome.into()));
+        fields.entry("outcome").or_insert_with(|| Value::String(outcome.into()));
     }
     row
 }
@@ -221,10 +219,7 @@ async fn signal() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        match (
-            signal(SignalKind::interrupt()),
-            signal(SignalKind::terminate()),
-        ) {
+        match (signal(SignalKind::interrupt()), signal(SignalKind::terminate())) {
             (Ok(mut int), Ok(mut term)) => {
                 tokio::select! {
                     _ = int.recv() => {}
@@ -256,10 +251,7 @@ impl FailedTo {
             .create_new(true)
             .open(path)
             .map_err(|e| Error::Io(format!("cannot create {}: {e}", path.display())))?;
-        let mut failed_to = FailedTo {
-            path: path.to_owned(),
-            out: std::io::BufWriter::new(file),
-        };
+        let mut failed_to = FailedTo { path: path.to_owned(), out: std::io::BufWriter::new(file) };
         if let Some(header) = header {
             failed_to.write(header)?;
         }
@@ -320,9 +312,7 @@ pub fn outcome(
     match first_error {
         None => Ok(()),
         Some(e) => {
-            ctx.note(&format!(
-                "{failed} of {total} failed; the first error follows."
-            ));
+            ctx.note(&format!("{failed} of {total} failed; the first error follows."));
             Err(e)
         }
     }
@@ -334,11 +324,7 @@ mod tests {
 
     #[test]
     fn the_summary_counts_what_happened_and_says_where_the_rest_went() {
-        let t = |done, failed, unsent| Tally {
-            done,
-            failed,
-            unsent,
-        };
+        let t = |done, failed, unsent| Tally { done, failed, unsent };
         assert_eq!(summary(&t(5, 0, 0), None), "5 done.");
         assert_eq!(summary(&t(3, 1, 2), None), "3 done, 1 failed, 2 not sent.");
         let file = Path::new("retry.txt");
@@ -363,14 +349,8 @@ mod tests {
         f.write("@a:example.org").unwrap();
         f.write("@b:example.org").unwrap();
         f.finish().unwrap();
-        assert_eq!(
-            std::fs::read_to_string(&path).unwrap(),
-            "@a:example.org\n@b:example.org\n"
-        );
-        let again = FailedTo::create(&path, Some("id"))
-            .err()
-            .unwrap()
-            .to_string();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "@a:example.org\n@b:example.org\n");
+        let again = FailedTo::create(&path, Some("id")).err().unwrap().to_string();
         assert!(again.starts_with("cannot create "), "{again}");
         assert_eq!(std::fs::read_to_string(&path).unwrap().lines().count(), 2);
         std::fs::remove_dir_all(&dir).unwrap();

@@ -92,11 +92,7 @@ impl Ctx {
                         }
                     }
                     // A bad token is the real problem; report it as such.
-                    Err(
-                        e @ Error::Matrix {
-                            status: 401 | 403, ..
-                        },
-                    ) => return Err(e),
+                    Err(e @ Error::Matrix { status: 401 | 403, .. }) => return Err(e),
                     Err(_) => {}
                 }
                 match call(self.client.get_server_keys().send()).await {
@@ -126,11 +122,7 @@ impl Ctx {
 
     /// Asks before a destructive action, unless in batch mode.
     pub fn confirm(&self, question: &str) -> Result<(), Error> {
-        if self.batch {
-            Ok(())
-        } else {
-            prompt::confirm(question)
-        }
+        if self.batch { Ok(()) } else { prompt::confirm(question) }
     }
 
     /// The output format.
@@ -144,11 +136,7 @@ impl Ctx {
         let width = (self.format == Format::Human && std::io::stdout().is_terminal())
             .then(|| terminal_size::terminal_size().map(|(w, _)| usize::from(w.0)))
             .flatten();
-        Style {
-            format: self.format,
-            width,
-            note: Some(stderr::line),
-        }
+        Style { format: self.format, width, note: Some(stderr::line) }
     }
 
     /// Prints one document in the chosen format; in human output the view's summary line
@@ -206,9 +194,7 @@ impl Ctx {
 /// never does), so the data would vanish and the command still exit 0.
 fn stdout() -> Result<std::io::Stdout, Error> {
     if started_with_stdout_closed() {
-        return Err(Error::Io(
-            "cannot write the output: stdout is closed".to_string(),
-        ));
+        return Err(Error::Io("cannot write the output: stdout is closed".to_string()));
     }
     Ok(std::io::stdout())
 }

@@ -53,8 +53,6 @@ impl GlobalArgs {
 
     /// The config file: `-c`, `SYNADM_CONFIG`, or `~/.config/synadm.yaml`.
     pub fn config_path(&self) -> PathBuf {
-        self.config_file
-            .clone()
-            .unwrap_or_else(synadm::config::default_path)
+        self.config_file.clone().unwrap_or_else(synadm::config::default_path)
     }
 }

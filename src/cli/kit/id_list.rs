@@ -33,11 +33,7 @@ pub struct BadLines {
 
 impl BadLines {
     pub fn new(shown: u64) -> BadLines {
-        BadLines {
-            shown,
-            count: 0,
-            first: None,
-        }
+        BadLines { shown, count: 0, first: None }
     }
 
     /// One more: `place` names it ("line 3"), `number` is its number.
@@ -69,11 +65,7 @@ pub enum Target {
 impl Target {
     /// `-` or the text as given (for IDs checked later, such as localparts).
     pub fn of(input: &str) -> Target {
-        if input == STDIN {
-            Target::Stdin
-        } else {
-            Target::One(input.to_string())
-        }
+        if input == STDIN { Target::Stdin } else { Target::One(input.to_string()) }
     }
 
     /// `-`, or an ID that `check` accepts: the value parser of a per-ID argument.
@@ -109,10 +101,7 @@ impl Spool {
 
     /// The lines pushed, read back as they are needed.
     pub fn lines(self) -> Result<impl Stream<Item = String>, Error> {
-        let mut file = self
-            .0
-            .into_inner()
-            .map_err(|e| spool_error(e.into_error()))?;
+        let mut file = self.0.into_inner().map_err(|e| spool_error(e.into_error()))?;
         file.rewind().map_err(spool_error)?;
         let lines = BufReader::new(file).lines().map_while(Result::ok);
         Ok(futures::stream::iter(lines))
@@ -178,11 +167,7 @@ impl IdList {
                 "the list on stdin holds no {what}: one a line was expected"
             )));
         }
-        Ok(IdList {
-            spool,
-            count,
-            first,
-        })
+        Ok(IdList { spool, count, first })
     }
 
     /// How many IDs the list holds.
@@ -193,16 +178,8 @@ impl IdList {
     /// "3 rooms: !a:x, !b:x, !c:x" (the first few, then "…").
     pub fn preview(&self, one: &str, many: &str) -> String {
         let names: Vec<String> = self.first.iter().map(|id| sanitize(id)).collect();
-        let more = if self.count > self.first.len() as u64 {
-            ", …"
-        } else {
-            ""
-        };
-        format!(
-            "{}: {}{more}",
-            stderr::counted(self.count as i64, one, many),
-            names.join(", ")
-        )
+        let more = if self.count > self.first.len() as u64 { ", …" } else { "" };
+        format!("{}: {}{more}", stderr::counted(self.count as i64, one, many), names.join(", "))
     }
 
     /// The IDs, read back from the spool as they are needed.
@@ -222,12 +199,7 @@ fn spool_file() -> Result<File, Error> {
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| d.subsec_nanos())
         ));
-        match std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create_new(true)
-            .open(&path)
-        {
+        match std::fs::OpenOptions::new().read(true).write(true).create_new(true).open(&path) {
             Ok(file) => {
                 let _ = std::fs::remove_file(&path);
                 return Ok(file);
@@ -236,10 +208,7 @@ fn spool_file() -> Result<File, Error> {
             Err(e) => return Err(spool_error(e)),
         }
     }
-    Err(Error::Io(format!(
-        "cannot create a temporary file in {}",
-        dir.display()
-    )))
+    Err(Error::Io(format!("cannot create a temporary file in {}", dir.display())))
 }
 
 fn spool_error(e: std::io::Error) -> Error {
@@ -333,9 +302,7 @@ mod tests {
     #[test]
     fn every_bad_line_is_found_before_anything_is_used() {
         let input = "!a:x.org\nnot a room\n!b:x.org\n#!c\nalso bad\n";
-        let e = IdList::read(input.as_bytes(), "room ID", room)
-            .err()
-            .unwrap();
+        let e = IdList::read(input.as_bytes(), "room ID", room).err().unwrap();
         assert!(matches!(e, Error::Usage(_)));
         assert_eq!(
             e.to_string(),
@@ -345,13 +312,8 @@ mod tests {
 
     #[test]
     fn an_empty_list_is_refused() {
-        let e = IdList::read("# nothing\n\n".as_bytes(), "room ID", room)
-            .err()
-            .unwrap();
-        assert_eq!(
-            e.to_string(),
-            "the list on stdin holds no room ID: one a line was expected"
-        );
+        let e = IdList::read("# nothing\n\n".as_bytes(), "room ID", room).err().unwrap();
+        assert_eq!(e.to_string(), "the list on stdin holds no room ID: one a line was expected");
     }
 
     #[test]

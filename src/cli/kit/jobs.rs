@@ -153,11 +153,7 @@ mod tests {
     use std::cell::RefCell;
 
     fn job() -> Job {
-        Job {
-            what: "test job",
-            id: "j1".into(),
-            status_command: "synadm test-status j1".into(),
-        }
+        Job { what: "test job", id: "j1".into(), status_command: "synadm test-status j1".into() }
     }
 
     fn run<T>(
@@ -166,10 +162,7 @@ mod tests {
     ) -> (Result<T, Error>, usize) {
         let replies = RefCell::new(replies.into_iter());
         let polls = RefCell::new(0);
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_time()
-            .build()
-            .unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
         let result = rt.block_on(wait_paced(
             &job(),
             Duration::from_millis(1),
@@ -194,23 +187,11 @@ mod tests {
     #[test]
     fn task_status_words() {
         assert_eq!(job_state("complete", None), JobState::Complete);
-        assert_eq!(
-            job_state("active", None),
-            JobState::Running("active".into())
-        );
-        assert_eq!(
-            job_state("scheduled", None),
-            JobState::Running("scheduled".into())
-        );
-        assert_eq!(
-            job_state("failed", Some("disk")),
-            JobState::Failed("disk".into())
-        );
+        assert_eq!(job_state("active", None), JobState::Running("active".into()));
+        assert_eq!(job_state("scheduled", None), JobState::Running("scheduled".into()));
+        assert_eq!(job_state("failed", Some("disk")), JobState::Failed("disk".into()));
         assert_eq!(job_state("failed", None), JobState::Failed("failed".into()));
-        assert_eq!(
-            job_state("cancelled", None),
-            JobState::Failed("cancelled".into())
-        );
+        assert_eq!(job_state("cancelled", None), JobState::Failed("cancelled".into()));
     }
 
     #[test]
@@ -263,24 +244,15 @@ mod tests {
         });
         assert_eq!(result.expect("the wait ended").unwrap(), "complete");
         // Pauses of 0.2, 0.4, 0.8, 1.6 and 3.2 s, then 5 s each.
-        assert_eq!(
-            polled_at.into_inner(),
-            [200, 600, 1400, 3000, 6200, 11200, 16200, 21200]
-        );
+        assert_eq!(polled_at.into_inner(), [200, 600, 1400, 3000, 6200, 11200, 16200, 21200]);
     }
 
     #[test]
     fn network_trouble_rate_limits_and_server_errors_are_worth_another_poll() {
-        let matrix = |status| Error::Matrix {
-            status,
-            errcode: "M_UNKNOWN".into(),
-            message: String::new(),
-        };
+        let matrix =
+            |status| Error::Matrix { status, errcode: "M_UNKNOWN".into(), message: String::new() };
         assert!(transient(&Error::Network("reset".into())));
-        assert!(transient(&Error::NonMatrix {
-            status: Some(502),
-            snippet: "<html>".into()
-        }));
+        assert!(transient(&Error::NonMatrix { status: Some(502), snippet: "<html>".into() }));
         assert!(transient(&matrix(500)));
         assert!(transient(&matrix(503)));
         assert!(transient(&matrix(429)));

@@ -17,9 +17,9 @@ fn at_least(input: &str, min: i64) -> Result<i64, String> {
         other => other,
     };
     match parsed {
-        Ok(n) if n < 0 && min >= 0 => Err(format!(
-            "negative numbers are not allowed; it must be at least {min}"
-        )),
+        Ok(n) if n < 0 && min >= 0 => {
+            Err(format!("negative numbers are not allowed; it must be at least {min}"))
+        }
         Ok(n) if n < min => Err(format!("it must be at least {min}")),
         Ok(n) => Ok(n),
         Err(e) => Err(match e.kind() {
@@ -130,9 +130,7 @@ impl<T: Clone + Send + Sync + 'static> TypedValueParser for Checked<T> {
             )
             .format(&mut cmd)
         };
-        let text = value
-            .to_str()
-            .ok_or_else(|| fail("it is not valid UTF-8".into()))?;
+        let text = value.to_str().ok_or_else(|| fail("it is not valid UTF-8".into()))?;
         (self.0)(text).map_err(fail)
     }
 }
@@ -156,10 +154,7 @@ mod tests {
     fn minus_one_is_the_lowest_token_limit() {
         assert_eq!(non_negative_or_minus_one("-1"), Ok(-1));
         assert_eq!(non_negative_or_minus_one("0"), Ok(0));
-        assert_eq!(
-            non_negative_or_minus_one("-2").unwrap_err(),
-            "it must be at least -1"
-        );
+        assert_eq!(non_negative_or_minus_one("-2").unwrap_err(), "it must be at least -1");
     }
 
     #[test]
@@ -173,10 +168,7 @@ mod tests {
             positive("99999999999999999999").unwrap_err(),
             "it must be at most 9223372036854775807"
         );
-        assert_eq!(
-            positive("ten").unwrap_err(),
-            "\"ten\" is not a whole number"
-        );
+        assert_eq!(positive("ten").unwrap_err(), "\"ten\" is not a whole number");
         assert_eq!(
             non_negative("-99999999999999999999").unwrap_err(),
             "negative numbers are not allowed; it must be at least 0"

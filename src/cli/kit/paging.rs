@@ -11,10 +11,7 @@ use synadm::api::{Page, Reply, pages};
 use synadm::output::{Format, View};
 
 fn values<T: Serialize>(items: &[T]) -> Result<Vec<serde_json::Value>, Error> {
-    items
-        .iter()
-        .map(|i| serde_json::to_value(i).map_err(|e| Error::Io(e.to_string())))
-        .collect()
+    items.iter().map(|i| serde_json::to_value(i).map_err(|e| Error::Io(e.to_string()))).collect()
 }
 
 /// Streams every page from offset `from` on as one list document (`--all`); `view`
@@ -70,9 +67,7 @@ where
     }
     out.finish()?;
     if let Some(next) = next {
-        ctx.note(&format!(
-            "There are more than shown; use --from {next} or --all."
-        ));
+        ctx.note(&format!("There are more than shown; use --from {next} or --all."));
     }
     Ok(())
 }

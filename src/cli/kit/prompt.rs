@@ -34,9 +34,7 @@ pub fn confirm_on_terminal(question: &str) -> Result<(), Error> {
     let tty = std::fs::File::open("/dev/tty").map_err(no_terminal)?;
     super::stderr::write(&format!("{question} [y/N] "));
     let mut answer = String::new();
-    std::io::BufReader::new(tty)
-        .read_line(&mut answer)
-        .map_err(no_terminal)?;
+    std::io::BufReader::new(tty).read_line(&mut answer).map_err(no_terminal)?;
     if matches!(answer.trim().to_lowercase().as_str(), "y" | "yes") {
         Ok(())
     } else {
@@ -60,9 +58,9 @@ pub fn password(given: Option<String>, batch: bool) -> Result<String, Error> {
     match given {
         Some(p) if !p.is_empty() => Ok(p),
         Some(_) => Err(Error::Usage("the password must not be empty".into())),
-        None if batch => Err(Error::Usage(
-            "no password given; use -p/--password in --batch mode".into(),
-        )),
+        None if batch => {
+            Err(Error::Usage("no password given; use -p/--password in --batch mode".into()))
+        }
         None => new_password(),
     }
 }

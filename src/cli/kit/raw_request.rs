@@ -78,10 +78,7 @@ fn read_data_file(path: &std::path::Path) -> Result<String, Error> {
         return Ok(text);
     }
     std::fs::read_to_string(path).map_err(|e| {
-        Error::Usage(format!(
-            "cannot read the JSON data file {}: {e}",
-            path.display()
-        ))
+        Error::Usage(format!("cannot read the JSON data file {}: {e}", path.display()))
     })
 }
 
@@ -97,13 +94,7 @@ pub async fn send_and_print(
     let data = body.body(ctx)?;
     let reply = raw::send(
         &ctx.client,
-        RawRequest {
-            method: body.method.http(),
-            api,
-            endpoint,
-            body: data.as_ref(),
-            token,
-        },
+        RawRequest { method: body.method.http(), api, endpoint, body: data.as_ref(), token },
     )
     .await?;
     if !reply.is_json {

@@ -21,16 +21,7 @@ pub async fn matching(
     pattern: &regex_lite::Regex,
     batch_size: i64,
 ) -> Result<Vec<String>, Error> {
-    let fetch = |at| {
-        call(
-            ctx.client
-                .list_users()
-                .from(at)
-                .limit(batch_size)
-                .guests(true)
-                .send(),
-        )
-    };
+    let fetch = |at| call(ctx.client.list_users().from(at).limit(batch_size).guests(true).send());
     pages(0, fetch)
         .map_ok(|users| {
             futures::stream::iter(
@@ -62,12 +53,7 @@ pub async fn print_media(ctx: &Ctx, q: MediaQuery<'_>) -> Result<(), Error> {
     let view = views::MEDIA.dates_everywhere().raw_times(q.time.raw());
     let (sort, reverse, limit) = (q.sort, q.reverse, q.paging.limit());
     let fetch = |at| {
-        let mut b = ctx
-            .client
-            .list_user_media()
-            .user_id(user_id.clone())
-            .from(at)
-            .limit(limit);
+        let mut b = ctx.client.list_user_media().user_id(user_id.clone()).from(at).limit(limit);
         if let Some(s) = sort {
             b = b.order_by(s);
         }

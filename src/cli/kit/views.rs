@@ -5,13 +5,8 @@ use serde_json::{Value, json};
 use synadm::output::View;
 
 /// Time fields of user objects, at any depth (threepids carry their own).
-const USER_TIMES: &[&str] = &[
-    "creation_ts",
-    "last_seen_ts",
-    "consent_ts",
-    "validated_at",
-    "added_at",
-];
+const USER_TIMES: &[&str] =
+    &["creation_ts", "last_seen_ts", "consent_ts", "validated_at", "added_at"];
 
 /// A user as a CSV or TSV row: the columns `user import` reads (passwords left empty).
 pub const USER_CSV: &[(&str, &str)] = &[

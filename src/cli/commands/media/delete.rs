@@ -42,8 +42,7 @@ impl Cutoff {
 
     /// The cut-off, which the group makes required.
     fn required_ms(&self) -> Result<i64, Error> {
-        self.ms()?
-            .ok_or_else(|| Error::Usage("give --before-days, --before or --before-ts".into()))
+        self.ms()?.ok_or_else(|| Error::Usage("give --before-days, --before or --before-ts".into()))
     }
 }
 
@@ -130,14 +129,9 @@ impl DeleteArgs {
         let uri = format!("mxc://{server}/{media_id}");
         if !ctx.batch {
             // Show what is about to go; this also catches an unknown ID before asking.
-            let info = call(
-                ctx.client
-                    .get_media_info()
-                    .server_name(&server)
-                    .media_id(&media_id)
-                    .send(),
-            )
-            .await;
+            let info =
+                call(ctx.client.get_media_info().server_name(&server).media_id(&media_id).send())
+                    .await;
             match info {
                 Ok(info) => ctx.note(&format!("{uri}: {}", describe(&info.media_info))),
                 // Servers before 1.140 cannot describe one item; ask all the same.
@@ -147,18 +141,10 @@ impl DeleteArgs {
                 )),
                 Err(e) => return Err(e),
             }
-            ctx.confirm(&format!(
-                "Delete the local media {uri}? This cannot be undone."
-            ))?;
+            ctx.confirm(&format!("Delete the local media {uri}? This cannot be undone."))?;
         }
-        let reply = call(
-            ctx.client
-                .delete_media()
-                .server_name(server)
-                .media_id(media_id)
-                .send(),
-        )
-        .await?;
+        let reply =
+            call(ctx.client.delete_media().server_name(server).media_id(media_id).send()).await?;
         ctx.print(&reply, &DELETED)
     }
 
@@ -171,10 +157,7 @@ impl DeleteArgs {
             ),
             None => None,
         };
-        let mut what = format!(
-            "every local media item last accessed before {}",
-            when(before_ts)
-        );
+        let mut what = format!("every local media item last accessed before {}", when(before_ts));
         if let Some(kib) = self.size {
             what.push_str(&format!(" and larger than {kib} KiB"));
         }
@@ -221,10 +204,7 @@ async fn delete_users_media(ctx: &Ctx, user: &str) -> Result<(), Error> {
         .await?;
     if count == 0 {
         ctx.note(&format!("{user_id} has no local media."));
-        return ctx.print_value(
-            &serde_json::json!({"deleted_media": [], "total": 0}),
-            &DELETED,
-        );
+        return ctx.print_value(&serde_json::json!({"deleted_media": [], "total": 0}), &DELETED);
     }
     ctx.confirm(&format!(
         "Delete all {count} local media items of {user_id} ({} in all)? This cannot be undone.",
@@ -247,10 +227,7 @@ async fn delete_users_media(ctx: &Ctx, user: &str) -> Result<(), Error> {
         deleted.extend(reply.deleted_media);
     }
     let total = deleted.len();
-    ctx.print_value(
-        &serde_json::json!({"deleted_media": deleted, "total": total}),
-        &DELETED,
-    )
+    ctx.print_value(&serde_json::json!({"deleted_media": deleted, "total": total}), &DELETED)
 }
 
 impl Run for DeleteArgs {
@@ -268,10 +245,7 @@ impl Run for DeleteArgs {
 
 /// What `media purge` removed.
 const PURGED: View = View::new(&["deleted"]).summary(|reply: &Value| {
-    Some(format!(
-        "Purged {} cached remote media files.",
-        reply["deleted"]
-    ))
+    Some(format!("Purged {} cached remote media files.", reply["deleted"]))
 });
 
 impl Run for PurgeArgs {
@@ -287,11 +261,7 @@ mod tests {
     use super::*;
 
     fn cutoff(days: Option<i64>, before: Option<i64>, ts: Option<i64>) -> Cutoff {
-        Cutoff {
-            before_days: days,
-            before,
-            before_ts: ts,
-        }
+        Cutoff { before_days: days, before, before_ts: ts }
     }
 
     #[test]

@@ -31,9 +31,8 @@ pub struct ListArgs {
 }
 
 /// The MXC URIs of a room's media, as one table in human output.
-const ROOM_MEDIA: View = View::new(&["mxc_uri", "origin"])
-    .reshape(room_media_rows)
-    .summary(room_media_summary);
+const ROOM_MEDIA: View =
+    View::new(&["mxc_uri", "origin"]).reshape(room_media_rows).summary(room_media_summary);
 
 fn room_media_rows(reply: &Value) -> Value {
     let rows = ["local", "remote"].iter().flat_map(|origin| {
@@ -48,11 +47,7 @@ fn room_media_rows(reply: &Value) -> Value {
 
 fn room_media_summary(reply: &Value) -> Option<String> {
     let count = |k: &str| reply[k].as_array().map_or(0, Vec::len);
-    Some(format!(
-        "The room has {} local and {} remote media.",
-        count("local"),
-        count("remote")
-    ))
+    Some(format!("The room has {} local and {} remote media.", count("local"), count("remote")))
 }
 
 impl Run for ListArgs {

@@ -56,18 +56,11 @@ async fn media_from_stdin(ctx: &Ctx, server: Option<String>) -> Result<IdList, E
         None => ctx.server_name().await?.to_string(),
     };
     IdList::from_stdin("media ID or MXC URI", |line| {
-        if line
-            .get(..6)
-            .is_some_and(|s| s.eq_ignore_ascii_case("mxc://"))
-        {
+        if line.get(..6).is_some_and(|s| s.eq_ignore_ascii_case("mxc://")) {
             return Mxc::parse(line).map(|m| m.to_string());
         }
         let media_id = parse_media_id(line)?;
-        Ok(Mxc {
-            server_name: server.clone(),
-            media_id,
-        }
-        .to_string())
+        Ok(Mxc { server_name: server.clone(), media_id }.to_string())
     })
 }
 

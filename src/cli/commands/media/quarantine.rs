@@ -81,10 +81,7 @@ async fn target(
         Some(s) => s,
         None => ctx.server_name().await?.to_string(),
     };
-    Ok(Mxc {
-        server_name,
-        media_id,
-    })
+    Ok(Mxc { server_name, media_id })
 }
 
 /// Quarantines (or with `release`, releases) every media item listed on stdin; their media
@@ -108,10 +105,7 @@ async fn each_listed(
     let action = |line: String| async move {
         let mxc = listed_mxc(&line)?;
         if release {
-            let request = ctx
-                .client
-                .unquarantine_media()
-                .server_name(&mxc.server_name);
+            let request = ctx.client.unquarantine_media().server_name(&mxc.server_name);
             call(request.media_id(&mxc.media_id).send()).await
         } else {
             let request = ctx.client.quarantine_media().server_name(&mxc.server_name);
@@ -128,28 +122,15 @@ impl Run for QuarantineArgs {
     async fn run(self, ctx: &Ctx) -> Result<(), Error> {
         let a = self;
         if let Some(room_id) = a.room_id {
-            let reply = call(
-                ctx.client
-                    .quarantine_room_media()
-                    .room_id(room_id.clone())
-                    .send(),
-            )
-            .await?;
-            ctx.note(&format!(
-                "Quarantined {} media of room {room_id}.",
-                reply.num_quarantined
-            ));
+            let reply =
+                call(ctx.client.quarantine_room_media().room_id(room_id.clone()).send()).await?;
+            ctx.note(&format!("Quarantined {} media of room {room_id}.", reply.num_quarantined));
             return ctx.print(&reply, &QUARANTINED);
         }
         if let Some(user) = a.user_id {
             let user_id = ctx.user_id(&user).await?;
-            let reply = call(
-                ctx.client
-                    .quarantine_user_media()
-                    .user_id(user_id.clone())
-                    .send(),
-            )
-            .await?;
+            let reply =
+                call(ctx.client.quarantine_user_media().user_id(user_id.clone()).send()).await?;
             ctx.note(&format!(
                 "Quarantined {} media uploaded by {user_id}.",
                 reply.num_quarantined

@@ -19,10 +19,8 @@ pub struct ChangesArgs {
 const CHANGE: View = View::new(&["origin", "media_id", "quarantined"]).bools(&["quarantined"]);
 
 /// One page: `changes` as a table, the next position on stderr.
-const PAGE: View = View::new(CHANGE.columns)
-    .bools(CHANGE.bools)
-    .reshape(|v| v["changes"].clone())
-    .summary(|v| {
+const PAGE: View =
+    View::new(CHANGE.columns).bools(CHANGE.bools).reshape(|v| v["changes"].clone()).summary(|v| {
         Some(format!(
             "{} change(s); the next page starts at --from {}.",
             v["changes"].as_array().map_or(0, Vec::len),

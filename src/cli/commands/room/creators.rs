@@ -23,12 +23,8 @@ pub struct Creation {
 
 impl Creation {
     fn from_event(event: &types::ClientEvent) -> Creation {
-        let room_version = event
-            .content
-            .get("room_version")
-            .and_then(Value::as_str)
-            .unwrap_or("1")
-            .to_string();
+        let room_version =
+            event.content.get("room_version").and_then(Value::as_str).unwrap_or("1").to_string();
         let mut creators = vec![event.sender.clone()];
         let additional = event.content.get("additional_creators");
         for c in additional.and_then(Value::as_array).into_iter().flatten() {
@@ -38,19 +34,12 @@ impl Creation {
                 creators.push(c.to_string());
             }
         }
-        Creation {
-            room_version,
-            creators,
-        }
+        Creation { room_version, creators }
     }
 
     /// The users with unlimited power as creators: none before room version 12.
     pub fn powerful_creators(&self) -> &[String] {
-        if creators_have_power(&self.room_version) {
-            &self.creators
-        } else {
-            &[]
-        }
+        if creators_have_power(&self.room_version) { &self.creators } else { &[] }
     }
 }
 
@@ -60,14 +49,7 @@ pub async fn state_event(
     room_id: &str,
     event_type: &str,
 ) -> Result<Option<types::ClientEvent>, Error> {
-    let state = call(
-        ctx.client
-            .get_room_state()
-            .room_id(room_id)
-            .type_(event_type)
-            .send(),
-    )
-    .await?;
+    let state = call(ctx.client.get_room_state().room_id(room_id).type_(event_type).send()).await?;
     Ok(state
         .state
         .into_iter()
@@ -77,9 +59,7 @@ pub async fn state_event(
 /// The room's create event, read as the server currently knows the room; `None` when the
 /// server has no state for it (it left the room).
 pub async fn creation(ctx: &Ctx, room_id: &str) -> Result<Option<Creation>, Error> {
-    Ok(state_event(ctx, room_id, "m.room.create")
-        .await?
-        .map(|e| Creation::from_event(&e)))
+    Ok(state_event(ctx, room_id, "m.room.create").await?.map(|e| Creation::from_event(&e)))
 }
 
 #[cfg(test)]

@@ -63,18 +63,11 @@ fn describe(room: &types::RoomDetails, members: &types::RoomMembers) -> String {
     if let Some(creator) = &room.creator {
         text.push_str(&format!(", created by {}", sanitize(creator)));
     }
-    let local = room
-        .joined_local_members
-        .map_or(String::new(), |n| format!(" ({n} local)"));
+    let local = room.joined_local_members.map_or(String::new(), |n| format!(" ({n} local)"));
     text.push_str(&format!(":\n{} joined members{local}", members.total));
     const SHOWN: usize = 20;
     if !members.members.is_empty() {
-        let shown: Vec<String> = members
-            .members
-            .iter()
-            .take(SHOWN)
-            .map(|m| sanitize(m))
-            .collect();
+        let shown: Vec<String> = members.members.iter().take(SHOWN).map(|m| sanitize(m)).collect();
         text.push_str(&format!(": {}", shown.join(", ")));
         if members.members.len() > SHOWN {
             text.push_str(&format!(", … ({} more)", members.members.len() - SHOWN));
@@ -143,10 +136,7 @@ impl Run for DeleteArgs {
             } else {
                 "its data is purged from the database".into()
             });
-            ctx.note(&format!(
-                "Deleting it: {}. This cannot be undone.",
-                effects.join("; ")
-            ));
+            ctx.note(&format!("Deleting it: {}. This cannot be undone.", effects.join("; ")));
             ctx.confirm(&format!("Delete room {room_id}?"))?;
         }
         let deleted = delete_room(ctx, &room_id, body, api).await?;
@@ -172,13 +162,8 @@ impl Run for DeleteStatusArgs {
                 ctx.print(&task, &TASK)
             }
             (Some(room_id), None) => {
-                let reply = call(
-                    ctx.client
-                        .get_delete_status_by_room()
-                        .room_id(&room_id)
-                        .send(),
-                )
-                .await;
+                let reply =
+                    call(ctx.client.get_delete_status_by_room().room_id(&room_id).send()).await;
                 if let Err(Error::Matrix { status: 404, .. }) = &reply {
                     ctx.note(
                         "A deletion that is still scheduled is not listed by room ID; \

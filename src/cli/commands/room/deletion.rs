@@ -83,28 +83,14 @@ pub async fn delete_room(
     api: Api,
 ) -> Result<Deleted, Error> {
     match api {
-        Api::V1 => call(
-            ctx.client
-                .delete_room_v1()
-                .room_id(room_id)
-                .body(body)
-                .send(),
-        )
-        .await
-        .map(Deleted::Shutdown),
+        Api::V1 => call(ctx.client.delete_room_v1().room_id(room_id).body(body).send())
+            .await
+            .map(Deleted::Shutdown),
         Api::V2 { wait } => {
-            let started = call(
-                ctx.client
-                    .delete_room_v2()
-                    .room_id(room_id)
-                    .body(body)
-                    .send(),
-            )
-            .await?;
+            let started =
+                call(ctx.client.delete_room_v2().room_id(room_id).body(body).send()).await?;
             if wait {
-                wait_for_deletion(ctx, &started.delete_id)
-                    .await
-                    .map(Deleted::Finished)
+                wait_for_deletion(ctx, &started.delete_id).await.map(Deleted::Finished)
             } else {
                 Ok(Deleted::Started(started))
             }
@@ -176,25 +162,15 @@ pub const TASK: View = View::new(TASK_COLUMNS).reshape(flatten_task);
 /// The tasks of a room (`delete-status -r`), one row each.
 pub const TASKS: View = View::new(TASK_COLUMNS).reshape(flatten_tasks);
 /// What a v1 deletion did.
-const SHUTDOWN: View = View::new(&[
-    "kicked_users",
-    "failed_to_kick_users",
-    "local_aliases",
-    "new_room_id",
-])
-.reshape(flatten_task);
+const SHUTDOWN: View =
+    View::new(&["kicked_users", "failed_to_kick_users", "local_aliases", "new_room_id"])
+        .reshape(flatten_task);
 
 /// Result rows of several deletions (`purge-empty`): a room ID plus the server's reply, or
 /// an error.
-pub const RESULTS: View = View::new(&[
-    "room_id",
-    "status",
-    "delete_id",
-    "kicked_users",
-    "failed_to_kick_users",
-    "error",
-])
-.reshape(flatten_tasks);
+pub const RESULTS: View =
+    View::new(&["room_id", "status", "delete_id", "kicked_users", "failed_to_kick_users", "error"])
+        .reshape(flatten_tasks);
 
 #[cfg(test)]
 mod tests {
@@ -224,34 +200,23 @@ mod tests {
                         "local_aliases": [], "new_room_id": "!n:x"});
         assert_eq!(flatten_task(&v1)["kicked_users"], 1);
         assert_eq!(
-            flatten_tasks(&json!({"results": [task, scheduled]}))
-                .as_array()
-                .map(Vec::len),
+            flatten_tasks(&json!({"results": [task, scheduled]})).as_array().map(Vec::len),
             Some(2)
         );
     }
     #[test]
     fn the_purge_flags_make_synadms_body() {
-        let both_off = PurgeFlags {
-            no_purge: false,
-            force_purge: false,
-        };
+        let both_off = PurgeFlags { no_purge: false, force_purge: false };
         assert_eq!(
             serde_json::to_value(both_off.body(false)).unwrap(),
             json!({"block": false, "purge": true})
         );
-        let keep = PurgeFlags {
-            no_purge: true,
-            force_purge: false,
-        };
+        let keep = PurgeFlags { no_purge: true, force_purge: false };
         assert_eq!(
             serde_json::to_value(keep.body(true)).unwrap(),
             json!({"block": true, "purge": false})
         );
-        let force = PurgeFlags {
-            no_purge: false,
-            force_purge: true,
-        };
+        let force = PurgeFlags { no_purge: false, force_purge: true };
         assert_eq!(
             serde_json::to_value(force.body(false)).unwrap(),
             json!({"block": false, "purge": true, "force_purge": true})

@@ -101,9 +101,7 @@ pub struct ExtremitiesArgs {
 /// A date in the usual forms, or a number of milliseconds (digits only: no date looks so).
 fn date_or_ms(input: &str) -> Result<i64, String> {
     if !input.is_empty() && input.bytes().all(|b| b.is_ascii_digit()) {
-        return input
-            .parse()
-            .map_err(|_| format!("{input} ms is out of range"));
+        return input.parse().map_err(|_| format!("{input} ms is out of range"));
     }
     time::parse_datetime_ms(input).map_err(|e| e.to_string())
 }
@@ -117,17 +115,10 @@ const EVENT: View = View::new(&["origin_server_ts", "sender", "type", "event_id"
 /// Events as table rows: the body (or the state key) lifted out of the content.
 fn event_rows(value: &Value) -> Value {
     let row = |e: &Value| {
-        let body = e["content"]["body"]
-            .as_str()
-            .map(str::to_string)
-            .or_else(|| {
-                let key = e["state_key"].as_str()?;
-                Some(if key.is_empty() {
-                    "[state]".to_string()
-                } else {
-                    format!("[state {key}]")
-                })
-            });
+        let body = e["content"]["body"].as_str().map(str::to_string).or_else(|| {
+            let key = e["state_key"].as_str()?;
+            Some(if key.is_empty() { "[state]".to_string() } else { format!("[state {key}]") })
+        });
         json!({
             "origin_server_ts": e["origin_server_ts"], "sender": e["sender"],
             "type": e["type"], "body": body, "event_id": e["event_id"],
@@ -157,11 +148,7 @@ fn filter(types: &[String], senders: &[String]) -> Option<String> {
 
 impl MessagesArgs {
     fn direction(&self) -> types::Direction {
-        if self.backward {
-            types::Direction::B
-        } else {
-            types::Direction::F
-        }
+        if self.backward { types::Direction::B } else { types::Direction::F }
     }
 
     async fn page(
@@ -191,11 +178,7 @@ impl MessagesArgs {
         let found = call(find.ts(at).dir(self.direction()).send()).await?;
         let context = ctx.client.get_event_context().room_id(&self.room_id);
         let around = call(context.event_id(&found.event_id).limit(0).send()).await?;
-        Ok(Some(if self.backward {
-            around.end
-        } else {
-            around.start
-        }))
+        Ok(Some(if self.backward { around.end } else { around.start }))
     }
 }
 
@@ -251,11 +234,7 @@ impl Run for ContextArgs {
 
 impl Run for EventAtArgs {
     async fn run(self, ctx: &Ctx) -> Result<(), Error> {
-        let dir = if self.before {
-            types::Direction::B
-        } else {
-            types::Direction::F
-        };
+        let dir = if self.before { types::Direction::B } else { types::Direction::F };
         let find = ctx.client.room_timestamp_to_event().room_id(&self.room_id);
         let reply = call_reply(find.ts(self.at).dir(dir).send()).await?;
         let view = View::new(&["event_id", "origin_server_ts"])
@@ -286,15 +265,8 @@ fn tree(value: &Value) -> Value {
             }
         }
         let name = room["name"].as_str().unwrap_or("");
-        let kind = if room["room_type"] == "m.space" {
-            " (space)"
-        } else {
-            ""
-        };
-        lines.push(Value::String(format!(
-            "{}{id} {name}{kind}",
-            "  ".repeat(level)
-        )));
+        let kind = if room["room_type"] == "m.space" { " (space)" } else { "" };
+        lines.push(Value::String(format!("{}{id} {name}{kind}", "  ".repeat(level))));
     }
     Value::Array(lines)
 }
@@ -313,11 +285,7 @@ impl Run for HierarchyArgs {
                 b = b.from(from);
             }
             let page = call(b.send()).await?;
-            rooms.extend(
-                page.rooms
-                    .iter()
-                    .map(|r| serde_json::to_value(r).unwrap_or_default()),
-            );
+            rooms.extend(page.rooms.iter().map(|r| serde_json::to_value(r).unwrap_or_default()));
             match page.next_batch {
                 Some(next) if !page.rooms.is_empty() && from.as_ref() != Some(&next) => {
                     from = Some(next)
@@ -348,10 +316,7 @@ impl Run for ExtremitiesArgs {
             synadm::output::sanitize(room),
             current.value.count
         ))?;
-        let delete = ctx
-            .client
-            .delete_forward_extremities()
-            .room_id_or_alias(room);
+        let delete = ctx.client.delete_forward_extremities().room_id_or_alias(room);
         let reply = call_reply(delete.send()).await?;
         ctx.print_reply(&reply, &View::new(&["deleted"]))
     }

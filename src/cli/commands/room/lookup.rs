@@ -78,10 +78,7 @@ const ROOM_STATE: View = View::new(&["type", "state_key", "sender", "origin_serv
         Value::Array(rows.collect())
     })
     .summary(|v| {
-        Some(format!(
-            "State events in room: {}",
-            v["state"].as_array().map_or(0, Vec::len)
-        ))
+        Some(format!("State events in room: {}", v["state"].as_array().map_or(0, Vec::len)))
     });
 
 /// `{members, total}`: one user ID per line, the count on stderr.
@@ -91,10 +88,7 @@ const ROOM_MEMBERS: View = View::PLAIN
 
 /// `{aliases}`: one alias per line.
 const ROOM_ALIASES: View = View::PLAIN.reshape(|v| v["aliases"].clone()).summary(|v| {
-    Some(format!(
-        "Local aliases of the room: {}",
-        v["aliases"].as_array().map_or(0, Vec::len)
-    ))
+    Some(format!("Local aliases of the room: {}", v["aliases"].as_array().map_or(0, Vec::len)))
 });
 
 impl Run for DetailsArgs {
@@ -154,13 +148,7 @@ impl Run for ResolveArgs {
 
 impl Run for BlockStatusArgs {
     async fn run(self, ctx: &Ctx) -> Result<(), Error> {
-        let status = call(
-            ctx.client
-                .get_room_block_status()
-                .room_id(self.room_id)
-                .send(),
-        )
-        .await?;
+        let status = call(ctx.client.get_room_block_status().room_id(self.room_id).send()).await?;
         ctx.print(&status, &View::new(&["block", "user_id"]))
     }
 }

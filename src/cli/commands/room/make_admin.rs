@@ -19,12 +19,7 @@ pub struct MakeAdminArgs {
 
 /// Explains the server's refusals of make_room_admin, which name no user or cause.
 fn explain_make_admin_error(e: &Error, target: &str) -> Option<String> {
-    let Error::Matrix {
-        status: 400,
-        message,
-        ..
-    } = e
-    else {
+    let Error::Matrix { status: 400, message, .. } = e else {
         return None;
     };
     if message.starts_with("No local admin user in room") {
@@ -53,10 +48,7 @@ impl Run for MakeAdminArgs {
         let (target, body) = match &a.user_id {
             Some(user) => {
                 let id = ctx.user_id(user).await?;
-                (
-                    id.clone(),
-                    types::MakeRoomAdminRequest { user_id: Some(id) },
-                )
+                (id.clone(), types::MakeRoomAdminRequest { user_id: Some(id) })
             }
             // As synadm: `{}`, the server grants the caller; the caller's ID is needed for
             // the creator check only.
@@ -80,14 +72,9 @@ impl Run for MakeAdminArgs {
             ));
             return ctx.print(&json!({}), &View::PLAIN);
         }
-        let reply = call(
-            ctx.client
-                .make_room_admin()
-                .room_id_or_alias(room_id.clone())
-                .body(body)
-                .send(),
-        )
-        .await;
+        let reply =
+            call(ctx.client.make_room_admin().room_id_or_alias(room_id.clone()).body(body).send())
+                .await;
         let reply = match reply {
             Ok(reply) => reply,
             Err(e) => {

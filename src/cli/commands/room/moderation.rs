@@ -46,11 +46,7 @@ impl Run for BlockArgs {
             Target::Stdin => {
                 let list = IdList::from_stdin("room ID", parse_room_id)?;
                 let how = ListRun {
-                    question: if block {
-                        "Block these rooms?"
-                    } else {
-                        "Unblock these rooms?"
-                    },
+                    question: if block { "Block these rooms?" } else { "Unblock these rooms?" },
                     one: "room",
                     many: "rooms",
                 };
@@ -67,11 +63,7 @@ impl Run for BlockArgs {
         ctx.note(&format!(
             "Room {} is {}.",
             synadm::output::sanitize(&room_id),
-            if reply.block {
-                "blocked"
-            } else {
-                "not blocked"
-            }
+            if reply.block { "blocked" } else { "not blocked" }
         ));
         ctx.print(&reply, &View::PLAIN)
     }
@@ -84,9 +76,7 @@ impl Run for JoinArgs {
             ctx.client
                 .join_user_to_room()
                 .room_id_or_alias(self.room_id_or_alias.as_str())
-                .body(types::JoinRoomRequest {
-                    user_id: user_id.clone(),
-                })
+                .body(types::JoinRoomRequest { user_id: user_id.clone() })
                 .send(),
         )
         .await?;

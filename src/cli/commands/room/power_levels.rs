@@ -118,20 +118,15 @@ async fn power_levels_page(
                 }
             }
             let found = levels.is_some();
-            fields.insert(
-                "power_levels".into(),
-                Value::Object(levels.unwrap_or_default()),
-            );
+            fields.insert("power_levels".into(), Value::Object(levels.unwrap_or_default()));
             fields.insert("creators".into(), json!(creators));
             return Ok::<_, Error>((value, found));
         }
         Ok((value, false))
     })
     .await;
-    let enriched: Vec<(Value, bool)> = reads
-        .into_iter()
-        .map(|(_, read)| read)
-        .collect::<Result<_, _>>()?;
+    let enriched: Vec<(Value, bool)> =
+        reads.into_iter().map(|(_, read)| read).collect::<Result<_, _>>()?;
     let with_levels = enriched.iter().filter(|(_, found)| *found).count() as i64;
     let mut out = serde_json::to_value(&page).map_err(|e| Error::Io(e.to_string()))?;
     out["rooms"] = Value::Array(enriched.into_iter().map(|(room, _)| room).collect());
@@ -156,10 +151,8 @@ fn power_row(room: &Value) -> Value {
         .filter_map(Value::as_str)
         .map(|c| format!("{c} creator"))
         .collect();
-    let mut users: Vec<(&String, &Value)> = room["power_levels"]
-        .as_object()
-        .map(|m| m.iter().collect())
-        .unwrap_or_default();
+    let mut users: Vec<(&String, &Value)> =
+        room["power_levels"].as_object().map(|m| m.iter().collect()).unwrap_or_default();
     users.sort_by(|a, b| {
         let level = |v: &Value| v.as_i64().unwrap_or(0);
         level(b.1).cmp(&level(a.1)).then(a.0.cmp(b.0))
@@ -178,11 +171,7 @@ impl Run for PowerLevelsArgs {
         // As synadm: one room is found through the list's search, which matches room IDs
         // exactly.
         let query = a.filter.order.query(a.room_id.or(a.filter.name));
-        let paging = Paging {
-            from: a.from,
-            limit: Some(a.limit),
-            all: a.all,
-        };
+        let paging = Paging { from: a.from, limit: Some(a.limit), all: a.all };
         let (limit, all_details) = (a.limit, a.all_details);
         let with_levels = Cell::new(0);
         let fetch = |at| {
@@ -190,11 +179,7 @@ impl Run for PowerLevelsArgs {
             async move {
                 let (page, n) = power_levels_page(ctx, query, at, limit, all_details).await?;
                 with_levels.set(n);
-                Ok(Reply {
-                    value: page,
-                    status: 200,
-                    body: None,
-                })
+                Ok(Reply { value: page, status: 200, body: None })
             }
         };
         let summary = |total| {

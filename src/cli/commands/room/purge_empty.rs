@@ -90,10 +90,8 @@ impl Run for PurgeEmptyArgs {
         }
         let mut preview: Vec<String> = rooms.iter().take(PREVIEW).map(preview_line).collect();
         if rooms.len() > PREVIEW {
-            preview.push(format!(
-                "  … and {} more (--dry-run lists them all)",
-                rooms.len() - PREVIEW
-            ));
+            preview
+                .push(format!("  … and {} more (--dry-run lists them all)", rooms.len() - PREVIEW));
         }
         ctx.note(&format!(
             "{} room(s) have no local members:\n{}",
@@ -134,15 +132,7 @@ impl Run for PurgeEmptyArgs {
             let body = body.clone();
             async move { delete_room(ctx, &id, body, api).await }
         };
-        bulk::run(
-            ctx,
-            &a.bulk,
-            Some(total),
-            futures::stream::iter(ids),
-            action,
-            &rows,
-        )
-        .await?;
+        bulk::run(ctx, &a.bulk, Some(total), futures::stream::iter(ids), action, &rows).await?;
         Ok(())
     }
 }

@@ -31,11 +31,7 @@ fn room_order() -> impl TypedValueParser<Value = types::RoomOrderBy> {
 
 /// A non-empty search term (Synapse answers an empty one with 400) of bounded length.
 pub fn search_term(s: &str) -> Result<String, String> {
-    if s.is_empty() {
-        Err("the search term must not be empty".to_string())
-    } else {
-        url_text(s)
-    }
+    if s.is_empty() { Err("the search term must not be empty".to_string()) } else { url_text(s) }
 }
 
 /// `-s/--sort` and `-r/--reverse`.
@@ -63,12 +59,7 @@ pub struct RoomFilter {
 impl RoomOrder {
     /// A query for every room matching `search_term`, in this order.
     pub fn query(self, search_term: Option<String>) -> RoomQuery {
-        RoomQuery {
-            search_term,
-            order_by: self.sort,
-            reverse: self.reverse,
-            ..Default::default()
-        }
+        RoomQuery { search_term, order_by: self.sort, reverse: self.reverse, ..Default::default() }
     }
 }
 

@@ -69,9 +69,7 @@ async fn users_total(
     ctx: &Ctx,
     with: impl FnOnce(synadm::api::builder::ListUsers<'_>) -> synadm::api::builder::ListUsers<'_>,
 ) -> Result<i64, Error> {
-    Ok(call(with(ctx.client.list_users().limit(1)).send())
-        .await?
-        .total)
+    Ok(call(with(ctx.client.list_users().limit(1)).send()).await?.total)
 }
 
 async fn users(ctx: &Ctx) -> Result<Value, Error> {
@@ -89,12 +87,9 @@ async fn users(ctx: &Ctx) -> Result<Value, Error> {
     let mut from = 0;
     for _ in 0..SHADOW_BANNED_PAGES {
         let ask = ctx.client.list_users().from(from).limit(1000);
-        let page = call(
-            ask.order_by(types::UserOrderBy::ShadowBanned)
-                .dir(types::Direction::B)
-                .send(),
-        )
-        .await?;
+        let page =
+            call(ask.order_by(types::UserOrderBy::ShadowBanned).dir(types::Direction::B).send())
+                .await?;
         let banned = page.users.iter().take_while(|u| u.shadow_banned).count();
         shadow_banned += banned;
         if banned < page.users.len() || page.next_token.is_none() {
@@ -115,13 +110,9 @@ async fn users(ctx: &Ctx) -> Result<Value, Error> {
 
 async fn rooms(ctx: &Ctx) -> Result<Value, Error> {
     let by_state = ctx.client.list_rooms().limit(TOP);
-    let by_state = by_state
-        .order_by(types::RoomOrderBy::StateEvents)
-        .dir(types::Direction::B);
-    let (page, sizes) = futures::join!(
-        call(by_state.send()),
-        call(ctx.client.list_largest_rooms().send())
-    );
+    let by_state = by_state.order_by(types::RoomOrderBy::StateEvents).dir(types::Direction::B);
+    let (page, sizes) =
+        futures::join!(call(by_state.send()), call(ctx.client.list_largest_rooms().send()));
     let page = page?;
     let largest: Vec<Value> = page
         .rooms
@@ -146,14 +137,8 @@ async fn media(ctx: &Ctx) -> Result<Value, Error> {
     let mut complete = false;
     let mut from = 0;
     for page_no in 0..MEDIA_PAGES {
-        let ask = ctx
-            .client
-            .list_user_media_statistics()
-            .from(from)
-            .limit(1000);
-        let ask = ask
-            .order_by(types::MediaStatsOrderBy::MediaLength)
-            .dir(types::Direction::B);
+        let ask = ctx.client.list_user_media_statistics().from(from).limit(1000);
+        let ask = ask.order_by(types::MediaStatsOrderBy::MediaLength).dir(types::Direction::B);
         let page = call(ask.send()).await?;
         if page_no == 0 {
             uploaders = page.total;
@@ -177,16 +162,8 @@ async fn media(ctx: &Ctx) -> Result<Value, Error> {
 }
 
 async fn reports(ctx: &Ctx) -> Result<Value, Error> {
-    let events = ctx
-        .client
-        .list_event_reports()
-        .limit(TOP)
-        .dir(types::Direction::B);
-    let users = ctx
-        .client
-        .list_user_reports()
-        .limit(TOP)
-        .dir(types::Direction::B);
+    let events = ctx.client.list_event_reports().limit(TOP).dir(types::Direction::B);
+    let users = ctx.client.list_user_reports().limit(TOP).dir(types::Direction::B);
     let (events, users) = futures::join!(call(events.send()), call(users.send()));
     let events = events?;
     Ok(json!({
@@ -202,12 +179,9 @@ async fn reports(ctx: &Ctx) -> Result<Value, Error> {
 
 async fn federation(ctx: &Ctx) -> Result<Value, Error> {
     let ask = ctx.client.list_destinations().limit(100);
-    let page = call(
-        ask.order_by(types::DestinationOrderBy::FailureTs)
-            .dir(types::Direction::B)
-            .send(),
-    )
-    .await?;
+    let page =
+        call(ask.order_by(types::DestinationOrderBy::FailureTs).dir(types::Direction::B).send())
+            .await?;
     let failing: Vec<Value> = page
         .destinations
         .iter()
@@ -223,10 +197,7 @@ async fn background_updates(ctx: &Ctx) -> Result<Value, Error> {
 }
 
 async fn scheduled_tasks(ctx: &Ctx) -> Result<Value, Error> {
-    let ask = ctx
-        .client
-        .list_scheduled_tasks()
-        .status(vec![types::TaskStatus::Failed]);
+    let ask = ctx.client.list_scheduled_tasks().status(vec![types::TaskStatus::Failed]);
     let tasks = call(ask.send()).await?.scheduled_tasks;
     let since = synadm::time::now_ms() - RECENT_MS;
     let mut recent: Vec<&types::ScheduledTask> =
@@ -266,11 +237,7 @@ fn summary(doc: &Value) -> Value {
             .flatten()
             .map(|i| i[key].as_str().unwrap_or("?").to_string())
             .collect();
-        if names.is_empty() {
-            "none".into()
-        } else {
-            names.join(", ")
-        }
+        if names.is_empty() { "none".into() } else { names.join(", ") }
     };
     let size = |v: &Value| human_size(v.as_u64().unwrap_or(0));
     json!({

@@ -48,11 +48,7 @@ impl Run for MediaStatsArgs {
         }
         let limit = a.paging.limit();
         let fetch = |at| {
-            let mut b = ctx
-                .client
-                .list_user_media_statistics()
-                .from(at)
-                .limit(limit);
+            let mut b = ctx.client.list_user_media_statistics().from(at).limit(limit);
             if let Some(o) = a.sort {
                 b = b.order_by(o);
             }

@@ -25,22 +25,12 @@ pub struct TasksArgs {
 }
 
 /// A task a row, its time as a date.
-const TASK: View = View::new(&[
-    "timestamp_ms",
-    "status",
-    "action",
-    "resource_id",
-    "error",
-    "id",
-])
-.times(&["timestamp_ms"])
-.reshape(|v| v["scheduled_tasks"].clone())
-.summary(|v| {
-    Some(format!(
-        "Scheduled tasks: {}",
-        v["scheduled_tasks"].as_array().map_or(0, Vec::len)
-    ))
-});
+const TASK: View = View::new(&["timestamp_ms", "status", "action", "resource_id", "error", "id"])
+    .times(&["timestamp_ms"])
+    .reshape(|v| v["scheduled_tasks"].clone())
+    .summary(|v| {
+        Some(format!("Scheduled tasks: {}", v["scheduled_tasks"].as_array().map_or(0, Vec::len)))
+    });
 
 impl Run for TasksArgs {
     async fn run(self, ctx: &Ctx) -> Result<(), Error> {

@@ -53,11 +53,7 @@ const STATUS: View = View::new(&[
     let running = v["current_updates"].as_object().map_or(0, |m| m.len());
     Some(format!(
         "Background updates are {}; {running} running.",
-        if v["enabled"] == true {
-            "enabled"
-        } else {
-            "paused"
-        }
+        if v["enabled"] == true { "enabled" } else { "paused" }
     ))
 });
 
@@ -79,11 +75,8 @@ impl Run for UpdatesCommand {
                 ctx.print_reply(&reply, &View::PLAIN)
             }
             UpdatesCommand::Start(a) => {
-                let body = types::StartJobRequest {
-                    job_name: a.job,
-                    old_key: None,
-                    before_ts: None,
-                };
+                let body =
+                    types::StartJobRequest { job_name: a.job, old_key: None, before_ts: None };
                 let reply = call_reply(ctx.client.start_background_job().body(body).send()).await?;
                 ctx.note(&format!("Job {} queued.", a.job));
                 ctx.print_reply(&reply, &View::PLAIN)

@@ -133,18 +133,8 @@ impl Run for AdminArgs {
         } else {
             format!("Take the server admin flag away from {user_id}?")
         })?;
-        let body = types::AdminStatus {
-            admin,
-            extra: Default::default(),
-        };
-        call(
-            ctx.client
-                .set_user_admin()
-                .user_id(user_id.clone())
-                .body(body)
-                .send(),
-        )
-        .await?;
+        let body = types::AdminStatus { admin, extra: Default::default() };
+        call(ctx.client.set_user_admin().user_id(user_id.clone()).body(body).send()).await?;
         // What the server holds now, read back (the reply to the change is `{}`).
         let status = call_reply(ctx.client.get_user_admin().user_id(user_id).send()).await?;
         ctx.print_reply(&status, &View::PLAIN)
@@ -156,8 +146,7 @@ const MEMBERSHIPS: View = View::new(&["room_id", "membership"])
     .reshape(|v| {
         let rows = v["memberships"].as_object().into_iter().flatten();
         Value::Array(
-            rows.map(|(room, state)| json!({"room_id": room, "membership": state}))
-                .collect(),
+            rows.map(|(room, state)| json!({"room_id": room, "membership": state})).collect(),
         )
     })
     .summary(|v| {
@@ -177,27 +166,17 @@ impl Run for MembershipsArgs {
         };
         // Sorted by room ID: the filtered map is printed from its type, whose order is not
         // the server's.
-        let rooms: std::collections::BTreeMap<&String, &String> = reply
-            .value
-            .memberships
-            .iter()
-            .filter(|(_, state)| **state == wanted)
-            .collect();
+        let rooms: std::collections::BTreeMap<&String, &String> =
+            reply.value.memberships.iter().filter(|(_, state)| **state == wanted).collect();
         ctx.print_value(&json!({ "memberships": rooms }), &MEMBERSHIPS)
     }
 }
 
 /// `{pushers, total}`: human output is a table of the pushers.
-const PUSHERS: View = View::new(&[
-    "app_display_name",
-    "device_display_name",
-    "kind",
-    "enabled",
-    "pushkey",
-    "app_id",
-])
-.reshape(|v| v["pushers"].clone())
-.summary(|v| Some(format!("Pushers: {}", v["total"])));
+const PUSHERS: View =
+    View::new(&["app_display_name", "device_display_name", "kind", "enabled", "pushkey", "app_id"])
+        .reshape(|v| v["pushers"].clone())
+        .summary(|v| Some(format!("Pushers: {}", v["total"])));
 
 impl Run for PushersArgs {
     async fn run(self, ctx: &Ctx) -> Result<(), Error> {
@@ -234,11 +213,7 @@ impl Run for RateLimitArgs {
                 burst_count: Some(burst),
                 extra: Default::default(),
             };
-            let set = ctx
-                .client
-                .set_ratelimit_override()
-                .user_id(user_id)
-                .body(body);
+            let set = ctx.client.set_ratelimit_override().user_id(user_id).body(body);
             let reply = call_reply(set.send()).await?;
             return ctx.print_reply(&reply, &RATE_LIMIT);
         }
@@ -301,10 +276,7 @@ impl Run for CrossSigningArgs {
             "Let {user_id} replace their master cross-signing key without authenticating, \
              for the next 10 minutes? Do this only for a user who lost their keys and asked."
         ))?;
-        let allow = ctx
-            .client
-            .allow_cross_signing_replacement()
-            .user_id(user_id);
+        let allow = ctx.client.allow_cross_signing_replacement().user_id(user_id);
         let reply = call_reply(allow.send()).await?;
         ctx.print_reply(&reply, &CROSS_SIGNING)
     }
@@ -337,14 +309,7 @@ const FEATURES: View = View::PLAIN.reshape(|v| v["features"].clone());
 impl Run for FeaturesArgs {
     async fn run(self, ctx: &Ctx) -> Result<(), Error> {
         let user_id = ctx.user_id(&self.user_id).await?;
-        let get = || {
-            call_reply(
-                ctx.client
-                    .get_experimental_features()
-                    .user_id(&user_id)
-                    .send(),
-            )
-        };
+        let get = || call_reply(ctx.client.get_experimental_features().user_id(&user_id).send());
         let current = get().await?;
         if self.enable.is_empty() && self.disable.is_empty() {
             return ctx.print_reply(&current, &FEATURES);
@@ -361,11 +326,7 @@ impl Run for FeaturesArgs {
                     return Err(Error::Usage(format!(
                         "{} is not an experimental feature of this server; it knows {}",
                         synadm::output::sanitize(name),
-                        names
-                            .iter()
-                            .map(|n| n.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        names.iter().map(|n| n.as_str()).collect::<Vec<_>>().join(", ")
                     )));
                 }
                 if wanted.insert(name.clone(), on) == Some(!on) {
@@ -376,10 +337,7 @@ impl Run for FeaturesArgs {
                 }
             }
         }
-        let body = types::ExperimentalFeatures {
-            features: wanted,
-            extra: Default::default(),
-        };
+        let body = types::ExperimentalFeatures { features: wanted, extra: Default::default() };
         let set = ctx.client.set_experimental_features().user_id(&user_id);
         call(set.body(body).send()).await?;
         ctx.print_reply(&get().await?, &FEATURES)
@@ -412,10 +370,7 @@ impl CountArgs {
     /// `user joined-room-count`: rooms the user joined in the window (left ones too).
     pub async fn joins(self, ctx: &Ctx) -> Result<(), Error> {
         let (user_id, since) = (ctx.user_id(&self.user_id).await?, self.since.ms()?);
-        let ask = ctx
-            .client
-            .get_cumulative_joined_room_count()
-            .user_id(user_id);
+        let ask = ctx.client.get_cumulative_joined_room_count().user_id(user_id);
         let count = call(ask.from_ts(since).send()).await?;
         let view = window_view(&["cumulative_joined_room_count"]);
         ctx.print_value(&with_since(&count, since), &view)

@@ -50,22 +50,11 @@ async fn deactivate(
     erase: bool,
 ) -> Result<types::DeactivateResult, Error> {
     let body = types::DeactivateRequest { erase: Some(erase) };
-    call(
-        ctx.client
-            .deactivate_user()
-            .user_id(user_id)
-            .body(body)
-            .send(),
-    )
-    .await
+    call(ctx.client.deactivate_user().user_id(user_id).body(body).send()).await
 }
 
 fn action(erase: bool) -> &'static str {
-    if erase {
-        "deactivate and GDPR-erase"
-    } else {
-        "deactivate"
-    }
+    if erase { "deactivate and GDPR-erase" } else { "deactivate" }
 }
 
 /// The rows of a run that deactivates users.
@@ -103,18 +92,11 @@ impl Run for DeactivateArgs {
         let user = call(ctx.client.get_user().user_id(user_id.clone()).send()).await?;
         if user.deactivated {
             // Synapse does it again without a word (it removes what may have come back).
-            ctx.note(&format!(
-                "{user_id} is deactivated already; deactivating it again."
-            ));
+            ctx.note(&format!("{user_id} is deactivated already; deactivating it again."));
         }
         if !ctx.batch {
-            let rooms = call(
-                ctx.client
-                    .list_user_joined_rooms()
-                    .user_id(user_id.clone())
-                    .send(),
-            )
-            .await?;
+            let rooms =
+                call(ctx.client.list_user_joined_rooms().user_id(user_id.clone()).send()).await?;
             ctx.note(&format!(
                 "{user_id} ({}) is an {}account in {}. Deactivation removes their access \
              tokens and password, makes them leave every room and removes their 3PIDs; it \
@@ -138,11 +120,7 @@ async fn running_admin(ctx: &Ctx) -> Result<String, Error> {
     let why = match call(ctx.client.whoami().send()).await {
         Ok(me) => return Ok(me.user_id),
         // A bad token is the real problem; report it as such.
-        Err(
-            e @ Error::Matrix {
-                status: 401 | 403, ..
-            },
-        ) => return Err(e),
+        Err(e @ Error::Matrix { status: 401 | 403, .. }) => return Err(e),
         Err(e) => e,
     };
     match ctx.configured_user().map(UserArg::parse) {
@@ -158,11 +136,7 @@ impl Run for DeactivateRegexArgs {
     async fn run(self, ctx: &Ctx) -> Result<(), Error> {
         let a = self;
         let pattern = user_queries::id_pattern(&a.regex)?;
-        let me = if a.include_self {
-            None
-        } else {
-            Some(running_admin(ctx).await?)
-        };
+        let me = if a.include_self { None } else { Some(running_admin(ctx).await?) };
 
         let mut matches = user_queries::matching(ctx, &pattern, a.batch_size).await?;
         if let Some(me) = &me
@@ -176,15 +150,9 @@ impl Run for DeactivateRegexArgs {
         }
 
         if a.dry_run || matches.is_empty() {
-            let outcome = if a.dry_run {
-                "dry run, nobody was deactivated"
-            } else {
-                "nobody to deactivate"
-            };
-            ctx.note(&format!(
-                "{} active user(s) match; {outcome}.",
-                matches.len()
-            ));
+            let outcome =
+                if a.dry_run { "dry run, nobody was deactivated" } else { "nobody to deactivate" };
+            ctx.note(&format!("{} active user(s) match; {outcome}.", matches.len()));
             return ctx.print(&matches, &View::PLAIN);
         }
         let preview: Vec<&str> = matches.iter().take(10).map(String::as_str).collect();
@@ -192,31 +160,15 @@ impl Run for DeactivateRegexArgs {
             "{} user(s) match: {}{}",
             matches.len(),
             preview.join(", "),
-            if matches.len() > preview.len() {
-                ", …"
-            } else {
-                ""
-            }
+            if matches.len() > preview.len() { ", …" } else { "" }
         ));
-        ctx.confirm(&format!(
-            "{} these {} users?",
-            action(a.gdpr_erase),
-            matches.len()
-        ))?;
+        ctx.confirm(&format!("{} these {} users?", action(a.gdpr_erase), matches.len()))?;
 
         let total = matches.len() as u64;
         let erase = a.gdpr_erase;
         let users = futures::stream::iter(matches);
         let action = |id: String| async move { deactivate(ctx, &id, erase).await };
-        bulk::run(
-            ctx,
-            &a.bulk,
-            Some(total),
-            users,
-            action,
-            &deactivated_rows(),
-        )
-        .await?;
+        bulk::run(ctx, &a.bulk, Some(total), users, action, &deactivated_rows()).await?;
         Ok(())
     }
 }

@@ -76,9 +76,7 @@ impl Run for DeviceCommand {
             }
             DeviceCommand::Create(a) => {
                 let user_id = ctx.user_id(&a.user_id).await?;
-                let body = types::CreateDeviceRequest {
-                    device_id: a.device_id.clone(),
-                };
+                let body = types::CreateDeviceRequest { device_id: a.device_id.clone() };
                 let create = ctx.client.create_user_device().user_id(&user_id);
                 call(create.body(body).send()).await?;
                 a.show(ctx, &user_id).await
@@ -86,9 +84,7 @@ impl Run for DeviceCommand {
             DeviceCommand::Rename(r) => {
                 let a = r.device;
                 let user_id = ctx.user_id(&a.user_id).await?;
-                let body = types::RenameDeviceRequest {
-                    display_name: Some(r.name),
-                };
+                let body = types::RenameDeviceRequest { display_name: Some(r.name) };
                 let rename = ctx.client.rename_user_device().user_id(&user_id);
                 call(rename.device_id(&a.device_id).body(body).send()).await?;
                 a.show(ctx, &user_id).await

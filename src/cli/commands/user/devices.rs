@@ -50,20 +50,9 @@ impl Run for PruneArgs {
         // half-done prune.
         let cutoff = time::days_from_now_ms(-a.min_days)?;
         let user_id = ctx.user_id(&a.user_id).await?;
-        let list = call(
-            ctx.client
-                .list_user_devices()
-                .user_id(user_id.clone())
-                .send(),
-        )
-        .await?;
+        let list = call(ctx.client.list_user_devices().user_id(user_id.clone()).send()).await?;
         let total = list.devices.len();
-        let doomed = select(
-            list.devices,
-            cutoff,
-            a.min_surviving,
-            a.device_id.as_deref(),
-        );
+        let doomed = select(list.devices, cutoff, a.min_surviving, a.device_id.as_deref());
         // As synadm: dates in every format unless --timestamp.
         let view = views::DEVICE.dates_everywhere().raw_times(a.time.raw());
         ctx.note(&format!(
@@ -74,20 +63,10 @@ impl Run for PruneArgs {
         if a.list_only || doomed.is_empty() {
             return ctx.print(&doomed, &view);
         }
-        ctx.confirm(&format!(
-            "Delete these {} device(s) and log them out?",
-            doomed.len()
-        ))?;
+        ctx.confirm(&format!("Delete these {} device(s) and log them out?", doomed.len()))?;
         let ids = doomed.iter().map(|d| d.device_id.clone()).collect();
         let body = types::DeleteDevicesRequest { devices: ids };
-        call(
-            ctx.client
-                .delete_user_devices()
-                .user_id(user_id)
-                .body(body)
-                .send(),
-        )
-        .await?;
+        call(ctx.client.delete_user_devices().user_id(user_id).body(body).send()).await?;
         ctx.print(&doomed, &view)
     }
 }
@@ -127,22 +106,14 @@ mod tests {
 
     #[test]
     fn min_surviving_keeps_the_freshest() {
-        let devices = vec![
-            device("a", Some(1)),
-            device("b", Some(2)),
-            device("c", Some(3)),
-        ];
+        let devices = vec![device("a", Some(1)), device("b", Some(2)), device("c", Some(3))];
         assert_eq!(ids(&select(devices.clone(), 500, 2, None)), ["a"]);
         assert!(select(devices, 500, 3, None).is_empty());
     }
 
     #[test]
     fn device_filter_and_recent_devices() {
-        let devices = vec![
-            device("a", Some(1)),
-            device("b", Some(2)),
-            device("c", Some(999)),
-        ];
+        let devices = vec![device("a", Some(1)), device("b", Some(2)), device("c", Some(999))];
         assert_eq!(ids(&select(devices.clone(), 500, 0, Some("b"))), ["b"]);
         assert!(select(devices, 500, 0, Some("c")).is_empty());
     }

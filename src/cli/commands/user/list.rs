@@ -160,14 +160,7 @@ impl UserQuery {
 async fn print_users(ctx: &Ctx, q: UserQuery, paging: Paging, what: &str) -> Result<(), Error> {
     let limit = paging.limit();
     let fetch = |at| q.page(ctx, at, limit);
-    print_paged(
-        ctx,
-        &paging,
-        views::USER,
-        |total| format!("{what}: {total}"),
-        fetch,
-    )
-    .await
+    print_paged(ctx, &paging, views::USER, |total| format!("{what}: {total}"), fetch).await
 }
 
 impl Run for ListArgs {
@@ -208,13 +201,7 @@ impl Run for SearchArgs {
             name: Some(a.search_term.clone()),
             ..Default::default()
         };
-        print_users(
-            ctx,
-            q,
-            a.paging,
-            &format!("Users matching {:?}", a.search_term),
-        )
-        .await
+        print_users(ctx, q, a.paging, &format!("Users matching {:?}", a.search_term)).await
     }
 }
 

@@ -65,31 +65,20 @@ const MEMBERSHIP: View = View::new(&["room_id", "aliases"])
 impl Run for MembershipArgs {
     async fn run(self, ctx: &Ctx) -> Result<(), Error> {
         let user_id = ctx.user_id(&self.user_id).await?;
-        let rooms = call(
-            ctx.client
-                .list_user_joined_rooms()
-                .user_id(user_id.clone())
-                .send(),
-        )
-        .await?;
+        let rooms =
+            call(ctx.client.list_user_joined_rooms().user_id(user_id.clone()).send()).await?;
         if self.ids {
             return ctx.print(&rooms, &MEMBERSHIP);
         }
         // The admin may not see a room's aliases (403 when not in the room); then the
         // room is still listed, with no aliases.
-        let lookups = bulk::in_order(
-            ctx,
-            rooms.joined_rooms.iter().collect(),
-            |room| async move {
-                match call(ctx.client.list_room_aliases().room_id(room.clone()).send()).await {
-                    Ok(found) => Ok(found.aliases),
-                    Err(Error::Matrix {
-                        status: 403 | 404, ..
-                    }) => Ok(Vec::new()),
-                    Err(e) => Err(e),
-                }
-            },
-        )
+        let lookups = bulk::in_order(ctx, rooms.joined_rooms.iter().collect(), |room| async move {
+            match call(ctx.client.list_room_aliases().room_id(room.clone()).send()).await {
+                Ok(found) => Ok(found.aliases),
+                Err(Error::Matrix { status: 403 | 404, .. }) => Ok(Vec::new()),
+                Err(e) => Err(e),
+            }
+        })
         .await;
         let found: Vec<(&String, Vec<String>)> = lookups
             .into_iter()
@@ -108,10 +97,7 @@ impl Run for MembershipArgs {
                 }
             })
             .collect();
-        ctx.print(
-            &json!({"joined_rooms": joined, "total": rooms.total}),
-            &MEMBERSHIP,
-        )
+        ctx.print(&json!({"joined_rooms": joined, "total": rooms.total}), &MEMBERSHIP)
     }
 }
 
@@ -121,10 +107,7 @@ const WHOIS: View = View::new(&["device", "ip", "last_seen", "user_agent"])
     .reshape(connections)
     .summary(|v| {
         let n = connections(v).as_array().map_or(0, Vec::len);
-        Some(format!(
-            "{}: {n} connection(s)",
-            v["user_id"].as_str().unwrap_or("?")
-        ))
+        Some(format!("{}: {n} connection(s)", v["user_id"].as_str().unwrap_or("?")))
     });
 
 /// Flattens whois's devices → sessions → connections into table rows.
@@ -156,11 +139,7 @@ impl Run for WhoisArgs {
 impl Run for ThreepidArgs {
     async fn run(self, ctx: &Ctx) -> Result<(), Error> {
         let found = call(
-            ctx.client
-                .get_user_by_threepid()
-                .medium(self.medium)
-                .address(self.address)
-                .send(),
+            ctx.client.get_user_by_threepid().medium(self.medium).address(self.address).send(),
         )
         .await?;
         ctx.print(&found, &View::PLAIN)

@@ -61,19 +61,9 @@ impl Run for RedactArgs {
             format!("{} room(s)", a.rooms.len())
         };
         ctx.confirm(&format!("Redact the events {user_id} sent in {scope}?"))?;
-        let body = types::RedactRequest {
-            rooms: a.rooms,
-            reason: a.reason,
-            limit: a.limit,
-        };
-        let started = call(
-            ctx.client
-                .redact_user_events()
-                .user_id(user_id)
-                .body(body)
-                .send(),
-        )
-        .await?;
+        let body = types::RedactRequest { rooms: a.rooms, reason: a.reason, limit: a.limit };
+        let started =
+            call(ctx.client.redact_user_events().user_id(user_id).body(body).send()).await?;
         if !a.wait.wait {
             ctx.note(&format!(
                 "Redaction started; follow it with `synadm user redact-status {}`.",
@@ -87,16 +77,14 @@ impl Run for RedactArgs {
             status_command: format!("synadm user redact-status {}", started.redact_id),
         };
         let poll = || call(ctx.client.get_redact_status().redact_id(&job.id).send());
-        let status = wait(&job, poll, |s: &types::RedactStatus| {
-            job_state(&s.status, s.error.as_deref())
-        })
-        .await?;
+        let status =
+            wait(&job, poll, |s: &types::RedactStatus| job_state(&s.status, s.error.as_deref()))
+                .await?;
         // The final status, with the ID the job had (as printed without --wait).
         let mut out = serde_json::json!({"redact_id": job.id});
-        if let (Some(out), serde_json::Value::Object(fields)) = (
-            out.as_object_mut(),
-            serde_json::to_value(&status).unwrap_or_default(),
-        ) {
+        if let (Some(out), serde_json::Value::Object(fields)) =
+            (out.as_object_mut(), serde_json::to_value(&status).unwrap_or_default())
+        {
             out.extend(fields);
         }
         ctx.print(&out, &REDACT_STATUS)
@@ -126,9 +114,7 @@ async fn suspend(
     user_id: String,
     unsuspend: bool,
 ) -> Result<types::SuspendResult, Error> {
-    let body = types::SuspendRequest {
-        suspend: !unsuspend,
-    };
+    let body = types::SuspendRequest { suspend: !unsuspend };
     call(ctx.client.suspend_user().user_id(user_id).body(body).send()).await
 }
 
@@ -175,11 +161,7 @@ impl Run for SuspendArgs {
         if Target::of(&a.user_id) == Target::Stdin {
             let list = id_list::users_from_stdin(ctx).await?;
             let question = format!("Are you sure you want to {verb} these users?");
-            let how = ListRun {
-                question: &question,
-                one: "user",
-                many: "users",
-            };
+            let how = ListRun { question: &question, one: "user", many: "users" };
             let action = |id| suspend(ctx, id, a.unsuspend);
             return id_list::run(ctx, &a.bulk, list, how, user_rows(), action).await;
         }

@@ -76,26 +76,17 @@ fn body(a: &ModifyArgs, password: Option<String>) -> Result<UserUpsert, Error> {
                 continue; // synadm's `-t '' ''` means "remove all"
             }
             if medium.is_empty() || address.is_empty() {
-                return Err(Error::Usage(
-                    "--threepid needs both MEDIUM and ADDRESS".into(),
-                ));
+                return Err(Error::Usage("--threepid needs both MEDIUM and ADDRESS".into()));
             }
             if !matches!(medium, "email" | "msisdn") {
-                stderr::line(&format!(
-                    "warning: medium {medium:?} is neither email nor msisdn"
-                ));
+                stderr::line(&format!("warning: medium {medium:?} is neither email nor msisdn"));
             }
-            list.push(types::ThreepidInput {
-                medium: medium.into(),
-                address: address.into(),
-            });
+            list.push(types::ThreepidInput { medium: medium.into(), address: address.into() });
         }
         Some(list)
     };
     if a.no_logout && password.is_none() {
-        return Err(Error::Usage(
-            "--no-logout only applies together with a new password".into(),
-        ));
+        return Err(Error::Usage("--no-logout only applies together with a new password".into()));
     }
     Ok(UserUpsert {
         logout_devices: (a.no_logout).then_some(false),
@@ -106,10 +97,7 @@ fn body(a: &ModifyArgs, password: Option<String>) -> Result<UserUpsert, Error> {
         admin: flag_pair(a.admin, a.no_admin),
         deactivated: flag_pair(a.deactivate, a.activate),
         locked: flag_pair(a.lock, a.unlock),
-        user_type: a
-            .user_type
-            .as_ref()
-            .map(|t| (t != "regular").then(|| t.clone())),
+        user_type: a.user_type.as_ref().map(|t| (t != "regular").then(|| t.clone())),
     })
 }
 
@@ -143,22 +131,10 @@ impl Run for ModifyArgs {
             ctx.note(&format!("Changes to {user_id}: {shown}"));
             ctx.confirm(&format!("Modify user {user_id}?"))?;
         } else {
-            ctx.note(&format!(
-                "{user_id} does not exist and will be created: {shown}"
-            ));
+            ctx.note(&format!("{user_id} does not exist and will be created: {shown}"));
         }
-        let user = call(
-            ctx.client
-                .put_user()
-                .user_id(user_id.clone())
-                .body(body)
-                .send(),
-        )
-        .await?;
-        ctx.note(&format!(
-            "User {user_id} {}.",
-            if exists { "modified" } else { "created" }
-        ));
+        let user = call(ctx.client.put_user().user_id(user_id.clone()).body(body).send()).await?;
+        ctx.note(&format!("User {user_id} {}.", if exists { "modified" } else { "created" }));
         ctx.print(&user, &views::USER)
     }
 }

@@ -47,10 +47,7 @@ fn secret_from_file(path: &Path) -> Result<String, Error> {
     let secret = match config {
         Some(config) => {
             let key = |k: &str| config.get(k).and_then(|v| v.as_str()).map(str::to_string);
-            match (
-                key("registration_shared_secret"),
-                key("registration_shared_secret_path"),
-            ) {
+            match (key("registration_shared_secret"), key("registration_shared_secret_path")) {
                 (Some(secret), _) => secret,
                 (None, Some(other)) => read_private(Path::new(&other))?,
                 // A mapping without either key is a Synapse config without the feature.
@@ -68,10 +65,7 @@ fn secret_from_file(path: &Path) -> Result<String, Error> {
     };
     let secret = secret.trim().to_string();
     if secret.is_empty() {
-        return Err(Error::Config(format!(
-            "{}: the shared secret is empty",
-            path.display()
-        )));
+        return Err(Error::Config(format!("{}: the shared secret is empty", path.display())));
     }
     Ok(secret)
 }
@@ -102,10 +96,7 @@ impl RegisterArgs {
         if let Some(path) = &self.shared_secret_file {
             return secret_from_file(path);
         }
-        if let Some(secret) = std::env::var(SECRET_ENV)
-            .ok()
-            .filter(|s| !s.trim().is_empty())
-        {
+        if let Some(secret) = std::env::var(SECRET_ENV).ok().filter(|s| !s.trim().is_empty()) {
             return Ok(secret.trim().to_string());
         }
         if ctx.batch {
@@ -127,9 +118,7 @@ impl Run for RegisterArgs {
         // password are in hand.
         let secret = self.secret(ctx)?;
         let password = prompt::password(self.password.clone(), ctx.batch)?;
-        let nonce = call(ctx.client.get_registration_nonce().send())
-            .await?
-            .nonce;
+        let nonce = call(ctx.client.get_registration_nonce().send()).await?.nonce;
         let mac = registration_mac(
             secret.as_bytes(),
             &nonce,
@@ -151,10 +140,7 @@ impl Run for RegisterArgs {
         let reply = call_reply(ctx.client.register_with_shared_secret().body(body).send()).await?;
         let what = if self.admin { "admin" } else { "user" };
         ctx.note(&format!("Registered {what} {}.", reply.value.user_id));
-        ctx.print_reply(
-            &reply,
-            &View::new(&["user_id", "access_token", "device_id"]),
-        )
+        ctx.print_reply(&reply, &View::new(&["user_id", "access_token", "device_id"]))
     }
 }
 
@@ -172,20 +158,13 @@ mod tests {
     fn the_secret_comes_from_homeserver_yaml_its_path_or_a_plain_file() {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
-        let inline = file(
-            d,
-            "a.yaml",
-            "server_name: x\nregistration_shared_secret: ' s3 '\n",
-        );
+        let inline = file(d, "a.yaml", "server_name: x\nregistration_shared_secret: ' s3 '\n");
         assert_eq!(secret_from_file(&inline).unwrap(), "s3");
         let kept = file(d, "secret", "from-path\n");
         let by_path = file(
             d,
             "b.yaml",
-            &format!(
-                "server_name: x\nregistration_shared_secret_path: {}\n",
-                kept.display()
-            ),
+            &format!("server_name: x\nregistration_shared_secret_path: {}\n", kept.display()),
         );
         assert_eq!(secret_from_file(&by_path).unwrap(), "from-path");
         assert_eq!(
@@ -203,13 +182,9 @@ mod tests {
         let off = file(d, "off.yaml", "server_name: x\nreport_stats: false\n");
         let err = secret_from_file(&off).unwrap_err().to_string();
         assert!(err.contains("shared-secret registration is off"), "{err}");
-        let err = secret_from_file(&file(d, "empty", " \n"))
-            .unwrap_err()
-            .to_string();
+        let err = secret_from_file(&file(d, "empty", " \n")).unwrap_err().to_string();
         assert!(err.contains("the shared secret is empty"), "{err}");
-        let err = secret_from_file(&d.join("missing"))
-            .unwrap_err()
-            .to_string();
+        let err = secret_from_file(&d.join("missing")).unwrap_err().to_string();
         assert!(err.contains("cannot read"), "{err}");
     }
 }

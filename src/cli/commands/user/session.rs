@@ -46,14 +46,8 @@ impl Run for PasswordArgs {
             new_password,
             logout_devices: a.no_logout.then_some(false),
         };
-        let reply = call(
-            ctx.client
-                .reset_password()
-                .user_id(user_id.clone())
-                .body(body)
-                .send(),
-        )
-        .await?;
+        let reply =
+            call(ctx.client.reset_password().user_id(user_id.clone()).body(body).send()).await?;
         ctx.note(&format!("Password of {user_id} changed."));
         ctx.print(&reply, &View::PLAIN)
     }
@@ -82,14 +76,8 @@ impl Run for LoginArgs {
             );
         }
         let body = types::LoginAsUserRequest { valid_until_ms };
-        let token = call(
-            ctx.client
-                .login_as_user()
-                .user_id(user_id.clone())
-                .body(body)
-                .send(),
-        )
-        .await?;
+        let token =
+            call(ctx.client.login_as_user().user_id(user_id.clone()).body(body).send()).await?;
         ctx.note(&match valid_until_ms.and_then(time::humanize) {
             Some(at) => format!("The token for {user_id} expires at {at}."),
             None => format!("The token for {user_id} never expires; log it out when done."),

@@ -49,15 +49,10 @@ pub struct Header {
 
 /// Reads the header row: the known columns and where they are.
 pub fn header(names: &csv::StringRecord) -> Result<Header, String> {
-    let mut header = Header {
-        line: names.iter().map(str::to_owned).collect(),
-        ..Header::default()
-    };
+    let mut header =
+        Header { line: names.iter().map(str::to_owned).collect(), ..Header::default() };
     for (i, name) in names.iter().enumerate() {
-        let name = name
-            .trim_start_matches('\u{feff}')
-            .trim()
-            .to_ascii_lowercase();
+        let name = name.trim_start_matches('\u{feff}').trim().to_ascii_lowercase();
         let known = match name.as_str() {
             "guest" => Some("is_guest"),
             other => columns().find(|c| *c == other),
@@ -119,11 +114,8 @@ pub fn row(
     server: &str,
 ) -> Result<Row, Vec<String>> {
     let mut problems = Vec::new();
-    let mut row = Row {
-        number,
-        fields: record.iter().map(str::to_owned).collect(),
-        ..Row::default()
-    };
+    let mut row =
+        Row { number, fields: record.iter().map(str::to_owned).collect(), ..Row::default() };
     for &(i, column) in &header.columns {
         let text = record.get(i).unwrap_or("").trim();
         let checked: Result<(), String> = (|| {
@@ -162,11 +154,7 @@ pub fn row(
     if row.deactivated == Some(true) && row.locked == Some(true) {
         problems.push("deactivated and locked: Synapse refuses both at once".into());
     }
-    if problems.is_empty() {
-        Ok(row)
-    } else {
-        Err(problems)
-    }
+    if problems.is_empty() { Ok(row) } else { Err(problems) }
 }
 
 /// The checked rows of a file, spooled, with what the dry run and the question report.
@@ -199,11 +187,8 @@ pub(super) fn check_file(input: impl Read, server: &str) -> Result<Checked, Erro
     let (mut bad, mut seen) = (BadLines::new(BAD_ROWS_SHOWN), HashSet::new());
     for (i, record) in reader.records().enumerate() {
         // Row 1 is the header; a record spanning lines keeps the number of its first.
-        let number = record
-            .as_ref()
-            .ok()
-            .and_then(|r| r.position())
-            .map_or(i as u64 + 2, |p| p.line());
+        let number =
+            record.as_ref().ok().and_then(|r| r.position()).map_or(i as u64 + 2, |p| p.line());
         let mut fail = |why: String| bad.add(&format!("row {number}"), number, &why);
         let record = match record {
             Ok(record) => record,
@@ -264,13 +249,7 @@ mod tests {
 
     #[test]
     fn the_header_needs_id_and_displayname_and_knows_guest_as_is_guest() {
-        let h = header(&record(&[
-            "\u{feff}ID",
-            "DisplayName",
-            "guest",
-            "shoe_size",
-        ]))
-        .unwrap();
+        let h = header(&record(&["\u{feff}ID", "DisplayName", "guest", "shoe_size"])).unwrap();
         assert_eq!(h.columns, [(0, "id"), (1, "displayname"), (2, "is_guest")]);
         assert_eq!(h.unknown, ["shoe_size"]);
         assert_eq!(
@@ -300,9 +279,7 @@ mod tests {
             Row {
                 number: 2,
                 user_id: "@alice:example.org".into(),
-                fields: ["alice", "", "", "", "", "", "", "", "", ""]
-                    .map(String::from)
-                    .to_vec(),
+                fields: ["alice", "", "", "", "", "", "", "", "", ""].map(String::from).to_vec(),
                 ..Row::default()
             }
         );
@@ -344,23 +321,13 @@ mod tests {
         .unwrap();
         assert_eq!(row.user_id, "@alice:example.org");
         assert_eq!(row.displayname.as_deref(), Some("Alice A."));
-        assert_eq!(
-            row.password.as_deref(),
-            Some(" secret "),
-            "passwords are not trimmed"
-        );
-        assert_eq!(
-            (row.admin, row.guest, row.deactivated),
-            (Some(true), Some(false), None)
-        );
+        assert_eq!(row.password.as_deref(), Some(" secret "), "passwords are not trimmed");
+        assert_eq!((row.admin, row.guest, row.deactivated), (Some(true), Some(false), None));
         assert_eq!(row.avatar_url.as_deref(), Some("mxc://example.org/abc"));
         assert_eq!(row.user_type.as_deref(), Some("bot"));
         assert_eq!(
             row.threepids,
-            Some(vec![
-                ("email".into(), "a@example.org".into()),
-                ("msisdn".into(), "123".into())
-            ])
+            Some(vec![("email".into(), "a@example.org".into()), ("msisdn".into(), "123".into())])
         );
         assert_eq!(row.locked, Some(false));
         assert_eq!(row.number, 2);
@@ -370,9 +337,7 @@ mod tests {
     fn every_problem_of_a_row_is_named() {
         let problems = row(
             &full_header(),
-            &record(&[
-                "al ice", "", "", "yes", "", "true", "http://x", "", "email", "true",
-            ]),
+            &record(&["al ice", "", "", "yes", "", "true", "http://x", "", "email", "true"]),
             7,
             "example.org",
         )
@@ -385,24 +350,15 @@ mod tests {
             problems[3],
             "threepids: \"email\" is not medium:address (e.g. email:a@example.org)"
         );
-        assert_eq!(
-            problems[4],
-            "deactivated and locked: Synapse refuses both at once"
-        );
+        assert_eq!(problems[4], "deactivated and locked: Synapse refuses both at once");
     }
 
     /// A password of up to 512 bytes is taken (Synapse's limit); deactivated or locked alone
     /// is fine, both at once are refused.
     #[test]
     fn boundaries_of_a_row() {
-        let h = header(&record(&[
-            "id",
-            "displayname",
-            "password",
-            "deactivated",
-            "locked",
-        ]))
-        .unwrap();
+        let h =
+            header(&record(&["id", "displayname", "password", "deactivated", "locked"])).unwrap();
         let check = |fields: &[&str]| row(&h, &record(fields), 2, "example.org");
         let (longest, longer) = ("p".repeat(512), "p".repeat(513));
         assert!(check(&["a", "A", &longest, "", ""]).is_ok());
@@ -445,32 +401,17 @@ mod tests {
                     carol,Carol,true,,pw\n";
         let checked = check_file(text.as_bytes(), "example.org").unwrap();
         assert_eq!(
-            (
-                checked.count,
-                checked.admins,
-                checked.guests,
-                checked.without_password
-            ),
+            (checked.count, checked.admins, checked.guests, checked.without_password),
             (3, 2, 1, 1)
         );
-        let rows: Vec<Row> = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .unwrap()
-            .block_on(
-                checked
-                    .rows
-                    .lines()
-                    .unwrap()
-                    .map(|l| serde_json::from_str(&l).unwrap())
-                    .collect(),
+        let rows: Vec<Row> =
+            tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(
+                checked.rows.lines().unwrap().map(|l| serde_json::from_str(&l).unwrap()).collect(),
             );
         assert_eq!(rows[0].displayname.as_deref(), Some("Alice, \"the first\""));
         assert_eq!(rows[1].displayname.as_deref(), Some("Bob\nSecond line"));
         assert_eq!(rows[1].number, 4, "the row's first line");
-        assert_eq!(
-            csv_line(&rows[0].fields),
-            "alice,\"Alice, \"\"the first\"\"\",true,,"
-        );
+        assert_eq!(csv_line(&rows[0].fields), "alice,\"Alice, \"\"the first\"\"\",true,,");
     }
 
     mod properties {

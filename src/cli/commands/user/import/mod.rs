@@ -112,15 +112,10 @@ fn update_body(row: &Row, user: &types::AdminUser) -> (UserUpsert, Vec<&'static 
         changed.push("user_type");
     }
     if let Some(wanted) = &row.threepids {
-        let have: HashSet<(&str, &str)> = user
-            .threepids
-            .iter()
-            .map(|t| (t.medium.as_str(), t.address.as_str()))
-            .collect();
-        let want: HashSet<(&str, &str)> = wanted
-            .iter()
-            .map(|(m, a)| (m.as_str(), a.as_str()))
-            .collect();
+        let have: HashSet<(&str, &str)> =
+            user.threepids.iter().map(|t| (t.medium.as_str(), t.address.as_str())).collect();
+        let want: HashSet<(&str, &str)> =
+            wanted.iter().map(|(m, a)| (m.as_str(), a.as_str())).collect();
         if have != want {
             body.threepids = Some(threepid_inputs(wanted));
             changed.push("threepids");
@@ -144,13 +139,7 @@ struct Existing(Option<HashSet<String>>);
 impl Existing {
     async fn load(ctx: &Ctx, rows: u64) -> Result<Existing, Error> {
         // Deactivated and locked users too: their IDs are taken all the same.
-        let list = || {
-            ctx.client
-                .list_users()
-                .deactivated(true)
-                .locked(true)
-                .guests(true)
-        };
+        let list = || ctx.client.list_users().deactivated(true).locked(true).guests(true);
         let total = call(list().limit(1).send()).await?.total;
         if u64::try_from(total).unwrap_or(u64::MAX) > rows.saturating_mul(LISTED_PER_READ) {
             return Ok(Existing(None));
@@ -188,10 +177,7 @@ fn random_password() -> Result<String, Error> {
         .fill(&mut bytes)
         .map_err(|_| Error::Io("no randomness for a password".into()))?;
     // 256 is not a multiple of the alphabet's 56 letters; the bias is under 1 %, fine here.
-    Ok(bytes
-        .iter()
-        .map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()]))
-        .collect())
+    Ok(bytes.iter().map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()])).collect())
 }
 
 /// The `--generate-passwords` file: new, mode 0600, a CSV line per user created.
@@ -211,12 +197,8 @@ impl PasswordFile {
             .open(path)
             .map_err(|e| Error::Io(format!("cannot create {}: {e}", path.display())))?;
         let mut out = csv::Writer::from_writer(file);
-        out.write_record(["id", "password"])
-            .map_err(|e| Error::Io(e.to_string()))?;
-        Ok(PasswordFile {
-            path: path.to_owned(),
-            out: std::sync::Mutex::new((out, 0)),
-        })
+        out.write_record(["id", "password"]).map_err(|e| Error::Io(e.to_string()))?;
+        Ok(PasswordFile { path: path.to_owned(), out: std::sync::Mutex::new((out, 0)) })
     }
 
     /// Records a user's password, on disk at once.
@@ -237,11 +219,7 @@ impl PasswordFile {
         if written > 0 {
             ctx.note(&format!(
                 "{} in {} (readable by you only).",
-                stderr::counted(
-                    written as i64,
-                    "generated password is",
-                    "generated passwords are"
-                ),
+                stderr::counted(written as i64, "generated password is", "generated passwords are"),
                 self.path.display()
             ));
         }
@@ -291,13 +269,7 @@ impl Run for ImportArgs {
             _ => None,
         };
         let on_existing = a.on_existing;
-        let Checked {
-            rows: spool,
-            count,
-            admins,
-            header,
-            ..
-        } = checked;
+        let Checked { rows: spool, count, admins, header, .. } = checked;
         let known = Existing::load(ctx, count).await?;
         let known = &known;
         let source = if a.dry_run || on_existing == OnExisting::Stop {
@@ -318,11 +290,7 @@ impl Run for ImportArgs {
         ctx.confirm(&format!(
             "Import {}{}?",
             stderr::counted(count as i64, "user", "users"),
-            if admins > 0 {
-                format!(", {admins} of them admins")
-            } else {
-                String::new()
-            }
+            if admins > 0 { format!(", {admins} of them admins") } else { String::new() }
         ))?;
         let header_line = csv_line(&header.line);
         let rows = Rows {
@@ -345,32 +313,19 @@ impl Run for ImportArgs {
         // read again.
         let all_new = matches!(source, Source::Read(_));
         let action = |row: Row| async move {
-            let user = if all_new {
-                None
-            } else {
-                known.user(ctx, &row.user_id).await?
-            };
+            let user = if all_new { None } else { known.user(ctx, &row.user_id).await? };
             match user {
                 Some(user) => match on_existing {
                     OnExisting::Update => {
                         let (body, changed) = update_body(&row, &user);
                         if changed.is_empty() {
-                            return Ok(Done {
-                                outcome: "skipped",
-                                changed,
-                            });
+                            return Ok(Done { outcome: "skipped", changed });
                         }
                         let put = ctx.client.put_user().user_id(&row.user_id).body(body);
                         call(put.send()).await?;
-                        Ok(Done {
-                            outcome: "updated",
-                            changed,
-                        })
+                        Ok(Done { outcome: "updated", changed })
                     }
-                    _ => Ok(Done {
-                        outcome: "skipped",
-                        changed: Vec::new(),
-                    }),
+                    _ => Ok(Done { outcome: "skipped", changed: Vec::new() }),
                 },
                 None => {
                     if row.guest == Some(true) {
@@ -408,10 +363,7 @@ impl Run for ImportArgs {
                     if let (Some(generated), Some(file)) = (generated, passwords) {
                         file.add(&row.user_id, &generated)?;
                     }
-                    Ok(Done {
-                        outcome: "created",
-                        changed: Vec::new(),
-                    })
+                    Ok(Done { outcome: "created", changed: Vec::new() })
                 }
             }
         };
