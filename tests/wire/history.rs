@@ -1,7 +1,7 @@
 //! `history purge` and `history purge-status`: the cut-off on the wire for every form, the
 //! warnings and the confirmation, `--wait`, and usage errors that send nothing.
 
-use crate::support::{DAY_MS, Env, now_ms};
+use crate::support::{DAY_MS, Env, now_ms, usage_errors};
 use httpmock::Method::{GET, POST};
 use httpmock::Mock;
 use serde_json::{Value, json};
@@ -109,28 +109,27 @@ fn history_purge_declined_sends_nothing() {
 
 #[test]
 fn history_purge_usage_errors_send_no_request() {
-    let env = Env::new();
-    let any = env.any_request();
-    for (args, says) in [
-        (&[ROOM][..], "required"),
-        (&[ROOM, "--before-ts", "1", "--before-days", "2"][..], "cannot be used with"),
-        (&[ROOM, "-i", "$e:example.org", "--before", "2024-01-01"][..], "cannot be used with"),
-        (&["old:example.org", "--before-ts", "1"][..], "not a room ID"),
-        (&["#old:example.org", "--before-ts", "1"][..], "not a room ID"),
-        // An unquoted `$ev` the shell expanded to nothing.
-        (&[ROOM, "-i", ""][..], "not an event ID"),
-        (&[ROOM, "-i", "ev1:example.org"][..], "not an event ID"),
-        (&[ROOM, "--before", "2024-13-01"][..], "not a date"),
-        (&[ROOM, "--before", "yesterday"][..], "not a date"),
-        (&[ROOM, "--before-days", "-1"][..], "-1"),
-        (&[ROOM, "--before-ts", "soon"][..], "soon"),
-    ] {
-        let mut all = vec!["--batch", "history", "purge"];
-        all.extend_from_slice(args);
-        env.run(&all).fails(2, says);
-    }
-    env.run(&["history", "purge-status"]).fails(2, "PURGE_ID");
-    any.assert_calls(0);
+    usage_errors(
+        &["--batch", "history"],
+        &[
+            (&["purge", ROOM], "required"),
+            (&["purge", ROOM, "--before-ts", "1", "--before-days", "2"], "cannot be used with"),
+            (
+                &["purge", ROOM, "-i", "$e:example.org", "--before", "2024-01-01"],
+                "cannot be used with",
+            ),
+            (&["purge", "old:example.org", "--before-ts", "1"], "not a room ID"),
+            (&["purge", "#old:example.org", "--before-ts", "1"], "not a room ID"),
+            // An unquoted `$ev` the shell expanded to nothing.
+            (&["purge", ROOM, "-i", ""], "not an event ID"),
+            (&["purge", ROOM, "-i", "ev1:example.org"], "not an event ID"),
+            (&["purge", ROOM, "--before", "2024-13-01"], "not a date"),
+            (&["purge", ROOM, "--before", "yesterday"], "not a date"),
+            (&["purge", ROOM, "--before-days", "-1"], "-1"),
+            (&["purge", ROOM, "--before-ts", "soon"], "soon"),
+            (&["purge-status"], "PURGE_ID"),
+        ],
+    );
 }
 
 #[test]

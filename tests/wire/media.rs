@@ -2,7 +2,7 @@
 //! that stop a command before any request.
 
 use crate::common::words;
-use crate::support::{DAY_MS, Env, now_ms};
+use crate::support::{DAY_MS, Env, now_ms, usage_errors};
 use httpmock::Method::{DELETE, GET, POST};
 use serde_json::{Value, json};
 
@@ -125,20 +125,18 @@ fn media_list_by_room_prints_the_mxc_uris() {
 
 #[test]
 fn media_list_usage_errors_send_nothing() {
-    let env = Env::new();
-    let any = env.any_request();
-    for (args, message) in [
-        (&["media", "list"][..], "required"),
-        (&["media", "list", "-r", "!r:example.org", "-u", "alice"], "cannot be used with"),
-        (&["media", "list", "-r", "!r:example.org", "-l", "5"], "only apply to --user-id"),
-        (&["media", "list", "-r", "!r:example.org", "-s", "media_id"], "only apply to --user-id"),
-        (&["media", "list", "-r", "#alias:example.org"], "is not a room ID"),
-        (&["media", "list", "-u", "al ice"], "is not a Matrix user ID"),
-        (&["media", "list", "-u", "alice", "-s", "size"], "is not a media sort order"),
-    ] {
-        env.run(args).fails(2, message);
-    }
-    any.assert_calls(0);
+    usage_errors(
+        &["media", "list"],
+        &[
+            (&[], "required"),
+            (&["-r", "!r:example.org", "-u", "alice"], "cannot be used with"),
+            (&["-r", "!r:example.org", "-l", "5"], "only apply to --user-id"),
+            (&["-r", "!r:example.org", "-s", "media_id"], "only apply to --user-id"),
+            (&["-r", "#alias:example.org"], "is not a room ID"),
+            (&["-u", "al ice"], "is not a Matrix user ID"),
+            (&["-u", "alice", "-s", "size"], "is not a media sort order"),
+        ],
+    );
 }
 
 #[test]
@@ -249,24 +247,22 @@ fn media_delete_and_purge_before_days_count_back_from_now() {
 
 #[test]
 fn media_delete_usage_errors_send_nothing() {
-    let env = Env::new();
-    let any = env.any_request();
-    for (args, message) in [
-        (&["media", "delete"][..], "required"),
-        (&["media", "delete", "--size", "5"], "required"),
-        (&["media", "delete", "-i", "abc", "--size", "5"], "cannot be used with"),
-        (&["media", "delete", "-i", "abc", "--delete-profiles"], "cannot be used with"),
-        (&["media", "delete", "-i", "abc", "-d", "1"], "cannot be used with"),
-        (&["media", "delete", "-d", "1", "-t", "1906547400000"], "cannot be used with"),
-        (&["media", "delete", "-i", "a/b"], "is not a media ID"),
-        (&["media", "delete", "-i", "mxc://example.org/abc"], "-U/--mxc-uri"),
-        (&["media", "delete", "-d", "-1"], "negative numbers are not allowed"),
-        (&["media", "delete", "-b", "last week"], "is not a date"),
-        (&words("media delete -t 1906547400000 --kib 9007199254740992"), "out of range"),
-    ] {
-        env.run(&[&["--batch"][..], args].concat()).fails(2, message);
-    }
-    any.assert_calls(0);
+    usage_errors(
+        &["--batch", "media", "delete"],
+        &[
+            (&[], "required"),
+            (&["--size", "5"], "required"),
+            (&["-i", "abc", "--size", "5"], "cannot be used with"),
+            (&["-i", "abc", "--delete-profiles"], "cannot be used with"),
+            (&["-i", "abc", "-d", "1"], "cannot be used with"),
+            (&["-d", "1", "-t", "1906547400000"], "cannot be used with"),
+            (&["-i", "a/b"], "is not a media ID"),
+            (&["-i", "mxc://example.org/abc"], "-U/--mxc-uri"),
+            (&["-d", "-1"], "negative numbers are not allowed"),
+            (&["-b", "last week"], "is not a date"),
+            (&words("-t 1906547400000 --kib 9007199254740992"), "out of range"),
+        ],
+    );
 }
 
 #[test]
@@ -349,27 +345,25 @@ fn media_unquarantine_by_id_and_uri() {
 
 #[test]
 fn media_quarantine_usage_errors_send_nothing() {
-    let env = Env::new();
-    let any = env.any_request();
-    for (args, message) in [
-        (&["media", "quarantine"][..], "required"),
-        (&["media", "quarantine", "-s", "other.org"], "required"),
-        (&["media", "quarantine", "-r", "!r:x.org", "-s", "other.org"], "--media-id"),
-        (&["media", "quarantine", "-i", "abc", "-u", "alice"], "cannot be used with"),
-        (&["media", "quarantine", "-U", "https://x.org/abc"], "must start with mxc://"),
-        (&["media", "quarantine", "-U", "mxc://x.org"], "the media ID is missing"),
-        (&["media", "quarantine", "-U", "mxc://bad host/abc"], "not a valid server name"),
-        (&["media", "quarantine", "-i", "abc", "-s", "bad host"], "not a valid server name"),
-        (&["media", "quarantine", "-i", "mxc://x.org/abc"], "-U/--mxc-uri"),
-        (&["media", "unquarantine"], "required"),
-        (&["media", "unquarantine", "-i", "a", "-U", "mxc://x.org/b"], "cannot be used with"),
-        (&["media", "unquarantine", "-U", "mxc://x.org/a/b"], "is not a media ID"),
-        (&["media", "protect", "a b"], "is not a media ID"),
-        (&["media", "protect"], "required"),
-    ] {
-        env.run(args).fails(2, message);
-    }
-    any.assert_calls(0);
+    usage_errors(
+        &["media"],
+        &[
+            (&["quarantine"], "required"),
+            (&["quarantine", "-s", "other.org"], "required"),
+            (&["quarantine", "-r", "!r:x.org", "-s", "other.org"], "--media-id"),
+            (&["quarantine", "-i", "abc", "-u", "alice"], "cannot be used with"),
+            (&["quarantine", "-U", "https://x.org/abc"], "must start with mxc://"),
+            (&["quarantine", "-U", "mxc://x.org"], "the media ID is missing"),
+            (&["quarantine", "-U", "mxc://bad host/abc"], "not a valid server name"),
+            (&["quarantine", "-i", "abc", "-s", "bad host"], "not a valid server name"),
+            (&["quarantine", "-i", "mxc://x.org/abc"], "-U/--mxc-uri"),
+            (&["unquarantine"], "required"),
+            (&["unquarantine", "-i", "a", "-U", "mxc://x.org/b"], "cannot be used with"),
+            (&["unquarantine", "-U", "mxc://x.org/a/b"], "is not a media ID"),
+            (&["protect", "a b"], "is not a media ID"),
+            (&["protect"], "required"),
+        ],
+    );
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! token becomes unlimited or never-expiring), the output, and usage errors.
 
 use crate::common::words;
-use crate::support::{Env, WhenExt};
+use crate::support::{Env, WhenExt, usage_errors};
 use httpmock::Method::{DELETE, GET, POST, PUT};
 use serde_json::{Value, json};
 
@@ -192,29 +192,27 @@ fn regtok_delete_asks_first() {
 
 #[test]
 fn regtok_usage_errors_send_nothing() {
-    let env = Env::new();
-    let any = env.any_request();
-    for (args, message) in [
-        (&["regtok", "new", "-n", "bad token"][..], "only letters, digits and . _ ~ -"),
-        (&["regtok", "new", "-n", &"x".repeat(65)], "1 to 64 characters"),
-        (&["regtok", "new", "-l", "0"], "not in 1..=64"),
-        (&["regtok", "new", "-l", "65"], "not in 1..=64"),
-        (&["regtok", "new", "-u", "-1"], "negative numbers are not allowed"),
-        (&["regtok", "update", "abc", "-u", "-2"], "it must be at least -1"),
-        (&["regtok", "new", "-t", "1000"], "lies in the past"),
-        (&["regtok", "new", "-e", "2001-01-01"], "lies in the past"),
-        (&["regtok", "new", "-e", "soon"], "is not a date"),
-        (&["regtok", "new", "-t", "32472144000000", "-e", "2999-01-01"], "cannot be used with"),
-        (&["regtok", "update", "abc", "-u", "-2"], "it must be at least -1"),
-        (&["regtok", "update", "abc", "-t", "-5"], "it must be at least -1"),
-        (&["regtok", "update", "abc", "-t", "1000"], "lies in the past"),
-        (&["regtok", "update", "abc", "-t", "-1", "-e", "2999-01-01"], "cannot be used with"),
-        (&["regtok", "update", "new", "-u", "1"], "cannot be read, changed or deleted"),
-        (&["regtok", "details", "new"], "cannot be read, changed or deleted"),
-        (&["regtok", "details", "a/b"], "only letters, digits and . _ ~ -"),
-        (&["regtok", "delete", ""], "1 to 64 characters"),
-    ] {
-        env.run(&[&["--batch"][..], args].concat()).fails(2, message);
-    }
-    any.assert_calls(0);
+    usage_errors(
+        &["--batch", "regtok"],
+        &[
+            (&["new", "-n", "bad token"], "only letters, digits and . _ ~ -"),
+            (&["new", "-n", &"x".repeat(65)], "1 to 64 characters"),
+            (&["new", "-l", "0"], "not in 1..=64"),
+            (&["new", "-l", "65"], "not in 1..=64"),
+            (&["new", "-u", "-1"], "negative numbers are not allowed"),
+            (&["update", "abc", "-u", "-2"], "it must be at least -1"),
+            (&["new", "-t", "1000"], "lies in the past"),
+            (&["new", "-e", "2001-01-01"], "lies in the past"),
+            (&["new", "-e", "soon"], "is not a date"),
+            (&["new", "-t", "32472144000000", "-e", "2999-01-01"], "cannot be used with"),
+            (&["update", "abc", "-u", "-2"], "it must be at least -1"),
+            (&["update", "abc", "-t", "-5"], "it must be at least -1"),
+            (&["update", "abc", "-t", "1000"], "lies in the past"),
+            (&["update", "abc", "-t", "-1", "-e", "2999-01-01"], "cannot be used with"),
+            (&["update", "new", "-u", "1"], "cannot be read, changed or deleted"),
+            (&["details", "new"], "cannot be read, changed or deleted"),
+            (&["details", "a/b"], "only letters, digits and . _ ~ -"),
+            (&["delete", ""], "1 to 64 characters"),
+        ],
+    );
 }

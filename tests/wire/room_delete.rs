@@ -1,7 +1,7 @@
 //! `room delete`, `room delete-status`, `room purge-empty`: the exact requests, the
 //! confirmation, `--wait` against a task that changes, fails, stalls or rate-limits.
 
-use crate::support::{Env, Run, WhenExt};
+use crate::support::{Env, Run, WhenExt, usage_errors};
 use httpmock::Method::{DELETE, GET};
 use httpmock::Mock;
 use serde_json::{Value, json};
@@ -190,26 +190,22 @@ fn room_delete_of_an_unknown_room_fails_before_asking() {
 
 #[test]
 fn room_delete_usage_errors_send_no_request() {
-    let env = Env::new();
-    let any = env.any_request();
-    for (args, says) in [
-        (&["room", "delete", "doomed:example.org"][..], "not a room ID"),
-        (&["room", "delete", "!doomed:exa mple.org"][..], "not a room ID"),
-        (&["room", "delete", ROOM, "--no-purge", "--force-purge"][..], "cannot be used with"),
-        (&["room", "delete", ROOM, "--v1", "--wait"][..], "cannot be used with"),
-        (&["room", "delete"][..], "ROOM_ID"),
-        (&["room", "delete-status"][..], "required"),
-        (&["room", "delete-status", "-r", ROOM, "-d", "d1"][..], "cannot be used with"),
-        (&["room", "delete-status", "-r", "#alias:x"][..], "not a room ID"),
-        (&["room", "purge-empty", "--no-purge", "--force-purge"][..], "cannot be used with"),
-        (&["room", "purge-empty", "--v1", "--wait"][..], "cannot be used with"),
-        (&["room", "purge-empty", "-p", "0"][..], "0"),
-    ] {
-        let mut all = vec!["--batch"];
-        all.extend_from_slice(args);
-        env.run(&all).fails(2, says);
-    }
-    any.assert_calls(0);
+    usage_errors(
+        &["--batch", "room"],
+        &[
+            (&["delete", "doomed:example.org"], "not a room ID"),
+            (&["delete", "!doomed:exa mple.org"], "not a room ID"),
+            (&["delete", ROOM, "--no-purge", "--force-purge"], "cannot be used with"),
+            (&["delete", ROOM, "--v1", "--wait"], "cannot be used with"),
+            (&["delete"], "ROOM_ID"),
+            (&["delete-status"], "required"),
+            (&["delete-status", "-r", ROOM, "-d", "d1"], "cannot be used with"),
+            (&["delete-status", "-r", "#alias:x"], "not a room ID"),
+            (&["purge-empty", "--no-purge", "--force-purge"], "cannot be used with"),
+            (&["purge-empty", "--v1", "--wait"], "cannot be used with"),
+            (&["purge-empty", "-p", "0"], "0"),
+        ],
+    );
 }
 
 #[test]

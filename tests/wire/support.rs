@@ -290,6 +290,19 @@ pub fn assert_each_reports_a_server_error(commands: &[&[&str]]) {
     }
 }
 
+/// Asserts that each case, run as `prefix` followed by its arguments, is refused as a usage
+/// error (exit code 2) whose message contains the case's text, and that no request reaches
+/// the server. Returns the runs, in order, for checks of their own.
+#[track_caller]
+pub fn usage_errors(prefix: &[&str], cases: &[(&[&str], &str)]) -> Vec<Run> {
+    let env = Env::new();
+    let any = env.any_request();
+    let runs = cases.iter().map(|(args, says)| env.run(&[prefix, args].concat()).fails(2, says));
+    let runs = runs.collect();
+    any.assert_calls(0);
+    runs
+}
+
 /// The rows a bulk run printed as one JSON list, sorted by `key` (they come as items finish).
 pub fn sorted(run: &Run, key: &str) -> Vec<serde_json::Value> {
     let mut rows = run.json().as_array().cloned().unwrap_or_default();
