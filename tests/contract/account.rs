@@ -163,22 +163,12 @@ fn sent_invite_and_cumulative_joined_room_counts() {
         json!({"cumulative_joined_room_count": 0})
     );
     // from_ts is required.
-    admin_error(
-        "get_sent_invite_count",
-        "GET",
-        &user_target(&user, "/sent_invite_count"),
-        None,
-        400,
-        "M_MISSING_PARAM",
-    );
-    admin_error(
-        "get_cumulative_joined_room_count",
-        "GET",
-        &user_target(&user, "/cumulative_joined_room_count"),
-        None,
-        400,
-        "M_MISSING_PARAM",
-    );
+    for (op, suffix) in [
+        ("get_sent_invite_count", "/sent_invite_count"),
+        ("get_cumulative_joined_room_count", "/cumulative_joined_room_count"),
+    ] {
+        admin_error(op, "GET", &user_target(&user, suffix), None, 400, "M_MISSING_PARAM");
+    }
 }
 
 #[test]
@@ -356,24 +346,12 @@ fn get_registration_nonce_and_register_with_shared_secret() {
     // A wrong MAC, a reused nonce.
     let nonce = ok("get_registration_nonce", client_as(None).get_registration_nonce().send()).nonce;
     let body = |mac: String| json!({"nonce": nonce, "username": unique("contractreg"), "password": "pw", "mac": mac});
-    raw_error(
-        "register_with_shared_secret",
-        None,
-        "POST",
-        "/_synapse/admin/v1/register",
-        Some(body("00".repeat(20))),
-        403,
-        "M_UNKNOWN",
-    );
-    raw_error(
-        "register_with_shared_secret",
-        None,
-        "POST",
-        "/_synapse/admin/v1/register",
-        Some(body("00".repeat(20))),
-        400,
-        "M_UNKNOWN",
-    );
+    // The wrong MAC is refused (403) and uses the nonce up, so the same request again is a
+    // reused nonce (400).
+    for status in [403, 400] {
+        let (op, path) = ("register_with_shared_secret", "/_synapse/admin/v1/register");
+        raw_error(op, None, "POST", path, Some(body("00".repeat(20))), status, "M_UNKNOWN");
+    }
 }
 
 #[test]
@@ -435,22 +413,10 @@ fn get_and_set_experimental_features() {
     let reply = raw("get_experimental_features", "GET", &path, None);
     assert_eq!(reply["features"]["msc3881"], json!(true), "{reply}");
     raw("set_experimental_features", "PUT", &path, Some(json!({"features": {"msc3881": false}})));
-    admin_error(
-        "set_experimental_features",
-        "PUT",
-        &path,
-        Some(json!({"features": {}})),
-        400,
-        "M_UNKNOWN",
-    );
-    admin_error(
-        "set_experimental_features",
-        "PUT",
-        &path,
-        Some(json!({"features": {"msc0000": true}})),
-        400,
-        "M_UNKNOWN",
-    );
+    for features in [json!({}), json!({"msc0000": true})] {
+        let body = Some(json!({ "features": features }));
+        admin_error("set_experimental_features", "PUT", &path, body, 400, "M_UNKNOWN");
+    }
 }
 
 /// Shared-secret registration needs no token, so its failures are a wrong MAC and a wrong
@@ -477,11 +443,10 @@ fn shared_secret_registration_fails_on_a_wrong_mac_or_mount() {
         "M_UNKNOWN",
     );
     assert_eq!(message, "HMAC incorrect");
-    let mut wrong_mount = connection(None);
-    wrong_mount.admin_path = "/_synapse/admin/v0".into();
+    let wrong_mount = wrongly_mounted(|c| c.admin_path = "/_synapse/admin/v0".into());
     fails(
         "get_registration_nonce",
-        client_for(&wrong_mount).get_registration_nonce().send(),
+        wrong_mount.get_registration_nonce().send(),
         404,
         "M_UNRECOGNIZED",
     );

@@ -179,14 +179,8 @@ fn get_server_keys() {
     assert!(reply["signatures"][&s.server_name].is_object(), "{reply}");
 
     // As for server_version, only a wrong mount point makes it fail.
-    let mut wrong_mount = connection(None);
-    wrong_mount.matrix_path = "/_matrix/key/v2/nowhere".into();
-    fails(
-        "get_server_keys",
-        client_for(&wrong_mount).get_server_keys().send(),
-        404,
-        "M_UNRECOGNIZED",
-    );
+    let wrong_mount = wrongly_mounted(|c| c.matrix_path = "/_matrix/key/v2/nowhere".into());
+    fails("get_server_keys", wrong_mount.get_server_keys().send(), 404, "M_UNRECOGNIZED");
     raw_error(
         "get_server_keys",
         None,

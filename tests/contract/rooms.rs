@@ -613,22 +613,11 @@ fn block_room() {
         400,
         "M_UNKNOWN",
     );
-    admin_error(
-        "block_room",
-        "PUT",
-        &rooms_path(&room, "/block"),
-        Some(json!({})),
-        400,
-        "M_MISSING_PARAM",
-    );
-    admin_error(
-        "block_room",
-        "PUT",
-        &rooms_path(&room, "/block"),
-        Some(json!({ "block": "yes" })),
-        400,
-        "M_BAD_JSON",
-    );
+    for (body, errcode) in
+        [(json!({}), "M_MISSING_PARAM"), (json!({ "block": "yes" }), "M_BAD_JSON")]
+    {
+        admin_error("block_room", "PUT", &rooms_path(&room, "/block"), Some(body), 400, errcode);
+    }
 }
 
 #[test]
@@ -679,22 +668,13 @@ fn join_user_to_room() {
         "M_FORBIDDEN",
     );
     assert_eq!(message, format!("{} not in room {private}.", s.admin_user));
-    admin_error(
-        "join_user_to_room",
-        "POST",
-        &format!("/_synapse/admin/v1/join/{}", enc(&room)),
-        Some(json!({ "user_id": unknown_user() })),
-        404,
-        "M_NOT_FOUND",
-    );
-    admin_error(
-        "join_user_to_room",
-        "POST",
-        &format!("/_synapse/admin/v1/join/{}", enc(&room)),
-        Some(json!({ "user_id": REMOTE_USER })),
-        400,
-        "M_UNKNOWN",
-    );
+    let path = format!("/_synapse/admin/v1/join/{}", enc(&room));
+    for (user, status, errcode) in
+        [(unknown_user(), 404, "M_NOT_FOUND"), (REMOTE_USER.to_string(), 400, "M_UNKNOWN")]
+    {
+        let body = Some(json!({ "user_id": user }));
+        admin_error("join_user_to_room", "POST", &path, body, status, errcode);
+    }
 }
 
 #[test]

@@ -10,14 +10,8 @@ fn get_server_version() {
 
     // The only way this call fails is a wrong mount point (e.g. a misconfigured admin_path):
     // Synapse's admin resource answers unknown paths with a Matrix error.
-    let mut wrong_mount = connection(None);
-    wrong_mount.admin_path = "/_synapse/admin/v0".into();
-    fails(
-        "get_server_version",
-        client_for(&wrong_mount).get_server_version().send(),
-        404,
-        "M_UNRECOGNIZED",
-    );
+    let wrong_mount = wrongly_mounted(|c| c.admin_path = "/_synapse/admin/v0".into());
+    fails("get_server_version", wrong_mount.get_server_version().send(), 404, "M_UNRECOGNIZED");
     raw_error(
         "get_server_version",
         None,

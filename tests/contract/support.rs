@@ -54,6 +54,14 @@ pub fn client_for(connection: &Connection) -> Client {
     client
 }
 
+/// An unauthenticated client whose mount points `edit` changes: the only way some calls can
+/// fail is a misconfigured `admin_path` or `matrix_path`.
+pub fn wrongly_mounted(edit: impl FnOnce(&mut Connection)) -> Client {
+    let mut connection = connection(None);
+    edit(&mut connection);
+    client_for(&connection)
+}
+
 /// The generated client with the admin's token.
 pub fn admin() -> Client {
     client_for(&connection(Some(&synapse().admin_token)))

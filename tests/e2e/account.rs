@@ -2,18 +2,8 @@
 //! and `available` against the real server, each effect read back through another route.
 
 use crate::common::enc;
-use crate::support::{Cli, create_room, fresh, join, server, user_state};
+use crate::support::{Cli, create_room, fresh, invite, join, server, user_state};
 use serde_json::{Value, json};
-
-/// `token`'s user invites `user_id` into `room`.
-fn invite(token: &str, room: &str, user_id: &str) {
-    server().ok_as(
-        token,
-        "POST",
-        &format!("/_matrix/client/v3/rooms/{}/invite", enc(room)),
-        Some(&json!({ "user_id": user_id })),
-    );
-}
 
 #[test]
 fn user_admin_grants_and_revokes_and_the_user_record_agrees() {

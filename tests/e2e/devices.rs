@@ -1,5 +1,6 @@
 //! `user prune-devices`: what is listed, what is deleted, what survives.
 
+use crate::common::words;
 use crate::support::{
     Cli, DAY_MS, Fresh, device_ids, eventually, fresh, login, now_ms, set_last_seen,
     stored_last_seen, whoami,
@@ -25,6 +26,12 @@ fn user_with_devices(prefix: &str) -> (Fresh, String) {
     (user, used)
 }
 
+/// Runs `synadm --batch user prune-devices OPTIONS USER`; the JSON it prints.
+fn prune(cli: &Cli, options: &str, user: &str) -> Value {
+    let line = [&["--batch", "user", "prune-devices"][..], &words(options), &[user]].concat();
+    cli.json(&line)
+}
+
 fn listed(out: &Value) -> Vec<String> {
     let mut ids: Vec<String> = out
         .as_array()
@@ -48,18 +55,9 @@ fn prune_devices_list_only_shows_candidates_and_deletes_nothing() {
     assert!(!candidates.contains(&"USED".to_string()), "{candidates:?}");
     run.stderr_has("has 3 device(s) marked for deletion and 1 to be kept");
     // -d 0 makes every device old enough; -s decides how many survive.
-    let all = cli.json(&["user", "prune-devices", "-l", "-d", "0", "-s", "0", &user.localpart]);
+    let all = prune(&cli, "-l -d 0 -s 0", &user.localpart);
     assert_eq!(listed(&all).len(), 4);
-    let three_stay = cli.json(&[
-        "user",
-        "prune-devices",
-        "-l",
-        "-d",
-        "0",
-        "--min-surviving",
-        "3",
-        &user.localpart,
-    ]);
+    let three_stay = prune(&cli, "-l -d 0 --min-surviving 3", &user.localpart);
     let one = listed(&three_stay);
     assert_eq!(one.len(), 1);
     assert_ne!(one[0], "USED", "the most recently seen device survives longest");
@@ -72,7 +70,7 @@ fn prune_devices_list_only_shows_candidates_and_deletes_nothing() {
 #[test]
 fn prune_devices_deletes_never_seen_devices_and_keeps_recent_ones() {
     let (user, used) = user_with_devices("prunereal");
-    let out = Cli::admin().json(&["--batch", "user", "prune-devices", &user.localpart]);
+    let out = prune(&Cli::admin(), "", &user.localpart);
     assert_eq!(listed(&out).len(), 3, "{out}");
     assert_eq!(device_ids(&user.user_id), ["USED"]);
     assert_eq!(whoami(&used).0, 200, "the surviving device stays logged in");
@@ -82,16 +80,7 @@ fn prune_devices_deletes_never_seen_devices_and_keeps_recent_ones() {
 #[test]
 fn prune_devices_min_surviving_keeps_the_most_recent() {
     let (user, used) = user_with_devices("prunekeep");
-    let out = Cli::admin().json(&[
-        "--batch",
-        "user",
-        "prune-devices",
-        "-d",
-        "0",
-        "-s",
-        "2",
-        &user.user_id,
-    ]);
+    let out = prune(&Cli::admin(), "-d 0 -s 2", &user.user_id);
     assert_eq!(listed(&out).len(), 2, "{out}");
     let left = device_ids(&user.user_id);
     assert_eq!(left.len(), 2, "{left:?}");
@@ -102,16 +91,7 @@ fn prune_devices_min_surviving_keeps_the_most_recent() {
 #[test]
 fn prune_devices_device_id_limits_it_to_that_device() {
     let (user, _used) = user_with_devices("pruneone");
-    let out = Cli::admin().json(&[
-        "--batch",
-        "user",
-        "prune-devices",
-        "-d",
-        "0",
-        "-i",
-        "OLD2",
-        &user.localpart,
-    ]);
+    let out = prune(&Cli::admin(), "-d 0 -i OLD2", &user.localpart);
     assert_eq!(listed(&out), ["OLD2"]);
     let left = device_ids(&user.user_id);
     assert_eq!(left.len(), 3);
@@ -178,7 +158,7 @@ fn prune_devices_human_shows_a_device_table_with_readable_times() {
 #[test]
 fn prune_devices_of_a_user_without_devices_does_nothing() {
     let user = fresh("prunenone");
-    Cli::admin().json(&["--batch", "user", "prune-devices", "-d", "0", "-s", "0", &user.localpart]);
+    prune(&Cli::admin(), "-d 0 -s 0", &user.localpart);
     assert!(device_ids(&user.user_id).is_empty());
     let run = Cli::admin().run(&["--batch", "user", "prune-devices", &user.localpart]).ok();
     assert_eq!(run.json(), serde_json::json!([]));
@@ -224,7 +204,7 @@ fn prune_devices_counts_the_days_back_from_now() {
     assert_eq!(candidates(&["-d", "101"]), [never.as_str()]);
     assert_eq!(device_ids(&user.user_id).len(), 4, "-l deletes nothing");
 
-    let out = cli.json(&["--batch", "user", "prune-devices", "-d", "5", &user.user_id]);
+    let out = prune(&cli, "-d 5", &user.user_id);
     assert_eq!(listed(&out).len(), 3, "{out}");
     assert_eq!(device_ids(&user.user_id), ["D1"]);
     assert_eq!(whoami(&d1).0, 200, "the device seen yesterday stays logged in");

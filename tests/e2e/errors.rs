@@ -5,25 +5,25 @@ use crate::common::words;
 use crate::support::{Cli, closed_port, fresh, run_in, server};
 
 /// Commands that name a user, with that user's slot as `{}`.
-const USER_COMMANDS: &[&[&str]] = &[
-    &["user", "details", "{}"],
-    &["user", "modify", "{}", "-n", "x"],
-    &["user", "deactivate", "{}"],
-    &["user", "password", "{}", "-p", "pw"],
-    &["user", "login", "{}"],
-    &["user", "media", "{}"],
-    &["user", "membership", "{}"],
-    &["user", "membership", "--ids", "{}"],
-    &["user", "whois", "{}"],
-    &["user", "prune-devices", "{}"],
-    &["user", "redact", "{}"],
-    &["user", "shadow-ban", "{}"],
-    &["user", "suspend", "{}"],
+const USER_COMMANDS: &[&str] = &[
+    "user details {}",
+    "user modify {} -n x",
+    "user deactivate {}",
+    "user password {} -p pw",
+    "user login {}",
+    "user media {}",
+    "user membership {}",
+    "user membership --ids {}",
+    "user whois {}",
+    "user prune-devices {}",
+    "user redact {}",
+    "user shadow-ban {}",
+    "user suspend {}",
 ];
 
-fn with_user<'a>(template: &[&'a str], user: &'a str) -> Vec<&'a str> {
+fn with_user<'a>(template: &'a str, user: &'a str) -> Vec<&'a str> {
     let mut args = vec!["--batch"];
-    args.extend(template.iter().map(|a| if *a == "{}" { user } else { a }));
+    args.extend(words(template).into_iter().map(|a| if a == "{}" { user } else { a }));
     args
 }
 
@@ -31,16 +31,16 @@ fn with_user<'a>(template: &[&'a str], user: &'a str) -> Vec<&'a str> {
 fn unknown_users_are_matrix_not_found_errors() {
     let cli = Cli::admin();
     for template in [
-        &["user", "details", "{}"][..],
-        &["user", "media", "{}"],
-        &["user", "login", "{}"],
-        &["user", "password", "{}", "-p", "pw"],
-        &["user", "prune-devices", "{}"],
-        &["user", "prune-devices", "-l", "{}"],
-        &["user", "suspend", "{}"],
-        &["user", "deactivate", "{}"],
-        &["user", "deactivate", "-e", "{}"],
-        &["user", "shadow-ban", "{}"],
+        "user details {}",
+        "user media {}",
+        "user login {}",
+        "user password {} -p pw",
+        "user prune-devices {}",
+        "user prune-devices -l {}",
+        "user suspend {}",
+        "user deactivate {}",
+        "user deactivate -e {}",
+        "user shadow-ban {}",
     ] {
         let run = cli.run(&with_user(template, "ghost-of-e2e"));
         assert_eq!(run.code, 1, "{template:?}: {run:#?}");

@@ -1,7 +1,7 @@
 //! `report list|show|delete` against reports filed through the client API.
 
 use crate::common::enc;
-use crate::support::{Cli, create_room, fresh, join, send_text, server};
+use crate::support::{Cli, create_room, fresh, invite, join, send_text, server};
 use serde_json::{Value, json};
 
 /// `token`'s user reports `event_id` in `room` with `reason`.
@@ -40,12 +40,7 @@ fn reports_are_listed_shown_with_the_event_and_deleted() {
     let spammer = fresh("reportedspammer");
     let reporter = fresh("reporter");
     let room = create_room(&spammer.token, "reported room");
-    server().ok_as(
-        &spammer.token,
-        "POST",
-        &format!("/_matrix/client/v3/rooms/{}/invite", enc(&room)),
-        Some(&json!({"user_id": reporter.user_id})),
-    );
+    invite(&spammer.token, &room, &reporter.user_id);
     join(&reporter.token, &room);
     let event = send_text(&spammer.token, &room, "buy cheap watches");
     report_event(&reporter.token, &room, &event, "spam \u{1b}[31m");

@@ -113,12 +113,7 @@ fn busy_room() -> String {
     let a = fresh("busy");
     let b = fresh("busy");
     let room = create_room(&a.token, "busy room");
-    server().ok_as(
-        &a.token,
-        "POST",
-        &format!("/_matrix/client/v3/rooms/{}/invite", enc(&room)),
-        Some(&json!({"user_id": b.user_id})),
-    );
+    crate::support::invite(&a.token, &room, &b.user_id);
     crate::support::join(&b.token, &room);
     for i in 0..30 {
         crate::support::send_text(&a.token, &room, &format!("message {i}"));

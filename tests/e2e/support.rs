@@ -276,6 +276,13 @@ pub fn join(token: &str, room: &str) -> String {
     reply["room_id"].as_str().expect("room_id").to_string()
 }
 
+/// `token`'s user invites `user_id` into `room`.
+#[track_caller]
+pub fn invite(token: &str, room: &str, user_id: &str) {
+    let path = format!("/_matrix/client/v3/rooms/{}/invite", enc(room));
+    server().ok_as(token, "POST", &path, Some(&json!({ "user_id": user_id })));
+}
+
 /// Creates a private room as `token`; the room ID.
 #[track_caller]
 pub fn create_room(token: &str, name: &str) -> String {

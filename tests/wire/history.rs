@@ -189,13 +189,7 @@ fn history_purge_wait_gives_up_when_the_server_stops_answering() {
 fn history_purge_wait_retries_a_rate_limited_poll() {
     let env = Env::new();
     purge(&env, json!({"purge_up_to_ts": 5000}));
-    let limited = env.mock(|when, then| {
-        when.method(GET).path(STATUS_PATH);
-        then.status(429)
-            .header("retry-after", "1")
-            .json_body(json!({"errcode": "M_LIMIT_EXCEEDED", "error": "Too Many Requests"}))
-            .up_to_n_times(1);
-    });
+    let limited = env.rate_limited_once(GET, STATUS_PATH);
     let ok = env.reply(GET, STATUS_PATH, 200, json!({"status": "complete"}));
     let run = env.run(PURGE_WAIT).ok();
     assert_eq!(run.json(), json!({"purge_id": "p1", "status": "complete"}));

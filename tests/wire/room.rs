@@ -513,21 +513,21 @@ fn room_commands_reject_malformed_ids_before_any_request() {
 
 #[test]
 fn every_room_command_reports_server_errors() {
-    let commands: &[&[&str]] = &[
-        &["room", "list"],
-        &["room", "list", "--all"],
-        &["room", "search", "a"],
-        &["room", "details", ROOM],
-        &["room", "state", ROOM],
-        &["room", "members", ROOM],
-        &["room", "resolve", "#a:example.org"],
-        &["room", "resolve", "-r", ROOM],
-        &["room", "block", ROOM],
-        &["room", "block-status", ROOM],
-        &["room", "join", ROOM, "bob"],
-        &["room", "make-admin", ROOM],
-        &["room", "make-admin", ROOM, "-u", "bob"],
-        &["room", "power-levels"],
+    let commands = &[
+        "room list",
+        "room list --all",
+        "room search a",
+        "room details !abc:example.org",
+        "room state !abc:example.org",
+        "room members !abc:example.org",
+        "room resolve #a:example.org",
+        "room resolve -r !abc:example.org",
+        "room block !abc:example.org",
+        "room block-status !abc:example.org",
+        "room join !abc:example.org bob",
+        "room make-admin !abc:example.org",
+        "room make-admin !abc:example.org -u bob",
+        "room power-levels",
     ];
     assert_each_reports_a_server_error(commands);
 }

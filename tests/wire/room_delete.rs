@@ -305,13 +305,7 @@ fn room_delete_wait_retries_a_rate_limited_poll() {
     let env = Env::new();
     room_known(&env);
     v2_delete(&env, json!({"block": false, "purge": true}));
-    let limited = env.mock(|when, then| {
-        when.method(GET).path(STATUS_PATH);
-        then.status(429)
-            .header("retry-after", "1")
-            .json_body(json!({"errcode": "M_LIMIT_EXCEEDED", "error": "Too Many Requests"}))
-            .up_to_n_times(1);
-    });
+    let limited = env.rate_limited_once(GET, STATUS_PATH);
     let done = task("complete", shutdown());
     let ok = env.reply(GET, STATUS_PATH, 200, done.clone());
     let run = env.run(&["--batch", "room", "delete", ROOM, "--wait"]).ok();

@@ -176,33 +176,21 @@ fn overview_counts_each_section_from_the_totals() {
     total(&[("limit", "1"), ("guests", "false")], 9);
     total(&[("limit", "1"), ("locked", "true")], 11);
     // Shadow-banned users come first when sorted so: two pages, three of them.
-    let sorted = |from: &str| {
-        vec![
-            ("from", from.to_string()),
-            ("limit", "1000".into()),
-            ("order_by", "shadow_banned".into()),
-            ("dir", "b".into()),
-        ]
+    let shadow_banned_page = |from: &str, users: Value, next: &str| {
+        let query =
+            [("from", from), ("limit", "1000"), ("order_by", "shadow_banned"), ("dir", "b")];
+        let page = json!({"users": users, "total": 10, "next_token": next});
+        env.reply_to_query(GET, "/_synapse/admin/v2/users", &query, 200, page)
     };
-    let q: Vec<(&str, String)> = sorted("0");
-    let q: Vec<(&str, &str)> = q.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    env.reply_to_query(
-        GET,
-        users,
-        &q,
-        200,
-        json!({"users": [listed("@s1:example.org", true),
-        listed("@s2:example.org", true)], "total": 10, "next_token": "2"}),
+    shadow_banned_page(
+        "0",
+        json!([listed("@s1:example.org", true), listed("@s2:example.org", true)]),
+        "2",
     );
-    let q2: Vec<(&str, String)> = sorted("2");
-    let q2: Vec<(&str, &str)> = q2.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    env.reply_to_query(
-        GET,
-        users,
-        &q2,
-        200,
-        json!({"users": [listed("@s3:example.org", true),
-        listed("@ok:example.org", false)], "total": 10, "next_token": "4"}),
+    shadow_banned_page(
+        "2",
+        json!([listed("@s3:example.org", true), listed("@ok:example.org", false)]),
+        "4",
     );
     env.reply_to_query(
         GET,

@@ -11,6 +11,7 @@
 
 pub use crate::common::run::Run;
 use crate::common::run::synadm;
+use crate::common::words;
 use httpmock::{HttpMockRequest, HttpMockResponse, Method, Mock, MockServer, Then, When};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
@@ -210,6 +211,18 @@ impl Env {
         })
     }
 
+    /// Answers the first `method path` request (any query and body) with 429
+    /// `M_LIMIT_EXCEEDED` and `Retry-After: 1`, and no later one.
+    pub fn rate_limited_once(&self, method: Method, path: &str) -> Mock<'_> {
+        self.mock(|when, then| {
+            when.method(method).path(path);
+            then.status(429)
+                .header("retry-after", "1")
+                .json_body(json!({"errcode": "M_LIMIT_EXCEEDED", "error": "Too Many Requests"}))
+                .up_to_n_times(1);
+        })
+    }
+
     /// Replaces the config file with `text`.
     pub fn write_config(&self, text: &str) {
         std::fs::write(self.config_path(), text).expect("write the config file");
@@ -275,18 +288,19 @@ impl Env {
     }
 }
 
-/// Asserts that each of `commands` (run with `--batch`) fails with exit code 1 and names
-/// Synapse's error when every request meets an HTTP 500 Matrix error.
-pub fn assert_each_reports_a_server_error(commands: &[&[&str]]) {
+/// Asserts that each of `commands` (command lines split at spaces, run with `--batch`) fails
+/// with exit code 1 and names Synapse's error when every request meets an HTTP 500 Matrix
+/// error.
+pub fn assert_each_reports_a_server_error(commands: &[&str]) {
     let env = Env::new();
     env.mock(|when, then| {
         when.any_request();
         then.status(500)
             .json_body(json!({"errcode": "M_UNKNOWN", "error": "Internal server error"}));
     });
-    for args in commands {
-        let full: Vec<&str> = ["--batch"].iter().chain(args.iter()).copied().collect();
-        env.run(&full).fails(1, "M_UNKNOWN: Internal server error (HTTP 500)");
+    for line in commands {
+        let args = [&["--batch"][..], &words(line)].concat();
+        env.run(&args).fails(1, "M_UNKNOWN: Internal server error (HTTP 500)");
     }
 }
 
