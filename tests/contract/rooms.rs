@@ -762,22 +762,30 @@ fn make_admin(room: &str, target: &str) {
     assert!(reply.is_empty(), "{reply:?}");
 }
 
+/// A version 12 room created by a fresh user (`creator`, whose token is `token`) with a second
+/// fresh user as an additional creator.
+struct V12Room {
+    creator: String,
+    token: String,
+    co_creator: String,
+    room: String,
+}
+
+fn v12_room_with_two_creators(label: &str) -> V12Room {
+    let (creator, token) = synapse().fresh_user(&format!("contract v12 {label}"));
+    let (co_creator, _) = synapse().fresh_user(&format!("contract v12 {label} co"));
+    let content = json!({ "additional_creators": [co_creator] });
+    let body = json!({ "name": format!("contract v12 {label}"), "room_version": "12", "creation_content": content });
+    let room = create_room(&token, body);
+    V12Room { creator, token, co_creator, room }
+}
+
 /// (a) Version 12: a creator (the sender of m.room.create, or one of its
 /// `additional_creators`) already has unlimited power and must not be listed in `users`;
 /// Synapse refuses with 400 M_UNKNOWN and changes nothing.
 #[test]
 fn make_room_admin_v12_refuses_creators() {
-    let s = synapse();
-    let (creator, token) = s.fresh_user("contract v12 creator");
-    let (co_creator, _) = s.fresh_user("contract v12 co-creator");
-    let room = create_room(
-        &token,
-        json!({
-            "name": "contract v12 creators",
-            "room_version": "12",
-            "creation_content": { "additional_creators": [co_creator] },
-        }),
-    );
+    let V12Room { creator, co_creator, room, .. } = v12_room_with_two_creators("creators");
     assert_eq!(
         make_admin_refused(&room, &creator),
         format!("Creator user {creator} must not appear in content.users")
@@ -882,17 +890,7 @@ fn make_room_admin_needs_a_joined_local_user_with_power() {
 /// way (the client API, as the room's creator).
 #[test]
 fn power_levels_listing_a_v12_creator_are_refused() {
-    let s = synapse();
-    let (creator, token) = s.fresh_user("contract v12 levels");
-    let (co_creator, _) = s.fresh_user("contract v12 levels co");
-    let room = create_room(
-        &token,
-        json!({
-            "name": "contract v12 levels",
-            "room_version": "12",
-            "creation_content": { "additional_creators": [co_creator] },
-        }),
-    );
+    let V12Room { creator, token, co_creator, room } = v12_room_with_two_creators("levels");
     let mut levels = power_levels(&room);
     levels["users"] = json!({ creator.clone(): 100 });
     let (status, reply) = put_state(&token, &room, "m.room.power_levels", "", levels.clone());

@@ -1057,11 +1057,7 @@ def stop(data_dir, quiet=False):
 def stop_watchdog(data_dir):
     pid = read_pid(os.path.join(data_dir, WATCHDOG_PID))
     if pid and pid != os.getpid() and alive(pid) and is_our_watchdog(pid, data_dir):
-        try:
-            os.kill(pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
-        wait_gone(pid, 2.0)
+        terminate(pid, "watchdog", timeout=2.0)
 
 
 def cmd_stop(args):

@@ -132,15 +132,22 @@ fn a_slow_server_times_out_per_the_config() {
 #[test]
 fn rate_limiting_with_retry_after_is_retried() {
     let env = Env::new();
-    let mut limited = env.mock(|when, then| {
+    let limited = env.mock(|when, then| {
         when.method(GET).path("/_synapse/admin/v1/server_version");
         then.status(429)
             .header("retry-after", "1")
             .json_body(json!({"errcode": "M_LIMIT_EXCEEDED", "error": "Too Many Requests", "retry_after_ms": 1000}));
     });
-    let bin = env!("CARGO_BIN_EXE_synadm");
-    let child = std::process::Command::new(bin)
-        .args(["version"])
+    let out = version_once_limited(&env, limited);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("rate-limited"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("1.163.2"));
+}
+
+/// Runs `synadm version` against `limited` (the version endpoint answering 429). Once that
+/// has been asked, the endpoint answers 1.163.2 instead; the run must then succeed.
+fn version_once_limited(env: &Env, mut limited: httpmock::Mock) -> std::process::Output {
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_synadm"))
+        .arg("version")
         .env_clear()
         .env("HOME", env.home.path())
         .stdout(std::process::Stdio::piped())
@@ -149,14 +156,13 @@ fn rate_limiting_with_retry_after_is_retried() {
         .unwrap();
     let deadline = Instant::now() + Duration::from_secs(10);
     while limited.calls() == 0 && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(20));
+        std::thread::sleep(Duration::from_millis(10));
     }
     limited.delete();
     env.server_version("1.163.2");
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "{out:?}");
-    assert!(String::from_utf8_lossy(&out.stderr).contains("rate-limited"));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("1.163.2"));
+    out
 }
 
 /// The version endpoint answering 429 with `Retry-After: retry_after` (seconds), for ever.
@@ -298,7 +304,7 @@ fn a_rate_limit_is_waited_as_the_header_date_or_body_asks() {
         [(Some(soon.as_str()), None, "retrying in "), (None, Some(1500), "retrying in 1.5 s")]
     {
         let env = Env::new();
-        let mut limited = env.mock(|when, then| {
+        let limited = env.mock(|when, then| {
             when.method(GET).path("/_synapse/admin/v1/server_version");
             let then = then.status(429).json_body(match body_ms {
                 Some(ms) => json!({"errcode": "M_LIMIT_EXCEEDED", "retry_after_ms": ms}),
@@ -308,23 +314,8 @@ fn a_rate_limit_is_waited_as_the_header_date_or_body_asks() {
                 then.header("retry-after", date);
             }
         });
-        let bin = env!("CARGO_BIN_EXE_synadm");
         let started = Instant::now();
-        let child = std::process::Command::new(bin)
-            .arg("version")
-            .env_clear()
-            .env("HOME", env.home.path())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        while limited.calls() == 0 {
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        limited.delete();
-        env.server_version("1.163.2");
-        let out = child.wait_with_output().unwrap();
-        assert!(out.status.success(), "{out:?}");
+        let out = version_once_limited(&env, limited);
         assert!(String::from_utf8_lossy(&out.stderr).contains(says), "{out:?}");
         // Waited (at least a second) before asking again.
         assert!(started.elapsed() >= Duration::from_secs(1), "{header:?} {body_ms:?}");
