@@ -259,11 +259,12 @@ fn the_server_version_is_asked_only_after_an_unrecognized_request() {
         crate::support::admin_user("alice"),
     );
     env.run(&["user", "details", "alice"]).ok();
-    env.reply(
+    env.reply_error(
         GET,
         "/_synapse/admin/v2/users/@bob:example.org",
         404,
-        json!({"errcode": "M_NOT_FOUND", "error": "User not found"}),
+        "M_NOT_FOUND",
+        "User not found",
     );
     env.run(&["user", "details", "bob"]).fails(1, "M_NOT_FOUND: User not found (HTTP 404)");
     version.assert_calls(0);

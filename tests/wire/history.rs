@@ -207,11 +207,12 @@ fn history_purge_status_prints_the_servers_reply() {
         env.run(&["-o", "human", "history", "purge-status", "p1"]).ok().stdout,
         "status  failed\nerror   disk full\n"
     );
-    env.reply(
+    env.reply_error(
         GET,
         "/_synapse/admin/v1/purge_history_status/nope",
         404,
-        json!({"errcode": "M_NOT_FOUND", "error": "purge id 'nope' not found"}),
+        "M_NOT_FOUND",
+        "purge id 'nope' not found",
     );
     env.run(&["history", "purge-status", "nope"]).fails(1, "M_NOT_FOUND");
     m.assert_calls(2);

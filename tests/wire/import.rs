@@ -62,12 +62,7 @@ fn read_user<'a>(env: &'a Env, localpart: &str, displayname: Option<&str>) -> Mo
             user["displayname"] = json!(name);
             env.reply(GET, &account(localpart), 200, user)
         }
-        None => env.reply(
-            GET,
-            &account(localpart),
-            404,
-            json!({"errcode": "M_NOT_FOUND", "error": "User not found"}),
-        ),
+        None => env.reply_error(GET, &account(localpart), 404, "M_NOT_FOUND", "User not found"),
     }
 }
 

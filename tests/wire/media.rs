@@ -385,17 +385,19 @@ fn media_protect_and_unprotect() {
 #[test]
 fn media_matrix_errors_exit_1() {
     let env = Env::new();
-    env.reply(
+    env.reply_error(
         GET,
         "/_synapse/admin/v1/media/example.org/gone",
         404,
-        json!({"errcode": "M_NOT_FOUND", "error": "Unknown media"}),
+        "M_NOT_FOUND",
+        "Unknown media",
     );
-    let delete = env.reply(
+    let delete = env.reply_error(
         DELETE,
         "/_synapse/admin/v1/media/example.org/gone",
         404,
-        json!({"errcode": "M_NOT_FOUND", "error": "Unknown media"}),
+        "M_NOT_FOUND",
+        "Unknown media",
     );
     env.run(&["media", "delete", "-i", "gone"]).fails(1, "M_NOT_FOUND: Unknown media (HTTP 404)");
     delete.assert_calls(0);
@@ -407,11 +409,12 @@ fn media_matrix_errors_exit_1() {
 #[test]
 fn media_delete_one_on_a_server_before_1_140_asks_without_describing_the_item() {
     let env = Env::new();
-    env.reply(
+    env.reply_error(
         GET,
         "/_synapse/admin/v1/media/example.org/abc",
         404,
-        json!({"errcode": "M_UNRECOGNIZED", "error": "Unrecognized request"}),
+        "M_UNRECOGNIZED",
+        "Unrecognized request",
     );
     env.server_version("1.120.2");
     let deleted = json!({"deleted_media": ["abc"], "total": 1});

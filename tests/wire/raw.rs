@@ -161,11 +161,12 @@ fn a_reply_that_is_not_json_is_printed_as_a_string() {
 #[test]
 fn raw_errors_map_like_every_other_command() {
     let env = Env::new();
-    env.reply(
+    env.reply_error(
         GET,
         "/_synapse/admin/v1/nothing",
         404,
-        json!({"errcode": "M_UNRECOGNIZED", "error": "Unrecognized request"}),
+        "M_UNRECOGNIZED",
+        "Unrecognized request",
     );
     env.mock(|when, then| {
         when.method(GET).path("/_synapse/admin/v1/proxy");

@@ -88,11 +88,12 @@ fn regtok_details_prints_one_token() {
          expiry_time     never\n"
     );
     m.assert_calls(2);
-    env.reply(
+    env.reply_error(
         GET,
         &format!("{TOKENS}/nope"),
         404,
-        json!({"errcode": "M_NOT_FOUND", "error": "No such registration token: nope"}),
+        "M_NOT_FOUND",
+        "No such registration token: nope",
     );
     env.run(&["regtok", "details", "nope"])
         .fails(1, "M_NOT_FOUND: No such registration token: nope (HTTP 404)");

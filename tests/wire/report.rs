@@ -108,12 +108,7 @@ fn delete_reads_the_report_first_and_an_unknown_id_asks_nothing() {
     env.run(&["--batch", "report", "delete", "3"]).ok();
     delete.assert_calls(1);
     get.assert_calls(2);
-    env.reply(
-        GET,
-        &format!("{USERS}/9"),
-        404,
-        json!({"errcode": "M_NOT_FOUND", "error": "User report not found"}),
-    );
+    env.reply_error(GET, &format!("{USERS}/9"), 404, "M_NOT_FOUND", "User report not found");
     let any_delete = env.any_request_with(DELETE);
     env.run(&["report", "delete", "9", "-k", "user"]).fails(1, "User report not found (HTTP 404)");
     any_delete.assert_calls(0);

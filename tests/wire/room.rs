@@ -468,11 +468,12 @@ fn room_resolve_reverse_lists_aliases_of_an_id_or_of_an_alias() {
 #[test]
 fn room_resolve_of_an_unknown_alias_fails_with_the_servers_error() {
     let env = Env::new();
-    env.reply(
+    env.reply_error(
         GET,
         "/_matrix/client/v3/directory/room/%23nope:example.org",
         404,
-        json!({"errcode": "M_NOT_FOUND", "error": "Room alias #nope:example.org not found"}),
+        "M_NOT_FOUND",
+        "Room alias #nope:example.org not found",
     );
     env.run(&["room", "resolve", "#nope:example.org"])
         .fails(1, "M_NOT_FOUND: Room alias #nope:example.org not found (HTTP 404)");

@@ -172,12 +172,7 @@ fn room_delete_v1_is_synchronous_and_prints_the_shutdown_result() {
 #[test]
 fn room_delete_of_an_unknown_room_fails_before_asking() {
     let env = Env::new();
-    let room = env.reply(
-        GET,
-        ROOM_PATH,
-        404,
-        json!({"errcode": "M_NOT_FOUND", "error": "Room not found"}),
-    );
+    let room = env.reply_error(GET, ROOM_PATH, 404, "M_NOT_FOUND", "Room not found");
     let delete = v2_delete(&env, json!({"block": false, "purge": true}));
     let run = env
         .run_with_input(&["room", "delete", ROOM], "y\n")
@@ -347,11 +342,12 @@ fn room_delete_status_by_delete_id_and_by_room() {
 #[test]
 fn room_delete_status_by_room_explains_a_404() {
     let env = Env::new();
-    env.reply(
+    env.reply_error(
         GET,
         &format!("{V2_PATH}/delete_status"),
         404,
-        json!({"errcode": "M_NOT_FOUND", "error": "No delete task for room_id '!doomed:example.org' found"}),
+        "M_NOT_FOUND",
+        "No delete task for room_id '!doomed:example.org' found",
     );
     env.run(&["room", "delete-status", "-r", ROOM])
         .fails(1, "not listed by room ID; ask for it with -d DELETE_ID");

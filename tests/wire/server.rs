@@ -88,11 +88,12 @@ fn media_stats_send_the_window_and_order_and_room_sizes_explain_a_500() {
         .ok();
     assert_eq!(human.lines()[2], "@a:x     3            3.0 MiB");
     m.assert_calls(1);
-    env.reply(
+    env.reply_error(
         GET,
         "/_synapse/admin/v1/statistics/database/rooms",
         500,
-        json!({"errcode": "M_UNKNOWN", "error": "Internal server error"}),
+        "M_UNKNOWN",
+        "Internal server error",
     );
     env.run(&["server", "room-sizes"])
         .fails(1, "(HTTP 500)")

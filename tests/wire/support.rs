@@ -124,6 +124,19 @@ impl Env {
         })
     }
 
+    /// Answers `method path` with no query and no body with `status` and the Matrix error
+    /// `{"errcode": errcode, "error": error}`.
+    pub fn reply_error(
+        &self,
+        method: Method,
+        path: &str,
+        status: u16,
+        errcode: &str,
+        error: &str,
+    ) -> Mock<'_> {
+        self.reply(method, path, status, json!({"errcode": errcode, "error": error}))
+    }
+
     /// Answers `method path` with exactly the JSON `body` and no query.
     pub fn reply_to_body(
         &self,

@@ -343,11 +343,12 @@ fn deactivation(env: &Env, erase: bool) -> Mock<'_> {
 
 /// `user_id` does not exist (yet).
 fn user_not_found(env: &Env, user_id: &str) {
-    env.reply(
+    env.reply_error(
         GET,
         &format!("/_synapse/admin/v2/users/{user_id}"),
         404,
-        json!({"errcode": "M_NOT_FOUND", "error": "User not found"}),
+        "M_NOT_FOUND",
+        "User not found",
     );
 }
 
@@ -704,11 +705,12 @@ fn user_membership_with_ids_and_with_aliases() {
         200,
         json!({"aliases": ["#general:example.org"]}),
     );
-    env.reply(
+    env.reply_error(
         GET,
         "/_matrix/client/v3/rooms/!HrU8private/aliases",
         403,
-        json!({"errcode": "M_FORBIDDEN", "error": "not in room"}),
+        "M_FORBIDDEN",
+        "not in room",
     );
     let ids = env.run(&["user", "membership", "alice", "--ids"]).ok().json();
     assert_eq!(ids["total"], 2);
