@@ -102,3 +102,24 @@ fn no_endpoint_url_is_built_by_hand() {
     let found = offenders(&files, &["_synapse/admin/v", "_matrix/client/", "_matrix/key/"]);
     assert!(found.is_empty(), "{found:#?}");
 }
+
+/// A string continued on the next line keeps its layout only with a `\` at the line's end;
+/// without it the message holds the next line's indentation ("is unknown;                  give
+/// full user IDs", which two error messages once printed). No message spaces words so widely.
+#[test]
+fn no_message_holds_a_lost_line_continuation() {
+    let wide_gap = |line: &str| {
+        let quoted: Vec<&str> = line.split('"').skip(1).step_by(2).collect();
+        quoted.iter().any(|text| text.trim().contains("      "))
+    };
+    let found: Vec<String> = code("src")
+        .iter()
+        .flat_map(|(path, lines)| {
+            lines
+                .iter()
+                .filter(|l| wide_gap(l))
+                .map(move |l| format!("{}: {}", path.display(), l.trim()))
+        })
+        .collect();
+    assert!(found.is_empty(), "strings with a run of spaces inside:\n{}", found.join("\n"));
+}

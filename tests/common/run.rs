@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 use std::io::{Read, Write};
+use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -31,7 +32,8 @@ pub fn synadm(
     vars: &[(&str, &str)],
     secrets: &[&str],
 ) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_synadm"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_synadm"));
+    command
         .args(args)
         .env_clear()
         .env("HOME", home)
@@ -41,9 +43,17 @@ pub fn synadm(
         .current_dir(home)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run synadm");
+        .stderr(Stdio::piped());
+    // In a session of its own, synadm has no controlling terminal, whether the tests run in
+    // one or not: a question it would ask on /dev/tty fails as it does in CI, and never
+    // waits for someone at the developer's keyboard.
+    // SAFETY: setsid is async-signal-safe and touches no memory of the parent.
+    unsafe {
+        command.pre_exec(|| {
+            if libc::setsid() == -1 { Err(std::io::Error::last_os_error()) } else { Ok(()) }
+        })
+    };
+    let mut child = command.spawn().expect("run synadm");
     let mut stdin = child.stdin.take().expect("stdin");
     // The binary may exit before reading everything; a broken pipe here is fine.
     let _ = stdin.write_all(input.as_bytes());

@@ -3,7 +3,7 @@
 
 use crate::common::words;
 use crate::support::{Env, sorted};
-use httpmock::Method::{DELETE, POST, PUT};
+use httpmock::Method::{DELETE, GET, POST, PUT};
 use serde_json::json;
 use std::time::{Duration, Instant};
 
@@ -121,7 +121,10 @@ fn without_batch_the_question_is_asked_on_the_terminal_since_stdin_holds_the_lis
     let run = env.run_with_input(&["room", "block", "-"], "!a:example.org\n");
     assert_eq!(run.code, 6, "{run:#?}");
     run.stderr_has("1 room: !a:example.org\n");
-    run.stderr_has("pass --batch to skip it");
+    run.stderr_has(
+        "error: aborted: the input came on stdin, so the question is asked on the terminal, and there is \
+         none (No such device or address (os error 6)); pass --batch to skip it\n",
+    );
     any.assert_calls(0);
 }
 
@@ -173,6 +176,29 @@ fn failed_items_are_rows_and_go_to_the_failed_to_file_for_a_re_run() {
     assert_eq!(human.code, 1);
     assert_eq!(human.stdout, "");
     human.stderr_has("!b:example.org: failed: M_FORBIDDEN: nope (HTTP 403)\n");
+}
+
+/// Without a known server name, a localpart in the list cannot be completed: the line is bad,
+/// and nothing is deactivated.
+#[test]
+fn a_localpart_in_a_user_list_is_refused_when_the_server_name_is_unknown() {
+    let env = Env::with_config("homeserver: auto-retrieval\n");
+    let discovery = env.mock(|when, then| {
+        when.method(GET);
+        then.status(404)
+            .json_body(json!({"errcode": "M_UNRECOGNIZED", "error": "Unrecognized request"}));
+    });
+    let deactivate = env.any_request_with(POST);
+    let run =
+        env.run_with_input(&["--batch", "user", "deactivate", "-"], "@ok:example.org\nspam1\n");
+    let run =
+        run.fails(2, "1 line of the list is not a user ID (the first on line 2); nothing was sent");
+    run.stderr_has(
+        "line 2: spam1 is a localpart, and the server name to complete it is unknown; give full \
+         user IDs\n",
+    );
+    assert!(discovery.calls() >= 1);
+    deactivate.assert_calls(0);
 }
 
 #[test]

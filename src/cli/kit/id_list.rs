@@ -227,7 +227,8 @@ pub async fn users_from_stdin(ctx: &Ctx) -> Result<IdList, Error> {
                 user.complete(server).map_err(|e| e.to_string())
             }
             (UserArg::Localpart(local), None) => Err(format!(
-                "{local} is a localpart, and the server name to complete it is unknown;                  give full user IDs"
+                "{local} is a localpart, and the server name to complete it is unknown; \
+                 give full user IDs"
             )),
         }
     })

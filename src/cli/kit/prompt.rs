@@ -28,7 +28,8 @@ pub fn confirm(question: &str) -> Result<(), Error> {
 pub fn confirm_on_terminal(question: &str) -> Result<(), Error> {
     let no_terminal = |e: std::io::Error| {
         Error::Aborted(format!(
-            "the input came on stdin, so the question is asked on the terminal, and there is              none ({e}); pass --batch to skip it"
+            "the input came on stdin, so the question is asked on the terminal, and there is \
+             none ({e}); pass --batch to skip it"
         ))
     };
     let tty = std::fs::File::open("/dev/tty").map_err(no_terminal)?;
