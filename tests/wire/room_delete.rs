@@ -1,6 +1,7 @@
 //! `room delete`, `room delete-status`, `room purge-empty`: the exact requests, the
 //! confirmation, `--wait` against a task that changes, fails, stalls or rate-limits.
 
+use crate::common::words;
 use crate::support::{Env, Run, WhenExt, usage_errors};
 use httpmock::Method::{DELETE, GET};
 use httpmock::Mock;
@@ -608,6 +609,23 @@ fn room_purge_empty_wait_waits_for_every_deletion() {
         assert_eq!(rows[i]["shutdown_room"], shutdown(), "{run:#?}");
     }
     assert_eq!(run.stderr.matches("is complete").count(), 3, "{run:#?}");
+}
+
+/// One empty room: the question names it in the singular, and `--no-purge` keeps its data.
+#[test]
+fn room_purge_empty_of_one_room_asks_about_this_room() {
+    let env = Env::new();
+    env.mock(|when, then| {
+        when.method(GET).path("/_synapse/admin/v1/rooms");
+        let rooms = [list_entry("!busy:example.org", 2, 2), list_entry("!e1:example.org", 0, 0)];
+        then.status(200).json_body(json!({"rooms": rooms, "offset": 0, "total_rooms": 2}));
+    });
+    let delete = env.any_request_with(DELETE);
+    let run = env.run_with_input(&["room", "purge-empty"], "n\n").fails(6, "aborted");
+    run.stderr_has("Delete this room and purge it from the database? [y/N] ");
+    let run = env.run_with_input(&words("room purge-empty --no-purge"), "n\n").fails(6, "aborted");
+    run.stderr_has("Delete this room, keeping its data in the database? [y/N] ");
+    delete.assert_calls(0);
 }
 
 #[test]

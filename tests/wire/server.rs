@@ -324,6 +324,20 @@ fn overview_counts_each_section_from_the_totals() {
         .map(|t| t["id"].as_str().unwrap())
         .collect();
     assert_eq!(newest, ["newest", "recent"]);
+
+    // A count of one takes the singular.
+    let human = env.run(&["-o", "human", "server", "overview"]).ok();
+    let line = |section: &str| {
+        let found = human.stdout.lines().find(|l| l.starts_with(section));
+        found.map(|l| l[section.len()..].trim_start().to_string()).unwrap_or_default()
+    };
+    assert_eq!(
+        line("users"),
+        "12 (10 active, 2 deactivated), 3 admins, 1 guest, 1 locked, 3 shadow-banned"
+    );
+    assert!(line("media").starts_with("900 B by 3 users; top: "), "{human:#?}");
+    assert_eq!(line("reports"), "4 event reports, 1 user report");
+    assert_eq!(line("federation"), "2 destinations; failing: down.example");
 }
 
 /// An empty page of uploaders ends the media count even when it names a next page.

@@ -470,16 +470,13 @@ fn user_deactivate_interactive_shows_the_user_then_asks() {
     post.assert_calls(0);
     let run = env.run_with_input(&["-o", "human", "user", "deactivate", "alice"], "y\n").ok();
     run.stderr_has("Alice Ä").stderr_has(" account in 1 room. ");
-    assert!(
-        run.stderr.contains("deactivate @alice:example.org? "),
-        "the question names the action: {run:#?}"
-    );
+    run.stderr_has("\nDeactivate @alice:example.org? [y/N] ");
     assert_eq!(run.stdout, "id_server_unbind_result  success\n");
     post.assert_calls(1);
     details.assert_calls(2);
     // With -e the question says that the user's data goes too.
     let run = env.run_with_input(&["user", "deactivate", "-e", "alice"], "no\n");
-    run.stderr_has("deactivate and GDPR-erase @alice:example.org? ");
+    run.stderr_has("\nDeactivate and GDPR-erase @alice:example.org? [y/N] ");
 }
 
 #[test]
@@ -519,7 +516,13 @@ fn user_deactivate_regex_matches_the_start_of_ids() {
     let dotted = env.run(&["user", "deactivate-regex", ".spam", "--dry-run"]).ok();
     assert_eq!(dotted.json(), json!(["@spam1:example.org", "@spam2:example.org"]));
     post.assert_calls(2);
-    list.assert_calls(4);
+    // Without --batch it asks, naming the action and how many.
+    let asked = env.run_with_input(&["user", "deactivate-regex", "@spam"], "n\n");
+    asked.fails(6, "aborted").stderr_has("\nDeactivate these 2 users? [y/N] ");
+    let asked = env.run_with_input(&words("user deactivate-regex @spam1 -e"), "n\n");
+    asked.fails(6, "aborted").stderr_has("\nDeactivate and GDPR-erase this user? [y/N] ");
+    post.assert_calls(2);
+    list.assert_calls(6);
     env.run(&["user", "deactivate-regex", "("]).fails(2, "invalid regular expression");
 }
 

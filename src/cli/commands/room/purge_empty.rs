@@ -102,12 +102,16 @@ impl Run for PurgeEmptyArgs {
             ctx.note("Dry run: no room was deleted.");
             return ctx.print(&ids, &View::PLAIN);
         }
-        let purge = if a.purge.no_purge {
-            ", keeping their data in the database"
-        } else {
-            " and purge them from the database"
+        let (rooms_named, their, them) = match rooms.len() {
+            1 => ("this room".to_string(), "its", "it"),
+            n => (format!("these {n} rooms"), "their", "them"),
         };
-        ctx.confirm(&format!("Delete these {} rooms{purge}?", rooms.len()))?;
+        let purge = if a.purge.no_purge {
+            format!(", keeping {their} data in the database")
+        } else {
+            format!(" and purge {them} from the database")
+        };
+        ctx.confirm(&format!("Delete {rooms_named}{purge}?"))?;
 
         let body = a.purge.body(false);
         let api = Api::new(a.v1, a.wait.wait);

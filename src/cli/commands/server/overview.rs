@@ -5,6 +5,7 @@
 
 use crate::cli::kit::bulk;
 use crate::cli::kit::prelude::*;
+use crate::cli::kit::stderr::counted;
 use serde_json::{Value, json};
 use synadm::output::human_size;
 
@@ -240,23 +241,32 @@ fn summary(doc: &Value) -> Value {
         if names.is_empty() { "none".into() } else { names.join(", ") }
     };
     let size = |v: &Value| human_size(v.as_u64().unwrap_or(0));
+    // "1 admin", "3 admins": a count with its noun.
+    let n = |v: &Value, one: &str, many: &str| match v.as_i64() {
+        Some(count) => counted(count, one, many),
+        None => format!("{v} {many}"),
+    };
     json!({
         "version": line("version", &|v| v["server_version"].as_str().unwrap_or("?").to_string()),
         "users": line("users", &|v| format!(
-            "{} ({} active, {} deactivated), {} admins, {} guests, {} locked, {} shadow-banned",
-            v["total"], v["active"], v["deactivated"], v["admins"], v["guests"], v["locked"],
-            v["shadow_banned"])),
+            "{} ({} active, {} deactivated), {}, {}, {} locked, {} shadow-banned",
+            v["total"], v["active"], v["deactivated"], n(&v["admins"], "admin", "admins"),
+            n(&v["guests"], "guest", "guests"), v["locked"], v["shadow_banned"])),
         "rooms": line("rooms", &|v| format!(
             "{}; most state events: {}", v["total"], names(&v["most_state_events"], "room_id"))),
         "media": line("media", &|v| format!(
-            "{}{} by {} users; top: {}", size(&v["local_bytes"]),
+            "{}{} by {}; top: {}", size(&v["local_bytes"]),
             if v["local_bytes_complete"] == true { "" } else { " or more" },
-            v["uploaders"], names(&v["top_uploaders"], "user_id"))),
+            n(&v["uploaders"], "user", "users"), names(&v["top_uploaders"], "user_id"))),
         "reports": line("reports", &|v| format!(
-            "{} event reports, {} user reports", v["event_reports"],
-            v["user_reports"].as_i64().map_or("unavailable".into(), |n| n.to_string()))),
+            "{}, {}", n(&v["event_reports"], "event report", "event reports"),
+            match v["user_reports"].as_i64() {
+                Some(count) => counted(count, "user report", "user reports"),
+                None => "user reports unavailable".into(),
+            })),
         "federation": line("federation", &|v| format!(
-            "{} destinations; failing: {}", v["destinations"], names(&v["failing"], "destination"))),
+            "{}; failing: {}", n(&v["destinations"], "destination", "destinations"),
+            names(&v["failing"], "destination"))),
         "background_updates": line("background_updates", &|v| format!(
             "{}; running: {}", if v["enabled"] == true { "enabled" } else { "paused" },
             v["running"].as_object().map_or(0, |m| m.len()))),

@@ -53,8 +53,9 @@ async fn deactivate(
     call(ctx.client.deactivate_user().user_id(user_id).body(body).send()).await
 }
 
+/// The question's verb.
 fn action(erase: bool) -> &'static str {
-    if erase { "deactivate and GDPR-erase" } else { "deactivate" }
+    if erase { "Deactivate and GDPR-erase" } else { "Deactivate" }
 }
 
 /// The rows of a run that deactivates users.
@@ -162,7 +163,11 @@ impl Run for DeactivateRegexArgs {
             preview.join(", "),
             if matches.len() > preview.len() { ", …" } else { "" }
         ));
-        ctx.confirm(&format!("{} these {} users?", action(a.gdpr_erase), matches.len()))?;
+        let users_named = match matches.len() {
+            1 => "this user".to_string(),
+            n => format!("these {n} users"),
+        };
+        ctx.confirm(&format!("{} {users_named}?", action(a.gdpr_erase)))?;
 
         let total = matches.len() as u64;
         let erase = a.gdpr_erase;
