@@ -738,6 +738,16 @@ fn user_membership_with_ids_and_with_aliases() {
 }
 
 #[test]
+fn user_membership_of_one_room_says_one_room() {
+    let env = Env::new();
+    let path = "/_synapse/admin/v1/users/@alice:example.org/joined_rooms";
+    env.reply(GET, path, 200, json!({"joined_rooms": ["!HrU8private"], "total": 1}));
+    let human = env.run(&words("-o human user membership alice --ids")).ok();
+    assert_eq!(human.stdout, "!HrU8private\n");
+    human.stderr_has("User is member of 1 room.\n");
+}
+
+#[test]
 fn user_whois_json_is_raw_and_human_is_a_connection_table() {
     let env = Env::new();
     let reply = json!({"user_id": "@alice:example.org", "devices": {"": {"sessions": [{"connections": [

@@ -2,6 +2,7 @@
 
 use crate::cli::kit::bulk;
 use crate::cli::kit::prelude::*;
+use crate::cli::kit::stderr::counted;
 use serde_json::{Value, json};
 
 #[derive(Debug, clap::Args)]
@@ -58,9 +59,11 @@ impl Run for DetailsArgs {
 }
 
 /// `{joined_rooms, total}`: human output lists the rooms, with the count on stderr.
-const MEMBERSHIP: View = View::new(&["room_id", "aliases"])
-    .reshape(|v| v["joined_rooms"].clone())
-    .summary(|v| Some(format!("User is member of {} rooms.", v["total"])));
+const MEMBERSHIP: View =
+    View::new(&["room_id", "aliases"]).reshape(|v| v["joined_rooms"].clone()).summary(|v| {
+        let rooms = counted(v["total"].as_i64().unwrap_or(0), "room", "rooms");
+        Some(format!("User is member of {rooms}."))
+    });
 
 impl Run for MembershipArgs {
     async fn run(self, ctx: &Ctx) -> Result<(), Error> {
