@@ -45,6 +45,17 @@ fn room_block_reads_room_ids_from_stdin_and_blocks_each() {
     for m in &mocks {
         m.assert_calls(1);
     }
+    assert!(!run.stderr.contains("listed before"), "{run:#?}");
+    // An ID listed again is blocked once, and counted once.
+    let again = "!a:example.org\n!b:example.org\n!a:example.org\n!a:example.org\n";
+    let run = env.run_with_input(&["--batch", "room", "block", "-"], again).ok();
+    assert_eq!(sorted(&run, "room_id").len(), 2, "{run:#?}");
+    run.stderr_has("2 rooms: !a:example.org, !b:example.org\n");
+    run.stderr_has("2 lines name an ID listed before; each ID is done once.\n");
+    run.stderr_has("2 done.\n");
+    mocks[0].assert_calls(2);
+    mocks[1].assert_calls(2);
+    mocks[2].assert_calls(1);
     // -u unblocks every room of the list.
     let unblock = env.reply_to_body(
         PUT,

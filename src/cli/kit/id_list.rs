@@ -1,15 +1,18 @@
 //! Lists of IDs for commands that act on one ID or, given `-`, on every ID read from stdin
 //! (`synadm room block - < rooms.txt`): one ID a line, `#` comments and blank lines skipped.
 //! The whole list is checked before anything is sent, every bad line reported with its
-//! number. The checked IDs are spooled to an unlinked temporary file and read back as the
-//! run goes, so a list of any length streams without sitting in memory.
+//! number. An ID listed again is done once. The checked IDs are spooled to an unlinked
+//! temporary file and read back as the run goes, so a list of any length streams without
+//! sitting in memory.
 
 use super::bulk::{self, BulkArgs, Rows};
 use super::context::Ctx;
 use super::{prompt, stderr};
 use futures::Stream;
+use std::collections::HashSet;
 use std::fs::File;
 use std::future::Future;
+use std::hash::{BuildHasher, RandomState};
 use std::io::{BufRead, BufReader, Seek, Write};
 use synadm::Error;
 use synadm::ids::UserArg;
@@ -108,11 +111,33 @@ impl Spool {
     }
 }
 
-/// A checked list of IDs.
+/// A checked list of IDs, each once.
 pub struct IdList {
     spool: Spool,
     count: u64,
+    /// Lines that named an ID listed before.
+    repeated: u64,
     first: Vec<String>,
+}
+
+/// The IDs a list has named so far, as 128-bit fingerprints: 16 bytes an ID, where the IDs
+/// could take hundreds. The keys are random, so no one can make two IDs share a fingerprint
+/// on purpose; by chance, two of a million IDs do with a probability of about 10⁻²⁷.
+struct Seen {
+    keys: (RandomState, RandomState),
+    fingerprints: HashSet<u128>,
+}
+
+impl Seen {
+    fn new() -> Seen {
+        Seen { keys: (RandomState::new(), RandomState::new()), fingerprints: HashSet::new() }
+    }
+
+    /// Whether `id` is new (and from now on known).
+    fn first_time(&mut self, id: &str) -> bool {
+        let (high, low) = (self.keys.0.hash_one(id), self.keys.1.hash_one(id));
+        self.fingerprints.insert(u128::from(high) << 64 | u128::from(low))
+    }
 }
 
 impl IdList {
@@ -132,6 +157,7 @@ impl IdList {
     ) -> Result<IdList, Error> {
         let mut spool = Spool::new()?;
         let (mut count, mut first, mut bad) = (0u64, Vec::new(), BadLines::new(BAD_LINES_SHOWN));
+        let (mut seen, mut repeated) = (Seen::new(), 0u64);
         for (number, line) in input.lines().enumerate() {
             let number = number + 1;
             let line = line.map_err(|e| match e.kind() {
@@ -145,6 +171,7 @@ impl IdList {
                 continue;
             }
             match check(text) {
+                Ok(id) if !seen.first_time(&id) => repeated += 1,
                 Ok(id) => {
                     count += 1;
                     if first.len() < PREVIEW {
@@ -167,12 +194,17 @@ impl IdList {
                 "the list on stdin holds no {what}: one a line was expected"
             )));
         }
-        Ok(IdList { spool, count, first })
+        Ok(IdList { spool, count, repeated, first })
     }
 
-    /// How many IDs the list holds.
+    /// How many IDs the list holds, each counted once.
     pub fn count(&self) -> u64 {
         self.count
+    }
+
+    /// How many lines named an ID listed before (and were left out).
+    pub fn repeated(&self) -> u64 {
+        self.repeated
     }
 
     /// "3 rooms: !a:x, !b:x, !c:x" (the first few, then "…").
@@ -259,6 +291,10 @@ where
     Fut: Future<Output = Result<T, Error>>,
 {
     ctx.note(&list.preview(how.one, how.many));
+    if list.repeated() > 0 {
+        let lines = stderr::counted(list.repeated() as i64, "line names", "lines name");
+        ctx.note(&format!("{lines} an ID listed before; each ID is done once."));
+    }
     if !ctx.batch {
         prompt::confirm_on_terminal(how.question)?;
     }
@@ -298,6 +334,22 @@ mod tests {
         assert_eq!(list.count(), 2);
         assert_eq!(list.preview("room", "rooms"), "2 rooms: !a:x.org, !b:x.org");
         assert_eq!(ids(list), ["!a:x.org", "!b:x.org"]);
+    }
+
+    #[test]
+    fn an_id_listed_again_is_kept_once_in_its_first_place() {
+        let input = "!a:x.org\n!b:x.org\n!a:x.org\n  !b:x.org\n!c:x.org\n!a:x.org\n";
+        let list = IdList::read(input.as_bytes(), "room ID", room).unwrap();
+        assert_eq!((list.count(), list.repeated()), (3, 3));
+        assert_eq!(list.preview("room", "rooms"), "3 rooms: !a:x.org, !b:x.org, !c:x.org");
+        assert_eq!(ids(list), ["!a:x.org", "!b:x.org", "!c:x.org"]);
+        // Repeats are found after the check: a localpart and its full ID are one user.
+        let list = IdList::read("a\n@a:x.org\nb\n".as_bytes(), "name", |s| {
+            Ok(if s.starts_with('@') { s.to_string() } else { format!("@{s}:x.org") })
+        })
+        .unwrap();
+        assert_eq!((list.count(), list.repeated()), (2, 1));
+        assert_eq!(ids(list), ["@a:x.org", "@b:x.org"]);
     }
 
     #[test]
@@ -349,6 +401,23 @@ mod tests {
                     Ok(list) => prop_assert!(list.count() >= 1),
                     Err(e) => prop_assert!(matches!(e, Error::Usage(_)), "{e}"),
                 }
+            }
+
+            /// Each ID comes back once, in the order it was first listed; the rest are counted.
+            #[test]
+            fn each_id_comes_back_once_in_first_listed_order(picks in proptest::collection::vec(0u8..8, 1..60)) {
+                let text: String = picks.iter().map(|i| format!("!r{i}:x.org\n")).collect();
+                let list = IdList::read(text.as_bytes(), "room ID", room).unwrap();
+                let mut unique: Vec<String> = Vec::new();
+                for i in &picks {
+                    let id = format!("!r{i}:x.org");
+                    if !unique.contains(&id) {
+                        unique.push(id);
+                    }
+                }
+                prop_assert_eq!(list.count(), unique.len() as u64);
+                prop_assert_eq!(list.repeated(), (picks.len() - unique.len()) as u64);
+                prop_assert_eq!(ids(list), unique);
             }
 
             /// One bad line among good ones is refused, naming its line.
