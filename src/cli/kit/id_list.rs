@@ -123,9 +123,9 @@ pub struct IdList {
 /// The IDs a list has named so far, as 128-bit fingerprints (two keyed hashes): 16 bytes an
 /// ID, where the IDs could take hundreds (measured, release build: a million IDs raise the
 /// peak memory from 8 to 60 MB, the set's spare room and growth included, and the time to
-/// read them from 0.2 to 0.5 s). The keys are random, so no one
-/// can make two IDs share a fingerprint on purpose; by chance, two of a million IDs do with a
-/// probability of about 10⁻²⁷.
+/// read them from 0.2 to 0.5 s). The keys are random, so no one can make two IDs share a
+/// fingerprint on purpose; by chance, two of a million IDs do with a probability of about
+/// 10⁻²⁷.
 struct Seen {
     keys: (RandomState, RandomState),
     fingerprints: HashSet<(u64, u64)>,
